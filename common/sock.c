@@ -1,0 +1,137 @@
+/* sock.c - listen, connect with a timeout, non-blocking, in the spirit of redis's anet.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "netaddr.h"
+#include "sock.h"
+
+/* Records the failure as "op a.b.c.d:port: reason", closes fd if open, returns -1. */
+static int fail(struct ok_sock_error *e, enum ok_sock_step step, int err, const char *op,
+                const struct sockaddr_in *sa, int fd)
+{
+	char where[OK_ADDRSTRLEN];
+
+	if (fd >= 0)
+		close(fd);
+	e->step = step;
+	e->err = err;
+	snprintf(e->msg, sizeof e->msg, "%s %s: %s", op, ok_format_addr(sa, where, sizeof where),
+	         strerror(err));
+	errno = err;
+	return -1;
+}
+
+int ok_set_nonblock(int fd, int on)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags < 0)
+		return -1;
+	flags = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+	return fcntl(fd, F_SETFL, flags);
+}
+
+/* A stream socket that is non-blocking and not inherited by children. */
+static int new_socket(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return -1;
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || ok_set_nonblock(fd, 1) < 0) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -2;
+	}
+	return fd;
+}
+
+int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_error *e)
+{
+	int one = 1;
+	int fd = new_socket();
+
+	if (fd == -1)
+		return fail(e, OK_STEP_SOCKET, errno, "socket", sa, -1);
+	if (fd == -2)
+		return fail(e, OK_STEP_OPTION, errno, "fcntl", sa, -1);
+	/* A restarted server binds at once instead of waiting out TIME_WAIT. */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
+		return fail(e, OK_STEP_OPTION, errno, "setsockopt SO_REUSEADDR", sa, fd);
+	if (bind(fd, (const struct sockaddr *)sa, sizeof *sa) < 0)
+		return fail(e, OK_STEP_BIND, errno, "bind", sa, fd);
+	if (listen(fd, backlog) < 0)
+		return fail(e, OK_STEP_LISTEN, errno, "listen", sa, fd);
+	return fd;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for a non-blocking connect to finish; 0 with *err set to its outcome, or -1 on timeout. */
+static int wait_connected(int fd, int timeout_ms, int *err)
+{
+	long long deadline = now_ms() + timeout_ms;
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	socklen_t len = sizeof *err;
+	int n;
+
+	for (;;) {
+		int wait = -1;
+		if (timeout_ms >= 0) {
+			long long left = deadline - now_ms();
+			wait = left > 0 ? (int)left : 0;
+		}
+		n = poll(&p, 1, wait);
+		if (n > 0)
+			break;
+		if (n == 0)
+			return -1;
+		if (errno != EINTR) {
+			*err = errno;
+			return 0;
+		}
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, err, &len) < 0)
+		*err = errno;
+	return 0;
+}
+
+int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_sock_error *e)
+{
+	int err = 0;
+	int fd = new_socket();
+
+	if (fd == -1)
+		return fail(e, OK_STEP_SOCKET, errno, "socket", sa, -1);
+	if (fd == -2)
+		return fail(e, OK_STEP_OPTION, errno, "fcntl", sa, -1);
+	if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) == 0)
+		return fd;
+	if (errno != EINPROGRESS && errno != EINTR)
+		return fail(e, OK_STEP_CONNECT, errno, "connect", sa, fd);
+	if (wait_connected(fd, timeout_ms, &err) < 0)
+		return fail(e, OK_STEP_TIMEOUT, ETIMEDOUT, "connect", sa, fd);
+	if (err != 0)
+		return fail(e, OK_STEP_CONNECT, err, "connect", sa, fd);
+	return fd;
+}
+
+int ok_local_addr(int fd, struct sockaddr_in *sa)
+{
+	socklen_t len = sizeof *sa;
+
+	return getsockname(fd, (struct sockaddr *)sa, &len);
+}

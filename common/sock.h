@@ -1,0 +1,39 @@
+/* sock.h - small socket helpers: listen, connect with a timeout, non-blocking; errors as strings. */
+#ifndef OK_SOCK_H
+#define OK_SOCK_H
+
+#include <netinet/in.h>
+
+/* Which step failed, so each program can map it to the exit code its spec gives. */
+enum ok_sock_step {
+	OK_STEP_SOCKET = 1, /* socket() itself */
+	OK_STEP_OPTION,     /* fcntl/setsockopt on a fresh socket */
+	OK_STEP_BIND,
+	OK_STEP_LISTEN,
+	OK_STEP_CONNECT,
+	OK_STEP_TIMEOUT     /* connect did not finish in time */
+};
+
+/* Helpers never print: they fill this with "operation address: reason" and return -1. */
+struct ok_sock_error {
+	enum ok_sock_step step;
+	int err;            /* the errno of the failure */
+	char msg[128];
+};
+
+/* A listening, non-blocking, close-on-exec socket with SO_REUSEADDR; the fd or -1. */
+int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_error *e);
+
+/*
+ * A connected, non-blocking, close-on-exec socket; the fd or -1. timeout_ms < 0 waits as long
+ * as the kernel does. A timeout is reported as step OK_STEP_TIMEOUT, err ETIMEDOUT.
+ */
+int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_sock_error *e);
+
+/* Turn O_NONBLOCK on (on != 0) or off. 0, or -1 with errno set. */
+int ok_set_nonblock(int fd, int on);
+
+/* The address a socket is bound to (the real port after binding port 0). 0 or -1, errno set. */
+int ok_local_addr(int fd, struct sockaddr_in *sa);
+
+#endif
