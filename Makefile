@@ -100,3 +100,6 @@ clean:
 	rm -rf build bin
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# Optional areas (benchmarks, sanitizers, fuzzing, lint) keep their rules in mk/*.mk.
+-include $(wildcard mk/*.mk)
