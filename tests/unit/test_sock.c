@@ -1,0 +1,100 @@
+/* test_sock.c - common/sock on loopback: listen, connect, the error strings callers print. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "netaddr.h"
+#include "sock.h"
+
+/* Listens on 127.0.0.1 with a kernel-chosen port; returns the fd and fills *bound. */
+static int listen_any_port(struct sockaddr_in *bound)
+{
+	struct sockaddr_in sa;
+	struct ok_sock_error e;
+	int fd;
+
+	assert_int_equal(ok_sockaddr_in(&sa, "127.0.0.1", 0), 0);
+	fd = ok_listen_tcp(&sa, 16, &e);
+	assert_true(fd >= 0);
+	assert_int_equal(ok_local_addr(fd, bound), 0);
+	assert_int_not_equal(bound->sin_port, 0);
+	return fd;
+}
+
+static void listen_gives_a_nonblocking_cloexec_socket(void **state)
+{
+	struct sockaddr_in bound;
+	int fd = listen_any_port(&bound);
+	(void)state;
+
+	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	assert_int_equal(ok_set_nonblock(fd, 0), 0);
+	assert_false(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	close(fd);
+}
+
+static void bind_conflict_names_address_port_and_reason(void **state)
+{
+	struct sockaddr_in bound;
+	struct ok_sock_error e;
+	char expect[128], where[OK_ADDRSTRLEN];
+	int fd = listen_any_port(&bound);
+	(void)state;
+
+	assert_int_equal(ok_listen_tcp(&bound, 16, &e), -1);
+	assert_int_equal(e.step, OK_STEP_BIND);
+	assert_int_equal(e.err, EADDRINUSE);
+	snprintf(expect, sizeof expect, "bind %s: Address already in use",
+	         ok_format_addr(&bound, where, sizeof where));
+	assert_string_equal(e.msg, expect);
+	close(fd);
+}
+
+static void connect_reaches_a_listener(void **state)
+{
+	struct sockaddr_in bound;
+	struct ok_sock_error e;
+	int lfd = listen_any_port(&bound);
+	int cfd = ok_connect_tcp(&bound, 2000, &e);
+	(void)state;
+
+	assert_true(cfd >= 0);
+	assert_true(fcntl(cfd, F_GETFL) & O_NONBLOCK);
+	close(cfd);
+	close(lfd);
+}
+
+static void connect_refused_is_a_connect_step_error(void **state)
+{
+	struct sockaddr_in bound;
+	struct ok_sock_error e;
+	char expect[128], where[OK_ADDRSTRLEN];
+	int lfd = listen_any_port(&bound);
+	(void)state;
+
+	close(lfd); /* nobody listens on that port now */
+	assert_int_equal(ok_connect_tcp(&bound, 2000, &e), -1);
+	assert_int_equal(e.step, OK_STEP_CONNECT);
+	assert_int_equal(e.err, ECONNREFUSED);
+	snprintf(expect, sizeof expect, "connect %s: Connection refused",
+	         ok_format_addr(&bound, where, sizeof where));
+	assert_string_equal(e.msg, expect);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(listen_gives_a_nonblocking_cloexec_socket),
+		cmocka_unit_test(bind_conflict_names_address_port_and_reason),
+		cmocka_unit_test(connect_reaches_a_listener),
+		cmocka_unit_test(connect_refused_is_a_connect_step_error),
+	};
+	return cmocka_run_group_tests_name("sock", tests, NULL, NULL);
+}
