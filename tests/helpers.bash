@@ -33,6 +33,7 @@ start_okserver() {
 	require_binary "$OKSERVER"
 	SERVER_OUT=$BATS_TEST_TMPDIR/server.out
 	SERVER_ERR=$BATS_TEST_TMPDIR/server.err
+	rm -f "$SERVER_OUT" "$SERVER_ERR" # a second server in one test must not see the first's line
 	"$OKSERVER" -p 0 "$@" </dev/null >"$SERVER_OUT" 2>"$SERVER_ERR" 3>&- &
 	SERVER_PID=$!
 	local ready
@@ -41,15 +42,17 @@ start_okserver() {
 	SERVER_PORT=${ready##*:}
 }
 
-# stop_okserver: TERM, then KILL if it has not gone within 5 seconds. Safe to call twice.
+# stop_okserver: TERM, then KILL if it has not gone within 5 seconds. Safe to call twice, and
+# when the server has already exited; always returns 0 (it runs in teardown under set -e).
 stop_okserver() {
 	[ -n "${SERVER_PID:-}" ] || return 0
-	kill -TERM "$SERVER_PID" 2>/dev/null
+	kill -TERM "$SERVER_PID" 2>/dev/null || true
 	local deadline=$((SECONDS + 5))
 	while kill -0 "$SERVER_PID" 2>/dev/null && [ "$SECONDS" -le "$deadline" ]; do
 		sleep 0.02
 	done
-	kill -KILL "$SERVER_PID" 2>/dev/null
-	wait "$SERVER_PID" 2>/dev/null
+	kill -KILL "$SERVER_PID" 2>/dev/null || true
+	wait "$SERVER_PID" 2>/dev/null || true
 	SERVER_PID=
+	return 0
 }
