@@ -1,0 +1,44 @@
+/* main.c - okclient: options, connect, choose the mode (terminal or pipe), exit status. */
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "version.h"
+
+/* Says what was wrong and where help is; the usage error status. */
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "okclient: %s\nTry 'okclient --help' for more information.\n", msg);
+	return OKC_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	struct okc_options opt;
+	struct okc_session s;
+	struct sockaddr_in peer;
+	char msg[256];
+	int fd, status;
+
+	switch (parse_options(argc, argv, &opt, msg, sizeof msg)) {
+	case OKC_HELP: print_usage(); return fflush(stdout) == 0 ? OKC_EXIT_OK : OKC_EXIT_IO;
+	case OKC_VERSION: printf("okclient %s\n", OK_VERSION); return OKC_EXIT_OK;
+	case OKC_USAGE_ERROR: return usage_error(msg);
+	case OKC_RUN: break;
+	}
+	/* A server or reader that goes away is an error return, never a signal. */
+	signal(SIGPIPE, SIG_IGN);
+	fd = connect_server(&opt, &peer, &status, msg, sizeof msg);
+	if (fd < 0) {
+		fprintf(stderr, "okclient: %s\n", msg);
+		return status;
+	}
+	session_init(&s, fd, &peer, &opt);
+	if (isatty(STDIN_FILENO))
+		status = run_interactive(&s, &opt);
+	else
+		status = run_pipe(&s, &opt);
+	close(fd);
+	return status;
+}
