@@ -40,5 +40,10 @@ int main(int argc, char **argv)
 	else
 		status = run_pipe(&s, &opt);
 	close(fd);
+	/* Interrupted at the prompt: the terminal is restored; now end the way the signal says. */
+	if (status > 128 && status < 128 + 65) {
+		signal(status - 128, SIG_DFL);
+		raise(status - 128);
+	}
 	return status;
 }
