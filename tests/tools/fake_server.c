@@ -14,12 +14,24 @@
  * usage: fake_server [-p 0] [MODE [ARG]]
  *   ok        answer OK (CR LF mirrored) per line, echo a Q line and close; many clients in turn;
  *             SIGTERM sends "ERR server shutting down" to the client and exits (default mode)
- *   answer N  read everything until the client half-closes, answer only N lines, close
+ *   answer N [TEXT]  read everything until the client half-closes, answer only N lines,
+ *             then send TEXT as a line if given, close
  *   err TEXT  send TEXT as a line at once, then read until the client closes
  *   silent    read and never answer, never close (until SIGTERM)
+ *   record F  as ok, but after the Q echo keep reading until the client closes, and append
+ *             every byte received to file F (what the client really sent)
  */
 
 static volatile sig_atomic_t stopping;
+static FILE *recording;
+
+static void record(const char *p, ssize_t n)
+{
+	if (recording != NULL && n > 0) {
+		fwrite(p, 1, (size_t)n, recording);
+		fflush(recording);
+	}
+}
 
 static void on_term(int sig)
 {
@@ -52,6 +64,7 @@ static long drain(int fd)
 			return -1;
 		if (n < 0 && errno != EINTR)
 			break;
+		record(buf, n);
 		for (ssize_t i = 0; i < n; i++)
 			lines += buf[i] == '\n';
 	}
@@ -71,6 +84,7 @@ static void serve_ok(int fd)
 			continue;
 		if (n < 0)
 			return;
+		record(buf, n);
 		for (ssize_t i = 0; i < n; i++) {
 			char c = buf[i];
 			if (start)
@@ -105,12 +119,16 @@ static void serve_ok(int fd)
 		put(fd, q ? "\n" : "OK\n", q ? 1 : 3);
 }
 
-static void serve(int fd, const char *mode, const char *arg)
+static void serve(int fd, const char *mode, const char *arg, const char *text)
 {
 	if (strcmp(mode, "answer") == 0) {
 		long n = drain(fd), want = atol(arg);
 		for (long i = 0; i < want && i < n; i++)
 			put(fd, "OK\n", 3);
+		if (text != NULL) {
+			put(fd, text, strlen(text));
+			put(fd, "\n", 1);
+		}
 	} else if (strcmp(mode, "err") == 0) {
 		put(fd, arg, strlen(arg));
 		put(fd, "\n", 1);
@@ -120,6 +138,14 @@ static void serve(int fd, const char *mode, const char *arg)
 		drain(fd);
 		while (!stopping)
 			pause();
+	} else if (strcmp(mode, "record") == 0) {
+		recording = fopen(arg, "a");
+		serve_ok(fd);
+		shutdown(fd, SHUT_WR);
+		drain(fd);
+		if (recording != NULL)
+			fclose(recording);
+		recording = NULL;
 	} else {
 		serve_ok(fd);
 	}
@@ -137,6 +163,7 @@ int main(int argc, char **argv)
 		argi = 3;
 	const char *mode = argc > argi ? argv[argi] : "ok";
 	const char *arg = argc > argi + 1 ? argv[argi + 1] : "0";
+	const char *text = argc > argi + 2 ? argv[argi + 2] : NULL;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	ok_sockaddr_in(&addr, "127.0.0.1", 0);
@@ -151,7 +178,7 @@ int main(int argc, char **argv)
 		int fd = accept(lfd, NULL, NULL);
 		if (fd < 0)
 			continue;
-		serve(fd, mode, arg);
+		serve(fd, mode, arg, text);
 		close(fd);
 	}
 	close(lfd);
