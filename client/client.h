@@ -66,7 +66,7 @@ static inline size_t buf_room(const struct okc_buf *b) { return b->cap - b->end;
 
 /* lines.c: watches what is queued for sending: counts lines, stops after a line starting Q. */
 struct okc_lines {
-	int mid_line;            /* the last byte queued was not LF */
+	int mid_line;            /* the last byte examined was not LF */
 	int in_q;                /* inside a line that starts with Q */
 	int done;                /* a Q line was completed: queue nothing more */
 };

@@ -92,6 +92,24 @@ static size_t copy_content(struct okc_replies *r, const char *in, size_t n, int 
 	return content;
 }
 
+/*
+ * The -r fast path: a block of whole lines with no CR and no E (so no ERR line) is output as it
+ * is, in one copy. 0 when the block does not qualify; the line-by-line path then handles it.
+ */
+static size_t copy_block(struct okc_replies *r, const char *in, size_t n, struct okc_buf *out)
+{
+	size_t len = n < buf_room(out) ? n : buf_room(out);
+
+	while (len > 0 && in[len - 1] != '\n')
+		len--;
+	if (len == 0 || memchr(in, '\r', len) != NULL || memchr(in, 'E', len) != NULL)
+		return 0;
+	memcpy(out->data + out->end, in, len);
+	out->end += len;
+	r->answered += count_lf(in, len);
+	return len;
+}
+
 size_t feed_replies(struct okc_replies *r, const char *in, size_t n, int eof, struct okc_buf *out)
 {
 	size_t pos = 0;
@@ -99,6 +117,10 @@ size_t feed_replies(struct okc_replies *r, const char *in, size_t n, int eof, st
 	while (pos < n) {
 		size_t used;
 
+		if (!r->mid_line && r->raw && (used = copy_block(r, in + pos, n - pos, out)) > 0) {
+			pos += used;
+			continue;
+		}
 		if (!r->mid_line && start_line(r, in + pos, n - pos, eof, out) != 0)
 			break;
 		used = copy_content(r, in + pos, n - pos, eof, out);
