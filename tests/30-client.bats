@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # 30-client.bats - okclient in a pipe against the real okserver: replies, Q, streaming, memory.
+# shellcheck disable=SC2154 # $stderr is set by bats: run --separate-stderr
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -100,6 +101,7 @@ teardown() {
 }
 
 @test "client pipe: | head -1 ends quietly and promptly" {
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	run --separate-stderr timeout 20 bash -c \
 		'yes | "$1" 127.0.0.1 "$2" | head -1; echo "status ${PIPESTATUS[1]}"' _ "$OKCLIENT" "$SERVER_PORT"
 	assert_success

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # 31-interactive.bats - okclient at a terminal (tmux): prompt, replies, history, ways to leave.
+# shellcheck disable=SC2154 # $stderr is set by bats: run --separate-stderr
 
 bats_require_minimum_version 1.5.0
 load helpers

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # 32-client-errors.bats - okclient's failure paths against scripted fake servers; options.
+# shellcheck disable=SC2154 # $stderr is set by bats: run --separate-stderr
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -110,7 +111,8 @@ teardown() {
 	assert_line --index 0 "usage: okclient [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]"
 	assert_output --partial "default 127.0.0.1"
 	assert_output --partial "default 4242"
-	assert_output --partial "~/.okclient_history"
+	# shellcheck disable=SC2088 # the help text says ~, literally
+	assert_output --partial '~/.okclient_history'
 	assert_output --partial "last 1000 lines"
 	assert_equal "$stderr" ""
 }

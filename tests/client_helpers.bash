@@ -31,6 +31,7 @@ stop_fake() {
 # A port nobody listens on: a fake server's, after it has gone.
 closed_port() {
 	start_fake silent
+	# shellcheck disable=SC2034 # read by the .bats files
 	CLOSED_PORT=$FAKE_PORT
 	stop_fake
 }
