@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -197,8 +198,8 @@ static void suspend_self(void)
 	signal(SIGTSTP, SIG_DFL);
 	sigemptyset(&tstp);
 	sigaddset(&tstp, SIGTSTP);
-	raise(SIGTSTP);
-	sigprocmask(SIG_UNBLOCK, &tstp, NULL); /* the pending stop happens here */
+	sigprocmask(SIG_UNBLOCK, &tstp, NULL);
+	kill(getpid(), SIGTSTP); /* stops here until fg */
 	catch_signals(NULL);
 	if (tty->prompt_on) {
 		rl_reset_after_signal();
@@ -260,9 +261,10 @@ static int converse(struct tty_state *t, const sigset_t *open_mask)
 {
 	struct okc_session *s = t->s;
 	struct pollfd pfd[POLL_COUNT];
-	int timeout;
 
 	for (;;) {
+		int timeout;
+
 		if (got_quit)
 			return got_quit;
 		if (got_winch) {

@@ -141,9 +141,10 @@ static int stream(struct pipe_state *p)
 {
 	struct okc_session *s = p->s;
 	struct pollfd pfd[POLL_COUNT];
-	int timeout, waiting;
 
 	for (;;) {
+		int timeout, waiting;
+
 		move_bytes(p);
 		if (input_sent(p) && !s->net_eof && !s->send_err && shut_sending(s) < 0)
 			return -1;

@@ -14,12 +14,10 @@
 static int start_line(struct okc_replies *r, const char *in, size_t n, int eof,
                       struct okc_buf *out)
 {
-	size_t look = n < ERR_TAG_LEN ? n : ERR_TAG_LEN;
-
 	/* "ER" could still become "ERR ": wait, unless the line or the stream already ended. */
 	if (n < ERR_TAG_LEN && !eof && memchr(in, '\n', n) == NULL)
 		return 1;
-	r->in_err = look == ERR_TAG_LEN && memcmp(in, ERR_TAG, ERR_TAG_LEN) == 0;
+	r->in_err = n >= ERR_TAG_LEN && memcmp(in, ERR_TAG, ERR_TAG_LEN) == 0;
 	if (r->in_err) {
 		r->err_len = 0;
 	} else if (!r->raw) {
@@ -63,14 +61,13 @@ static size_t copy_content(struct okc_replies *r, const char *in, size_t n, int 
 	const char *lf = memchr(in, '\n', n);
 	size_t len = lf ? (size_t)(lf - in) : n;
 	size_t content = len;
-	size_t room;
 
 	if (content > 0 && in[content - 1] == '\r' && (lf || !eof))
 		content--; /* a CR before LF is terminator; a CR at the end may still be one */
 	if (r->in_err) {
 		keep_err(r, in, content);
 	} else {
-		room = buf_room(out);
+		size_t room = buf_room(out);
 		if (room <= 1)
 			return 0;
 		if (content > room - 1) { /* a long line: pass on what fits, keep a byte for LF */

@@ -126,3 +126,52 @@ teardown() {
 	assert_success
 	assert_output $'OK\nOK'
 }
+
+@test "client pipe: a long Q line's echo streams through whole" {
+	local long
+	long=Q$(head -c 60000 /dev/zero | tr '\0' x)
+	run --separate-stderr timeout 10 "$OKCLIENT" -r 127.0.0.1 "$SERVER_PORT" < <(printf '%s\n' "$long")
+	assert_success
+	assert_equal "${#output}" 60001
+	assert_output "$long"
+}
+
+@test "client pipe: ERR line too long gives 6 after the replies before it" {
+	run --separate-stderr timeout 10 "$OKCLIENT" -r 127.0.0.1 "$SERVER_PORT" \
+		< <(printf 'a\n'; head -c 70000 /dev/zero | tr '\0' x; printf '\n')
+	assert_failure 6
+	assert_output "OK"
+	assert_equal "$stderr" "okclient: server 127.0.0.1:$SERVER_PORT: ERR line too long"
+}
+
+@test "client pipe: ERR server full from a real server gives 6" {
+	stop_okserver || true # helpers.bash: its last kill fails once the server is gone
+	start_okserver --max-clients 1
+	local reply
+	# One connection held by this shell, answered once, so the server surely counts it.
+	exec 5<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
+	printf 'hold\n' >&5
+	read -r -t 10 reply <&5
+	assert_equal "$reply" "OK"
+	run --separate-stderr timeout 10 "$OKCLIENT" 127.0.0.1 "$SERVER_PORT" < <(printf 'a\n')
+	exec 5>&-
+	assert_failure 6
+	assert_output ""
+	assert_equal "$stderr" "okclient: server 127.0.0.1:$SERVER_PORT: ERR server full"
+}
+
+@test "client pipe: a server's idle timeout ends a slow pipe at once with 6" {
+	stop_okserver || true # helpers.bash: its last kill fails once the server is gone
+	start_okserver --idle-timeout 1
+	local fifo=$BATS_TEST_TMPDIR/in start=$SECONDS status=0
+	mkfifo "$fifo"
+	exec 4<>"$fifo" # held open: the client's input never ends by itself
+	printf 'a\n' >&4
+	timeout 20 "$OKCLIENT" -r 127.0.0.1 "$SERVER_PORT" <"$fifo" >"$BATS_TEST_TMPDIR/out" \
+		2>"$BATS_TEST_TMPDIR/err" 3>&- || status=$?
+	exec 4>&-
+	assert_equal "$status" 6
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "OK"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "okclient: server 127.0.0.1:$SERVER_PORT: ERR idle timeout"
+	[ $((SECONDS - start)) -le 10 ] || fail "took $((SECONDS - start)) s"
+}

@@ -11,6 +11,9 @@
 
 static char err[256];
 
+/* The end of an argument list: a typed null pointer, as variadic functions need. */
+#define END ((const char *)NULL)
+
 /* Parses a NULL-terminated list of arguments after the program name. */
 static enum okc_action parse(struct okc_options *o, const char *first, ...)
 {
@@ -31,7 +34,7 @@ static void defaults_are_loopback_4242(void **state)
 {
 	struct okc_options o;
 	(void)state;
-	assert_int_equal(parse(&o, NULL), OKC_RUN);
+	assert_int_equal(parse(&o, END), OKC_RUN);
 	assert_string_equal(o.host, "127.0.0.1");
 	assert_int_equal(o.port, 4242);
 	assert_int_equal(o.raw, 0);
@@ -44,13 +47,13 @@ static void every_option_is_taken(void **state)
 	struct okc_options o;
 	(void)state;
 	assert_int_equal(parse(&o, "-r", "-t", "3", "--history", "/tmp/h", "example.org", "80",
-	                       NULL), OKC_RUN);
+	                       END), OKC_RUN);
 	assert_int_equal(o.raw, 1);
 	assert_int_equal(o.timeout_s, 3);
 	assert_string_equal(o.history, "/tmp/h");
 	assert_string_equal(o.host, "example.org");
 	assert_int_equal(o.port, 80);
-	assert_int_equal(parse(&o, "--raw", "--timeout=2147483", "h", NULL), OKC_RUN);
+	assert_int_equal(parse(&o, "--raw", "--timeout=2147483", "h", END), OKC_RUN);
 	assert_int_equal(o.timeout_s, 2147483);
 	assert_int_equal(o.port, 4242);
 }
@@ -59,10 +62,10 @@ static void help_and_version(void **state)
 {
 	struct okc_options o;
 	(void)state;
-	assert_int_equal(parse(&o, "-h", NULL), OKC_HELP);
-	assert_int_equal(parse(&o, "--help", NULL), OKC_HELP);
-	assert_int_equal(parse(&o, "-V", NULL), OKC_VERSION);
-	assert_int_equal(parse(&o, "--version", NULL), OKC_VERSION);
+	assert_int_equal(parse(&o, "-h", END), OKC_HELP);
+	assert_int_equal(parse(&o, "--help", END), OKC_HELP);
+	assert_int_equal(parse(&o, "-V", END), OKC_VERSION);
+	assert_int_equal(parse(&o, "--version", END), OKC_VERSION);
 }
 
 static void usage_errors_say_what_and_which(void **state)
@@ -84,7 +87,7 @@ static void usage_errors_say_what_and_which(void **state)
 	struct okc_options o;
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_int_equal(parse(&o, cases[i].a, cases[i].b, cases[i].c, NULL), OKC_USAGE_ERROR);
+		assert_int_equal(parse(&o, cases[i].a, cases[i].b, cases[i].c, END), OKC_USAGE_ERROR);
 		assert_string_equal(err, cases[i].msg);
 	}
 }
