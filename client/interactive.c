@@ -63,8 +63,8 @@ static void stop_prompt(int newline)
 	rl_callback_handler_remove();
 	tty->prompt_on = 0;
 	if (newline)
-		fputc('\n', stdout);
-	fflush(stdout);
+		fputc('\n', rl_outstream);
+	fflush(rl_outstream);
 }
 
 /* Saves history after every line, so a crash or a closing server loses none of it. */
@@ -118,8 +118,11 @@ static int send_line(struct tty_state *t)
 {
 	struct okc_buf b = { t->line, t->line_len, t->line_off, t->line_len };
 
-	if (send_pending(t->s, &b) < 0)
-		return -1;
+	if (send_pending(t->s, &b) < 0) {
+		if (t->s->send_err != EPIPE && t->s->send_err != ECONNRESET)
+			return -1;
+		b.end = 0; /* the server is gone: drop the line, read what it said last */
+	}
 	t->line_off = b.end == 0 ? t->line_len : b.start;
 	if (t->line_off == t->line_len) {
 		free(t->line);
@@ -298,6 +301,9 @@ static void start_prompt(struct tty_state *t)
 	rl_readline_name = "okclient";
 	rl_catch_signals = 0;
 	rl_catch_sigwinch = 0;
+	/* stdout redirected to a file gets the replies; the prompt stays on the terminal. */
+	if (!isatty(STDOUT_FILENO))
+		rl_outstream = stderr;
 	snprintf(t->prompt, sizeof t->prompt, "%s> ", t->s->peer);
 	rl_callback_handler_install(t->prompt, on_line);
 	t->prompt_on = 1;

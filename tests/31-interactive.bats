@@ -17,6 +17,7 @@ setup() {
 
 teardown() {
 	tmux_stop
+	stop_fake
 	stop_okserver || true # helpers.bash: its last kill fails once the server is gone
 }
 
@@ -105,5 +106,34 @@ teardown() {
 	tmux_keys C-c
 	run tmux_exit_status
 	assert_output 130
+	assert_equal "$(cat "$TTY_MODE")" "icanon"
+}
+
+@test "client tty: a reply arriving while a line is typed is printed above it, the line kept" {
+	stop_okserver || true
+	start_fake delay 2000
+	PROMPT="127.0.0.1:$FAKE_PORT>"
+	PROMPT_RE="127\\.0\\.0\\.1:$FAKE_PORT>"
+	tmux_start 127.0.0.1 "$FAKE_PORT"
+	tmux_wait "^$PROMPT_RE\$"
+	tmux_keys first Enter
+	tmux_keys 'second, half'
+	tmux_wait "^$PROMPT_RE second, half\$"
+	tmux_wait '^Server: OK$'
+	tmux_keys ' done'
+	tmux_wait "^$PROMPT_RE second, half done\$"
+	assert_equal "$(tmux_screen)" "$PROMPT first"$'\n'"Server: OK"$'\n'"$PROMPT second, half done"
+	stop_fake
+}
+
+@test "client tty: -t 1 gives up on a silent server with 7" {
+	stop_okserver || true
+	start_fake silent
+	tmux_start -t 1 127.0.0.1 "$FAKE_PORT"
+	tmux_wait "^127\\.0\\.0\\.1:$FAKE_PORT>\$"
+	tmux_keys ping Enter
+	tmux_wait "^okclient: no reply from 127\\.0\\.0\\.1:$FAKE_PORT in 1 s: answered 0 of 1 lines\$"
+	run tmux_exit_status
+	assert_output 7
 	assert_equal "$(cat "$TTY_MODE")" "icanon"
 }

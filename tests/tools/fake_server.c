@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "netaddr.h"
@@ -18,12 +19,14 @@
  *             then send TEXT as a line if given, close
  *   err TEXT  send TEXT as a line at once, then read until the client closes
  *   silent    read and never answer, never close (until SIGTERM)
+ *   delay MS  as ok, but each batch of replies is sent MS milliseconds late
  *   record F  as ok, but after the Q echo keep reading until the client closes, and append
  *             every byte received to file F (what the client really sent)
  */
 
 static volatile sig_atomic_t stopping;
 static FILE *recording;
+static long delay_ms;
 
 static void record(const char *p, ssize_t n)
 {
@@ -41,6 +44,10 @@ static void on_term(int sig)
 
 static void put(int fd, const char *p, size_t n)
 {
+	if (delay_ms > 0 && n > 0) {
+		struct timespec ts = { delay_ms / 1000, (delay_ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
 	while (n > 0) {
 		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
 		if (w < 0 && errno == EINTR)
@@ -147,6 +154,8 @@ static void serve(int fd, const char *mode, const char *arg, const char *text)
 			fclose(recording);
 		recording = NULL;
 	} else {
+		if (strcmp(mode, "delay") == 0)
+			delay_ms = atol(arg);
 		serve_ok(fd);
 	}
 }
