@@ -19,12 +19,15 @@ void buf_free(struct okc_buf *b)
 	b->cap = b->start = b->end = 0;
 }
 
-/* Moves what is pending to the front, so reads can fill the whole buffer again. */
+/*
+ * Moves what is pending to the front, so reads can fill the whole buffer again; only once less
+ * than a quarter is free, so a slow consumer does not cost a memmove per loop.
+ */
 void buf_compact(struct okc_buf *b)
 {
 	size_t used = buf_used(b);
 
-	if (b->start == 0)
+	if (b->start == 0 || buf_room(b) >= b->cap / 4)
 		return;
 	if (used > 0)
 		memmove(b->data, b->data + b->start, used);
