@@ -145,8 +145,7 @@ teardown() {
 }
 
 @test "client pipe: ERR server full from a real server gives 6" {
-	stop_okserver || true # helpers.bash: its last kill fails once the server is gone
-	start_okserver --max-clients 1
+	restart_okserver --max-clients 1
 	local reply
 	# One connection held by this shell, answered once, so the server surely counts it.
 	exec 5<>"/dev/tcp/127.0.0.1/$SERVER_PORT"
@@ -161,8 +160,7 @@ teardown() {
 }
 
 @test "client pipe: a server's idle timeout ends a slow pipe at once with 6" {
-	stop_okserver || true # helpers.bash: its last kill fails once the server is gone
-	start_okserver --idle-timeout 1
+	restart_okserver --idle-timeout 1
 	local fifo=$BATS_TEST_TMPDIR/in start=$SECONDS status=0
 	mkfifo "$fifo"
 	exec 4<>"$fifo" # held open: the client's input never ends by itself

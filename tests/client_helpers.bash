@@ -4,6 +4,14 @@
 
 FAKE_SERVER=$TOOLS/fake_server
 
+# restart_okserver ARGS...: a fresh okserver with other options. The old ready line is removed
+# first, or start_okserver could read the old server's port from it.
+restart_okserver() {
+	stop_okserver || true # its last kill fails once the server is gone
+	rm -f "$SERVER_OUT"
+	start_okserver "$@"
+}
+
 # start_fake MODE [ARG]: a fake_server (see tests/tools/fake_server.c) on a free loopback port.
 # Sets FAKE_PID and FAKE_PORT.
 start_fake() {
@@ -42,8 +50,8 @@ tmux_cmd() {
 	tmux -L "okchat-$$-$BATS_TEST_NUMBER" "$@"
 }
 
-# tmux_start ARGS...: runs okclient ARGS in an 80x24 terminal; its exit status goes to
-# $TTY_STATUS, then the terminal's mode (icanon or -icanon) to $TTY_MODE.
+# tmux_start ARGS...: runs okclient ARGS in an 80x24 terminal; then the terminal's mode
+# (icanon or -icanon) goes to $TTY_MODE and okclient's exit status to $TTY_STATUS.
 tmux_start() {
 	require_binary "$OKCLIENT"
 	command -v tmux >/dev/null || skip "tmux is not installed"
@@ -52,12 +60,16 @@ tmux_start() {
 	TTY_MODE=$BATS_TEST_TMPDIR/mode
 	mkdir -p "$TTY_HOME"
 	local script=$BATS_TEST_TMPDIR/tty.sh arg
+	# shellcheck disable=SC2016 # $? and $status belong to the script written here
 	{
 		echo "trap true INT"
 		printf 'HOME=%q %q' "$TTY_HOME" "$OKCLIENT"
 		for arg in "$@"; do printf ' %q' "$arg"; done
-		printf '\necho "$?" >%q\n' "$TTY_STATUS"
+		echo
+		echo 'status=$?'
+		# The mode first: once the status is there, both are.
 		printf 'stty -a | grep -o -- "-*icanon" >%q\n' "$TTY_MODE"
+		printf 'echo "$status" >%q\n' "$TTY_STATUS"
 		echo "exec sleep 60"
 	} >"$script"
 	tmux_cmd -f /dev/null new-session -d -x 80 -y 24 "sh $script"
