@@ -75,7 +75,7 @@ teardown() {
 }
 
 @test "client pipe: 200,000 lines stream through with exit 0 and peak RSS under 32 MB" {
-	local fifo=$BATS_TEST_TMPDIR/in out=$BATS_TEST_TMPDIR/out deadline hwm status lines
+	local fifo=$BATS_TEST_TMPDIR/in out=$BATS_TEST_TMPDIR/out deadline hwm exe status lines
 	mkfifo "$fifo"
 	"$OKCLIENT" -r 127.0.0.1 "$SERVER_PORT" <"$fifo" >"$out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	CLIENT_PID=$!
@@ -87,6 +87,7 @@ teardown() {
 		sleep 0.1
 	done
 	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$CLIENT_PID/status")
+	exe=$(readlink "/proc/$CLIENT_PID/exe")
 	exec 4>&-
 	status=0
 	wait "$CLIENT_PID" || status=$?
@@ -96,6 +97,11 @@ teardown() {
 	assert_equal "$lines" 200000
 	assert_equal "$(sort -u "$out")" "OK"
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
+	# A wrapper (valgrind) has its own memory: the bound is okclient's alone.
+	if [ "${exe##*/}" != okclient ]; then
+		echo "# peak RSS not measured: the process is $exe" >&3
+		return 0
+	fi
 	echo "# peak RSS ${hwm} kB" >&3
 	[ "$hwm" -lt $((32 * 1024)) ] || fail "peak RSS ${hwm} kB is not under 32 MB"
 }
