@@ -25,6 +25,7 @@ struct tty_state {
 	int input_done;          /* Ctrl-D, or a Q line was entered */
 	char *history;           /* the history file, or NULL for none */
 	int history_warned;
+	int out_closed;          /* stdout is a pipe whose reader left */
 	char prompt[OK_ADDRSTRLEN + 3];
 };
 
@@ -49,8 +50,8 @@ static void show_output(const char *p, size_t n, FILE *f)
 {
 	if (tty->prompt_on)
 		rl_clear_visible_line();
-	fwrite(p, 1, n, f);
-	fflush(f);
+	if ((fwrite(p, 1, n, f) < n || fflush(f) != 0) && errno == EPIPE)
+		tty->out_closed = 1;
 	if (tty->prompt_on)
 		rl_forced_update_display();
 }
@@ -164,7 +165,7 @@ static void load_history(struct tty_state *t, const struct okc_options *o)
 }
 
 /* Our own handlers, blocked except inside ppoll; readline's are switched off (see setup). */
-static void catch_signals(sigset_t *old)
+static int catch_signals(sigset_t *old)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
 	struct sigaction sa;
@@ -175,10 +176,11 @@ static void catch_signals(sigset_t *old)
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&block);
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-		sigaction(sigs[i], &sa, NULL);
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			return -1;
 		sigaddset(&block, sigs[i]);
 	}
-	sigprocmask(SIG_BLOCK, &block, old);
+	return sigprocmask(SIG_BLOCK, &block, old);
 }
 
 static void release_signals(const sigset_t *old)
@@ -203,7 +205,7 @@ static void suspend_self(void)
 	sigaddset(&tstp, SIGTSTP);
 	sigprocmask(SIG_UNBLOCK, &tstp, NULL);
 	kill(getpid(), SIGTSTP); /* stops here until fg */
-	catch_signals(NULL);
+	(void)catch_signals(NULL); /* worked once with the same arguments */
 	if (tty->prompt_on) {
 		rl_reset_after_signal();
 		rl_forced_update_display();
@@ -259,7 +261,7 @@ static int handle_events(struct tty_state *t, const struct pollfd *pfd)
 	return 0;
 }
 
-/* The loop: -1 to let the session decide, -2 on timeout, or a signal number. */
+/* The loop: -1 to let the session decide, -2 on timeout, -3 stdout gone, or a signal number. */
 static int converse(struct tty_state *t, const sigset_t *open_mask)
 {
 	struct okc_session *s = t->s;
@@ -278,6 +280,9 @@ static int converse(struct tty_state *t, const sigset_t *open_mask)
 		if (got_tstp)
 			suspend_self();
 		show_replies(t);
+		/* Our reader left (okclient | head): nothing we print can matter any more. */
+		if (t->out_closed)
+			return -3;
 		/* Input over and the last line out: the server answers the rest, then closes. */
 		if (t->input_done && t->line == NULL && !s->net_eof && shut_sending(s) < 0)
 			return -1;
@@ -334,7 +339,11 @@ int run_interactive(struct okc_session *s, const struct okc_options *o)
 		return OKC_EXIT_IO;
 	}
 	load_history(&t, o);
-	catch_signals(&open_mask);
+	if (catch_signals(&open_mask) < 0) {
+		fprintf(stderr, "okclient: sigaction: %s\n", strerror(errno));
+		free_state(&t);
+		return OKC_EXIT_IO;
+	}
 	start_prompt(&t);
 	rc = converse(&t, &open_mask);
 	stop_prompt(1);
@@ -344,7 +353,10 @@ int run_interactive(struct okc_session *s, const struct okc_options *o)
 		return 128 + rc; /* main re-raises it: our parent sees how we ended */
 	}
 	show_replies(&t);
-	rc = finish_session(s, t.input_done && t.line == NULL, rc == -2);
+	if (rc == -3 || t.out_closed)
+		rc = OKC_EXIT_OK;
+	else
+		rc = finish_session(s, t.input_done && t.line == NULL, rc == -2);
 	free_state(&t);
 	return rc;
 }

@@ -28,7 +28,10 @@ int main(int argc, char **argv)
 	case OKC_RUN: break;
 	}
 	/* A server or reader that goes away is an error return, never a signal. */
-	signal(SIGPIPE, SIG_IGN);
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		perror("okclient: signal");
+		return OKC_EXIT_IO;
+	}
 	fd = connect_server(&opt, &peer, &status, msg, sizeof msg);
 	if (fd < 0) {
 		fprintf(stderr, "okclient: %s\n", msg);
