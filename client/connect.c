@@ -7,12 +7,26 @@
 #include "client.h"
 #include "sock.h"
 
-/* Digits, dots and hex letters only, starting with a digit: meant as an address, not a name. */
+/*
+ * Dot-separated numbers (decimal, octal, or 0x hex), as inet_aton reads them: meant as an
+ * address, so "999.1.1.1" is refused rather than looked up; "1a.de" is a name.
+ */
 static int looks_numeric(const char *host)
 {
-	if (host[0] < '0' || host[0] > '9')
-		return 0;
-	return host[strspn(host, "0123456789abcdefABCDEFxX.")] == '\0';
+	const char *p = host;
+
+	for (;;) {
+		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+			p += 2 + strspn(p + 2, "0123456789abcdefABCDEF");
+		else if (*p >= '0' && *p <= '9')
+			p += strspn(p, "0123456789");
+		else
+			return 0;
+		if (*p == '\0')
+			return 1;
+		if (*p++ != '.')
+			return 0;
+	}
 }
 
 /* Fills *sa from a name through getaddrinfo (IPv4); 0, or -1 with msg set. */
