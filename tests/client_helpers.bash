@@ -62,7 +62,8 @@ tmux_start() {
 	local script=$BATS_TEST_TMPDIR/tty.sh arg
 	# shellcheck disable=SC2016 # $? and $status belong to the script written here
 	{
-		echo "trap true INT"
+		# Ctrl-C is meant for okclient alone: this shell ignores it (okclient sets its own).
+		echo "trap '' INT"
 		printf 'HOME=%q %q' "$TTY_HOME" "$OKCLIENT"
 		for arg in "$@"; do printf ' %q' "$arg"; done
 		echo
@@ -72,7 +73,7 @@ tmux_start() {
 		printf 'echo "$status" >%q\n' "$TTY_STATUS"
 		echo "exec sleep 60"
 	} >"$script"
-	tmux_cmd -f /dev/null new-session -d -x 80 -y 24 "sh $script"
+	tmux_cmd -f /dev/null new-session -d -x 80 -y 24 "exec sh $script"
 }
 
 # tmux_wait REGEX [SECONDS]: waits until the screen shows a line matching REGEX.
