@@ -4,7 +4,7 @@
 
 #include "client.h"
 
-int buf_init(struct okc_buf *b, size_t cap)
+int okc_buf_init(struct okc_buf *b, size_t cap)
 {
 	b->data = malloc(cap);
 	b->cap = b->data ? cap : 0;
@@ -12,7 +12,7 @@ int buf_init(struct okc_buf *b, size_t cap)
 	return b->data ? 0 : -1;
 }
 
-void buf_free(struct okc_buf *b)
+void okc_buf_free(struct okc_buf *b)
 {
 	free(b->data);
 	b->data = NULL;
@@ -23,11 +23,11 @@ void buf_free(struct okc_buf *b)
  * Moves what is pending to the front, so reads can fill the whole buffer again; only once less
  * than a quarter is free, so a slow consumer does not cost a memmove per loop.
  */
-void buf_compact(struct okc_buf *b)
+void okc_buf_compact(struct okc_buf *b)
 {
-	size_t used = buf_used(b);
+	size_t used = okc_buf_used(b);
 
-	if (b->start == 0 || buf_room(b) >= b->cap / 4)
+	if (b->start == 0 || okc_buf_room(b) >= b->cap / 4)
 		return;
 	if (used > 0)
 		memmove(b->data, b->data + b->start, used);

@@ -40,17 +40,17 @@ struct okc_options {
 	uint16_t port;
 };
 
-/* What parse_options asks main to do. */
+/* What okc_parse_options asks main to do. */
 enum okc_action { OKC_RUN, OKC_HELP, OKC_VERSION, OKC_USAGE_ERROR };
 
 /* options.c: pure parsing; on OKC_USAGE_ERROR, err holds the message (no program name). */
-enum okc_action parse_options(int argc, char **argv, struct okc_options *o, char *err,
-                              size_t errlen);
-void print_usage(void);
+enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, char *err,
+                                  size_t errlen);
+void okc_print_usage(void);
 
 /* connect.c: resolves o->host and connects; the fd, or -1 with *status and msg set. */
-int connect_server(const struct okc_options *o, struct sockaddr_in *peer, int *status,
-                   char *msg, size_t msglen);
+int okc_connect_server(const struct okc_options *o, struct sockaddr_in *peer, int *status,
+                       char *msg, size_t msglen);
 
 /* A bounded byte queue: data[start, end) is pending; compacted when it runs short of room. */
 struct okc_buf {
@@ -58,11 +58,11 @@ struct okc_buf {
 	size_t cap, start, end;
 };
 
-int buf_init(struct okc_buf *b, size_t cap);
-void buf_free(struct okc_buf *b);
-void buf_compact(struct okc_buf *b);
-static inline size_t buf_used(const struct okc_buf *b) { return b->end - b->start; }
-static inline size_t buf_room(const struct okc_buf *b) { return b->cap - b->end; }
+int okc_buf_init(struct okc_buf *b, size_t cap);
+void okc_buf_free(struct okc_buf *b);
+void okc_buf_compact(struct okc_buf *b);
+static inline size_t okc_buf_used(const struct okc_buf *b) { return b->end - b->start; }
+static inline size_t okc_buf_room(const struct okc_buf *b) { return b->cap - b->end; }
 
 /* lines.c: watches what is queued for sending: counts lines, stops after a line starting Q. */
 struct okc_lines {
@@ -72,9 +72,9 @@ struct okc_lines {
 };
 
 /* Examines n new bytes; returns how many to keep (the rest follows a Q line and is dropped). */
-size_t scan_lines(struct okc_lines *s, const char *p, size_t n);
+size_t okc_scan_lines(struct okc_lines *s, const char *p, size_t n);
 /* The number of LF bytes in p[0, n). */
-unsigned long long count_lf(const char *p, size_t n);
+unsigned long long okc_count_lf(const char *p, size_t n);
 
 /* replies.c: bytes from the server to what the user sees; counts replies, catches ERR. */
 struct okc_replies {
@@ -92,7 +92,8 @@ struct okc_replies {
  * LF), ERR lines collected in r->err. Returns the bytes consumed; bytes it cannot judge yet (a
  * line start shorter than "ERR ", a CR that may precede LF) wait for more unless eof.
  */
-size_t feed_replies(struct okc_replies *r, const char *in, size_t n, int eof, struct okc_buf *out);
+size_t okc_feed_replies(struct okc_replies *r, const char *in, size_t n, int eof,
+                        struct okc_buf *out);
 
 /* session.c: the connection both modes drive. */
 struct okc_session {
@@ -108,23 +109,23 @@ struct okc_session {
 	long long wait_since;    /* when the current wait for the server began; -1: not waiting */
 };
 
-long long now_ms(void);
-void session_init(struct okc_session *s, int fd, const struct sockaddr_in *peer,
-                  const struct okc_options *o);
+long long okc_now_ms(void);
+void okc_session_init(struct okc_session *s, int fd, const struct sockaddr_in *peer,
+                      const struct okc_options *o);
 /* One send of b's pending bytes; counts lines. -1 on a real error (send_err set). */
-int send_pending(struct okc_session *s, struct okc_buf *b);
+int okc_send_pending(struct okc_session *s, struct okc_buf *b);
 /* One recv into b; sets net_eof on end or reset. -1 only on an unexpected error. */
-int recv_replies(struct okc_session *s, struct okc_buf *b);
+int okc_recv_replies(struct okc_session *s, struct okc_buf *b);
 /* Half-closes once; -1 on error. */
-int shut_sending(struct okc_session *s);
+int okc_shut_sending(struct okc_session *s);
 /* Whether a reply is awaited; keeps wait_since; the poll timeout in ms (-1: none). */
-int arm_timer(struct okc_session *s, int waiting);
-int timer_expired(const struct okc_session *s);
+int okc_arm_timer(struct okc_session *s, int waiting);
+int okc_timer_expired(const struct okc_session *s);
 /* Prints the final diagnostic (if any) and returns the exit status. */
-int finish_session(struct okc_session *s, int input_done, int timed_out);
+int okc_finish_session(struct okc_session *s, int input_done, int timed_out);
 
 /* pipe.c and interactive.c: the two modes; both return the exit status. */
-int run_pipe(struct okc_session *s, const struct okc_options *o);
-int run_interactive(struct okc_session *s, const struct okc_options *o);
+int okc_run_pipe(struct okc_session *s, const struct okc_options *o);
+int okc_run_interactive(struct okc_session *s, const struct okc_options *o);
 
 #endif

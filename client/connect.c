@@ -69,8 +69,8 @@ static int find_address(const struct okc_options *o, struct sockaddr_in *sa, cha
 	return resolve_name(o->host, sa, msg, msglen);
 }
 
-int connect_server(const struct okc_options *o, struct sockaddr_in *peer, int *status,
-                   char *msg, size_t msglen)
+int okc_connect_server(const struct okc_options *o, struct sockaddr_in *peer, int *status,
+                       char *msg, size_t msglen)
 {
 	struct ok_sock_error e;
 	int fd;

@@ -119,7 +119,7 @@ static int send_line(struct tty_state *t)
 {
 	struct okc_buf b = { t->line, t->line_len, t->line_off, t->line_len };
 
-	if (send_pending(t->s, &b) < 0) {
+	if (okc_send_pending(t->s, &b) < 0) {
 		if (t->s->send_err != EPIPE && t->s->send_err != ECONNRESET)
 			return -1;
 		b.end = 0; /* the server is gone: drop the line, read what it said last */
@@ -215,12 +215,12 @@ static void suspend_self(void)
 /* Shows every complete reply received so far (ERR lines are kept for the final message). */
 static void show_replies(struct tty_state *t)
 {
-	while (buf_used(&t->rx) > 0) {
-		size_t used = feed_replies(&t->s->rep, t->rx.data + t->rx.start, buf_used(&t->rx),
-		                           t->s->net_eof, &t->out);
+	while (okc_buf_used(&t->rx) > 0) {
+		size_t used = okc_feed_replies(&t->s->rep, t->rx.data + t->rx.start,
+		                               okc_buf_used(&t->rx), t->s->net_eof, &t->out);
 		t->rx.start += used;
-		if (buf_used(&t->out) > 0)
-			show_output(t->out.data + t->out.start, buf_used(&t->out), stdout);
+		if (okc_buf_used(&t->out) > 0)
+			show_output(t->out.data + t->out.start, okc_buf_used(&t->out), stdout);
 		t->out.start = t->out.end = 0;
 		if (used == 0)
 			break;
@@ -252,7 +252,7 @@ static int handle_events(struct tty_state *t, const struct pollfd *pfd)
 {
 	const short gone = POLLHUP | POLLERR | POLLNVAL;
 
-	if (pfd[POLL_NETIN].revents & (POLLIN | gone) && recv_replies(t->s, &t->rx) < 0)
+	if (pfd[POLL_NETIN].revents & (POLLIN | gone) && okc_recv_replies(t->s, &t->rx) < 0)
 		return -1;
 	if (pfd[POLL_NETOUT].revents & (POLLOUT | gone) && send_line(t) < 0)
 		return -1;
@@ -284,13 +284,13 @@ static int converse(struct tty_state *t, const sigset_t *open_mask)
 		if (t->out_closed)
 			return -3;
 		/* Input over and the last line out: the server answers the rest, then closes. */
-		if (t->input_done && t->line == NULL && !s->net_eof && shut_sending(s) < 0)
+		if (t->input_done && t->line == NULL && !s->net_eof && okc_shut_sending(s) < 0)
 			return -1;
-		if (s->net_eof && buf_used(&t->rx) == 0)
+		if (s->net_eof && okc_buf_used(&t->rx) == 0)
 			return -1;
-		timeout = arm_timer(s, !s->net_eof && (s->sent > s->rep.answered || s->wr_shut ||
+		timeout = okc_arm_timer(s, !s->net_eof && (s->sent > s->rep.answered || s->wr_shut ||
 		                                        t->line != NULL));
-		if (timer_expired(s))
+		if (okc_timer_expired(s))
 			return -2;
 		set_events(t, pfd);
 		if (wait_events(pfd, timeout, open_mask) < 0)
@@ -319,12 +319,12 @@ static void free_state(struct tty_state *t)
 {
 	free(t->line);
 	free(t->history);
-	buf_free(&t->rx);
-	buf_free(&t->out);
+	okc_buf_free(&t->rx);
+	okc_buf_free(&t->out);
 	clear_history();
 }
 
-int run_interactive(struct okc_session *s, const struct okc_options *o)
+int okc_run_interactive(struct okc_session *s, const struct okc_options *o)
 {
 	struct tty_state t;
 	sigset_t open_mask;
@@ -333,7 +333,7 @@ int run_interactive(struct okc_session *s, const struct okc_options *o)
 	memset(&t, 0, sizeof t);
 	t.s = s;
 	tty = &t;
-	if (buf_init(&t.rx, OKC_BUF_SIZE) < 0 || buf_init(&t.out, OKC_BUF_SIZE) < 0) {
+	if (okc_buf_init(&t.rx, OKC_BUF_SIZE) < 0 || okc_buf_init(&t.out, OKC_BUF_SIZE) < 0) {
 		fprintf(stderr, "okclient: out of memory\n");
 		free_state(&t);
 		return OKC_EXIT_IO;
@@ -356,7 +356,7 @@ int run_interactive(struct okc_session *s, const struct okc_options *o)
 	if (rc == -3 || t.out_closed)
 		rc = OKC_EXIT_OK;
 	else
-		rc = finish_session(s, t.input_done && t.line == NULL, rc == -2);
+		rc = okc_finish_session(s, t.input_done && t.line == NULL, rc == -2);
 	free_state(&t);
 	return rc;
 }

@@ -5,7 +5,7 @@
 #include "client.h"
 
 /* Eight bytes at a time: each zero byte of x ^ LFs is an LF; no per-line call. */
-unsigned long long count_lf(const char *p, size_t n)
+unsigned long long okc_count_lf(const char *p, size_t n)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	unsigned long long count = 0;
@@ -24,7 +24,7 @@ unsigned long long count_lf(const char *p, size_t n)
 }
 
 /* Only a Q at the start of a line matters, so the scan jumps from Q to Q, not line to line. */
-size_t scan_lines(struct okc_lines *s, const char *p, size_t n)
+size_t okc_scan_lines(struct okc_lines *s, const char *p, size_t n)
 {
 	size_t pos = 0;
 

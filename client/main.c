@@ -21,8 +21,8 @@ int main(int argc, char **argv)
 	char msg[256];
 	int fd, status;
 
-	switch (parse_options(argc, argv, &opt, msg, sizeof msg)) {
-	case OKC_HELP: print_usage(); return fflush(stdout) == 0 ? OKC_EXIT_OK : OKC_EXIT_IO;
+	switch (okc_parse_options(argc, argv, &opt, msg, sizeof msg)) {
+	case OKC_HELP: okc_print_usage(); return fflush(stdout) == 0 ? OKC_EXIT_OK : OKC_EXIT_IO;
 	case OKC_VERSION: printf("okclient %s\n", OK_VERSION); return OKC_EXIT_OK;
 	case OKC_USAGE_ERROR: return usage_error(msg);
 	case OKC_RUN: break;
@@ -32,16 +32,16 @@ int main(int argc, char **argv)
 		perror("okclient: signal");
 		return OKC_EXIT_IO;
 	}
-	fd = connect_server(&opt, &peer, &status, msg, sizeof msg);
+	fd = okc_connect_server(&opt, &peer, &status, msg, sizeof msg);
 	if (fd < 0) {
 		fprintf(stderr, "okclient: %s\n", msg);
 		return status;
 	}
-	session_init(&s, fd, &peer, &opt);
+	okc_session_init(&s, fd, &peer, &opt);
 	if (isatty(STDIN_FILENO))
-		status = run_interactive(&s, &opt);
+		status = okc_run_interactive(&s, &opt);
 	else
-		status = run_pipe(&s, &opt);
+		status = okc_run_pipe(&s, &opt);
 	close(fd);
 	/* Interrupted at the prompt: the terminal is restored; now end the way the signal says. */
 	if (status > 128 && status < 128 + 65) {

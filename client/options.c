@@ -17,7 +17,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-void print_usage(void)
+void okc_print_usage(void)
 {
 	printf("usage: okclient [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]\n"
 	       "Sends lines to an okchat server and prints each reply.\n"
@@ -81,8 +81,8 @@ static int parse_operands(int argc, char **argv, struct okc_options *o, char *er
 	return 0;
 }
 
-enum okc_action parse_options(int argc, char **argv, struct okc_options *o, char *err,
-                              size_t errlen)
+enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, char *err,
+                                  size_t errlen)
 {
 	int c;
 

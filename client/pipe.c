@@ -27,8 +27,8 @@ static void read_stdin(struct pipe_state *p)
 {
 	ssize_t n;
 
-	buf_compact(&p->tx);
-	n = read(STDIN_FILENO, p->tx.data + p->tx.end, buf_room(&p->tx));
+	okc_buf_compact(&p->tx);
+	n = read(STDIN_FILENO, p->tx.data + p->tx.end, okc_buf_room(&p->tx));
 	if (n < 0) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
@@ -41,7 +41,7 @@ static void read_stdin(struct pipe_state *p)
 		p->need_lf = p->lines.mid_line;
 		return;
 	}
-	p->tx.end += scan_lines(&p->lines, p->tx.data + p->tx.end, (size_t)n);
+	p->tx.end += okc_scan_lines(&p->lines, p->tx.data + p->tx.end, (size_t)n);
 	if (p->lines.done)
 		p->in_open = 0;
 }
@@ -49,7 +49,7 @@ static void read_stdin(struct pipe_state *p)
 /* One write of pending output; a reader that left ends us quietly. */
 static void write_stdout(struct pipe_state *p)
 {
-	ssize_t n = write(STDOUT_FILENO, p->out.data + p->out.start, buf_used(&p->out));
+	ssize_t n = write(STDOUT_FILENO, p->out.data + p->out.start, okc_buf_used(&p->out));
 
 	if (n < 0) {
 		if (errno == EPIPE)
@@ -70,14 +70,14 @@ static void move_bytes(struct pipe_state *p)
 {
 	struct okc_session *s = p->s;
 
-	if (buf_used(&p->rx) > 0) {
-		buf_compact(&p->out);
-		p->rx.start += feed_replies(&s->rep, p->rx.data + p->rx.start, buf_used(&p->rx),
-		                            s->net_eof, &p->out);
+	if (okc_buf_used(&p->rx) > 0) {
+		okc_buf_compact(&p->out);
+		p->rx.start += okc_feed_replies(&s->rep, p->rx.data + p->rx.start,
+		                                okc_buf_used(&p->rx), s->net_eof, &p->out);
 	}
 	if (p->need_lf) {
-		buf_compact(&p->tx);
-		if (buf_room(&p->tx) > 0) {
+		okc_buf_compact(&p->tx);
+		if (okc_buf_room(&p->tx) > 0) {
 			p->tx.data[p->tx.end++] = '\n';
 			p->need_lf = 0;
 		}
@@ -87,7 +87,7 @@ static void move_bytes(struct pipe_state *p)
 /* Every input byte is in the socket (or can never be). */
 static int input_sent(const struct pipe_state *p)
 {
-	return !p->in_open && !p->need_lf && buf_used(&p->tx) == 0;
+	return !p->in_open && !p->need_lf && okc_buf_used(&p->tx) == 0;
 }
 
 /* After the peer went away mid-send, nothing more can be sent; its last words are still read. */
@@ -103,16 +103,16 @@ static void set_events(struct pipe_state *p, struct pollfd *pfd)
 {
 	struct okc_session *s = p->s;
 
-	buf_compact(&p->tx);
-	pfd[POLL_STDIN].fd = p->in_open && buf_room(&p->tx) > 0 ? STDIN_FILENO : -1;
+	okc_buf_compact(&p->tx);
+	pfd[POLL_STDIN].fd = p->in_open && okc_buf_room(&p->tx) > 0 ? STDIN_FILENO : -1;
 	pfd[POLL_STDIN].events = POLLIN;
-	pfd[POLL_NETOUT].fd = buf_used(&p->tx) > 0 ? s->fd : -1;
+	pfd[POLL_NETOUT].fd = okc_buf_used(&p->tx) > 0 ? s->fd : -1;
 	pfd[POLL_NETOUT].events = POLLOUT;
-	pfd[POLL_NETIN].fd = !s->net_eof && buf_room(&p->rx) + p->rx.start > 0 ? s->fd : -1;
+	pfd[POLL_NETIN].fd = !s->net_eof && okc_buf_room(&p->rx) + p->rx.start > 0 ? s->fd : -1;
 	pfd[POLL_NETIN].events = POLLIN;
 	/* Watched even with nothing to write, so a reader that leaves is noticed at once. */
 	pfd[POLL_STDOUT].fd = STDOUT_FILENO;
-	pfd[POLL_STDOUT].events = buf_used(&p->out) > 0 ? POLLOUT : 0;
+	pfd[POLL_STDOUT].events = okc_buf_used(&p->out) > 0 ? POLLOUT : 0;
 }
 
 /* Does what poll said is ready. */
@@ -122,13 +122,13 @@ static void handle_events(struct pipe_state *p, const struct pollfd *pfd)
 
 	if (pfd[POLL_STDIN].revents & (POLLIN | gone))
 		read_stdin(p);
-	if (pfd[POLL_NETOUT].revents & (POLLOUT | gone) && send_pending(p->s, &p->tx) < 0) {
+	if (pfd[POLL_NETOUT].revents & (POLLOUT | gone) && okc_send_pending(p->s, &p->tx) < 0) {
 		if (p->s->send_err == EPIPE || p->s->send_err == ECONNRESET)
 			drop_input(p);
 		else
 			p->fatal = -1;
 	}
-	if (pfd[POLL_NETIN].revents & (POLLIN | gone) && recv_replies(p->s, &p->rx) < 0)
+	if (pfd[POLL_NETIN].revents & (POLLIN | gone) && okc_recv_replies(p->s, &p->rx) < 0)
 		p->fatal = -1;
 	if (pfd[POLL_STDOUT].revents & POLLOUT)
 		write_stdout(p);
@@ -146,7 +146,7 @@ static int stream(struct pipe_state *p)
 		int timeout, waiting;
 
 		move_bytes(p);
-		if (input_sent(p) && !s->net_eof && !s->send_err && shut_sending(s) < 0)
+		if (input_sent(p) && !s->net_eof && !s->send_err && okc_shut_sending(s) < 0)
 			return -1;
 		/* Our reader left: nothing we print can matter any more. */
 		if (p->out_closed)
@@ -154,15 +154,15 @@ static int stream(struct pipe_state *p)
 		if (p->fatal)
 			return p->fatal;
 		/* The server closed and all it said is out: done. */
-		if (s->net_eof && buf_used(&p->rx) == 0 && buf_used(&p->out) == 0)
+		if (s->net_eof && okc_buf_used(&p->rx) == 0 && okc_buf_used(&p->out) == 0)
 			return -1;
 		if (s->net_eof)
 			p->in_open = 0; /* nobody left to send to */
 		/* A reply is awaited (not held up by our own stdout): the -t clock runs. */
-		waiting = !s->net_eof && buf_used(&p->out) == 0 &&
-		          (s->sent > s->rep.answered || s->wr_shut || buf_used(&p->tx) > 0);
-		timeout = arm_timer(s, waiting);
-		if (timer_expired(s))
+		waiting = !s->net_eof && okc_buf_used(&p->out) == 0 &&
+		          (s->sent > s->rep.answered || s->wr_shut || okc_buf_used(&p->tx) > 0);
+		timeout = okc_arm_timer(s, waiting);
+		if (okc_timer_expired(s))
 			return -2;
 		set_events(p, pfd);
 		if (poll(pfd, POLL_COUNT, timeout) < 0) {
@@ -175,7 +175,7 @@ static int stream(struct pipe_state *p)
 	}
 }
 
-int run_pipe(struct okc_session *s, const struct okc_options *o)
+int okc_run_pipe(struct okc_session *s, const struct okc_options *o)
 {
 	struct pipe_state p;
 	int rc = OKC_EXIT_IO;
@@ -184,16 +184,16 @@ int run_pipe(struct okc_session *s, const struct okc_options *o)
 	memset(&p, 0, sizeof p);
 	p.s = s;
 	p.in_open = 1;
-	if (buf_init(&p.tx, OKC_BUF_SIZE) == 0 && buf_init(&p.rx, OKC_BUF_SIZE) == 0 &&
-	    buf_init(&p.out, OKC_BUF_SIZE) == 0) {
+	if (okc_buf_init(&p.tx, OKC_BUF_SIZE) == 0 && okc_buf_init(&p.rx, OKC_BUF_SIZE) == 0 &&
+	    okc_buf_init(&p.out, OKC_BUF_SIZE) == 0) {
 		rc = stream(&p);
 		if (rc < 0)
-			rc = finish_session(s, input_sent(&p), rc == -2);
+			rc = okc_finish_session(s, input_sent(&p), rc == -2);
 	} else {
 		fprintf(stderr, "okclient: out of memory\n");
 	}
-	buf_free(&p.tx);
-	buf_free(&p.rx);
-	buf_free(&p.out);
+	okc_buf_free(&p.tx);
+	okc_buf_free(&p.rx);
+	okc_buf_free(&p.out);
 	return rc;
 }

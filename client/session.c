@@ -7,7 +7,7 @@
 
 #include "client.h"
 
-long long now_ms(void)
+long long okc_now_ms(void)
 {
 	struct timespec ts;
 
@@ -15,8 +15,8 @@ long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void session_init(struct okc_session *s, int fd, const struct sockaddr_in *peer,
-                  const struct okc_options *o)
+void okc_session_init(struct okc_session *s, int fd, const struct sockaddr_in *peer,
+                      const struct okc_options *o)
 {
 	memset(s, 0, sizeof *s);
 	s->fd = fd;
@@ -32,9 +32,9 @@ static int peer_gone(int err)
 	return err == EPIPE || err == ECONNRESET;
 }
 
-int send_pending(struct okc_session *s, struct okc_buf *b)
+int okc_send_pending(struct okc_session *s, struct okc_buf *b)
 {
-	ssize_t n = send(s->fd, b->data + b->start, buf_used(b), MSG_NOSIGNAL);
+	ssize_t n = send(s->fd, b->data + b->start, okc_buf_used(b), MSG_NOSIGNAL);
 
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
@@ -42,22 +42,22 @@ int send_pending(struct okc_session *s, struct okc_buf *b)
 		s->send_err = errno;
 		return -1;
 	}
-	s->sent += count_lf(b->data + b->start, (size_t)n);
+	s->sent += okc_count_lf(b->data + b->start, (size_t)n);
 	b->start += (size_t)n;
 	if (b->start == b->end)
 		b->start = b->end = 0;
 	return 0;
 }
 
-int recv_replies(struct okc_session *s, struct okc_buf *b)
+int okc_recv_replies(struct okc_session *s, struct okc_buf *b)
 {
 	ssize_t n;
 
-	buf_compact(b);
-	n = recv(s->fd, b->data + b->end, buf_room(b), 0);
+	okc_buf_compact(b);
+	n = recv(s->fd, b->data + b->end, okc_buf_room(b), 0);
 	if (n > 0) {
 		b->end += (size_t)n;
-		s->wait_since = now_ms();
+		s->wait_since = okc_now_ms();
 		return 0;
 	}
 	if (n == 0) {
@@ -73,7 +73,7 @@ int recv_replies(struct okc_session *s, struct okc_buf *b)
 	return -1;
 }
 
-int shut_sending(struct okc_session *s)
+int okc_shut_sending(struct okc_session *s)
 {
 	if (s->wr_shut)
 		return 0;
@@ -85,7 +85,7 @@ int shut_sending(struct okc_session *s)
 	return 0;
 }
 
-int arm_timer(struct okc_session *s, int waiting)
+int okc_arm_timer(struct okc_session *s, int waiting)
 {
 	long long left;
 
@@ -94,19 +94,19 @@ int arm_timer(struct okc_session *s, int waiting)
 		return -1;
 	}
 	if (s->wait_since < 0)
-		s->wait_since = now_ms();
+		s->wait_since = okc_now_ms();
 	if (s->timeout_ms < 0)
 		return -1;
-	left = s->wait_since + s->timeout_ms - now_ms();
+	left = s->wait_since + s->timeout_ms - okc_now_ms();
 	return left > 0 ? (int)left : 0;
 }
 
-int timer_expired(const struct okc_session *s)
+int okc_timer_expired(const struct okc_session *s)
 {
-	return s->timeout_ms >= 0 && s->wait_since >= 0 && now_ms() - s->wait_since >= s->timeout_ms;
+	return s->timeout_ms >= 0 && s->wait_since >= 0 && okc_now_ms() - s->wait_since >= s->timeout_ms;
 }
 
-int finish_session(struct okc_session *s, int input_done, int timed_out)
+int okc_finish_session(struct okc_session *s, int input_done, int timed_out)
 {
 	unsigned long long got = s->rep.answered, sent = s->sent;
 

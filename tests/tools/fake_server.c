@@ -1,4 +1,4 @@
-/* fake_server.c - a scripted stand-in server for okclient's failure paths (and a minimal okserver). */
+/* fake_server.c - a scripted stand-in server for okclient's tests (failure paths, timing). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

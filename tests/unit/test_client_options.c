@@ -27,7 +27,7 @@ static enum okc_action parse(struct okc_options *o, const char *first, ...)
 	va_end(ap);
 	argv[argc] = NULL;
 	err[0] = '\0';
-	return parse_options(argc, argv, o, err, sizeof err);
+	return okc_parse_options(argc, argv, o, err, sizeof err);
 }
 
 static void defaults_are_loopback_4242(void **state)

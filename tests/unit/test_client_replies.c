@@ -20,8 +20,8 @@ static char *framed(int raw, const char *in, size_t n, size_t step, size_t out_c
 
 	memset(r, 0, sizeof *r);
 	r->raw = raw;
-	assert_int_equal(buf_init(&out, out_cap), 0);
-	assert_int_equal(buf_init(&pending, n + 1), 0);
+	assert_int_equal(okc_buf_init(&out, out_cap), 0);
+	assert_int_equal(okc_buf_init(&pending, n + 1), 0);
 	for (;;) {
 		size_t take = n - fed < step ? n - fed : step;
 		int eof = fed + take == n;
@@ -29,7 +29,7 @@ static char *framed(int raw, const char *in, size_t n, size_t step, size_t out_c
 		pending.end += take;
 		fed += take;
 		do { /* drain out like stdout would, until no progress */
-			size_t used = feed_replies(r, pending.data + pending.start, buf_used(&pending),
+			size_t used = okc_feed_replies(r, pending.data + pending.start, okc_buf_used(&pending),
 			                           eof, &out);
 			pending.start += used;
 			memcpy(seen + len, out.data, out.end);
@@ -37,14 +37,14 @@ static char *framed(int raw, const char *in, size_t n, size_t step, size_t out_c
 			out.start = out.end = 0;
 			if (used == 0)
 				break;
-		} while (buf_used(&pending) > 0);
+		} while (okc_buf_used(&pending) > 0);
 		if (eof)
 			break;
 	}
-	assert_int_equal(buf_used(&pending), 0);
+	assert_int_equal(okc_buf_used(&pending), 0);
 	seen[len] = '\0';
-	buf_free(&out);
-	buf_free(&pending);
+	okc_buf_free(&out);
+	okc_buf_free(&pending);
 	return seen;
 }
 
@@ -140,11 +140,11 @@ static void counts_lf_like_a_loop(void **state)
 			buf[i] = (char)(rand() % 4 == 0 ? '\n' : rand() % 256);
 			want += buf[i] == '\n';
 		}
-		assert_int_equal(count_lf(buf, n), want);
+		assert_int_equal(okc_count_lf(buf, n), want);
 	}
 }
 
-/* Feeds s in pieces of step bytes to scan_lines; returns what would be sent. */
+/* Feeds s in pieces of step bytes to okc_scan_lines; returns what would be sent. */
 static char *scanned(const char *s, size_t step, int *done)
 {
 	static char kept[256];
@@ -153,7 +153,7 @@ static char *scanned(const char *s, size_t step, int *done)
 
 	for (size_t pos = 0; pos < n; pos += step) {
 		size_t take = n - pos < step ? n - pos : step;
-		size_t keep = scan_lines(&st, s + pos, take);
+		size_t keep = okc_scan_lines(&st, s + pos, take);
 		memcpy(kept + len, s + pos, keep);
 		len += keep;
 	}
