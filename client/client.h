@@ -1,0 +1,131 @@
+/* client.h - what okclient's parts share: options, exit codes, buffers, the session state. */
+#ifndef OK_CLIENT_H
+#define OK_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "netaddr.h"
+
+/* Every constant a user can observe, named once; --help and okclient(1) document them. */
+#define OKC_DEFAULT_HOST "127.0.0.1"
+#define OKC_DEFAULT_PORT 4242
+#define OKC_HISTORY_NAME ".okclient_history" /* under $HOME */
+#define OKC_HISTORY_MAX 1000                 /* lines kept in the history file */
+#define OKC_TIMEOUT_MAX 2147483UL            /* seconds: poll()'s limit in milliseconds */
+#define OKC_BUF_SIZE 65536                   /* each direction's buffer, in bytes */
+#define OKC_REPLY_PREFIX "Server: "
+#define OKC_ERR_KEEP 256                     /* bytes of a server's ERR line we repeat */
+
+/* Exit status, SPEC section 3. */
+enum okc_exit {
+	OKC_EXIT_OK = 0,
+	OKC_EXIT_SOCKET = 1,
+	OKC_EXIT_IO = 1,          /* reading stdin or writing stdout failed */
+	OKC_EXIT_CONNECT = 2,
+	OKC_EXIT_ADDRESS = 3,
+	OKC_EXIT_SEND = 4,
+	OKC_EXIT_LOST = 5,
+	OKC_EXIT_SERVER_ERR = 6,
+	OKC_EXIT_TIMEOUT = 7,
+	OKC_EXIT_USAGE = 64
+};
+
+struct okc_options {
+	int raw;                 /* -r: replies bare */
+	int timeout_s;           /* -t: 0 means none */
+	const char *history;     /* --history, NULL for ~/.okclient_history */
+	const char *host;
+	uint16_t port;
+};
+
+/* What okc_parse_options asks main to do. */
+enum okc_action { OKC_RUN, OKC_HELP, OKC_VERSION, OKC_USAGE_ERROR };
+
+/* options.c: pure parsing; on OKC_USAGE_ERROR, err holds the message (no program name). */
+enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, char *err,
+                                  size_t errlen);
+void okc_print_usage(void);
+
+/* connect.c: resolves o->host and connects; the fd, or -1 with *status and msg set. */
+int okc_connect_server(const struct okc_options *o, struct sockaddr_in *peer, int *status,
+                       char *msg, size_t msglen);
+
+/* A bounded byte queue: data[start, end) is pending; compacted when it runs short of room. */
+struct okc_buf {
+	char *data;
+	size_t cap, start, end;
+};
+
+int okc_buf_init(struct okc_buf *b, size_t cap);
+void okc_buf_free(struct okc_buf *b);
+void okc_buf_compact(struct okc_buf *b);
+static inline size_t okc_buf_used(const struct okc_buf *b) { return b->end - b->start; }
+static inline size_t okc_buf_room(const struct okc_buf *b) { return b->cap - b->end; }
+
+/* lines.c: watches what is queued for sending: counts lines, stops after a line starting Q. */
+struct okc_lines {
+	int mid_line;            /* the last byte examined was not LF */
+	int in_q;                /* inside a line that starts with Q */
+	int done;                /* a Q line was completed: queue nothing more */
+};
+
+/* Examines n new bytes; returns how many to keep (the rest follows a Q line and is dropped). */
+size_t okc_scan_lines(struct okc_lines *s, const char *p, size_t n);
+/* The number of LF bytes in p[0, n). */
+unsigned long long okc_count_lf(const char *p, size_t n);
+
+/* replies.c: bytes from the server to what the user sees; counts replies, catches ERR. */
+struct okc_replies {
+	int raw;
+	int mid_line;            /* inside a reply whose start is already handled */
+	int in_err;              /* the current line is an ERR line: collected, not shown */
+	unsigned long long answered;
+	int err_seen;
+	size_t err_len;
+	char err[OKC_ERR_KEEP];
+};
+
+/*
+ * Turns as much of in[0, n) as fits into out: replies printed (prefixed unless raw, CR LF as
+ * LF), ERR lines collected in r->err. Returns the bytes consumed; bytes it cannot judge yet (a
+ * line start shorter than "ERR ", a CR that may precede LF) wait for more unless eof.
+ */
+size_t okc_feed_replies(struct okc_replies *r, const char *in, size_t n, int eof,
+                        struct okc_buf *out);
+
+/* session.c: the connection both modes drive. */
+struct okc_session {
+	int fd;                  /* -1 once closed */
+	char peer[OK_ADDRSTRLEN];
+	int timeout_ms;          /* < 0: none */
+	unsigned long long sent; /* complete lines written to the socket */
+	struct okc_replies rep;
+	int wr_shut;             /* our sending side is closed */
+	int net_eof;             /* the server closed (or reset) its side */
+	int send_err;            /* errno of a failed send, 0 if none */
+	int recv_err;            /* errno of a failed recv (not EOF), 0 if none */
+	long long wait_since;    /* when the current wait for the server began; -1: not waiting */
+};
+
+long long okc_now_ms(void);
+void okc_session_init(struct okc_session *s, int fd, const struct sockaddr_in *peer,
+                      const struct okc_options *o);
+/* One send of b's pending bytes; counts lines. -1 on a real error (send_err set). */
+int okc_send_pending(struct okc_session *s, struct okc_buf *b);
+/* One recv into b; sets net_eof on end or reset. -1 only on an unexpected error. */
+int okc_recv_replies(struct okc_session *s, struct okc_buf *b);
+/* Half-closes once; -1 on error. */
+int okc_shut_sending(struct okc_session *s);
+/* Whether a reply is awaited; keeps wait_since; the poll timeout in ms (-1: none). */
+int okc_arm_timer(struct okc_session *s, int waiting);
+int okc_timer_expired(const struct okc_session *s);
+/* Prints the final diagnostic (if any) and returns the exit status. */
+int okc_finish_session(struct okc_session *s, int input_done, int timed_out);
+
+/* pipe.c and interactive.c: the two modes; both return the exit status. */
+int okc_run_pipe(struct okc_session *s, const struct okc_options *o);
+int okc_run_interactive(struct okc_session *s, const struct okc_options *o);
+
+#endif

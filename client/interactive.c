@@ -1,0 +1,362 @@
+/* interactive.c - the terminal mode: readline's callback interface and the socket in one loop. */
+#define _GNU_SOURCE /* ppoll: signals are let in only while waiting */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "client.h"
+
+enum { POLL_TTY, POLL_NETOUT, POLL_NETIN, POLL_COUNT };
+
+struct tty_state {
+	struct okc_session *s;
+	struct okc_buf rx, out;
+	char *line;              /* the line being sent, LF included; NULL when none */
+	size_t line_len, line_off;
+	int prompt_on;           /* readline's handler is installed */
+	int input_done;          /* Ctrl-D, or a Q line was entered */
+	char *history;           /* the history file, or NULL for none */
+	int history_warned;
+	int out_closed;          /* stdout is a pipe whose reader left */
+	char prompt[OK_ADDRSTRLEN + 3];
+};
+
+/* Readline's line handler takes no user pointer: the one session lives here. */
+static struct tty_state *tty;
+static volatile sig_atomic_t got_quit;   /* SIGINT, SIGTERM or SIGHUP: its number */
+static volatile sig_atomic_t got_winch;
+static volatile sig_atomic_t got_tstp;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGWINCH)
+		got_winch = 1;
+	else if (sig == SIGTSTP)
+		got_tstp = 1;
+	else
+		got_quit = sig;
+}
+
+/* Prints server output without breaking the line being typed: clear it, print, redraw. */
+static void show_output(const char *p, size_t n, FILE *f)
+{
+	if (tty->prompt_on)
+		rl_clear_visible_line();
+	if ((fwrite(p, 1, n, f) < n || fflush(f) != 0) && errno == EPIPE)
+		tty->out_closed = 1;
+	if (tty->prompt_on)
+		rl_forced_update_display();
+}
+
+/* No more prompt: the terminal goes back to how it was, the cursor to a fresh line. */
+static void stop_prompt(int newline)
+{
+	if (!tty->prompt_on)
+		return;
+	rl_callback_handler_remove();
+	tty->prompt_on = 0;
+	if (newline)
+		fputc('\n', rl_outstream);
+	fflush(rl_outstream);
+}
+
+/* Saves history after every line, so a crash or a closing server loses none of it. */
+static void save_history(void)
+{
+	int err;
+
+	if (tty->history == NULL || (err = write_history(tty->history)) == 0)
+		return;
+	if (!tty->history_warned)
+		fprintf(stderr, "okclient: history %s: %s\n", tty->history, strerror(err));
+	tty->history_warned = 1;
+}
+
+/* Readline hands over each entered line (NULL for Ctrl-D); it is only queued here. */
+static void on_line(char *line)
+{
+	size_t len;
+	char *with_lf;
+
+	if (line == NULL) {
+		tty->input_done = 1;
+		stop_prompt(0);
+		return;
+	}
+	if (line[0] != '\0') {
+		add_history(line);
+		save_history();
+	}
+	len = strlen(line);
+	with_lf = realloc(line, len + 1 + 1);
+	if (with_lf == NULL) {
+		free(line);
+		fprintf(stderr, "okclient: out of memory: line not sent\n");
+		return;
+	}
+	with_lf[len] = '\n';
+	with_lf[len + 1] = '\0';
+	tty->line = with_lf;
+	tty->line_len = len + 1;
+	tty->line_off = 0;
+	/* The server ends the conversation after a Q line: nothing more is read. */
+	if (with_lf[0] == 'Q') {
+		tty->input_done = 1;
+		stop_prompt(0);
+	}
+}
+
+/* One send of the pending line; the line is freed once it is all out. */
+static int send_line(struct tty_state *t)
+{
+	struct okc_buf b = { t->line, t->line_len, t->line_off, t->line_len };
+
+	if (okc_send_pending(t->s, &b) < 0) {
+		if (t->s->send_err != EPIPE && t->s->send_err != ECONNRESET)
+			return -1;
+		b.end = 0; /* the server is gone: drop the line, read what it said last */
+	}
+	t->line_off = b.end == 0 ? t->line_len : b.start;
+	if (t->line_off == t->line_len) {
+		free(t->line);
+		t->line = NULL;
+	}
+	return 0;
+}
+
+/* ~/.okclient_history, or --history FILE; NULL when there is no home to keep it in. */
+static char *history_path(const struct okc_options *o)
+{
+	const char *home = getenv("HOME");
+	char *path;
+	size_t len;
+
+	if (o->history != NULL)
+		return strdup(o->history);
+	if (home == NULL || home[0] == '\0')
+		return NULL;
+	len = strlen(home) + 1 + strlen(OKC_HISTORY_NAME) + 1;
+	path = malloc(len);
+	if (path != NULL)
+		snprintf(path, len, "%s/%s", home, OKC_HISTORY_NAME);
+	return path;
+}
+
+static void load_history(struct tty_state *t, const struct okc_options *o)
+{
+	int err;
+
+	using_history();
+	stifle_history(OKC_HISTORY_MAX);
+	t->history = history_path(o);
+	/* A missing file is the normal first run. */
+	if (t->history != NULL && (err = read_history(t->history)) != 0 && err != ENOENT) {
+		fprintf(stderr, "okclient: history %s: %s\n", t->history, strerror(err));
+		t->history_warned = 1;
+	}
+}
+
+/* Our own handlers, blocked except inside ppoll; readline's are switched off (see setup). */
+static int catch_signals(sigset_t *old)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			return -1;
+		sigaddset(&block, sigs[i]);
+	}
+	return sigprocmask(SIG_BLOCK, &block, old);
+}
+
+static void release_signals(const sigset_t *old)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
+
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		signal(sigs[i], SIG_DFL);
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+/* Ctrl-Z: give the terminal back, stop, and take it again on fg. */
+static void suspend_self(void)
+{
+	sigset_t tstp;
+
+	got_tstp = 0;
+	if (tty->prompt_on)
+		rl_cleanup_after_signal();
+	signal(SIGTSTP, SIG_DFL);
+	sigemptyset(&tstp);
+	sigaddset(&tstp, SIGTSTP);
+	sigprocmask(SIG_UNBLOCK, &tstp, NULL);
+	kill(getpid(), SIGTSTP); /* stops here until fg */
+	(void)catch_signals(NULL); /* worked once with the same arguments */
+	if (tty->prompt_on) {
+		rl_reset_after_signal();
+		rl_forced_update_display();
+	}
+}
+
+/* Shows every complete reply received so far (ERR lines are kept for the final message). */
+static void show_replies(struct tty_state *t)
+{
+	while (okc_buf_used(&t->rx) > 0) {
+		size_t used = okc_feed_replies(&t->s->rep, t->rx.data + t->rx.start,
+		                               okc_buf_used(&t->rx), t->s->net_eof, &t->out);
+		t->rx.start += used;
+		if (okc_buf_used(&t->out) > 0)
+			show_output(t->out.data + t->out.start, okc_buf_used(&t->out), stdout);
+		t->out.start = t->out.end = 0;
+		if (used == 0)
+			break;
+	}
+}
+
+/* Arms the slots: the terminal only while no line waits to be sent. */
+static void set_events(struct tty_state *t, struct pollfd *pfd)
+{
+	pfd[POLL_TTY].fd = t->prompt_on && t->line == NULL ? STDIN_FILENO : -1;
+	pfd[POLL_TTY].events = POLLIN;
+	pfd[POLL_NETOUT].fd = t->line != NULL ? t->s->fd : -1;
+	pfd[POLL_NETOUT].events = POLLOUT;
+	pfd[POLL_NETIN].fd = !t->s->net_eof ? t->s->fd : -1;
+	pfd[POLL_NETIN].events = POLLIN;
+	for (int i = 0; i < POLL_COUNT; i++)
+		pfd[i].revents = 0;
+}
+
+/* ppoll with signals let in only while waiting, so none is missed between check and wait. */
+static int wait_events(struct pollfd *pfd, int timeout_ms, const sigset_t *open_mask)
+{
+	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
+
+	return ppoll(pfd, POLL_COUNT, timeout_ms < 0 ? NULL : &ts, open_mask);
+}
+
+static int handle_events(struct tty_state *t, const struct pollfd *pfd)
+{
+	const short gone = POLLHUP | POLLERR | POLLNVAL;
+
+	if (pfd[POLL_NETIN].revents & (POLLIN | gone) && okc_recv_replies(t->s, &t->rx) < 0)
+		return -1;
+	if (pfd[POLL_NETOUT].revents & (POLLOUT | gone) && send_line(t) < 0)
+		return -1;
+	if (pfd[POLL_TTY].revents & (POLLIN | gone))
+		rl_callback_read_char();
+	return 0;
+}
+
+/* The loop: -1 to let the session decide, -2 on timeout, -3 stdout gone, or a signal number. */
+static int converse(struct tty_state *t, const sigset_t *open_mask)
+{
+	struct okc_session *s = t->s;
+	struct pollfd pfd[POLL_COUNT];
+
+	for (;;) {
+		int timeout;
+
+		if (got_quit)
+			return got_quit;
+		if (got_winch) {
+			got_winch = 0;
+			if (t->prompt_on)
+				rl_resize_terminal();
+		}
+		if (got_tstp)
+			suspend_self();
+		show_replies(t);
+		/* Our reader left (okclient | head): nothing we print can matter any more. */
+		if (t->out_closed)
+			return -3;
+		/* Input over and the last line out: the server answers the rest, then closes. */
+		if (t->input_done && t->line == NULL && !s->net_eof && okc_shut_sending(s) < 0)
+			return -1;
+		if (s->net_eof && okc_buf_used(&t->rx) == 0)
+			return -1;
+		timeout = okc_arm_timer(s, !s->net_eof && (s->sent > s->rep.answered || s->wr_shut ||
+		                                        t->line != NULL));
+		if (okc_timer_expired(s))
+			return -2;
+		set_events(t, pfd);
+		if (wait_events(pfd, timeout, open_mask) < 0)
+			continue; /* a signal: its flag is handled at the top */
+		if (handle_events(t, pfd) < 0)
+			return -1;
+	}
+}
+
+/* Readline set up for the callback interface, with signals left to us. */
+static void start_prompt(struct tty_state *t)
+{
+	rl_readline_name = "okclient";
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	/* stdout redirected to a file gets the replies; the prompt stays on the terminal. */
+	if (!isatty(STDOUT_FILENO))
+		rl_outstream = stderr;
+	snprintf(t->prompt, sizeof t->prompt, "%s> ", t->s->peer);
+	rl_callback_handler_install(t->prompt, on_line);
+	t->prompt_on = 1;
+}
+
+/* Frees what the mode holds; the terminal is already restored. */
+static void free_state(struct tty_state *t)
+{
+	free(t->line);
+	free(t->history);
+	okc_buf_free(&t->rx);
+	okc_buf_free(&t->out);
+	clear_history();
+}
+
+int okc_run_interactive(struct okc_session *s, const struct okc_options *o)
+{
+	struct tty_state t;
+	sigset_t open_mask;
+	int rc;
+
+	memset(&t, 0, sizeof t);
+	t.s = s;
+	tty = &t;
+	if (okc_buf_init(&t.rx, OKC_BUF_SIZE) < 0 || okc_buf_init(&t.out, OKC_BUF_SIZE) < 0) {
+		fprintf(stderr, "okclient: out of memory\n");
+		free_state(&t);
+		return OKC_EXIT_IO;
+	}
+	load_history(&t, o);
+	if (catch_signals(&open_mask) < 0) {
+		fprintf(stderr, "okclient: sigaction: %s\n", strerror(errno));
+		free_state(&t);
+		return OKC_EXIT_IO;
+	}
+	start_prompt(&t);
+	rc = converse(&t, &open_mask);
+	stop_prompt(1);
+	release_signals(&open_mask);
+	if (rc > 0) {
+		free_state(&t);
+		return 128 + rc; /* main re-raises it: our parent sees how we ended */
+	}
+	show_replies(&t);
+	if (rc == -3 || t.out_closed)
+		rc = OKC_EXIT_OK;
+	else
+		rc = okc_finish_session(s, t.input_done && t.line == NULL, rc == -2);
+	free_state(&t);
+	return rc;
+}

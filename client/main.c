@@ -1,0 +1,52 @@
+/* main.c - okclient: options, connect, choose the mode (terminal or pipe), exit status. */
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "version.h"
+
+/* Says what was wrong and where help is; the usage error status. */
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "okclient: %s\nTry 'okclient --help' for more information.\n", msg);
+	return OKC_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	struct okc_options opt;
+	struct okc_session s;
+	struct sockaddr_in peer;
+	char msg[256];
+	int fd, status;
+
+	switch (okc_parse_options(argc, argv, &opt, msg, sizeof msg)) {
+	case OKC_HELP: okc_print_usage(); return fflush(stdout) == 0 ? OKC_EXIT_OK : OKC_EXIT_IO;
+	case OKC_VERSION: printf("okclient %s\n", OK_VERSION); return OKC_EXIT_OK;
+	case OKC_USAGE_ERROR: return usage_error(msg);
+	case OKC_RUN: break;
+	}
+	/* A server or reader that goes away is an error return, never a signal. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		perror("okclient: signal");
+		return OKC_EXIT_IO;
+	}
+	fd = okc_connect_server(&opt, &peer, &status, msg, sizeof msg);
+	if (fd < 0) {
+		fprintf(stderr, "okclient: %s\n", msg);
+		return status;
+	}
+	okc_session_init(&s, fd, &peer, &opt);
+	if (isatty(STDIN_FILENO))
+		status = okc_run_interactive(&s, &opt);
+	else
+		status = okc_run_pipe(&s, &opt);
+	close(fd);
+	/* Interrupted at the prompt: the terminal is restored; now end the way the signal says. */
+	if (status > 128 && status < 128 + 65) {
+		signal(status - 128, SIG_DFL);
+		raise(status - 128);
+	}
+	return status;
+}

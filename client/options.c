@@ -1,0 +1,118 @@
+/* options.c - okclient's command line: getopt_long, range-checked numbers, the help text. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "client.h"
+#include "version.h"
+
+enum { OPT_HISTORY = 256 };
+
+static const struct option long_options[] = {
+	{ "raw", no_argument, NULL, 'r' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+void okc_print_usage(void)
+{
+	printf("usage: okclient [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]\n"
+	       "Sends lines to an okchat server and prints each reply.\n"
+	       "On a terminal: a prompt with line editing and history. In a pipe: streams.\n"
+	       "\n"
+	       "  HOST               address (numbers-and-dots, e.g. 127.1) or name; default %s\n"
+	       "  PORT               1-65535; default %d\n"
+	       "  -r, --raw          print replies bare instead of \"%sOK\"\n"
+	       "  -t, --timeout SECS give up connecting, or waiting for a reply, after SECS\n"
+	       "                     (1-%lu; default: wait as long as it takes)\n"
+	       "      --history FILE keep the prompt's history in FILE (default ~/%s,\n"
+	       "                     last %d lines)\n"
+	       "  -h, --help         show this help and exit\n"
+	       "  -V, --version      show the version and exit\n"
+	       "\n"
+	       "Exit status: 0 every line answered (or Q), 1 socket failed, 2 connect failed,\n"
+	       "3 address not valid or host not found, 4 send failed, 5 connection lost before\n"
+	       "every line was answered, 6 server sent ERR, 7 timed out, 64 usage error.\n",
+	       OKC_DEFAULT_HOST, OKC_DEFAULT_PORT, OKC_REPLY_PREFIX, OKC_TIMEOUT_MAX,
+	       OKC_HISTORY_NAME, OKC_HISTORY_MAX);
+}
+
+/* Stores a parsed timeout, or says why it is refused; 0 or -1. */
+static int parse_timeout(const char *arg, struct okc_options *o, char *err, size_t errlen)
+{
+	unsigned long v;
+	const char *why;
+
+	if (ok_parse_number(arg, 1, OKC_TIMEOUT_MAX, &v, &why) < 0) {
+		snprintf(err, errlen, "timeout %s: %s", why, arg);
+		return -1;
+	}
+	o->timeout_s = (int)v;
+	return 0;
+}
+
+/* HOST and PORT, both optional; 0 or -1 with err set. */
+static int parse_operands(int argc, char **argv, struct okc_options *o, char *err, size_t errlen)
+{
+	const char *why;
+	int left = argc - optind;
+
+	if (left > 2) {
+		snprintf(err, errlen, "too many arguments: %s", argv[optind + 2]);
+		return -1;
+	}
+	if (left >= 1) {
+		if (argv[optind][0] == '\0') {
+			snprintf(err, errlen, "host is empty");
+			return -1;
+		}
+		o->host = argv[optind];
+	}
+	if (left == 2) {
+		const char *arg = argv[optind + 1];
+		if (ok_parse_port(arg, &o->port, &why) < 0 || (o->port == 0 && (why = "too small"))) {
+			snprintf(err, errlen, "port %s: %s", why, arg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, char *err,
+                                  size_t errlen)
+{
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->host = OKC_DEFAULT_HOST;
+	o->port = OKC_DEFAULT_PORT;
+	optind = 0; /* glibc: a full reset, so the parser can run more than once (unit tests) */
+	opterr = 0; /* we word the message ourselves */
+	while ((c = getopt_long(argc, argv, ":rt:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'r': o->raw = 1; break;
+		case 't':
+			if (parse_timeout(optarg, o, err, errlen) < 0)
+				return OKC_USAGE_ERROR;
+			break;
+		case OPT_HISTORY: o->history = optarg; break;
+		case 'h': return OKC_HELP;
+		case 'V': return OKC_VERSION;
+		case ':':
+			snprintf(err, errlen, "option needs a value: %s", argv[optind - 1]);
+			return OKC_USAGE_ERROR;
+		default:
+			if (optopt > 0 && optopt < 256)
+				snprintf(err, errlen, "unknown option: -%c", optopt);
+			else
+				snprintf(err, errlen, "unknown option: %s", argv[optind - 1]);
+			return OKC_USAGE_ERROR;
+		}
+	}
+	if (parse_operands(argc, argv, o, err, errlen) < 0)
+		return OKC_USAGE_ERROR;
+	return OKC_RUN;
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# 32-client-errors.bats - okclient's failure paths against scripted fake servers; options.
+# shellcheck disable=SC2154 # $stderr is set by bats: run --separate-stderr
+
+bats_require_minimum_version 1.5.0
+load helpers
+load client_helpers
+
+setup() {
+	require_binary "$OKCLIENT"
+}
+
+teardown() {
+	stop_fake
+}
+
+@test "client errors: a server that closes after 2 of 5 replies gives 5 and says so" {
+	start_fake answer 2
+	run --separate-stderr timeout 10 "$OKCLIENT" 127.0.0.1 "$FAKE_PORT" < <(printf '1\n2\n3\n4\n5\n')
+	assert_failure 5
+	assert_output $'Server: OK\nServer: OK'
+	assert_equal "$stderr" "okclient: connection to 127.0.0.1:$FAKE_PORT lost: answered 2 of 5 lines"
+}
+
+@test "client errors: ERR server full gives 6 and repeats it on stderr only" {
+	start_fake err "ERR server full"
+	run --separate-stderr timeout 10 "$OKCLIENT" 127.0.0.1 "$FAKE_PORT" < <(printf 'a\nb\n')
+	assert_failure 6
+	assert_output ""
+	assert_equal "$stderr" "okclient: server 127.0.0.1:$FAKE_PORT: ERR server full"
+}
+
+@test "client errors: ERR after some replies keeps the replies on stdout" {
+	start_fake answer 2 "ERR line too long"
+	run --separate-stderr timeout 10 "$OKCLIENT" -r 127.0.0.1 "$FAKE_PORT" < <(printf 'a\nb\nc\n')
+	assert_failure 6
+	assert_output $'OK\nOK'
+	assert_equal "$stderr" "okclient: server 127.0.0.1:$FAKE_PORT: ERR line too long"
+}
+
+@test "client errors: a server that never answers, with -t 1, gives 7 in time" {
+	start_fake silent
+	local start=$SECONDS
+	run --separate-stderr timeout 20 "$OKCLIENT" -t 1 127.0.0.1 "$FAKE_PORT" < <(printf 'a\nb\n')
+	assert_failure 7
+	assert_output ""
+	assert_equal "$stderr" "okclient: no reply from 127.0.0.1:$FAKE_PORT in 1 s: answered 0 of 2 lines"
+	[ $((SECONDS - start)) -le 6 ] || fail "took $((SECONDS - start)) s to time out after 1 s"
+}
+
+@test "client errors: a refused connection gives 2 and names address and port" {
+	closed_port
+	run --separate-stderr timeout 10 "$OKCLIENT" 127.0.0.1 "$CLOSED_PORT" </dev/null
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "okclient: connect 127.0.0.1:$CLOSED_PORT: Connection refused"
+}
+
+@test "client errors: an address that is not valid gives 3" {
+	run --separate-stderr timeout 10 "$OKCLIENT" 1.2.3.256 4242 </dev/null
+	assert_failure 3
+	assert_equal "$stderr" "okclient: address not valid: 1.2.3.256"
+}
+
+@test "client errors: an unknown host gives 3" {
+	run --separate-stderr timeout 30 "$OKCLIENT" no-such-host.invalid 4242 </dev/null
+	assert_failure 3
+	assert_output ""
+	assert_regex "$stderr" '^okclient: host not found: no-such-host\.invalid: .+$'
+}
+
+@test "client errors: an unknown option gives 64 and a usage hint" {
+	run --separate-stderr "$OKCLIENT" --bogus </dev/null
+	assert_failure 64
+	assert_output ""
+	assert_equal "$stderr" $'okclient: unknown option: --bogus\nTry \'okclient --help\' for more information.'
+	run --separate-stderr "$OKCLIENT" -x </dev/null
+	assert_failure 64
+	assert_equal "${stderr%%$'\n'*}" "okclient: unknown option: -x"
+}
+
+@test "client errors: bad numbers name the problem and the input" {
+	local args expect
+	while IFS='|' read -r args expect; do
+		# shellcheck disable=SC2086 # each case is a word list
+		run --separate-stderr "$OKCLIENT" $args </dev/null
+		assert_failure 64
+		assert_equal "${stderr%%$'\n'*}" "okclient: $expect"
+	done <<-'CASES'
+	127.0.0.1 70000|port too large: 70000
+	127.0.0.1 0|port too small: 0
+	127.0.0.1 80x|port not a number: 80x
+	-t 0|timeout too small: 0
+	-t abc|timeout not a number: abc
+	-t 99999999999|timeout too large: 99999999999
+	-t|option needs a value: -t
+	a 1 extra|too many arguments: extra
+	CASES
+}
+
+@test "client options: -V prints the version" {
+	run --separate-stderr "$OKCLIENT" -V
+	assert_success
+	assert_output "okclient 1.0.0"
+	assert_equal "$stderr" ""
+}
+
+@test "client options: --help goes to stdout and names the defaults" {
+	run --separate-stderr "$OKCLIENT" --help
+	assert_success
+	assert_line --index 0 "usage: okclient [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]"
+	assert_output --partial "default 127.0.0.1"
+	assert_output --partial "default 4242"
+	# shellcheck disable=SC2088 # the help text says ~, literally
+	assert_output --partial '~/.okclient_history'
+	assert_output --partial "last 1000 lines"
+	assert_equal "$stderr" ""
+}

@@ -1,0 +1,114 @@
+# client_helpers.bash - okclient's bats helpers: scripted fake servers and a private tmux terminal.
+# shellcheck shell=bash
+# Load after helpers: `load helpers` then `load client_helpers`.
+
+FAKE_SERVER=$TOOLS/fake_server
+
+# restart_okserver ARGS...: a fresh okserver with other options. The old ready line is removed
+# first, or start_okserver could read the old server's port from it.
+restart_okserver() {
+	stop_okserver || true # its last kill fails once the server is gone
+	rm -f "$SERVER_OUT"
+	start_okserver "$@"
+}
+
+# start_fake MODE [ARG]: a fake_server (see tests/tools/fake_server.c) on a free loopback port.
+# Sets FAKE_PID and FAKE_PORT.
+start_fake() {
+	require_binary "$FAKE_SERVER"
+	local out=$BATS_TEST_TMPDIR/fake.out ready
+	"$FAKE_SERVER" -p 0 "$@" </dev/null >"$out" 2>"$BATS_TEST_TMPDIR/fake.err" 3>&- &
+	FAKE_PID=$!
+	ready=$(wait_for_file_line "$out" '^listening on ' 5) || fail "fake_server did not start"
+	FAKE_PORT=${ready##*:}
+}
+
+# stop_fake: ends the fake server by pid. Safe to call twice.
+stop_fake() {
+	[ -n "${FAKE_PID:-}" ] || return 0
+	kill -TERM "$FAKE_PID" 2>/dev/null
+	local deadline=$((SECONDS + 5))
+	while kill -0 "$FAKE_PID" 2>/dev/null && [ "$SECONDS" -le "$deadline" ]; do
+		sleep 0.02
+	done
+	kill -KILL "$FAKE_PID" 2>/dev/null || true
+	wait "$FAKE_PID" 2>/dev/null || true
+	FAKE_PID=
+}
+
+# A port nobody listens on: a fake server's, after it has gone.
+closed_port() {
+	start_fake silent
+	# shellcheck disable=SC2034 # read by the .bats files
+	CLOSED_PORT=$FAKE_PORT
+	stop_fake
+}
+
+# The terminal tests run okclient inside tmux on a private socket, with HOME in the test's
+# directory so no real history file is read or written.
+tmux_cmd() {
+	tmux -L "okchat-$$-$BATS_TEST_NUMBER" "$@"
+}
+
+# tmux_start ARGS...: runs okclient ARGS in an 80x24 terminal; then the terminal's mode
+# (icanon or -icanon) goes to $TTY_MODE and okclient's exit status to $TTY_STATUS.
+tmux_start() {
+	require_binary "$OKCLIENT"
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	TTY_HOME=$BATS_TEST_TMPDIR/home
+	TTY_STATUS=$BATS_TEST_TMPDIR/status
+	TTY_MODE=$BATS_TEST_TMPDIR/mode
+	mkdir -p "$TTY_HOME"
+	local script=$BATS_TEST_TMPDIR/tty.sh arg
+	# shellcheck disable=SC2016 # $? and $status belong to the script written here
+	{
+		# Ctrl-C is meant for okclient alone: this shell ignores it (okclient sets its own).
+		echo "trap '' INT"
+		printf 'HOME=%q %q' "$TTY_HOME" "$OKCLIENT"
+		for arg in "$@"; do printf ' %q' "$arg"; done
+		echo
+		echo 'status=$?'
+		# The mode first: once the status is there, both are.
+		printf 'stty -a | grep -o -- "-*icanon" >%q\n' "$TTY_MODE"
+		printf 'echo "$status" >%q\n' "$TTY_STATUS"
+		echo "exec sleep 60"
+	} >"$script"
+	tmux_cmd -f /dev/null new-session -d -x 80 -y 24 "exec sh $script"
+}
+
+# tmux_wait REGEX [SECONDS]: waits until the screen shows a line matching REGEX.
+tmux_wait() {
+	local regex=$1 deadline=$((SECONDS + ${2:-10}))
+	while [ "$SECONDS" -le "$deadline" ]; do
+		if tmux_cmd capture-pane -p | grep -qE -- "$regex"; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "screen never showed /$regex/; it shows:" >&2
+	tmux_cmd capture-pane -p >&2
+	return 1
+}
+
+# tmux_keys KEYS...: types into the terminal (tmux key names: Enter, Up, C-d ...).
+tmux_keys() {
+	tmux_cmd send-keys "$@"
+}
+
+# tmux_screen: the visible lines, trailing blank lines dropped.
+tmux_screen() {
+	tmux_cmd capture-pane -p | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+# tmux_exit_status [SECONDS]: waits for okclient to end, prints its exit status.
+tmux_exit_status() {
+	wait_for_file_line "$TTY_STATUS" '^[0-9]+$' "${1:-10}" || {
+		echo "okclient did not exit; the screen:" >&2
+		tmux_cmd capture-pane -p >&2
+		return 1
+	}
+}
+
+tmux_stop() {
+	tmux_cmd kill-server 2>/dev/null || true
+}

@@ -1,0 +1,195 @@
+/* fake_server.c - a scripted stand-in server for okclient's tests (failure paths, timing). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "netaddr.h"
+#include "sock.h"
+
+/*
+ * usage: fake_server [-p 0] [MODE [ARG]]
+ *   ok        answer OK (CR LF mirrored) per line, echo a Q line and close; many clients in turn;
+ *             SIGTERM sends "ERR server shutting down" to the client and exits (default mode)
+ *   answer N [TEXT]  read everything until the client half-closes, answer only N lines,
+ *             then send TEXT as a line if given, close
+ *   err TEXT  send TEXT as a line at once, then read until the client closes
+ *   silent    read and never answer, never close (until SIGTERM)
+ *   delay MS  as ok, but each batch of replies is sent MS milliseconds late
+ *   record F  as ok, but after the Q echo keep reading until the client closes, and append
+ *             every byte received to file F (what the client really sent)
+ */
+
+static volatile sig_atomic_t stopping;
+static FILE *recording;
+static long delay_ms;
+
+static void record(const char *p, ssize_t n)
+{
+	if (recording != NULL && n > 0) {
+		fwrite(p, 1, (size_t)n, recording);
+		fflush(recording);
+	}
+}
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void put(int fd, const char *p, size_t n)
+{
+	if (delay_ms > 0 && n > 0) {
+		struct timespec ts = { delay_ms / 1000, (delay_ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Reads until the client closes; returns the number of LFs seen (-1 when stopping). */
+static long drain(int fd)
+{
+	char buf[65536];
+	long lines = 0;
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof buf, 0)) != 0) {
+		if (n < 0 && errno == EINTR && stopping)
+			return -1;
+		if (n < 0 && errno != EINTR)
+			break;
+		record(buf, n);
+		for (ssize_t i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+	}
+	return lines;
+}
+
+/* One client in ok mode; returns when it is done or the server is stopping. */
+static void serve_ok(int fd)
+{
+	char buf[4096], out[4096 * 3 + 64];
+	int start = 1, q = 0, cr = 0;
+	ssize_t n;
+
+	while (!stopping && (n = recv(fd, buf, sizeof buf, 0)) != 0) {
+		size_t o = 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return;
+		record(buf, n);
+		for (ssize_t i = 0; i < n; i++) {
+			char c = buf[i];
+			if (start)
+				q = c == 'Q';
+			start = 0;
+			if (c == '\n') {
+				if (!q) {
+					memcpy(out + o, "OK", 2);
+					o += 2;
+				}
+				if (cr)
+					out[o++] = '\r';
+				out[o++] = '\n';
+				start = 1;
+				if (q) {
+					put(fd, out, o);
+					return;
+				}
+			} else if (q) {
+				if (cr)
+					out[o++] = '\r';
+				if (c != '\r')
+					out[o++] = c;
+			}
+			cr = c == '\r';
+		}
+		put(fd, out, o);
+	}
+	if (stopping)
+		put(fd, "ERR server shutting down\n", 25);
+	else if (!start)
+		put(fd, q ? "\n" : "OK\n", q ? 1 : 3);
+}
+
+static void serve(int fd, const char *mode, const char *arg, const char *text)
+{
+	if (strcmp(mode, "answer") == 0) {
+		long n = drain(fd), want = atol(arg);
+		for (long i = 0; i < want && i < n; i++)
+			put(fd, "OK\n", 3);
+		if (text != NULL) {
+			put(fd, text, strlen(text));
+			put(fd, "\n", 1);
+		}
+	} else if (strcmp(mode, "err") == 0) {
+		put(fd, arg, strlen(arg));
+		put(fd, "\n", 1);
+		shutdown(fd, SHUT_WR);
+		drain(fd);
+	} else if (strcmp(mode, "silent") == 0) {
+		drain(fd);
+		while (!stopping)
+			pause();
+	} else if (strcmp(mode, "record") == 0) {
+		recording = fopen(arg, "a");
+		serve_ok(fd);
+		shutdown(fd, SHUT_WR);
+		drain(fd);
+		if (recording != NULL)
+			fclose(recording);
+		recording = NULL;
+	} else {
+		if (strcmp(mode, "delay") == 0)
+			delay_ms = atol(arg);
+		serve_ok(fd);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_term };
+	struct sockaddr_in addr;
+	struct ok_sock_error e;
+	char where[OK_ADDRSTRLEN];
+	int lfd, argi = 1;
+
+	if (argc > 2 && strcmp(argv[1], "-p") == 0)
+		argi = 3;
+	const char *mode = argc > argi ? argv[argi] : "ok";
+	const char *arg = argc > argi + 1 ? argv[argi + 1] : "0";
+	const char *text = argc > argi + 2 ? argv[argi + 2] : NULL;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	ok_sockaddr_in(&addr, "127.0.0.1", 0);
+	lfd = ok_listen_tcp(&addr, 16, &e);
+	if (lfd < 0 || ok_set_nonblock(lfd, 0) < 0 || ok_local_addr(lfd, &addr) < 0) {
+		fprintf(stderr, "fake_server: %s\n", e.msg);
+		return 1;
+	}
+	printf("listening on %s\n", ok_format_addr(&addr, where, sizeof where));
+	fflush(stdout);
+	while (!stopping) {
+		int fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			continue;
+		serve(fd, mode, arg, text);
+		close(fd);
+	}
+	close(lfd);
+	return 0;
+}

@@ -1,0 +1,104 @@
+/* test_client_options.c - okclient's command line, parsed without running anything. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../client/client.h" /* the Makefile gives only -Icommon */
+
+static char err[256];
+
+/* The end of an argument list: a typed null pointer, as variadic functions need. */
+#define END ((const char *)NULL)
+
+/* Parses a NULL-terminated list of arguments after the program name. */
+static enum okc_action parse(struct okc_options *o, const char *first, ...)
+{
+	char *argv[16] = { (char *)"okclient" };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, first);
+	for (const char *a = first; a != NULL && argc < 15; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	err[0] = '\0';
+	return okc_parse_options(argc, argv, o, err, sizeof err);
+}
+
+static void defaults_are_loopback_4242(void **state)
+{
+	struct okc_options o;
+	(void)state;
+	assert_int_equal(parse(&o, END), OKC_RUN);
+	assert_string_equal(o.host, "127.0.0.1");
+	assert_int_equal(o.port, 4242);
+	assert_int_equal(o.raw, 0);
+	assert_int_equal(o.timeout_s, 0);
+	assert_null(o.history);
+}
+
+static void every_option_is_taken(void **state)
+{
+	struct okc_options o;
+	(void)state;
+	assert_int_equal(parse(&o, "-r", "-t", "3", "--history", "/tmp/h", "example.org", "80",
+	                       END), OKC_RUN);
+	assert_int_equal(o.raw, 1);
+	assert_int_equal(o.timeout_s, 3);
+	assert_string_equal(o.history, "/tmp/h");
+	assert_string_equal(o.host, "example.org");
+	assert_int_equal(o.port, 80);
+	assert_int_equal(parse(&o, "--raw", "--timeout=2147483", "h", END), OKC_RUN);
+	assert_int_equal(o.timeout_s, 2147483);
+	assert_int_equal(o.port, 4242);
+}
+
+static void help_and_version(void **state)
+{
+	struct okc_options o;
+	(void)state;
+	assert_int_equal(parse(&o, "-h", END), OKC_HELP);
+	assert_int_equal(parse(&o, "--help", END), OKC_HELP);
+	assert_int_equal(parse(&o, "-V", END), OKC_VERSION);
+	assert_int_equal(parse(&o, "--version", END), OKC_VERSION);
+}
+
+static void usage_errors_say_what_and_which(void **state)
+{
+	static const struct { const char *a, *b, *c, *msg; } cases[] = {
+		{ "-x", NULL, NULL, "unknown option: -x" },
+		{ "--nope", NULL, NULL, "unknown option: --nope" },
+		{ "-t", NULL, NULL, "option needs a value: -t" },
+		{ "-t", "0", NULL, "timeout too small: 0" },
+		{ "-t", "2147484", NULL, "timeout too large: 2147484" },
+		{ "-t", "1s", NULL, "timeout not a number: 1s" },
+		{ "h", "65536", NULL, "port too large: 65536" },
+		{ "h", "0", NULL, "port too small: 0" },
+		{ "h", "+1", NULL, "port not a number: +1" },
+		{ "h", "-1", NULL, "unknown option: -1" }, /* getopt sees an option */
+		{ "h", "1", "x", "too many arguments: x" },
+		{ "", NULL, NULL, "host is empty" },
+	};
+	struct okc_options o;
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(parse(&o, cases[i].a, cases[i].b, cases[i].c, END), OKC_USAGE_ERROR);
+		assert_string_equal(err, cases[i].msg);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_are_loopback_4242),
+		cmocka_unit_test(every_option_is_taken),
+		cmocka_unit_test(help_and_version),
+		cmocka_unit_test(usage_errors_say_what_and_which),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,195 @@
+/* test_client_replies.c - okclient's pure parts: reply framing, line scanning, LF counting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../client/client.h" /* the Makefile gives only -Icommon */
+
+/* Feeds input in pieces of `step` bytes (as recv might), returns what the user would see. */
+static char *framed(int raw, const char *in, size_t n, size_t step, size_t out_cap,
+                    struct okc_replies *r)
+{
+	static char seen[1 << 16];
+	struct okc_buf out, pending;
+	size_t fed = 0, len = 0;
+
+	memset(r, 0, sizeof *r);
+	r->raw = raw;
+	assert_int_equal(okc_buf_init(&out, out_cap), 0);
+	assert_int_equal(okc_buf_init(&pending, n + 1), 0);
+	for (;;) {
+		size_t take = n - fed < step ? n - fed : step;
+		int eof = fed + take == n;
+		memcpy(pending.data + pending.end, in + fed, take);
+		pending.end += take;
+		fed += take;
+		do { /* drain out like stdout would, until no progress */
+			size_t used = okc_feed_replies(r, pending.data + pending.start, okc_buf_used(&pending),
+			                           eof, &out);
+			pending.start += used;
+			memcpy(seen + len, out.data, out.end);
+			len += out.end;
+			out.start = out.end = 0;
+			if (used == 0)
+				break;
+		} while (okc_buf_used(&pending) > 0);
+		if (eof)
+			break;
+	}
+	assert_int_equal(okc_buf_used(&pending), 0);
+	seen[len] = '\0';
+	okc_buf_free(&out);
+	okc_buf_free(&pending);
+	return seen;
+}
+
+static void prefixes_each_reply(void **state)
+{
+	struct okc_replies r;
+	(void)state;
+	for (size_t step = 1; step <= 12; step++) {
+		assert_string_equal(framed(0, "OK\nOK\nQuit\n", 11, step, 64, &r),
+		                    "Server: OK\nServer: OK\nServer: Quit\n");
+		assert_int_equal(r.answered, 3);
+		assert_int_equal(r.err_seen, 0);
+	}
+}
+
+static void raw_is_bare_and_crlf_becomes_lf(void **state)
+{
+	struct okc_replies r;
+	(void)state;
+	for (size_t step = 1; step <= 9; step++) {
+		assert_string_equal(framed(1, "OK\r\nQ\rx\r\n", 9, step, 64, &r), "OK\nQ\rx\n");
+		assert_int_equal(r.answered, 2);
+	}
+}
+
+static void err_line_is_kept_not_shown(void **state)
+{
+	struct okc_replies r;
+	const char *in = "OK\nERR server shutting down\n";
+	(void)state;
+	for (size_t step = 1; step <= 30; step++) {
+		for (int raw = 0; raw <= 1; raw++) {
+			assert_string_equal(framed(raw, in, strlen(in), step, 64, &r),
+			                    raw ? "OK\n" : "Server: OK\n");
+			assert_int_equal(r.answered, 1);
+			assert_int_equal(r.err_seen, 1);
+			assert_string_equal(r.err, "ERR server shutting down");
+		}
+	}
+}
+
+static void short_lines_are_not_mistaken_for_err(void **state)
+{
+	struct okc_replies r;
+	(void)state;
+	assert_string_equal(framed(1, "ER\nE\nERRX\n", 10, 1, 64, &r), "ER\nE\nERRX\n");
+	assert_int_equal(r.answered, 3);
+	assert_int_equal(r.err_seen, 0);
+}
+
+static void unterminated_last_line_is_shown(void **state)
+{
+	struct okc_replies r;
+	(void)state;
+	assert_string_equal(framed(0, "OK\nQu", 5, 2, 64, &r), "Server: OK\nServer: Qu\n");
+	assert_string_equal(framed(1, "OK\r", 3, 1, 64, &r), "OK\r\n");
+}
+
+static void long_line_streams_through_a_small_buffer(void **state)
+{
+	struct okc_replies r;
+	static char in[20001], want[20010];
+	(void)state;
+	memset(in, 'x', 19999);
+	in[0] = 'Q';
+	in[19999] = '\n';
+	snprintf(want, sizeof want, "Server: %s", in);
+	assert_string_equal(framed(0, in, 20000, 4096, 100, &r), want);
+	assert_int_equal(r.answered, 1);
+}
+
+static void long_err_line_is_bounded(void **state)
+{
+	struct okc_replies r;
+	static char in[1000];
+	(void)state;
+	memset(in, 'e', sizeof in - 1);
+	memcpy(in, "ERR ", 4);
+	in[sizeof in - 2] = '\n';
+	assert_string_equal(framed(0, in, sizeof in - 1, 100, 64, &r), "");
+	assert_int_equal(r.err_seen, 1);
+	assert_int_equal(strlen(r.err), OKC_ERR_KEEP - 1);
+}
+
+static void counts_lf_like_a_loop(void **state)
+{
+	char buf[300];
+	(void)state;
+	srand(7);
+	for (int round = 0; round < 2000; round++) {
+		size_t n = (size_t)rand() % sizeof buf, want = 0;
+		for (size_t i = 0; i < n; i++) {
+			buf[i] = (char)(rand() % 4 == 0 ? '\n' : rand() % 256);
+			want += buf[i] == '\n';
+		}
+		assert_int_equal(okc_count_lf(buf, n), want);
+	}
+}
+
+/* Feeds s in pieces of step bytes to okc_scan_lines; returns what would be sent. */
+static char *scanned(const char *s, size_t step, int *done)
+{
+	static char kept[256];
+	struct okc_lines st = { 0 };
+	size_t n = strlen(s), len = 0;
+
+	for (size_t pos = 0; pos < n; pos += step) {
+		size_t take = n - pos < step ? n - pos : step;
+		size_t keep = okc_scan_lines(&st, s + pos, take);
+		memcpy(kept + len, s + pos, keep);
+		len += keep;
+	}
+	kept[len] = '\0';
+	*done = st.done;
+	return kept;
+}
+
+static void nothing_is_kept_after_a_q_line(void **state)
+{
+	int done;
+	(void)state;
+	for (size_t step = 1; step <= 20; step++) {
+		assert_string_equal(scanned("a\nQuit\nb\nQ\n", step, &done), "a\nQuit\n");
+		assert_true(done);
+		assert_string_equal(scanned("aQ\nxQ\nQ", step, &done), "aQ\nxQ\nQ");
+		assert_false(done);
+		assert_string_equal(scanned("Q\nrest", step, &done), "Q\n");
+		assert_true(done);
+		assert_string_equal(scanned("no q here\n", step, &done), "no q here\n");
+		assert_false(done);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(prefixes_each_reply),
+		cmocka_unit_test(raw_is_bare_and_crlf_becomes_lf),
+		cmocka_unit_test(err_line_is_kept_not_shown),
+		cmocka_unit_test(short_lines_are_not_mistaken_for_err),
+		cmocka_unit_test(unterminated_last_line_is_shown),
+		cmocka_unit_test(long_line_streams_through_a_small_buffer),
+		cmocka_unit_test(long_err_line_is_bounded),
+		cmocka_unit_test(counts_lf_like_a_loop),
+		cmocka_unit_test(nothing_is_kept_after_a_q_line),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
