@@ -1,0 +1,18 @@
+# bench.mk - make bench: okserver beside redis-server, and okload, the load generator it uses.
+
+BENCH_SRC  := $(wildcard tests/bench/*.c)
+BENCH_OBJ  := $(patsubst %.c,build/%.o,$(BENCH_SRC))
+BENCH_LOAD := build/bench/okload
+
+.PHONY: bench bench-build
+
+# The load generator is one program of its own; the generic build/%.o rule compiles its files.
+$(BENCH_LOAD): $(BENCH_OBJ) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lm $(LDLIBS)
+
+bench-build: all $(BENCH_LOAD)
+
+# Installs redis-server, valgrind and GNU time if missing; runs every case; writes RESULTS.md.
+bench: bench-build
+	@tests/bench/bench.sh
