@@ -34,6 +34,8 @@ bench_throughput() {
 	done
 	for s in "${SERVERS[@]}"; do
 		stop_pid "${pid[$s]}"
+		record lost "$s" total "$(awk -F '\t' -v s="$s" \
+			'$2 == s && $3 == "lost" && $4 ~ /^[0-9]+$/ { n += $4 } END { print n + 0 }' "$SAMPLES")"
 	done
 }
 
@@ -111,7 +113,8 @@ count_instructions() {
 		head -16 >"$WORK/cg.top"
 }
 
-# System calls per batch of 64 lines, counted by strace -c on the server (C=10, 1000 batches).
+# System calls per batch of 64 lines, counted by strace -c on the server (C=10). Enough batches
+# that the reads which see each connection's end (one per connection) do not show in 2 decimals.
 bench_syscalls() {
 	local s
 	for s in "${SERVERS[@]}"; do
@@ -122,7 +125,7 @@ bench_syscalls() {
 }
 
 count_syscalls() {
-	local s=$1 spid batches=1000 line
+	local s=$1 spid batches=10000 line
 	local out=$WORK/strace.$s
 	strace -f -c -o "$out" -p "$SRV_PID" 2>"$WORK/strace.err" &
 	spid=$!

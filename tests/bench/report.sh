@@ -13,6 +13,7 @@ TABLE_ROWS=(
 	"pipelined C=50 P=32|p99 µs|pipe50|p99_us|ok|redis|-|"
 	"ping-pong C=1000|replies/s|pp1000|replies_per_s|ok|redis|min|1.4"
 	"ping-pong C=1000|p99 µs|pp1000|p99_us|ok|redis|max|1.00"
+	"all timed runs|lost replies, in all|lost|total|ok|redis|abs|0"
 	"$IDLE_CONNS idle connections|server RSS bytes per connection|rss|bytes_per_conn|ok|redis|abs|256"
 	"$CG_LINES lines, C=10 P=64|server instructions per line|instr|per_line|ok|redis|abs|60"
 	"batch of 64 lines, C=10|server reads per batch|syscalls|reads|ok|redis|abs|1"
@@ -96,7 +97,7 @@ commands_text() {
     okload -i -c $IDLE_CONNS 127.0.0.1 PORT     # holds; VmRSS of the server before and after
     valgrind --tool=callgrind SERVER; callgrind_control -z PID
     okload -c 10 -P 64 -n $CG_LINES 127.0.0.1 PORT; callgrind_control -d PID   # Ir / lines
-    strace -f -c -p PID & okload -c 10 -P 64 -n 64000 127.0.0.1 PORT            # calls / 1000
+    strace -f -c -p PID & okload -c 10 -P 64 -n 640000 127.0.0.1 PORT           # calls / 10000
     seq $PIPE_LINES | /usr/bin/time -f %M okclient -r 127.0.0.1 PORT | wc -l   # wall time of the pipe
     seq $PIPE_LINES | /usr/bin/time -f %M nc -N 127.0.0.1 PORT | wc -l
     okserver -p 0 --max-clients $((IDLE_CONNS + 100))
@@ -127,7 +128,7 @@ results_text() {
 	fi
 	for s in ok redis; do
 		[ -s "$WORK/strace.$s.txt" ] || continue
-		printf '\n## strace -c of %s over 1000 batches of 64 lines\n\n' "${NAMES[$s]}"
+		printf '\n## strace -c of %s over 10000 batches of 64 lines\n\n' "${NAMES[$s]}"
 		sed 's/^/    /' "$WORK/strace.$s.txt"
 	done
 	printf '\n## Commands\n\n'
