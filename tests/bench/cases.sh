@@ -26,9 +26,9 @@ bench_throughput() {
 		for pair in $(seq "$PAIRS"); do
 			for s in "${SERVERS[@]}"; do
 				# shellcheck disable=SC2086 # options split into words on purpose
-				line=$(load "${port[$s]}" $((WARM + SECS + 90)) $opts -d "$SECS" -w "$WARM" -t 30)
-				log "$name $s #$pair: ${line:-no result}"
-				record_load "$name" "$s" "$line"
+				run_load "${port[$s]}" $((WARM + SECS + 90)) $opts -d "$SECS" -w "$WARM" -t 30
+				log "$name $s #$pair: ${LOAD_LINE:-no result}"
+				record_load "$name" "$s" "$LOAD_LINE"
 			done
 		done
 	done
@@ -61,7 +61,7 @@ bench_rss() {
 
 measure_rss() {
 	local s=$1 pair=$2 before after out=$WORK/idle.out held lpid
-	load "$SRV_PORT" 30 -c 1 -n 1 -t 10 >/dev/null
+	run_load "$SRV_PORT" 30 -c 1 -n 1 -t 10
 	before=$(rss_kb "$SRV_PID")
 	"$OKLOAD" -i -c "$IDLE_CONNS" -d 120 -t 60 "$HOST" "$SRV_PORT" </dev/null >"$out" \
 		2>>"$WORK/okload.err" &
@@ -94,9 +94,10 @@ bench_instructions() {
 
 count_instructions() {
 	local s=$1 line dump ir
-	load "$SRV_PORT" 120 -c 10 -P 64 -n 6400 -t 60 >/dev/null   # warm: lazy set-up is not per line
+	run_load "$SRV_PORT" 120 -c 10 -P 64 -n 6400 -t 60   # warm: lazy set-up is not per line
 	callgrind_control -z "$SRV_PID" >>"$WORK/callgrind.log" 2>&1
-	line=$(load "$SRV_PORT" 1800 -c 10 -P 64 -n "$CG_LINES" -t 1500)
+	run_load "$SRV_PORT" 1800 -c 10 -P 64 -n "$CG_LINES" -t 1500
+	line=$LOAD_LINE
 	callgrind_control -d "$SRV_PID" >>"$WORK/callgrind.log" 2>&1
 	dump=$WORK/cg.$s.$SRV_PID.1   # the first dump: the one between zeroing and dumping
 	ir=$(awk '/^(summary|totals):/ { print $2; exit }' "${dump:-/dev/null}")
@@ -131,7 +132,8 @@ count_syscalls() {
 	spid=$!
 	PIDS+=("$spid")
 	wait_line "$WORK/strace.err" 'attached' 10 "$spid"
-	line=$(load "$SRV_PORT" 120 -c 10 -P 64 -n $((batches * 64)) -t 60)
+	run_load "$SRV_PORT" 300 -c 10 -P 64 -n $((batches * 64)) -t 240
+	line=$LOAD_LINE
 	stop_pid "$spid"
 	if [ "$(field replies "$line")" != $((batches * 64)) ] || [ ! -s "$out" ]; then
 		log "strace $s: no count (${line:-no okload result})"

@@ -127,14 +127,20 @@ rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
 }
 
-# Runs okload against PORT with the given options, bounded in time; prints its report line.
-load() {
-	local port=$1 limit=$2
+# run_load PORT LIMIT OPTIONS...: okload against PORT, bounded in time; its report in LOAD_LINE.
+# It runs in the background and is waited for, so a signal to the script acts at once.
+run_load() {
+	local port=$1 limit=$2 pid rc out=$WORK/load.out
 	shift 2
-	timeout -k 5 "$limit" "$OKLOAD" "$@" "$HOST" "$port" 2>>"$WORK/okload.err"
-	local rc=$?
+	timeout -k 5 "$limit" "$OKLOAD" "$@" "$HOST" "$port" </dev/null >"$out" \
+		2>>"$WORK/okload.err" &
+	pid=$!
+	PIDS+=("$pid")
+	wait "$pid"
+	rc=$?
+	forget_pid "$pid"
 	[ "$rc" -le 2 ] || log "okload $* ended with status $rc: $(tail -1 "$WORK/okload.err")"
-	return 0
+	LOAD_LINE=$(tail -1 "$out")
 }
 
 # field KEY LINE: the value of KEY=... in an okload report line.
