@@ -13,6 +13,11 @@ $(BENCH_LOAD): $(BENCH_OBJ) $(LIBCOMMON)
 
 bench-build: all $(BENCH_LOAD)
 
-# Installs redis-server, valgrind and GNU time if missing; runs every case; writes RESULTS.md.
-bench: bench-build
+# Like make test: packages first (the build needs some, the bench redis-server, valgrind, GNU
+# time, strace), then all and okload, then every case; the table goes to tests/bench/RESULTS.md.
+BENCH_PACKAGES := redis-server valgrind time procps strace netcat-openbsd
+
+bench:
+	@scripts/deps.sh $(BENCH_PACKAGES)
+	@$(MAKE) --no-print-directory bench-build
 	@tests/bench/bench.sh
