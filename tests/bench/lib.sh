@@ -73,12 +73,16 @@ wait_line() {
 	return 1
 }
 
-# A TCP port nobody listens on now (from /proc/net/tcp); redis takes no port 0.
+# A TCP port nobody listens on now (from /proc/net/tcp), below the kernel's ephemeral range so
+# no outgoing connection holds it either; redis takes no port 0. Start-up retries cover races.
 free_port() {
-	local port used
+	local port used low base=10000 span
 	used=$(awk 'NR > 1 && $4 == "0A" { split($2, a, ":"); print a[2] }' /proc/net/tcp)
+	read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+	span=$((low - base))
+	[ "$span" -ge 1000 ] || { base=1024 span=$((low > 2024 ? low - 1024 : 40000)); }
 	while :; do
-		port=$((20000 + RANDOM % 40000))
+		port=$((base + RANDOM % span))
 		grep -qx "$(printf '%04X' "$port")" <<<"$used" || { echo "$port"; return; }
 	done
 }

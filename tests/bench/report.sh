@@ -78,8 +78,10 @@ machine_text() {
 	echo "- machine: $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1))," \
 		"$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
 		"Linux $(uname -r) $(uname -m)"
-	echo "- okserver: $OKSERVER; okclient: $OKCLIENT; tree at" \
-		"$(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+	echo "- okserver: $OKSERVER; okclient: $OKCLIENT"
+	echo "- tree: $(git log -1 --format='%h %s' 2>/dev/null); server/ at" \
+		"$(git log -1 --format=%h -- server 2>/dev/null), client/ at" \
+		"$(git log -1 --format=%h -- client 2>/dev/null)"
 	echo "- redis-server: $(redis-server --version | sed 's/^Redis server //')"
 	echo "- settings: BENCH_SECONDS=$SECS BENCH_WARMUP=$WARM BENCH_PAIRS=$PAIRS" \
 		"BENCH_IDLE_CONNS=$IDLE_CONNS BENCH_CG_LINES=$CG_LINES BENCH_PIPE_LINES=$PIPE_LINES"
