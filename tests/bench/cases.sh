@@ -15,7 +15,7 @@ THROUGHPUT_CASES=(
 # Both servers run side by side; each case alternates between them, A B A B.
 bench_throughput() {
 	local -A port pid
-	local s c name opts pair line
+	local s c name opts pair
 	for s in "${SERVERS[@]}"; do
 		start_server "$s" || return 1
 		port[$s]=$SRV_PORT
@@ -34,13 +34,20 @@ bench_throughput() {
 	done
 	for s in "${SERVERS[@]}"; do
 		stop_pid "${pid[$s]}"
-		record lost "$s" total "$(awk -F '\t' -v s="$s" \
-			'$2 == s && $3 == "lost" && $4 ~ /^[0-9]+$/ { n += $4 } END { print n + 0 }' "$SAMPLES")"
+		record lost "$s" total "$(sum_samples "$s" lost)"
+		record failed "$s" total "$(sum_samples "$s" failed)"
 	done
+}
+
+# sum_samples SERVER METRIC: the sum over every case.
+sum_samples() {
+	awk -F '\t' -v s="$1" -v m="$2" \
+		'$2 == s && $3 == m && $4 ~ /^[0-9]+$/ { n += $4 } END { print n + 0 }' "$SAMPLES"
 }
 
 record_load() {
 	local m
+	[ -n "$3" ] || record "$1" "$2" failed 1
 	for m in replies_per_s p50_us p99_us p999_us lost; do
 		record "$1" "$2" "$m" "$(field "$m" "$3")"
 	done

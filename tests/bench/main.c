@@ -58,10 +58,12 @@ static int parse_option(int opt, const char *arg, struct load_opts *o, int *hold
 	case 'n': o->mode = MODE_COUNT; return number(opt, arg, 1, 1ul << 40, &o->lines);
 	case 'i': o->mode = MODE_IDLE; return 0;
 	case 'm': o->message = arg; return strchr(arg, '\n') ? usage("-m: no newline", NULL) : 0;
+	case 'h': fputs(usage_text, stdout); return 1;
 	default: return usage(NULL, NULL);
 	}
 }
 
+/* 0 to run, 1 when help was shown, -1 after a usage error was printed. */
 static int parse_args(int argc, char **argv, struct load_opts *o)
 {
 	int opt, hold_given = 0;
@@ -70,9 +72,11 @@ static int parse_args(int argc, char **argv, struct load_opts *o)
 
 	*o = (struct load_opts){ .mode = MODE_DURATION, .conns = 1, .pipeline = 1, .seconds = 5,
 	                         .warmup = 1, .timeout = 60, .message = "PING" };
-	while ((opt = getopt(argc, argv, "c:P:d:w:t:n:im:h")) != -1)
-		if (parse_option(opt, optarg, o, &hold_given) < 0)
-			return -1;
+	while ((opt = getopt(argc, argv, "c:P:d:w:t:n:im:h")) != -1) {
+		int rc = parse_option(opt, optarg, o, &hold_given);
+		if (rc != 0)
+			return rc;  /* -1 usage error, 1 help shown */
+	}
 	if (argc - optind != 2)
 		return usage("expected HOST PORT", NULL);
 	if (ok_parse_port(argv[optind + 1], &port, &why) < 0 || port == 0)
@@ -148,9 +152,10 @@ int main(int argc, char **argv)
 {
 	struct load_opts o;
 	struct load_result r;
+	int rc = parse_args(argc, argv, &o);
 
-	if (parse_args(argc, argv, &o) < 0)
-		return EXIT_USAGE;
+	if (rc != 0)
+		return rc > 0 ? 0 : EXIT_USAGE;
 	if (raise_fd_limit(o.conns) < 0)
 		return 1;
 	catch_signals();

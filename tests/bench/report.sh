@@ -14,6 +14,7 @@ TABLE_ROWS=(
 	"ping-pong C=1000|replies/s|pp1000|replies_per_s|ok|redis|min|1.4"
 	"ping-pong C=1000|p99 µs|pp1000|p99_us|ok|redis|max|1.00"
 	"all timed runs|lost replies, in all|lost|total|ok|redis|abs|0"
+	"all timed runs|runs that gave no result|failed|total|ok|redis|abs|0"
 	"$IDLE_CONNS idle connections|server RSS bytes per connection|rss|bytes_per_conn|ok|redis|abs|256"
 	"$CG_LINES lines, C=10 P=64|server instructions per line|instr|per_line|ok|redis|abs|60"
 	"batch of 64 lines, C=10|server reads per batch|syscalls|reads|ok|redis|abs|1"
@@ -67,7 +68,7 @@ summary_table() {
 runs_table() {
 	echo "| case | server | replies/s | p50 µs | p99 µs | p99.9 µs | lost |"
 	echo "|---|---|--:|--:|--:|--:|--:|"
-	awk -F '\t' '$1 ~ /^(pp|pipe)/ {
+	awk -F '\t' '$1 ~ /^(pp|pipe)/ && $3 != "failed" {
 		if ($3 == "replies_per_s") { if (row != "") print row " |"; row = "| " $1 " | " $2 }
 		row = row " | " $4 }
 		END { if (row != "") print row " |" }' "$SAMPLES"
@@ -79,9 +80,11 @@ machine_text() {
 		"$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
 		"Linux $(uname -r) $(uname -m)"
 	echo "- okserver: $OKSERVER; okclient: $OKCLIENT"
-	echo "- tree: $(git log -1 --format='%h %s' 2>/dev/null); server/ at" \
-		"$(git log -1 --format=%h -- server 2>/dev/null), client/ at" \
-		"$(git log -1 --format=%h -- client 2>/dev/null)"
+	local srv cli
+	srv=$(git log -1 --format=%h -- server 2>/dev/null)
+	cli=$(git log -1 --format=%h -- client 2>/dev/null)
+	echo "- tree: $(git log -1 --format='%h %s' 2>/dev/null); server/ at ${srv:-none}," \
+		"client/ at ${cli:-none}"
 	echo "- redis-server: $(redis-server --version | sed 's/^Redis server //')"
 	echo "- settings: BENCH_SECONDS=$SECS BENCH_WARMUP=$WARM BENCH_PAIRS=$PAIRS" \
 		"BENCH_IDLE_CONNS=$IDLE_CONNS BENCH_CG_LINES=$CG_LINES BENCH_PIPE_LINES=$PIPE_LINES"
