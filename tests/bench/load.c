@@ -31,6 +31,7 @@ struct loop {
 	int ep;
 	struct conn *conns;
 	unsigned long opened, answered, live;
+	uint64_t dropped;   /* lines in flight on connections that closed: no reply can come */
 	char *batch;        /* P copies of the message, written as one block */
 	size_t msg_len;
 	int sending;        /* new batches may start */
@@ -62,6 +63,8 @@ static void close_conn(struct loop *l, struct conn *c)
 		c->answered = 1;
 		l->answered++;
 	}
+	l->dropped += c->pending;
+	c->pending = 0;
 	close(c->fd);
 	c->fd = -1;
 	l->live--;
@@ -231,10 +234,10 @@ static int turn(struct loop *l, int64_t deadline)
 	return 0;
 }
 
-/* Every line sent has its reply, or nothing more can come. */
+/* Every line sent has its reply, but for those whose connection closed. */
 static int drained(const struct loop *l)
 {
-	return l->r->sent == l->r->replies || l->live == 0;
+	return l->r->sent == l->r->replies + l->dropped;
 }
 
 /* Runs the loop until cond() holds, the deadline passes or a signal stops it; 1 if cond held. */
