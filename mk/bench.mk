@@ -1,0 +1,23 @@
+# bench.mk - make bench: okserver beside redis-server, and okload, the load generator it uses.
+
+BENCH_SRC  := $(wildcard tests/bench/*.c)
+BENCH_OBJ  := $(patsubst %.c,build/%.o,$(BENCH_SRC))
+BENCH_LOAD := build/bench/okload
+
+.PHONY: bench bench-build
+
+# The load generator is one program of its own; the generic build/%.o rule compiles its files.
+$(BENCH_LOAD): $(BENCH_OBJ) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lm $(LDLIBS)
+
+bench-build: all $(BENCH_LOAD)
+
+# Like make test: packages first (the build needs some, the bench redis-server, valgrind, GNU
+# time, strace), then all and okload, then every case; the table goes to tests/bench/RESULTS.md.
+BENCH_PACKAGES := redis-server valgrind time procps strace netcat-openbsd
+
+bench:
+	@scripts/deps.sh $(BENCH_PACKAGES)
+	@$(MAKE) --no-print-directory bench-build
+	@tests/bench/bench.sh

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# bench.sh - make bench: okserver beside redis-server (okclient beside nc), A B A B, medians.
+#
+# Ratios, never absolute times: the machine is shared and noisy, so each case runs against both
+# servers in turn, in the same run, with the same generator (build/bench/okload), and the table
+# compares medians. Everything talks to 127.0.0.1 only; every process is stopped by pid.
+#
+# Environment (defaults are issue 6's settings):
+#   OKSERVER OKCLIENT OKLOAD    programs under test (default: bin/ and build/bench/ of this tree)
+#   BENCH_SECONDS=5 BENCH_WARMUP=1 BENCH_PAIRS=3     each timed case: seconds, warm-up, A B pairs
+#   BENCH_IDLE_CONNS=10000      connections held for RSS per connection
+#   BENCH_CG_LINES=1000000      lines sent under callgrind (C=10, P=64)
+#   BENCH_PIPE_LINES=10000000   lines through `seq N | okclient -r | wc -l`
+#   BENCH_RESULTS=tests/bench/RESULTS.md   where the table goes ("-" for nowhere)
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+ROOT=$PWD
+
+OKSERVER=${OKSERVER:-$ROOT/bin/okserver}
+OKCLIENT=${OKCLIENT:-$ROOT/bin/okclient}
+OKLOAD=${OKLOAD:-$ROOT/build/bench/okload}
+SECS=${BENCH_SECONDS:-5}
+WARM=${BENCH_WARMUP:-1}
+PAIRS=${BENCH_PAIRS:-3}
+IDLE_CONNS=${BENCH_IDLE_CONNS:-10000}
+CG_LINES=${BENCH_CG_LINES:-1000000}
+PIPE_LINES=${BENCH_PIPE_LINES:-10000000}
+RESULTS=${BENCH_RESULTS:-tests/bench/RESULTS.md}
+HOST=127.0.0.1
+
+# shellcheck source=tests/bench/lib.sh
+. "$ROOT/tests/bench/lib.sh"
+# shellcheck source=tests/bench/cases.sh
+. "$ROOT/tests/bench/cases.sh"
+# shellcheck source=tests/bench/report.sh
+. "$ROOT/tests/bench/report.sh"
+
+main() {
+	check_setup || exit 1
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/okbench.XXXXXX") || exit 1
+	trap cleanup EXIT
+	trap 'echo "bench: interrupted" >&2; exit 130' INT TERM
+	SAMPLES=$WORK/samples
+	: >"$SAMPLES"
+	log "okserver: $OKSERVER"
+	log "okclient: $OKCLIENT"
+	log "redis:    $(redis-server --version | head -1)"
+	log "settings: ${SECS}s per run after ${WARM}s warm-up, $PAIRS pairs; $IDLE_CONNS idle" \
+		"connections; $CG_LINES lines under callgrind; $PIPE_LINES lines through the client"
+	local case failed=0
+	for case in bench_throughput bench_rss bench_instructions bench_syscalls bench_client; do
+		"$case" || { log "$case could not run"; failed=1; }
+	done
+	write_results
+	# Missed targets are findings, not failures; a case that could not run is one.
+	return "$failed"
+}
+
+main "$@"

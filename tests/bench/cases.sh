@@ -1,0 +1,195 @@
+# cases.sh - the cases of make bench; each records samples "case server metric value".
+# shellcheck shell=bash
+# Sourced by bench.sh. Server names: ok (okserver), redis (redis-server); client: okclient, nc.
+
+SERVERS=(ok redis)
+
+# name|okload options|title — the timed cases, in the order of the table.
+THROUGHPUT_CASES=(
+	"pp1|-c 1 -P 1|ping-pong C=1"
+	"pp50|-c 50 -P 1|ping-pong C=50"
+	"pipe50|-c 50 -P 32|pipelined C=50 P=32"
+	"pp1000|-c 1000 -P 1|ping-pong C=1000"
+)
+
+# Both servers run side by side; each case alternates between them, A B A B.
+bench_throughput() {
+	local -A port pid
+	local s c name opts pair
+	for s in "${SERVERS[@]}"; do
+		start_server "$s" || return 1
+		port[$s]=$SRV_PORT
+		pid[$s]=$SRV_PID
+	done
+	for c in "${THROUGHPUT_CASES[@]}"; do
+		IFS='|' read -r name opts _ <<<"$c"
+		for pair in $(seq "$PAIRS"); do
+			for s in "${SERVERS[@]}"; do
+				# shellcheck disable=SC2086 # options split into words on purpose
+				run_load "${port[$s]}" $((WARM + SECS + 90)) $opts -d "$SECS" -w "$WARM" -t 30
+				log "$name $s #$pair: ${LOAD_LINE:-no result}"
+				record_load "$name" "$s" "$LOAD_LINE"
+			done
+		done
+	done
+	for s in "${SERVERS[@]}"; do
+		stop_pid "${pid[$s]}"
+		record lost "$s" total "$(sum_samples "$s" lost)"
+		record failed "$s" total "$(sum_samples "$s" failed)"
+	done
+}
+
+# sum_samples SERVER METRIC: the sum over every case.
+sum_samples() {
+	awk -F '\t' -v s="$1" -v m="$2" \
+		'$2 == s && $3 == m && $4 ~ /^[0-9]+$/ { n += $4 } END { print n + 0 }' "$SAMPLES"
+}
+
+record_load() {
+	local m
+	[ -n "$3" ] || record "$1" "$2" failed 1
+	for m in replies_per_s p50_us p99_us p999_us lost; do
+		record "$1" "$2" "$m" "$(field "$m" "$3")"
+	done
+}
+
+# Server RSS per connection: a fresh server, one round trip to settle it, RSS; then
+# IDLE_CONNS connections that each did one round trip are held open, RSS again.
+bench_rss() {
+	local pair s
+	for pair in $(seq "$PAIRS"); do
+		for s in "${SERVERS[@]}"; do
+			start_server "$s" || return 1
+			measure_rss "$s" "$pair"
+			stop_pid "$SRV_PID"
+		done
+	done
+}
+
+measure_rss() {
+	local s=$1 pair=$2 before after out=$WORK/idle.out held lpid
+	run_load "$SRV_PORT" 30 -c 1 -n 1 -t 10
+	before=$(rss_kb "$SRV_PID")
+	"$OKLOAD" -i -c "$IDLE_CONNS" -d 120 -t 60 "$HOST" "$SRV_PORT" </dev/null >"$out" \
+		2>>"$WORK/okload.err" &
+	lpid=$!
+	PIDS+=("$lpid")
+	if wait_line "$out" '^holding ' 90 "$lpid"; then
+		after=$(rss_kb "$SRV_PID")
+		held=$(sed -n 's/^holding \([0-9]*\) .*/\1/p' "$out")
+	fi
+	stop_pid "$lpid"
+	if [ "${held:-0}" != "$IDLE_CONNS" ]; then
+		log "rss $s #$pair: only ${held:-0} of $IDLE_CONNS connections held: $(tail -1 "$out")"
+		record rss "$s" bytes_per_conn n/a
+		return
+	fi
+	log "rss $s #$pair: VmRSS ${before} kB, with $IDLE_CONNS connections ${after} kB"
+	record rss "$s" bytes_per_conn $(((after - before) * 1024 / IDLE_CONNS))
+}
+
+# Instructions per pipelined line: callgrind counts only between zeroing and dumping, around
+# exactly CG_LINES lines (C=10, P=64). Counts are deterministic enough that one run each serves.
+bench_instructions() {
+	local s
+	for s in "${SERVERS[@]}"; do
+		start_server "$s" valgrind --tool=callgrind "--callgrind-out-file=$WORK/cg.$s.%p" || return 1
+		count_instructions "$s"
+		stop_pid "$SRV_PID"
+	done
+}
+
+count_instructions() {
+	local s=$1 line dump ir
+	run_load "$SRV_PORT" 120 -c 10 -P 64 -n 6400 -t 60   # warm: lazy set-up is not per line
+	callgrind_control -z "$SRV_PID" >>"$WORK/callgrind.log" 2>&1
+	run_load "$SRV_PORT" 1800 -c 10 -P 64 -n "$CG_LINES" -t 1500
+	line=$LOAD_LINE
+	callgrind_control -d "$SRV_PID" >>"$WORK/callgrind.log" 2>&1
+	dump=$WORK/cg.$s.$SRV_PID.1   # the first dump: the one between zeroing and dumping
+	ir=$(awk '/^(summary|totals):/ { print $2; exit }' "${dump:-/dev/null}")
+	if [ "$(field replies "$line")" != "$CG_LINES" ] || [ -z "$ir" ]; then
+		log "callgrind $s: no count (${line:-no okload result}; dump ${dump:-missing})"
+		record instr "$s" per_line n/a
+		return
+	fi
+	log "callgrind $s: $ir instructions for $CG_LINES lines"
+	record instr "$s" per_line "$(awk -v i="$ir" -v n="$CG_LINES" 'BEGIN { printf "%.1f", i / n }')"
+	# Self cost per function; the start-up frames that were on the stack when zeroed are dropped.
+	[ "$s" = ok ] && callgrind_annotate --inclusive=no --threshold=100 --auto=no "$dump" |
+		sed -n '/file:function/,$p' | grep -Ev '^-|below main|__libc_start_main|\?\?\?:0x' |
+		head -16 >"$WORK/cg.top"
+}
+
+# System calls per batch of 64 lines, counted by strace -c on the server (C=10). Enough batches
+# that the reads which see each connection's end (one per connection) do not show in 2 decimals.
+bench_syscalls() {
+	local s
+	for s in "${SERVERS[@]}"; do
+		start_server "$s" || return 1
+		count_syscalls "$s"
+		stop_pid "$SRV_PID"
+	done
+}
+
+count_syscalls() {
+	local s=$1 spid batches=10000 line
+	local out=$WORK/strace.$s
+	strace -f -c -o "$out" -p "$SRV_PID" 2>"$WORK/strace.err" &
+	spid=$!
+	PIDS+=("$spid")
+	wait_line "$WORK/strace.err" 'attached' 10 "$spid"
+	run_load "$SRV_PORT" 300 -c 10 -P 64 -n $((batches * 64)) -t 240
+	line=$LOAD_LINE
+	stop_pid "$spid"
+	if [ "$(field replies "$line")" != $((batches * 64)) ] || [ ! -s "$out" ]; then
+		log "strace $s: no count (${line:-no okload result})"
+		return
+	fi
+	cp "$out" "$WORK/strace.$s.txt"
+	record syscalls "$s" reads "$(sum_calls "$out" read recv recvfrom recvmsg readv $batches)"
+	record syscalls "$s" writes "$(sum_calls "$out" write send sendto sendmsg writev $batches)"
+	record syscalls "$s" waits "$(sum_calls "$out" epoll_wait epoll_pwait epoll_pwait2 - - $batches)"
+	log "strace $s: per batch $(median syscalls "$s" reads) reads," \
+		"$(median syscalls "$s" writes) writes, $(median syscalls "$s" waits) waits"
+}
+
+# sum_calls FILE NAME1..NAME5 BATCHES: calls of those system calls per batch (strace -c table).
+sum_calls() {
+	awk -v n="$7" -v names=" $2 $3 $4 $5 $6 " \
+		'$NF != "total" && index(names, " " $NF " ") && $4 ~ /^[0-9]+$/ { c += $4 }
+		 END { printf "%.2f", c / n }' "$1"
+}
+
+# The client: `seq N | okclient -r | wc -l` beside `seq N | nc -N | wc -l`, same server.
+bench_client() {
+	local pair
+	[ -x "$OKCLIENT" ] || return 0
+	start_server ok || return 1
+	for pair in $(seq "$PAIRS"); do
+		pipe_through okclient "$pair" "$OKCLIENT" -r "$HOST" "$SRV_PORT"
+		pipe_through nc "$pair" nc -N "$HOST" "$SRV_PORT"
+	done
+	stop_pid "$SRV_PID"
+}
+
+pipe_through() {
+	local name=$1 pair=$2 lines secs kb t0 t=$WORK/time.out
+	shift 2
+	rm -f "$t"
+	# The whole pipe's wall time at microseconds; GNU time's own is rounded to 10 ms.
+	t0=$EPOCHREALTIME
+	lines=$(seq "$PIPE_LINES" | timeout -k 5 600 /usr/bin/time -f '%M' -o "$t" "$@" | wc -l)
+	secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')
+	# GNU time notes a failure as "Command exited with non-zero status N" before its figures.
+	if [ "$lines" != "$PIPE_LINES" ] || [ ! -s "$t" ] || grep -q '^Command' "$t"; then
+		log "client $name #$pair: $lines of $PIPE_LINES replies; $(head -1 "$t" 2>/dev/null)"
+		record client "$name" seconds n/a
+		record client "$name" rss_kb n/a
+		return
+	fi
+	kb=$(tail -1 "$t")
+	log "client $name #$pair: ${secs} s, peak RSS ${kb} kB"
+	record client "$name" seconds "$secs"
+	record client "$name" rss_kb "$kb"
+}

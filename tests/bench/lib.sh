@@ -1,0 +1,168 @@
+# lib.sh - bench.sh's plumbing: servers started and stopped by pid, free ports, RSS, medians.
+# Sourced by bench.sh; uses its variables (WORK, HOST, OKSERVER, OKLOAD, IDLE_CONNS ...).
+# shellcheck shell=bash
+
+PIDS=()
+
+log() { echo "bench: $*" >&2; }
+
+# Installs what the bench needs (only what is missing), checks the programs, raises the fd limit.
+check_setup() {
+	scripts/deps.sh redis-server valgrind time procps strace netcat-openbsd || return 1
+	local p
+	for p in "$OKSERVER" "$OKLOAD"; do
+		[ -x "$p" ] || { log "missing $p (run make bench-build, or set OKSERVER/OKLOAD)"; return 1; }
+	done
+	[ -x "$OKCLIENT" ] || log "missing $OKCLIENT: the client case is skipped"
+	raise_fd_limit
+}
+
+# Each of the idle connections is a descriptor in the server and one in okload.
+raise_fd_limit() {
+	local need=$((IDLE_CONNS + 1200))
+	if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$need" ]; then
+		ulimit -Hn "$need" 2>/dev/null || {
+			log "the open-file hard limit $(ulimit -Hn) is below $need; lower BENCH_IDLE_CONNS"
+			return 1
+		}
+	fi
+	[ "$(ulimit -Sn)" != unlimited ] && [ "$(ulimit -Sn)" -lt "$need" ] && ulimit -Sn "$need"
+	return 0
+}
+
+cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		stop_pid "$pid"
+	done
+	[ -n "${WORK:-}" ] && rm -rf "$WORK"
+}
+
+# Forgets a pid, so cleanup does not signal a number the system may have reused.
+forget_pid() {
+	local p keep=()
+	for p in "${PIDS[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	PIDS=("${keep[@]}")
+}
+
+# TERM, up to 10 s to go (valgrind writes its files), then KILL; always by pid.
+stop_pid() {
+	local pid=$1 _
+	forget_pid "$pid"
+	kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+	kill -TERM "$pid" 2>/dev/null
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# Waits until FILE has a line matching REGEX; fails after SECS or when PID has died.
+wait_line() {
+	local file=$1 regex=$2 secs=$3 pid=$4 _
+	for _ in $(seq $((secs * 20))); do
+		grep -qE "$regex" "$file" 2>/dev/null && return 0
+		kill -0 "$pid" 2>/dev/null || { grep -qE "$regex" "$file" 2>/dev/null; return; }
+		sleep 0.05
+	done
+	return 1
+}
+
+# A TCP port nobody listens on now (from /proc/net/tcp), below the kernel's ephemeral range so
+# no outgoing connection holds it either; redis takes no port 0. Start-up retries cover races.
+free_port() {
+	local port used low base=10000 span
+	used=$(awk 'NR > 1 && $4 == "0A" { split($2, a, ":"); print a[2] }' /proc/net/tcp)
+	read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+	span=$((low - base))
+	[ "$span" -ge 1000 ] || { base=1024 span=$((low > 2024 ? low - 1024 : 40000)); }
+	while :; do
+		port=$((base + RANDOM % span))
+		grep -qx "$(printf '%04X' "$port")" <<<"$used" || { echo "$port"; return; }
+	done
+}
+
+# start_okserver [WRAPPER...]: okserver -p 0 (under WRAPPER, e.g. valgrind); sets SRV_PID, SRV_PORT.
+start_okserver() {
+	local out=$WORK/okserver.out
+	"$@" "$OKSERVER" -p 0 --max-clients $((IDLE_CONNS + 100)) </dev/null >"$out" \
+		2>"$WORK/okserver.err" &
+	SRV_PID=$!
+	PIDS+=("$SRV_PID")
+	if ! wait_line "$out" '^listening on ' 120 "$SRV_PID"; then
+		log "okserver did not start: $(tail -3 "$WORK/okserver.err")"
+		stop_pid "$SRV_PID"
+		return 1
+	fi
+	SRV_PORT=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out" | head -1)
+}
+
+# start_redis [WRAPPER...]: redis-server on a free loopback port, no persistence; SRV_PID, SRV_PORT.
+start_redis() {
+	local _ conf=$WORK/redis.conf out=$WORK/redis.out
+	for _ in 1 2 3 4 5; do   # a port found free may be taken before redis binds it
+		SRV_PORT=$(free_port)
+		printf '%s\n' "port $SRV_PORT" "bind $HOST" "protected-mode yes" 'save ""' \
+			"appendonly no" "daemonize no" "maxclients $((IDLE_CONNS + 100))" \
+			"dir $WORK" 'logfile ""' >"$conf"
+		"$@" redis-server "$conf" </dev/null >"$out" 2>&1 &
+		SRV_PID=$!
+		PIDS+=("$SRV_PID")
+		wait_line "$out" 'Ready to accept connections' 120 "$SRV_PID" && return 0
+		stop_pid "$SRV_PID"
+	done
+	log "redis-server did not start: $(tail -3 "$out")"
+	return 1
+}
+
+# start_server ok|redis [WRAPPER...]
+start_server() {
+	local which=$1
+	shift
+	if [ "$which" = ok ]; then start_okserver "$@"; else start_redis "$@"; fi
+}
+
+rss_kb() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
+# run_load PORT LIMIT OPTIONS...: okload against PORT, bounded in time; its report in LOAD_LINE.
+# It runs in the background and is waited for, so a signal to the script acts at once.
+run_load() {
+	local port=$1 limit=$2 pid rc out=$WORK/load.out
+	shift 2
+	timeout -k 5 "$limit" "$OKLOAD" "$@" "$HOST" "$port" </dev/null >"$out" \
+		2>>"$WORK/okload.err" &
+	pid=$!
+	PIDS+=("$pid")
+	wait "$pid"
+	rc=$?
+	forget_pid "$pid"
+	[ "$rc" -le 2 ] || log "okload $* ended with status $rc: $(tail -1 "$WORK/okload.err")"
+	LOAD_LINE=$(tail -1 "$out")
+}
+
+# field KEY LINE: the value of KEY=... in an okload report line.
+field() {
+	sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"
+}
+
+# record CASE SERVER METRIC VALUE: one sample.
+record() {
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-n/a}" >>"$SAMPLES"
+}
+
+# median CASE SERVER METRIC: the median of the numeric samples, or n/a.
+median() {
+	awk -F '\t' -v c="$1" -v s="$2" -v m="$3" \
+		'$1 == c && $2 == s && $3 == m && $4 ~ /^[0-9.]+$/ { print $4 }' "$SAMPLES" |
+		sort -g | awk '{ v[NR] = $1 } END {
+			if (NR == 0) print "n/a"
+			else if (NR % 2) print v[(NR + 1) / 2]
+			else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}

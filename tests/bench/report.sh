@@ -1,0 +1,153 @@
+# report.sh - turns bench.sh's samples into the table of medians, ratios and targets (RESULTS.md).
+# Sourced by bench.sh.
+# shellcheck shell=bash
+
+# title|metric|case|key|ours|theirs|check|target — check: min (ratio at least target), max
+# (ratio at most target), abs (our value at most target), below (our value under target), -.
+TABLE_ROWS=(
+	"ping-pong C=1|replies/s|pp1|replies_per_s|ok|redis|-|"
+	"ping-pong C=1|p99 µs|pp1|p99_us|ok|redis|-|"
+	"ping-pong C=50|replies/s|pp50|replies_per_s|ok|redis|min|1.15"
+	"ping-pong C=50|p99 µs|pp50|p99_us|ok|redis|max|1.00"
+	"pipelined C=50 P=32|replies/s|pipe50|replies_per_s|ok|redis|min|3"
+	"pipelined C=50 P=32|p99 µs|pipe50|p99_us|ok|redis|-|"
+	"ping-pong C=1000|replies/s|pp1000|replies_per_s|ok|redis|min|1.4"
+	"ping-pong C=1000|p99 µs|pp1000|p99_us|ok|redis|max|1.00"
+	"all timed runs|lost replies, in all|lost|total|ok|redis|abs|0"
+	"all timed runs|runs that gave no result|failed|total|ok|redis|abs|0"
+	"$IDLE_CONNS idle connections|server RSS bytes per connection|rss|bytes_per_conn|ok|redis|abs|256"
+	"$CG_LINES lines, C=10 P=64|server instructions per line|instr|per_line|ok|redis|abs|60"
+	"batch of 64 lines, C=10|server reads per batch|syscalls|reads|ok|redis|abs|1"
+	"batch of 64 lines, C=10|server writes per batch|syscalls|writes|ok|redis|abs|1"
+	"seq $PIPE_LINES \\| client \\| wc -l|seconds|client|seconds|okclient|nc|max|1.00"
+	"seq $PIPE_LINES \\| client \\| wc -l|peak RSS kB|client|rss_kb|okclient|nc|below|8192"
+)
+
+declare -A NAMES=([ok]=okserver [redis]=redis-server [okclient]=okclient [nc]="nc -N")
+
+# verdict CHECK TARGET OURS RATIO: met, missed, or — when there is no target or no data.
+verdict() {
+	awk -v c="$1" -v t="$2" -v v="$3" -v r="$4" 'BEGIN {
+		if (c == "-") { print "—"; exit }
+		x = (c == "min" || c == "max") ? r : v
+		if (x == "n/a") { print "no data"; exit }
+		ok = (c == "min") ? x >= t : (c == "below") ? x < t : x <= t
+		print ok ? "met" : "**missed**" }'
+}
+
+target_text() {
+	case $1 in
+	min) echo "≥ $2×" ;;
+	max) echo "≤ $2×" ;;
+	abs) echo "≤ $2" ;;
+	below) echo "< $2" ;;
+	*) echo "—" ;;
+	esac
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
+}
+
+summary_table() {
+	local row title metric c key ours theirs check target a b
+	echo "| case | metric | okchat | value | compared with | value | okchat / other | target | result |"
+	echo "|---|---|---|--:|---|--:|--:|---|---|"
+	for row in "${TABLE_ROWS[@]}"; do
+		IFS='|' read -r title metric c key ours theirs check target <<<"${row//\\|/¦}"
+		a=$(median "$c" "$ours" "$key")
+		b=$(median "$c" "$theirs" "$key")
+		printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${title//¦/\\|}" "$metric" \
+			"${NAMES[$ours]}" "$a" "${NAMES[$theirs]}" "$b" "$(ratio "$a" "$b")" "$(target_text "$check" "$target")" \
+			"$(verdict "$check" "$target" "$a" "$(ratio "$a" "$b")")"
+	done
+}
+
+# Every timed run, in the order it ran: the medians' raw material.
+runs_table() {
+	echo "| case | server | replies/s | p50 µs | p99 µs | p99.9 µs | lost |"
+	echo "|---|---|--:|--:|--:|--:|--:|"
+	awk -F '\t' '$1 ~ /^(pp|pipe)/ && $3 != "failed" {
+		if ($3 == "replies_per_s") { if (row != "") print row " |"; row = "| " $1 " | " $2 }
+		row = row " | " $4 }
+		END { if (row != "") print row " |" }' "$SAMPLES"
+}
+
+machine_text() {
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "- machine: $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1))," \
+		"$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
+		"Linux $(uname -r) $(uname -m)"
+	echo "- okserver: $OKSERVER; okclient: $OKCLIENT"
+	local srv cli
+	srv=$(git log -1 --format=%h -- server 2>/dev/null)
+	cli=$(git log -1 --format=%h -- client 2>/dev/null)
+	echo "- tree: $(git log -1 --format='%h %s' 2>/dev/null); server/ at ${srv:-none}," \
+		"client/ at ${cli:-none}"
+	echo "- redis-server: $(redis-server --version | sed 's/^Redis server //')"
+	echo "- settings: BENCH_SECONDS=$SECS BENCH_WARMUP=$WARM BENCH_PAIRS=$PAIRS" \
+		"BENCH_IDLE_CONNS=$IDLE_CONNS BENCH_CG_LINES=$CG_LINES BENCH_PIPE_LINES=$PIPE_LINES"
+	if [ "$SECS" -lt 5 ] || [ "$WARM" -lt 1 ] || [ "$PAIRS" -lt 3 ] || [ "$IDLE_CONNS" -lt 10000 ] ||
+		[ "$CG_LINES" -lt 1000000 ] || [ "$PIPE_LINES" -lt 10000000 ]; then
+		echo "- **short settings: a quick check, not the full run of issue 6**"
+	fi
+}
+
+commands_text() {
+	cat <<EOF
+    make bench                      # builds all and build/bench/okload, then tests/bench/bench.sh
+    okload -c 1|50|1000 -P 1 -d $SECS -w $WARM 127.0.0.1 PORT    # ping-pong, each server in turn
+    okload -c 50 -P 32 -d $SECS -w $WARM 127.0.0.1 PORT          # pipelined
+    okload -i -c $IDLE_CONNS 127.0.0.1 PORT     # holds; VmRSS of the server before and after
+    valgrind --tool=callgrind SERVER; callgrind_control -z PID
+    okload -c 10 -P 64 -n $CG_LINES 127.0.0.1 PORT; callgrind_control -d PID   # Ir / lines
+    strace -f -c -p PID & okload -c 10 -P 64 -n 640000 127.0.0.1 PORT           # calls / 10000
+    seq $PIPE_LINES | /usr/bin/time -f %M okclient -r 127.0.0.1 PORT | wc -l   # wall time of the pipe
+    seq $PIPE_LINES | /usr/bin/time -f %M nc -N 127.0.0.1 PORT | wc -l
+    okserver -p 0 --max-clients $((IDLE_CONNS + 100))
+    redis-server: port P, bind 127.0.0.1, protected-mode yes, save "", appendonly no,
+                  daemonize no, maxclients $((IDLE_CONNS + 100))
+EOF
+}
+
+# The whole RESULTS.md.
+results_text() {
+	local s
+	echo "# okchat benchmark: okserver beside redis-server"
+	echo
+	echo "Written by \`make bench\` (tests/bench/bench.sh). Medians of A B A B runs; the ratio is"
+	echo "okchat's median over the other's. Latency is per line, from the write of its batch to"
+	echo "the read that brought its reply. The machine is shared: read the ratios, not the times."
+	echo
+	machine_text
+	echo
+	summary_table
+	echo
+	echo "## Every timed run"
+	echo
+	runs_table
+	if [ -s "$WORK/cg.top" ]; then
+		printf '\n## okserver under callgrind: where the instructions go\n\n'
+		sed 's/^/    /' "$WORK/cg.top"
+	fi
+	for s in ok redis; do
+		[ -s "$WORK/strace.$s.txt" ] || continue
+		printf '\n## strace -c of %s over 10000 batches of 64 lines\n\n' "${NAMES[$s]}"
+		sed 's/^/    /' "$WORK/strace.$s.txt"
+	done
+	printf '\n## Commands\n\n'
+	commands_text
+}
+
+write_results() {
+	local text
+	text=$(results_text)
+	echo
+	summary_table
+	echo
+	if [ "$RESULTS" != - ]; then
+		printf '%s\n' "$text" >"$RESULTS"
+		log "wrote $RESULTS"
+	fi
+}
