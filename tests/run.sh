@@ -6,18 +6,21 @@ cd "$(dirname "$0")/.." || exit 2
 
 passed=0
 failed=0
+skipped=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
 # Counts TAP results in $out; a run that failed without a "not ok" line counts as one failure.
 tally() {
-	local status=$1 ok bad
+	local status=$1 ok bad skip
 	ok=$(grep -c '^ok ' "$out")
+	skip=$(grep -c -i '^ok .* # skip' "$out")
 	bad=$(grep -c '^not ok ' "$out")
 	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
 		bad=1
 	fi
-	passed=$((passed + ok))
+	passed=$((passed + ok - skip))
+	skipped=$((skipped + skip))
 	failed=$((failed + bad))
 }
 
@@ -49,5 +52,5 @@ if [ "${#suites[@]}" -gt 0 ]; then
 	tally "${PIPESTATUS[0]}"
 fi
 
-echo "okchat: $passed passed, $failed failed"
+echo "okchat: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
