@@ -106,7 +106,7 @@ FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 # The framer's target can only be built where the server's framer exists.
 FUZZ_ALL := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_SKIP := $(if $(wildcard server/framer.h),,fuzz_framer)
+FUZZ_SKIP := $(if $(wildcard server/framer.h),,$(filter fuzz_framer,$(FUZZ_ALL)))
 FUZZ_TARGETS := $(filter-out $(FUZZ_SKIP),$(FUZZ_ALL))
 FUZZ_COMMON := $(patsubst %.c,build/fuzz/obj/%.o,$(wildcard common/*.c))
 FUZZ_SERVER := $(patsubst %.c,build/fuzz/obj/%.o,$(SERVER_SRC))
