@@ -15,7 +15,7 @@ for target in "$@"; do
 	mkdir -p "$work" "$seeds" build/fuzz/artifacts
 	echo "fuzz: $target for ${seconds}s (seeds: $seeds)"
 	"build/fuzz/$target" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
-		-rss_limit_mb=1024 -artifact_prefix="build/fuzz/artifacts/$name-" \
+		-rss_limit_mb=2048 -artifact_prefix="build/fuzz/artifacts/$name-" \
 		"$work" "$seeds" >"$log" 2>&1
 	status=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
