@@ -16,7 +16,7 @@ struct model {
 	uint64_t lines;
 };
 
-static void fail(const char *what)
+_Noreturn static void fail(const char *what)
 {
 	fprintf(stderr, "fuzz_framer: %s\n", what);
 	abort();
@@ -70,7 +70,8 @@ static void model_run(struct model *m, const char *in, size_t len, uint32_t max_
 			continue;
 		}
 		if (!finish) {
-			if (n - (size_t)(n > 0 && end[-1] == '\r') > max_line)
+			size_t counted = n > 0 && end[-1] == '\r' ? n - 1 : n;
+			if (counted > max_line)
 				model_line(m, p, n, 0, max_line, &last_crlf);
 			return;
 		}

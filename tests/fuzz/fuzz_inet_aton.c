@@ -9,7 +9,7 @@
 #include "netaddr.h"
 
 /* Stops the run with the input in hex, so the report names it even without the artifact. */
-static void fail(const char *what, const char *s)
+_Noreturn static void fail(const char *what, const char *s)
 {
 	fprintf(stderr, "fuzz_inet_aton: %s on \"", what);
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)

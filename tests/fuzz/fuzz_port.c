@@ -34,7 +34,7 @@ static const char *model_parse(const char *s, unsigned long min, unsigned long m
 	return NULL;
 }
 
-static void fail(const char *what, const char *s, unsigned long min, unsigned long max)
+_Noreturn static void fail(const char *what, const char *s, unsigned long min, unsigned long max)
 {
 	fprintf(stderr, "fuzz_port: %s on \"", what);
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
