@@ -37,7 +37,8 @@ echo "lint: shellcheck"
 # helpers.bash sets variables (SERVER_PORT ...) for the bats files that load it, which shellcheck,
 # reading it alone, takes for unused: SC2034 is off for that one file only.
 # In .bats files SC2154 is off: bats's run sets $output, $lines, $status and $stderr, which
-# shellcheck 0.9 does not know of (variables the helpers set are upper case, never flagged).
+# version 0.9 of the checker does not know of (the helpers' variables are upper case, never
+# flagged).
 for f in $sh_files; do
 	case "$f" in
 	*.bash) shellcheck -e SC2034 "$f" || failed=$((failed + 1)) ;;
