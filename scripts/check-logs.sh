@@ -1,8 +1,9 @@
 #!/bin/sh
 # check-logs.sh - fails, showing them, if sanitizer or valgrind logs under DIR hold any report.
 # Usage: check-logs.sh sanitizer|valgrind DIR
-# Sanitizers write a log only when they report; valgrind writes one per process, and a clean
-# one says "ERROR SUMMARY: 0 errors" (or nothing at all with -q).
+# Sanitizers write a log only when they report. Valgrind writes one per process, ending in
+# "ERROR SUMMARY: N errors" (definite and indirect leaks count as errors there); a process
+# killed before its summary still shows any error it reported on the way.
 set -u
 kind=$1
 dir=$2
@@ -13,7 +14,7 @@ for log in "$dir"/*; do
 	sanitizer)
 		bad=$((bad + 1)) ;;
 	valgrind)
-		if grep -Eq 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]|indirectly lost: [1-9]|Invalid |uninitialised|Process terminating' "$log"; then
+		if grep -Eq 'ERROR SUMMARY: [1-9]|are (definitely|indirectly) lost|Invalid |uninitialised|overlap|Mismatched|Process terminating' "$log"; then
 			bad=$((bad + 1))
 		else
 			continue
@@ -30,4 +31,9 @@ if [ "$bad" -gt 0 ]; then
 	exit 1
 fi
 count=$(find "$dir" -type f | wc -l)
-echo "check: $kind: no reports ($count log file(s) in $dir)"
+if [ "$kind" = valgrind ]; then
+	summaries=$(grep -l 'ERROR SUMMARY: 0 errors' "$dir"/* 2>/dev/null | wc -l)
+	echo "check: valgrind: no reports: $count processes, $summaries ended with 0 errors, the rest were killed by their test (no errors shown before)"
+else
+	echo "check: $kind: no reports ($count log file(s) in $dir)"
+fi
