@@ -33,7 +33,8 @@ fi
 count=$(find "$dir" -type f | wc -l)
 if [ "$kind" = valgrind ]; then
 	summaries=$(grep -l 'ERROR SUMMARY: 0 errors' "$dir"/* 2>/dev/null | wc -l)
-	echo "check: valgrind: no reports: $count processes, $summaries ended with 0 errors, the rest were killed by their test (no errors shown before)"
+	echo "check: valgrind: no reports: $count processes, $summaries ended with 0 errors," \
+		"$((count - summaries)) killed by their test before a summary (with no error before it)"
 else
 	echo "check: $kind: no reports ($count log file(s) in $dir)"
 fi
