@@ -161,7 +161,8 @@ check-soak: all build/soak/soak $(filter build/asan/bin/okserver,$(SAN_PROGRAMS)
 # --- static analysis ---
 
 LINT_C := $(filter-out $(FUZZ_SKIP:%=tests/fuzz/%.c),\
-	$(wildcard common/*.c server/*.c client/*.c tests/tools/*.c tests/fuzz/*.c tests/soak/*.c))
+	$(wildcard common/*.c server/*.c client/*.c tests/unit/*.c tests/tools/*.c tests/fuzz/*.c \
+	tests/soak/*.c))
 LINT_SH := $(wildcard scripts/*.sh tests/*.sh tests/soak/*.sh tests/*.bats tests/*.bash .ci/run)
 
 lint:
