@@ -130,8 +130,10 @@ build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libokcommon.a
 
 fuzz-build: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 
-fuzz: fuzz-build
+# Packages first: the build itself needs clang.
+fuzz:
 	@scripts/deps.sh $(CHECK_PACKAGES)
+	@$(MAKE) --no-print-directory fuzz-build
 	@$(if $(FUZZ_SKIP),echo "fuzz: $(FUZZ_SKIP) skipped: server/framer.h is not in this tree";)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/check-fuzz.sh $(FUZZ_TARGETS)
 
