@@ -537,6 +537,9 @@ static void choose_behaviour(struct conn *c)
 		c->stall_at = now + (int64_t)pick(c, 100);
 		c->stall_until = c->stall_at + 500 + (int64_t)pick(c, 1500);
 	}
+	/* At times nothing before the end: Q as the first line, a half-close with nothing sent. */
+	if (!(c->beh & BEH_STALL) && chance(c, 5))
+		c->lines_left = 0;
 	if (c->ending == END_Q && chance(c, 50))
 		c->beh |= BEH_TRAILING;
 	if (c->ending == END_HALFCLOSE && chance(c, 40))
