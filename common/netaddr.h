@@ -17,7 +17,8 @@ uint32_t ok_htonl(uint32_t host);
 uint32_t ok_ntohl(uint32_t net);
 
 /*
- * Strict decimal port: 1 to 5 digits, value 0-65535, nothing before or after.
+ * Strict decimal port: digits only (leading zeros allowed), value 0-65535, nothing before
+ * or after.
  * Returns 0 and stores *port, or -1 with *why set to a short reason for the user
  * ("not a number", "too large").
  */

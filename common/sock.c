@@ -86,7 +86,6 @@ static int wait_connected(int fd, int timeout_ms, int *err)
 	long long deadline = now_ms() + timeout_ms;
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
 	socklen_t len = sizeof *err;
-	int n;
 
 	for (;;) {
 		int wait = -1;
@@ -94,7 +93,7 @@ static int wait_connected(int fd, int timeout_ms, int *err)
 			long long left = deadline - now_ms();
 			wait = left > 0 ? (int)left : 0;
 		}
-		n = poll(&p, 1, wait);
+		int n = poll(&p, 1, wait);
 		if (n > 0)
 			break;
 		if (n == 0)

@@ -1,0 +1,108 @@
+#!/usr/bin/env bats
+# 40-hostile.bats - slow and hostile clients: slowloris, idle reclaim, garbage, every byte value.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	require_binary "$TOOLS/hostile_send"
+	require_binary "$TOOLS/hostile_slowloris"
+}
+
+teardown() {
+	stop_okserver
+}
+
+# The server's open descriptors, from /proc.
+server_fds() {
+	find "/proc/$SERVER_PID/fd" -mindepth 1 -maxdepth 1 | wc -l
+}
+
+# wait_for_fds N SECONDS: until the server holds N descriptors again.
+wait_for_fds() {
+	local deadline=$((SECONDS + $2))
+	while [ "$(server_fds)" -ne "$1" ] && [ "$SECONDS" -le "$deadline" ]; do
+		sleep 0.05
+	done
+	[ "$(server_fds)" -eq "$1" ]
+}
+
+@test "hostile: 500 slowloris connections do not delay a normal client (p99 <= 10 ms)" {
+	start_okserver
+	run timeout 30 "$TOOLS/hostile_slowloris" "$SERVER_PORT" 500 2 200
+	assert_success
+	assert_line --index 0 "trickled: 500 connections, 1000 bytes, 0 closed early"
+	assert_line --index 1 --regexp '^rtt: n=200 p50_us=[0-9]+ p99_us=[0-9]+ max_us=[0-9]+$'
+	local p99=${lines[1]#*p99_us=}
+	p99=${p99%% *}
+	echo "round trip p99: $p99 us" >&3
+	[ "$p99" -le "${HOSTILE_P99_US:-10000}" ] || fail "p99 round trip ${p99} us is over 10 ms"
+}
+
+@test "hostile: --idle-timeout reclaims slowloris connections, not while they trickle" {
+	start_okserver --idle-timeout 2
+	local before
+	before=$(server_fds)
+	# A byte a second keeps each connection under the 2 s idle limit for 3 s; then silence.
+	run timeout 30 "$TOOLS/hostile_slowloris" "$SERVER_PORT" 500 3 30 10
+	assert_success
+	assert_line --index 0 "trickled: 500 connections, 1500 bytes, 0 closed early"
+	assert_line --index 2 --regexp '^idle: 500 of 500 closed with ERR idle timeout '
+	wait_for_fds "$before" 5 || fail "server holds $(server_fds) descriptors, not $before"
+	run timeout 10 "$TOOLS/hostile_send" -s "$SERVER_PORT" <<<"still serving"
+	assert_success
+	assert_output "OK"
+}
+
+@test "hostile: 64 KiB of garbage without LF gets ERR line too long" {
+	start_okserver
+	# 65537 bytes, none of them LF or CR: one more than a line may hold, no half-close needed.
+	head -c 300000 /dev/urandom | tr -d '\n\r' | head -c 65537 >"$BATS_TEST_TMPDIR/garbage"
+	[ "$(wc -c <"$BATS_TEST_TMPDIR/garbage")" -eq 65537 ]
+	run --separate-stderr timeout 15 "$TOOLS/hostile_send" "$SERVER_PORT" <"$BATS_TEST_TMPDIR/garbage"
+	assert_success
+	assert_output "ERR line too long"
+	assert_equal "$stderr" ""
+}
+
+@test "hostile: a 4 MiB flood without LF is cut off at the limit, the server lingers and serves on" {
+	start_okserver
+	head -c 4194304 /dev/zero | tr '\0' 'x' >"$BATS_TEST_TMPDIR/flood"
+	run --separate-stderr timeout 15 "$TOOLS/hostile_send" -s "$SERVER_PORT" <"$BATS_TEST_TMPDIR/flood"
+	assert_success
+	assert_output "ERR line too long"
+	assert_equal "$stderr" ""
+	run timeout 10 "$TOOLS/hostile_send" -s "$SERVER_PORT" <<<"next"
+	assert_success
+	assert_output "OK"
+}
+
+@test "hostile: every byte 0x00-0xFF and telnet IAC sequences are plain data" {
+	start_okserver
+	local input=$BATS_TEST_TMPDIR/bytes want=$BATS_TEST_TMPDIR/want b
+	: >"$input"
+	: >"$want"
+	# One line per byte value (LF is the terminator and Q would end it all); CR alone is CRLF.
+	for b in $(seq 0 255); do
+		[ "$b" -eq 10 ] || [ "$b" -eq 81 ] && continue
+		printf '%b\n' "\\x$(printf %02x "$b")" >>"$input"
+		if [ "$b" -eq 13 ]; then printf 'OK\r\n' >>"$want"; else printf 'OK\n' >>"$want"; fi
+	done
+	# Then one line holding every value but LF, in order.
+	for b in $(seq 0 255); do
+		[ "$b" -eq 10 ] || printf '%b' "\\x$(printf %02x "$b")" >>"$input"
+	done
+	printf '\n' >>"$input"
+	printf 'OK\n' >>"$want"
+	# Telnet: IAC DO ECHO; IAC WILL ECHO IAC WILL SGA; IAC IP IAC DO TM (a telnet ^C); IAC IAC;
+	# IAC SB ... IAC SE; then a Q line carrying IAC DO ECHO, echoed byte for byte.
+	printf '\xff\xfd\x01\n\xff\xfb\x01\xff\xfb\x03\n\xff\xf4\xff\xfd\x06\r\n\xff\xff\n' >>"$input"
+	printf '\xff\xfa\x18\x01\xff\xf0\r\n' >>"$input"
+	printf 'OK\nOK\nOK\r\nOK\nOK\r\n' >>"$want"
+	printf 'Q\xff\xfd\x01\x00\r\n' | tee -a "$want" >>"$input"
+	# Binary replies: compared as files (bats' run would lose the NUL).
+	timeout 10 "$TOOLS/hostile_send" "$SERVER_PORT" <"$input" >"$BATS_TEST_TMPDIR/got" \
+		2>"$BATS_TEST_TMPDIR/err"
+	cmp "$want" "$BATS_TEST_TMPDIR/got"
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+}
