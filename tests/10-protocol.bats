@@ -3,6 +3,7 @@
 
 load helpers
 load server_helpers
+bats_require_minimum_version 1.5.0
 
 setup() {
 	start_okserver
@@ -64,9 +65,11 @@ setup() {
 }
 
 @test "protocol: a Q line is echoed, then the server closes the connection" {
-	# socat exits when the server closes; stdin stays open, so only the server can end it.
-	run bash -c "(printf 'hi\nQuit now\r\n'; sleep 10) | timeout 5 socat - TCP:127.0.0.1:$SERVER_PORT | cat -A"
-	assert_success
+	# The peer's input stays open: only the server can end the connection.
+	open_peer a
+	peer_send a 'hi\nQuit now\r\n'
+	wait_gone "$PEER_PID_a" 5
+	run peer_out a
 	assert_output "$(printf 'OK$\nQuit now^M$')"
 }
 
@@ -123,9 +126,11 @@ setup() {
 }
 
 @test "protocol: ERR line too long mirrors the client's CRLF and ends the connection" {
-	run bash -c "(printf 'ok\r\n'; head -c 70000 /dev/zero | tr '\\0' x; sleep 10) |
-	    timeout 5 socat - TCP:127.0.0.1:$SERVER_PORT | cat -A"
-	assert_success
+	open_peer a
+	peer_send a 'ok\r\n'
+	head -c 70000 /dev/zero | tr '\0' x >&"$PEER_FD_a" || true
+	wait_gone "$PEER_PID_a" 5
+	run peer_out a
 	assert_output "$(printf 'OK^M$\nERR line too long^M$')"
 }
 

@@ -67,7 +67,7 @@ kill_bg() {
 open_peer() {
 	local name=$1 fifo=$BATS_TEST_TMPDIR/$1.in fd
 	mkfifo "$fifo"
-	socat -t 5 - "TCP:127.0.0.1:$SERVER_PORT" <"$fifo" >"$BATS_TEST_TMPDIR/$name.out" 2>&1 3>&- &
+	socat -t 1 - "TCP:127.0.0.1:$SERVER_PORT" <"$fifo" >"$BATS_TEST_TMPDIR/$name.out" 2>&1 3>&- &
 	BG_PIDS+=("$!")
 	printf -v "PEER_PID_$name" %s "$!"
 	exec {fd}>"$fifo"
