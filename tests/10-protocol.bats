@@ -135,8 +135,7 @@ setup() {
 }
 
 @test "protocol: --max-line sets the limit, counted without the terminator" {
-	stop_okserver || true # helpers.bash: its last kill fails once the server is gone
-	start_okserver --max-line 10
+	restart_okserver --max-line 10
 	run talk '0123456789\r\n0123456789\n'
 	assert_success
 	assert_output "$(printf 'OK^M$\nOK$')"

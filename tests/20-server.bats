@@ -26,11 +26,9 @@ HINT="Try 'okserver --help'."
 	run ss -Htln "sport = :$SERVER_PORT"
 	assert_success
 	assert_output --regexp "^LISTEN +0 +[0-9]+ +127\.0\.0\.1:$SERVER_PORT "
-	stop_okserver || true
-	start_okserver -b 127.1
+	restart_okserver -b 127.1
 	assert_equal "$(cat "$SERVER_OUT")" "listening on 127.0.0.1:$SERVER_PORT"
-	stop_okserver || true
-	start_okserver -b 0.0.0.0
+	restart_okserver -b 0.0.0.0
 	assert_equal "$(cat "$SERVER_OUT")" "listening on 0.0.0.0:$SERVER_PORT"
 	run talk 'x\n'
 	assert_output 'OK$'
@@ -48,8 +46,7 @@ HINT="Try 'okserver --help'."
 	start_okserver
 	local port=$SERVER_PORT
 	run talk 'x\n' # leaves a TIME_WAIT connection behind
-	stop_okserver || true
-	start_okserver -p "$port"
+	restart_okserver -p "$port"
 	[ "$SERVER_PORT" = "$port" ]
 }
 
@@ -201,4 +198,23 @@ $HINT"
 	after=$(awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$SERVER_PID/status")
 	assert_equal "$after" "$before"
 	assert_equal "$(cpu_ticks "$SERVER_PID")" "$(cpu_ticks "$SERVER_PID")"
+}
+
+@test "server: okserver(1) documents every option and exit code; make install installs it" {
+	[ -f "$TOP/man/okserver.1" ] || fail "man/okserver.1 is missing"
+	# Rendered, with every run of blanks and newlines made one space: phrases survive wrapping.
+	run bash -c "MANWIDTH=100 man -l '$TOP/man/okserver.1' 2>&1 | tr -s ' \n' '  '"
+	assert_success
+	for opt in "-p, --port PORT" "-b, --bind ADDR" "--once" "--max-clients N" \
+	    "--max-line BYTES" "--idle-timeout SECS" "-d, --daemon" "--pidfile FILE" \
+	    "-v, --verbose" "-h, --help" "-V, --version" "ERR line too long" "ERR server full" \
+	    "ERR idle timeout" "ERR server shutting down" "EXIT STATUS" " 0 Normal end" \
+	    " 1 socket() failed" " 2 bind() failed" " 3 listen() failed" " 4 Detaching" \
+	    " 64 Usage error"; do
+		assert_output --partial "$opt"
+	done
+	run make -s -C "$TOP" install DESTDIR="$BATS_TEST_TMPDIR/root" PREFIX=/usr
+	assert_success
+	[ -f "$BATS_TEST_TMPDIR/root/usr/share/man/man1/okserver.1" ]
+	[ -x "$BATS_TEST_TMPDIR/root/usr/bin/okserver" ]
 }
