@@ -1,6 +1,7 @@
 /* main.c - okserver: options, listen, detach, ready line, serve, exit status. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -55,6 +56,18 @@ static int fit_fd_limit(struct server_opts *o)
 		o->max_clients = cap;
 	}
 	return (int)rl.rlim_cur;
+}
+
+/* Started with stdin, stdout or stderr closed, the next socket would take that number and the
+ * ready line or the log would go to a client. /dev/null holds the place instead. */
+static void keep_stdio_open(void)
+{
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR) != fd)
+			exit(EXIT_SOCKET); /* cannot happen: fd was the lowest free number */
+	}
 }
 
 static int listen_on(const struct server_opts *o)
@@ -140,6 +153,7 @@ int main(int argc, char **argv)
 
 	if (rc != OPTS_RUN)
 		return rc;
+	keep_stdio_open();
 	signal(SIGPIPE, SIG_IGN); /* a peer that vanishes is an error from send(), not a death */
 	nconns = fit_fd_limit(&o);
 	fd = listen_on(&o);

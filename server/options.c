@@ -134,7 +134,7 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 
 	set_defaults(o);
 	opterr = 0;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc and musl then also forget a half-read "-vq" cluster */
 	while ((c = getopt_long(argc, argv, ":p:b:dvhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->daemon = true; break;
