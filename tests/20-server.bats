@@ -218,3 +218,12 @@ $HINT"
 	[ -f "$BATS_TEST_TMPDIR/root/usr/share/man/man1/okserver.1" ]
 	[ -x "$BATS_TEST_TMPDIR/root/usr/bin/okserver" ]
 }
+
+@test "server: --max-clients above the open-file limit is lowered, with a warning" {
+	SERVER_OUT=$BATS_TEST_TMPDIR/server.out
+	SERVER_ERR=$BATS_TEST_TMPDIR/server.err
+	(ulimit -n 64 && exec "$OKSERVER" -p 0 --max-clients 100) </dev/null >"$SERVER_OUT" 2>"$SERVER_ERR" 3>&- &
+	SERVER_PID=$!
+	wait_for_file_line "$SERVER_OUT" '^listening on ' 5
+	assert_equal "$(cat "$SERVER_ERR")" "okserver: max-clients lowered to 56: the open-file limit is 64"
+}

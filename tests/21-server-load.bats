@@ -188,3 +188,22 @@ reap_server() {
 	assert_output "clients 200 rounds 100 done 200"
 	wait_until 10 fds_are "$fds"
 }
+
+@test "server: 10,000 pipelined lines cost a handful of reads and writes (strace)" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	SERVER_OUT=$BATS_TEST_TMPDIR/server.out
+	local trace=$BATS_TEST_TMPDIR/strace.txt ready
+	strace -f -c -o "$trace" "$OKSERVER" -p 0 --once </dev/null >"$SERVER_OUT" 2>&1 3>&- &
+	SERVER_PID=$!
+	ready=$(wait_for_file_line "$SERVER_OUT" '^listening on ' 10) || skip "strace cannot trace here"
+	SERVER_PORT=${ready##*:}
+	run bash -c "seq 10000 | sed 's/^/PING /' | timeout 20 nc -N 127.0.0.1 $SERVER_PORT | grep -c '^OK$'"
+	assert_output 10000
+	reap_server
+	local reads writes
+	reads=$(awk '$NF == "recvfrom" || $NF == "read" { n += $4 } END { print n + 0 }' "$trace")
+	writes=$(awk '$NF == "sendto" || $NF == "write" || $NF == "sendmsg" { n += $4 } END { print n + 0 }' "$trace")
+	echo "10000 lines: $reads reads, $writes writes" >&3
+	[ "$reads" -ge 1 ] && [ "$reads" -le 1000 ]
+	[ "$writes" -ge 1 ] && [ "$writes" -le 1000 ]
+}
