@@ -188,16 +188,24 @@ $HINT"
 	assert_equal "$(cat "$SERVER_ERR")" ""
 }
 
-@test "server: idle with no client and no timeout, it never wakes up" {
-	start_okserver
-	run talk 'warm up\n'
+# no_wakeups_while_idle: the server makes no voluntary context switch (no wake-up) for 1.5 s.
+no_wakeups_while_idle() {
 	local before after
-	sleep 0.2
+	sleep 0.3
 	before=$(awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$SERVER_PID/status")
 	sleep 1.5
 	after=$(awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$SERVER_PID/status")
 	assert_equal "$after" "$before"
-	assert_equal "$(cpu_ticks "$SERVER_PID")" "$(cpu_ticks "$SERVER_PID")"
+}
+
+@test "server: idle with no client, it never wakes up, even with --idle-timeout" {
+	start_okserver
+	run talk 'warm up\n'
+	no_wakeups_while_idle
+	restart_okserver --idle-timeout 1
+	run talk 'warm up\n'
+	assert_output 'OK$'
+	no_wakeups_while_idle
 }
 
 @test "server: okserver(1) documents every option and exit code; make install installs it" {

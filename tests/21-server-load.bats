@@ -29,7 +29,7 @@ reap_server() {
 	# Lines that are in the server's socket, unread, when the signal comes.
 	kill -STOP "$SERVER_PID"
 	peer_send a 'two\nthree\r\n'
-	wait_until 5 eval "ss -Htn 'sport = :$SERVER_PORT' | awk '\$1 >= 11' | grep -q ."
+	wait_until 5 eval "ss -Htn 'sport = :$SERVER_PORT' | awk '\$2 >= 11' | grep -q ."
 	kill -TERM "$SERVER_PID"
 	kill -CONT "$SERVER_PID"
 	reap_server
@@ -173,7 +173,7 @@ reap_server() {
 	start_bg flood "$TOOLS/srv_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go"
 	wait_until 30 grep -q stalled "$BATS_TEST_TMPDIR/flood.out"
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		run timeout 3 bash -c "printf 'Qhello $i\n' | nc -N 127.0.0.1 $SERVER_PORT"
+		run timeout 5 bash -c "printf 'Qhello $i\n' | nc -N 127.0.0.1 $SERVER_PORT"
 		assert_success
 		assert_output "Qhello $i"
 	done
