@@ -160,6 +160,8 @@ size_t ok_framer_feed(struct ok_framer *f, const char *in, size_t len,
 
 	if (len == 0 || f->status != OK_FRAMER_MORE)
 		return len;
+	if (*out_len > cap)
+		return 0;
 	end = in + len;
 	while (p < end && cap - *out_len >= 4) {
 		const char *lf;
@@ -199,7 +201,7 @@ void ok_framer_finish(struct ok_framer *f, char *out, size_t cap, size_t *out_le
 		stop(f, OK_FRAMER_TOO_LONG);
 		return;
 	}
-	if (cap - *out_len < 4) {
+	if (*out_len > cap || cap - *out_len < 4) {
 		stop(f, OK_FRAMER_NOMEM);
 		return;
 	}

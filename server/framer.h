@@ -51,7 +51,8 @@ void ok_framer_init(struct ok_framer *f, uint32_t max_line);
  * Reads in[0..len) and appends one reply per completed line to out[*out_len..cap), in order.
  * Stops early only when fewer than 4 bytes of output space are left, or the status leaves
  * OK_FRAMER_MORE (then the rest of the input is discarded: counted as consumed).
- * Returns the number of input bytes consumed.
+ * Returns the number of input bytes consumed. Any byte values, any split of the input between
+ * calls give the same replies; *out_len > cap consumes nothing.
  */
 size_t ok_framer_feed(struct ok_framer *f, const char *in, size_t len,
                       char *out, size_t cap, size_t *out_len);
