@@ -121,7 +121,8 @@ setup() {
 @test "protocol: a Q line of 65536 bytes comes back whole" {
 	head -c 65535 /dev/urandom | tr -d '\n\r' >"$BATS_TEST_TMPDIR/body"
 	{ printf Q; cat "$BATS_TEST_TMPDIR/body"; printf '\n'; } >"$BATS_TEST_TMPDIR/line"
-	run bash -c "timeout 10 nc -N 127.0.0.1 $SERVER_PORT <'$BATS_TEST_TMPDIR/line' | cmp - '$BATS_TEST_TMPDIR/line'"
+	run bash -c "timeout 10 nc -N 127.0.0.1 $SERVER_PORT <'$BATS_TEST_TMPDIR/line' |
+	    cmp - '$BATS_TEST_TMPDIR/line'"
 	assert_success
 }
 

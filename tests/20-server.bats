@@ -152,7 +152,8 @@ $HINT"
 	run --separate-stderr timeout 10 "$OKSERVER" -p 0 --pidfile "$BATS_TEST_TMPDIR/no/such/dir/pid"
 	assert_equal "$status" 4
 	assert_equal "$output" ""
-	assert_equal "$stderr" "okserver: pidfile $BATS_TEST_TMPDIR/no/such/dir/pid: No such file or directory"
+	assert_equal "$stderr" \
+	    "okserver: pidfile $BATS_TEST_TMPDIR/no/such/dir/pid: No such file or directory"
 	run --separate-stderr timeout 10 "$OKSERVER" -d -p 0 --pidfile "$BATS_TEST_TMPDIR/no/pid"
 	assert_equal "$status" 4
 	assert_equal "$stderr" "okserver: pidfile $BATS_TEST_TMPDIR/no/pid: No such file or directory"
@@ -178,7 +179,8 @@ $HINT"
 	assert_line --index 0 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ connected$'
 	assert_line --index 1 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(eof\), 2 lines answered$'
 	assert_line --index 3 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(quit\), 2 lines answered$'
-	assert_line --index 5 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(line too long\), 0 lines answered$'
+	assert_line --index 5 \
+	    --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(line too long\), 0 lines answered$'
 }
 
 @test "server: without -v it logs nothing per connection" {
@@ -230,8 +232,10 @@ no_wakeups_while_idle() {
 @test "server: --max-clients above the open-file limit is lowered, with a warning" {
 	SERVER_OUT=$BATS_TEST_TMPDIR/server.out
 	SERVER_ERR=$BATS_TEST_TMPDIR/server.err
-	(ulimit -n 64 && exec "$OKSERVER" -p 0 --max-clients 100) </dev/null >"$SERVER_OUT" 2>"$SERVER_ERR" 3>&- &
+	(ulimit -n 64 && exec "$OKSERVER" -p 0 --max-clients 100) \
+	    </dev/null >"$SERVER_OUT" 2>"$SERVER_ERR" 3>&- &
 	SERVER_PID=$!
 	wait_for_file_line "$SERVER_OUT" '^listening on ' 5
-	assert_equal "$(cat "$SERVER_ERR")" "okserver: max-clients lowered to 56: the open-file limit is 64"
+	assert_equal "$(cat "$SERVER_ERR")" \
+	    "okserver: max-clients lowered to 56: the open-file limit is 64"
 }

@@ -272,7 +272,7 @@ static void echo_of_max_line_q_is_exact(void **state)
 	ok_framer_free(&f);
 }
 
-/* Random conversations over a small alphabet, random limits and random splits, against the model. */
+/* Random conversations (small alphabet, random limits, random splits) against the model. */
 static void random_feeds_match_the_model(void **state)
 {
 	static const char alphabet[] = { 'a', 'Q', 'q', '\r', '\n', '\0' };
