@@ -1,0 +1,341 @@
+/* conn.c - one client: read, frame, write, back-pressure, and the lingering close. */
+#define _GNU_SOURCE /* MSG_NOSIGNAL */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "netaddr.h"
+#include "server.h"
+
+static const char *const why_text[] = {
+	[WHY_NONE] = "closed", [WHY_QUIT] = "quit", [WHY_EOF] = "eof",
+	[WHY_TOO_LONG] = "line too long", [WHY_IDLE] = "idle", [WHY_FULL] = "full",
+	[WHY_SHUTDOWN] = "shutdown", [WHY_ERROR] = "error",
+};
+
+static const char *peer_name(const struct conn *c, char *buf, size_t len)
+{
+	struct sockaddr_in sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sin_addr.s_addr = c->peer_addr;
+	sa.sin_port = c->peer_port;
+	return ok_format_addr(&sa, buf, len);
+}
+
+/* Output is pending exactly when the socket would not take it: then wait to write, not to read. */
+static void want(struct server *s, int fd, unsigned out)
+{
+	struct conn *c = &s->conns[fd];
+	struct epoll_event ev = { .events = out ? EPOLLOUT : EPOLLIN, .data.fd = fd };
+
+	if (((c->flags & CONN_WANT_OUT) != 0) == (out != 0))
+		return;
+	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev) < 0) {
+		c->why = WHY_ERROR;
+		c->err = errno;
+		return; /* the next write or deadline ends it */
+	}
+	c->flags = (uint8_t)((c->flags & ~CONN_WANT_OUT) | (out ? CONN_WANT_OUT : 0));
+}
+
+static void unlist(struct server *s, int fd)
+{
+	struct conn *c = &s->conns[fd];
+
+	if (c->flags & CONN_ON_IDLE)
+		deadline_remove(s, &s->idle, fd);
+	if (c->flags & CONN_ON_CLOSE)
+		deadline_remove(s, &s->closing, fd);
+	c->flags &= (uint8_t)~(CONN_ON_IDLE | CONN_ON_CLOSE);
+}
+
+/* Restarts the connection's deadline: idle while open, grace while closing. */
+static void touch(struct server *s, int fd)
+{
+	struct conn *c = &s->conns[fd];
+	struct deadline_list *l = c->state == CONN_OPEN ? &s->idle : &s->closing;
+
+	if (l->delay_ms <= 0)
+		return;
+	unlist(s, fd);
+	c->stamp = server_now(s);
+	deadline_push(s, l, fd);
+	c->flags |= c->state == CONN_OPEN ? CONN_ON_IDLE : CONN_ON_CLOSE;
+}
+
+void conn_close(struct server *s, int fd)
+{
+	struct conn *c = &s->conns[fd];
+
+	if (s->verbose) {
+		char who[OK_ADDRSTRLEN];
+		server_log("%s closed (%s%s%s), %llu lines answered", peer_name(c, who, sizeof who),
+		           why_text[c->why], c->why == WHY_ERROR ? ": " : "",
+		           c->why == WHY_ERROR ? strerror(c->err) : "", (unsigned long long)c->fr.lines);
+	}
+	unlist(s, fd);
+	close(fd); /* also leaves the epoll set: nobody else holds this descriptor */
+	free(c->pend);
+	ok_framer_free(&c->fr);
+	if (c->flags & CONN_COUNTED)
+		s->clients--;
+	s->open--;
+	s->fd_freed = true;
+	memset(c, 0, sizeof *c);
+}
+
+static void fail(struct server *s, int fd, int err)
+{
+	s->conns[fd].why = WHY_ERROR;
+	s->conns[fd].err = err;
+	conn_close(s, fd);
+}
+
+/* Keeps what the socket did not take, after what was already waiting. 0, or -1: no memory. */
+static int keep(struct conn *c, const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t have = c->pend ? c->pend_len - c->pend_off : 0;
+	char *p;
+
+	if (alen + blen == 0)
+		return 0;
+	if (c->pend_off > 0) {
+		memmove(c->pend, c->pend + c->pend_off, have);
+		c->pend_len = (uint32_t)have;
+		c->pend_off = 0;
+	}
+	p = realloc(c->pend, have + alen + blen);
+	if (p == NULL)
+		return -1;
+	if (alen > 0)
+		memcpy(p + have, a, alen);
+	if (blen > 0)
+		memcpy(p + have + alen, b, blen);
+	c->pend = p;
+	c->pend_len = (uint32_t)(have + alen + blen);
+	return 0;
+}
+
+/* Sends a then b with one call (nothing is sent past output already waiting); keeps the rest.
+ * 0, or -1 when the connection had to be closed. */
+static int send_out(struct server *s, int fd, const char *a, size_t alen,
+                    const char *b, size_t blen)
+{
+	struct conn *c = &s->conns[fd];
+
+	if (c->pend == NULL && alen + blen > 0) {
+		struct iovec iov[2] = { { (void *)a, alen }, { (void *)b, blen } };
+		struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+		ssize_t n = blen == 0 ? send(fd, a, alen, MSG_NOSIGNAL) : sendmsg(fd, &m, MSG_NOSIGNAL);
+		size_t sent;
+
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			fail(s, fd, errno);
+			return -1;
+		}
+		sent = n > 0 ? (size_t)n : 0;
+		if (sent >= alen) {
+			b += sent - alen;
+			blen -= sent - alen;
+			alen = 0;
+		} else {
+			a += sent;
+			alen -= sent;
+		}
+	}
+	if (keep(c, a, alen, b, blen) < 0) {
+		fail(s, fd, ENOMEM);
+		return -1;
+	}
+	want(s, fd, c->pend != NULL);
+	return 0;
+}
+
+/* The last reply is out: half-close, then read until the peer closes, so no reset eats it. */
+static void flushed(struct server *s, int fd)
+{
+	struct conn *c = &s->conns[fd];
+
+	if ((c->flags & CONN_PEER_EOF) || shutdown(fd, SHUT_WR) < 0) {
+		conn_close(s, fd); /* nothing more can arrive, or the peer is gone already */
+		return;
+	}
+	c->state = CONN_LINGER;
+	touch(s, fd);
+}
+
+/* Ends the conversation with replies a (the OKs of this read) and b (the closing line). */
+static void finish(struct server *s, int fd, int why, const char *a, size_t alen,
+                   const char *b, size_t blen)
+{
+	struct conn *c = &s->conns[fd];
+
+	c->why = (uint8_t)why;
+	c->state = CONN_CLOSING;
+	touch(s, fd);
+	if (send_out(s, fd, a, alen, b, blen) < 0)
+		return;
+	if (c->pend == NULL)
+		flushed(s, fd);
+}
+
+/* The server's own last word, "ERR text", ended the way the client ends its lines. */
+static void say_err(struct server *s, int fd, int why, const char *text)
+{
+	char line[64];
+
+	snprintf(line, sizeof line, "ERR %s%s", text, ok_framer_eol(&s->conns[fd].fr));
+	finish(s, fd, why, line, strlen(line), "", 0);
+}
+
+static const uint8_t why_of_status[] = {
+	[OK_FRAMER_MORE] = WHY_NONE, [OK_FRAMER_QUIT] = WHY_QUIT,
+	[OK_FRAMER_TOO_LONG] = WHY_TOO_LONG, [OK_FRAMER_EOF] = WHY_EOF,
+	[OK_FRAMER_NOMEM] = WHY_ERROR,
+};
+
+/*
+ * One read, framed in the shared buffer, every reply of it in one write: a batch of pipelined
+ * lines costs one recv and one send. Returns the bytes read (0 for none or the end), -1 when
+ * the connection was closed.
+ */
+static ssize_t read_open(struct server *s, int fd)
+{
+	struct conn *c = &s->conns[fd];
+	ssize_t n = recv(fd, s->in, sizeof s->in, 0);
+	size_t olen = 0, flen;
+	const char *final;
+	int st;
+
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return 0;
+		fail(s, fd, errno);
+		return -1;
+	}
+	if (n == 0) {
+		c->flags |= CONN_PEER_EOF;
+		ok_framer_finish(&c->fr, s->out, sizeof s->out, &olen);
+	} else {
+		touch(s, fd);
+		/* The output buffer holds the replies of a whole read, so all of it is consumed. */
+		ok_framer_feed(&c->fr, s->in, (size_t)n, s->out, sizeof s->out, &olen);
+	}
+	st = ok_framer_status(&c->fr);
+	if (st == OK_FRAMER_MORE)
+		return send_out(s, fd, s->out, olen, "", 0) < 0 ? -1 : n;
+	if (st == OK_FRAMER_NOMEM)
+		c->err = ENOMEM;
+	final = ok_framer_final(&c->fr, &flen);
+	finish(s, fd, why_of_status[st], s->out, olen, final, flen);
+	return n;
+}
+
+/* Output the socket would not take earlier; when it is all out, read again (or close). */
+static void write_pending(struct server *s, int fd)
+{
+	struct conn *c = &s->conns[fd];
+	ssize_t n = 0;
+
+	if (c->pend != NULL)
+		n = send(fd, c->pend + c->pend_off, c->pend_len - c->pend_off, MSG_NOSIGNAL);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			fail(s, fd, errno);
+		return;
+	}
+	if (n > 0)
+		touch(s, fd);
+	c->pend_off += (uint32_t)n;
+	if (c->pend_off < c->pend_len)
+		return;
+	free(c->pend);
+	c->pend = NULL;
+	c->pend_len = c->pend_off = 0;
+	want(s, fd, 0);
+	if (c->state == CONN_CLOSING)
+		flushed(s, fd);
+}
+
+/* After our half-close: discard what the peer still sends until it closes too. */
+static void read_linger(struct server *s, int fd)
+{
+	ssize_t n = recv(fd, s->in, sizeof s->in, 0);
+
+	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)))
+		return;
+	conn_close(s, fd); /* end of input or an error: either way it is over */
+}
+
+/* Level-triggered: each event is handled by what the connection waits for; an error or hang-up
+ * shows itself in the recv or send that follows, so the event bits are not needed. */
+void conn_on_event(struct server *s, int fd, uint32_t events)
+{
+	struct conn *c = &s->conns[fd];
+
+	(void)events;
+	if (c->state == CONN_FREE)
+		return; /* closed earlier in this batch of events */
+	if (c->flags & CONN_WANT_OUT)
+		write_pending(s, fd);
+	else if (c->state == CONN_LINGER)
+		read_linger(s, fd);
+	else if (c->state == CONN_OPEN)
+		read_open(s, fd);
+}
+
+void conn_open(struct server *s, int fd, const struct sockaddr_in *peer, bool refuse)
+{
+	struct conn *c = &s->conns[fd];
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+	char who[OK_ADDRSTRLEN];
+
+	memset(c, 0, sizeof *c);
+	c->prev = c->next = -1;
+	c->peer_addr = peer->sin_addr.s_addr;
+	c->peer_port = peer->sin_port;
+	ok_framer_init(&c->fr, s->max_line);
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		server_log("epoll_ctl %s: %s", peer_name(c, who, sizeof who), strerror(errno));
+		close(fd);
+		return;
+	}
+	c->state = CONN_OPEN;
+	s->open++;
+	if (s->verbose)
+		server_log("%s connected", peer_name(c, who, sizeof who));
+	if (refuse) {
+		finish(s, fd, WHY_FULL, "ERR server full\n", strlen("ERR server full\n"), "", 0);
+		return;
+	}
+	c->flags |= CONN_COUNTED;
+	s->clients++;
+	touch(s, fd);
+}
+
+/* A deadline passed: an open connection has been idle too long; a closing one is out of grace. */
+void conn_expire(struct server *s, int fd)
+{
+	if (s->conns[fd].state == CONN_OPEN)
+		say_err(s, fd, WHY_IDLE, "idle timeout");
+	else
+		conn_close(s, fd);
+}
+
+/* Shutdown: answer what has arrived (as far as back-pressure allows), then say goodbye. */
+void conn_stop(struct server *s, int fd)
+{
+	struct conn *c = &s->conns[fd];
+
+	for (int i = 0; i < 8 && c->state == CONN_OPEN && c->pend == NULL; i++)
+		if (read_open(s, fd) < (ssize_t)sizeof s->in)
+			break;
+	if (c->state == CONN_OPEN)
+		say_err(s, fd, WHY_SHUTDOWN, "server shutting down");
+}

@@ -1,0 +1,77 @@
+/* daemon.c - -d and --pidfile: detach once listening, record the pid. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+
+int daemon_detach(void)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p) < 0)
+		return -1;
+	fflush(NULL); /* the ready line must not be written twice */
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		ssize_t n;
+		close(p[1]);
+		/* Exit only once the child is set up, so "okserver -d && cat pidfile" just works. */
+		while ((n = read(p[0], &c, 1)) < 0 && errno == EINTR)
+			;
+		_exit(n == 1 ? 0 : 4);
+	}
+	close(p[0]);
+	if (setsid() < 0) {
+		close(p[1]);
+		return -1;
+	}
+	return p[1];
+}
+
+int daemon_ready(int fd)
+{
+	int null = open("/dev/null", O_RDWR);
+	int rc = 0;
+
+	if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0)
+		rc = -1;
+	/* Logs go where the user sent them; only a terminal, soon gone, is cut off. */
+	if (rc == 0 && isatty(STDERR_FILENO) && dup2(null, STDERR_FILENO) < 0)
+		rc = -1;
+	if (null > STDERR_FILENO)
+		close(null);
+	if (rc == 0 && chdir("/") < 0)
+		rc = -1;
+	if (rc == 0 && write(fd, "R", 1) != 1)
+		rc = -1;
+	close(fd);
+	return rc;
+}
+
+int pidfile_write(const char *path)
+{
+	char line[32];
+	int n = snprintf(line, sizeof line, "%ld\n", (long)getpid());
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, line, (size_t)n) != n) {
+		int err = errno;
+		close(fd);
+		errno = err ? err : EIO;
+		return -1;
+	}
+	return close(fd);
+}

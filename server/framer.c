@@ -1,0 +1,237 @@
+/* framer.c - protocol v1 as a pure function of the bytes received: OK, the Q echo, the limit. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "framer.h"
+
+#define OK_FR_Q    0x01u  /* the current line starts with 'Q' */
+#define OK_FR_CR   0x02u  /* the current line's last byte so far is a CR */
+#define OK_FR_CRLF 0x04u  /* the last completed line ended CRLF */
+
+static const char err_lf[] = "ERR line too long\n";
+static const char err_crlf[] = "ERR line too long\r\n";
+
+void ok_framer_init(struct ok_framer *f, uint32_t max_line)
+{
+	memset(f, 0, sizeof *f);
+	f->max_line = max_line;
+}
+
+void ok_framer_free(struct ok_framer *f)
+{
+	free(f->echo);
+	f->echo = NULL;
+	f->echo_cap = 0;
+}
+
+/* Ends the conversation; only QUIT still needs the echo. Returns the status. */
+static int stop(struct ok_framer *f, int status)
+{
+	f->status = (uint8_t)status;
+	if (status != OK_FRAMER_QUIT)
+		ok_framer_free(f);
+	return status;
+}
+
+/* Room for `need` echo bytes; need <= max_line + 2 by the invariant on len. 0 or -1. */
+static int reserve_echo(struct ok_framer *f, size_t need)
+{
+	size_t cap = f->echo_cap ? f->echo_cap : 64;
+	char *p;
+
+	if (need <= f->echo_cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	if (cap > (size_t)f->max_line + 2)
+		cap = (size_t)f->max_line + 2;
+	p = realloc(f->echo, cap);
+	if (p == NULL)
+		return -1;
+	f->echo = p;
+	f->echo_cap = (uint32_t)cap;
+	return 0;
+}
+
+/*
+ * Adds n > 0 bytes, none of them LF, to the current line. A trailing CR may still be the
+ * terminator, so it does not count against the limit yet; every earlier byte does. This makes
+ * the check exact and early: a line is refused as soon as it cannot end within the limit.
+ */
+static int add_bytes(struct ok_framer *f, const char *p, size_t n)
+{
+	unsigned cr = p[n - 1] == '\r';
+	uint64_t total = (uint64_t)f->len + n;
+
+	if (f->len == 0 && p[0] == 'Q')
+		f->flags |= OK_FR_Q;
+	if (total - cr > f->max_line)
+		return stop(f, OK_FRAMER_TOO_LONG);
+	if (f->flags & OK_FR_Q) {
+		if (reserve_echo(f, (size_t)total + 1) < 0)
+			return stop(f, OK_FRAMER_NOMEM);
+		memcpy(f->echo + f->len, p, n);
+	}
+	f->len = (uint32_t)total;
+	f->flags = (uint8_t)((f->flags & ~OK_FR_CR) | (cr ? OK_FR_CR : 0));
+	return 0;
+}
+
+/*
+ * The first LF in [p, end), or NULL. Pipelined lines are short, and a memchr call costs more
+ * than the line: look at the first 8 bytes in a register (the classic "which byte is zero" test
+ * on the bytes XOR LF; the lowest flagged byte is always a true match), then memchr beyond.
+ */
+static inline const char *find_lf(const char *p, const char *end)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (end - p >= 8) {
+		uint64_t w, x;
+
+		memcpy(&w, p, 8);
+		x = w ^ 0x0a0a0a0a0a0a0a0aull;
+		x = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+		if (x != 0)
+			return p + (__builtin_ctzll(x) >> 3);
+		p += 8;
+	}
+#endif
+	return memchr(p, '\n', (size_t)(end - p));
+}
+
+/* The two OK replies, 4 bytes each ("OK\n" padded with its NUL): one fixed-size store each. */
+static const char ok_reply[2][4] = { "OK\n", { 'O', 'K', '\r', '\n' } };
+
+/* The current line is complete: its reply goes out (OK) or becomes the closing echo (Q). */
+static void end_line(struct ok_framer *f, char *out, size_t *out_len)
+{
+	unsigned crlf = (f->flags & OK_FR_CR) != 0;
+
+	f->lines++;
+	if (f->flags & OK_FR_Q) {
+		/* The echo holds the CR already, so LF completes either terminator. */
+		f->echo[f->len++] = '\n';
+		stop(f, OK_FRAMER_QUIT);
+		return;
+	}
+	memcpy(out + *out_len, ok_reply[crlf], 4);
+	*out_len += 3 + crlf;
+	f->len = 0;
+	f->flags = crlf ? OK_FR_CRLF : 0;
+}
+
+/*
+ * The common case, kept lean for pipelined traffic: whole ordinary lines inside one read, with
+ * nothing carried over from the previous read. Its own function, with counters in locals, so
+ * the compiler keeps the loop in registers (stores through the char pointer `out` could
+ * otherwise alias the framer's fields). Returns where it stopped; *lines and *eol are updated.
+ */
+static const char *answer_whole_lines(const char *p, const char *end, uint32_t max,
+                                      char *out, size_t cap, size_t *out_len,
+                                      uint64_t *lines, unsigned *eol)
+{
+	size_t olen = *out_len;
+	uint64_t n_lines = 0;
+	unsigned crlf = *eol;
+
+	while (p < end && cap - olen >= 4) {
+		const char *lf = find_lf(p, end);
+		size_t n;
+
+		if (lf == NULL || *p == 'Q' || (n = (size_t)(lf - p)) > max)
+			break;
+		crlf = n > 0 && lf[-1] == '\r';
+		memcpy(out + olen, ok_reply[crlf], 4);
+		olen += 3 + crlf;
+		n_lines++;
+		p = lf + 1;
+	}
+	*out_len = olen;
+	*lines += n_lines;
+	if (n_lines > 0)
+		*eol = crlf;
+	return p;
+}
+
+size_t ok_framer_feed(struct ok_framer *f, const char *in, size_t len,
+                      char *out, size_t cap, size_t *out_len)
+{
+	const char *p = in, *end;
+
+	if (len == 0 || f->status != OK_FRAMER_MORE)
+		return len;
+	if (*out_len > cap)
+		return 0;
+	end = in + len;
+	while (p < end && cap - *out_len >= 4) {
+		const char *lf;
+		size_t n;
+
+		if (f->len == 0) {
+			unsigned eol = (f->flags & OK_FR_CRLF) != 0;
+			p = answer_whole_lines(p, end, f->max_line, out, cap, out_len, &f->lines, &eol);
+			f->flags = eol ? OK_FR_CRLF : 0;
+			if (p >= end || cap - *out_len < 4)
+				break;
+		}
+		lf = find_lf(p, end);
+		n = (size_t)((lf ? lf : end) - p);
+		if (n > 0 && add_bytes(f, p, n) != OK_FRAMER_MORE)
+			return len; /* too long, or no memory: the conversation is over */
+		if (lf == NULL)
+			return len; /* the line goes on in the next read */
+		end_line(f, out, out_len);
+		if (f->status != OK_FRAMER_MORE)
+			return len; /* bytes after the Q line are discarded */
+		p = lf + 1;
+	}
+	return (size_t)(p - in);
+}
+
+void ok_framer_finish(struct ok_framer *f, char *out, size_t cap, size_t *out_len)
+{
+	if (f->status != OK_FRAMER_MORE)
+		return;
+	if (f->len == 0) {
+		stop(f, OK_FRAMER_EOF);
+		return;
+	}
+	/* Without an LF a trailing CR is content, and the line ends LF. */
+	if (f->len > f->max_line) {
+		stop(f, OK_FRAMER_TOO_LONG);
+		return;
+	}
+	if (*out_len > cap || cap - *out_len < 4) {
+		stop(f, OK_FRAMER_NOMEM);
+		return;
+	}
+	f->flags &= (uint8_t)~OK_FR_CR;
+	end_line(f, out, out_len);
+	if (f->status == OK_FRAMER_MORE)
+		stop(f, OK_FRAMER_EOF);
+}
+
+int ok_framer_status(const struct ok_framer *f)
+{
+	return f->status;
+}
+
+const char *ok_framer_final(const struct ok_framer *f, size_t *len)
+{
+	if (f->status == OK_FRAMER_QUIT) {
+		*len = f->len;
+		return f->echo;
+	}
+	if (f->status == OK_FRAMER_TOO_LONG) {
+		const char *e = (f->flags & OK_FR_CRLF) ? err_crlf : err_lf;
+		*len = strlen(e);
+		return e;
+	}
+	*len = 0;
+	return "";
+}
+
+const char *ok_framer_eol(const struct ok_framer *f)
+{
+	return (f->flags & OK_FR_CRLF) ? "\r\n" : "\n";
+}

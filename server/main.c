@@ -1,0 +1,171 @@
+/* main.c - okserver: options, listen, detach, ready line, serve, exit status. */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "netaddr.h"
+#include "options.h"
+#include "server.h"
+#include "sock.h"
+
+#define EXIT_SOCKET 1
+#define EXIT_BIND   2
+#define EXIT_LISTEN 3
+#define EXIT_DAEMON 4
+
+/* Above this many descriptors the table is sized by --max-clients instead of the limit. */
+#define TABLE_SLACK 4
+
+/*
+ * Makes room for --max-clients descriptors (raising the soft limit up to the hard one, as
+ * redis does) and lowers --max-clients to what the limit allows. Returns the size of the
+ * connection table: every descriptor the process may get indexes it.
+ */
+static int fit_fd_limit(struct server_opts *o)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)o->max_clients + OK_FD_RESERVE;
+	unsigned long cap;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		rl.rlim_cur = rl.rlim_max = 1024;
+	if (rl.rlim_cur < want || rl.rlim_cur > TABLE_SLACK * want) {
+		/* Raise to what is needed, or trim a huge limit so the table stays proportional. */
+		struct rlimit nr = { want * (rl.rlim_cur < want ? 1 : TABLE_SLACK), rl.rlim_max };
+		if (nr.rlim_cur > rl.rlim_max)
+			nr.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &nr) == 0)
+			rl.rlim_cur = nr.rlim_cur;
+	}
+	if (rl.rlim_cur > INT_MAX / 2)
+		rl.rlim_cur = INT_MAX / 2;
+	cap = rl.rlim_cur > OK_FD_RESERVE ? (unsigned long)rl.rlim_cur - OK_FD_RESERVE : 1;
+	if (o->max_clients > cap) {
+		if (o->max_clients_set)
+			fprintf(stderr, "okserver: max-clients lowered to %lu: the open-file limit is %lu\n",
+			        cap, (unsigned long)rl.rlim_cur);
+		o->max_clients = cap;
+	}
+	return (int)rl.rlim_cur;
+}
+
+/* Started with stdin, stdout or stderr closed, the next socket would take that number and the
+ * ready line or the log would go to a client. /dev/null holds the place instead. */
+static void keep_stdio_open(void)
+{
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR) != fd)
+			exit(EXIT_SOCKET); /* cannot happen: fd was the lowest free number */
+	}
+}
+
+static int listen_on(const struct server_opts *o)
+{
+	struct ok_sock_error e;
+	int fd = ok_listen_tcp(&o->addr, SOMAXCONN, &e);
+
+	if (fd >= 0)
+		return fd;
+	fprintf(stderr, "okserver: %s\n", e.msg);
+	switch (e.step) {
+	case OK_STEP_BIND: return -EXIT_BIND;
+	case OK_STEP_LISTEN: return -EXIT_LISTEN;
+	default: return -EXIT_SOCKET;
+	}
+}
+
+/* "listening on 127.0.0.1:4242", flushed: scripts and tests wait for exactly this line. */
+static void print_ready(int fd, const struct server_opts *o)
+{
+	struct sockaddr_in sa = o->addr;
+	char where[OK_ADDRSTRLEN];
+
+	if (ok_local_addr(fd, &sa) < 0)
+		sa = o->addr;
+	printf("listening on %s\n", ok_format_addr(&sa, where, sizeof where));
+	fflush(stdout); /* a closed stdout is no reason not to serve */
+}
+
+/* Detaches (-d), writes the pidfile, prints the ready line; 0 or the exit status. */
+static int become_ready(int fd, const struct server_opts *o, char **pidpath)
+{
+	int notify = -1;
+
+	if (o->daemon && (notify = daemon_detach()) < 0) {
+		fprintf(stderr, "okserver: daemon: %s\n", strerror(errno));
+		return EXIT_DAEMON;
+	}
+	if (o->pidfile != NULL) {
+		if (pidfile_write(o->pidfile) < 0) {
+			fprintf(stderr, "okserver: pidfile %s: %s\n", o->pidfile, strerror(errno));
+			return EXIT_DAEMON;
+		}
+		/* Absolute, so it can be removed after the daemon's chdir("/"). */
+		*pidpath = realpath(o->pidfile, NULL);
+	}
+	print_ready(fd, o);
+	if (notify >= 0 && daemon_ready(notify) < 0) {
+		fprintf(stderr, "okserver: daemon: %s\n", strerror(errno));
+		return EXIT_DAEMON;
+	}
+	return 0;
+}
+
+static int serve(int fd, const struct server_opts *o, int nconns)
+{
+	struct server *s = calloc(1, sizeof *s);
+	int rc;
+
+	if (s == NULL) {
+		fprintf(stderr, "okserver: %s\n", strerror(errno));
+		close(fd);
+		return EXIT_SOCKET;
+	}
+	s->lfd = fd;
+	s->nconns = nconns;
+	s->max_clients = (unsigned)o->max_clients;
+	s->max_line = (uint32_t)o->max_line;
+	s->idle.delay_ms = (int64_t)o->idle_timeout * 1000;
+	s->verbose = o->verbose;
+	s->once = o->once;
+	rc = server_run(s);
+	free(s);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct server_opts o;
+	char *pidpath = NULL;
+	int rc = parse_options(argc, argv, &o, stdout, stderr);
+	int fd, nconns;
+
+	if (rc != OPTS_RUN)
+		return rc;
+	keep_stdio_open();
+	signal(SIGPIPE, SIG_IGN); /* a peer that vanishes is an error from send(), not a death */
+	nconns = fit_fd_limit(&o);
+	fd = listen_on(&o);
+	if (fd < 0)
+		return -fd;
+	rc = become_ready(fd, &o, &pidpath);
+	if (rc == 0)
+		rc = serve(fd, &o, nconns);
+	else
+		close(fd);
+	if (pidpath != NULL)
+		unlink(pidpath);
+	free(pidpath);
+	return rc;
+}

@@ -1,0 +1,163 @@
+/* options.c - okserver's options: getopt_long, one range-checked parser, usage and version. */
+#define _GNU_SOURCE /* getopt_long */
+#include <getopt.h>
+#include <string.h>
+
+#include "netaddr.h"
+#include "options.h"
+#include "server.h"
+#include "version.h"
+
+#define EXIT_USAGE 64
+
+enum { OPT_ONCE = 256, OPT_MAX_CLIENTS, OPT_MAX_LINE, OPT_IDLE_TIMEOUT, OPT_PIDFILE };
+
+static const struct option long_options[] = {
+	{ "port", required_argument, NULL, 'p' },
+	{ "bind", required_argument, NULL, 'b' },
+	{ "once", no_argument, NULL, OPT_ONCE },
+	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
+	{ "max-line", required_argument, NULL, OPT_MAX_LINE },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "daemon", no_argument, NULL, 'd' },
+	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void print_help(FILE *out)
+{
+	fprintf(out,
+	        "Usage: okserver [OPTION]...\n"
+	        "Answer every line a client sends with OK; a line that starts with Q is echoed\n"
+	        "back and ends the connection. Many clients at once, one thread, epoll.\n"
+	        "\n"
+	        "  -p, --port PORT          listen on PORT, 0-65535, 0 for any free one (default %d)\n"
+	        "  -b, --bind ADDR          listen on IPv4 address ADDR, numbers and dots\n"
+	        "                           (default %s; 0.0.0.0 for every interface)\n"
+	        "      --once               serve one connection, then exit\n"
+	        "      --max-clients N      serve at most N clients at once, 1-%u (default %u,\n"
+	        "                           and never more than the open-file limit less %d);\n"
+	        "                           the next ones get \"ERR server full\"\n"
+	        "      --max-line BYTES     longest line accepted, 1-%u (default %u);\n"
+	        "                           a longer one gets \"ERR line too long\"\n"
+	        "      --idle-timeout SECS  end a connection silent that long with \"ERR idle\n"
+	        "                           timeout\", 0-%u (default 0: never)\n"
+	        "  -d, --daemon             run in the background once listening\n"
+	        "      --pidfile FILE       write the process id to FILE, removed at exit\n"
+	        "  -v, --verbose            log each connection opened and closed on stderr\n"
+	        "  -h, --help               show this help and exit\n"
+	        "  -V, --version            show the version and exit\n"
+	        "\n"
+	        "Once listening it prints \"listening on ADDR:PORT\" on standard output.\n"
+	        "Exit status: 0 normal end (--once, SIGINT, SIGTERM), 1 socket() failed,\n"
+	        "2 bind failed, 3 listen failed, 4 daemon or pidfile failed, 64 usage error.\n",
+	        OK_PORT_DEFAULT, OK_BIND_DEFAULT, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT,
+	        OK_FD_RESERVE, OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX);
+}
+
+/* One line naming the problem, one line saying where help is; the usage exit status. */
+static int usage_error(FILE *err, const char *what, const char *input)
+{
+	fprintf(err, "okserver: %s: %s\nTry 'okserver --help'.\n", what, input);
+	return EXIT_USAGE;
+}
+
+/* Every numeric option goes through ok_parse_number: "okserver: max-line too large: 99999999". */
+static int number(FILE *err, const char *name, const char *s, unsigned long min,
+                  unsigned long max, unsigned long *out)
+{
+	const char *why;
+	char what[64];
+
+	if (ok_parse_number(s, min, max, out, &why) == 0)
+		return 0;
+	snprintf(what, sizeof what, "%s %s", name, why);
+	return usage_error(err, what, s);
+}
+
+static void set_defaults(struct server_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	ok_sockaddr_in(&o->addr, OK_BIND_DEFAULT, OK_PORT_DEFAULT);
+	o->max_clients = OK_MAX_CLIENTS_DEFAULT;
+	o->max_line = OK_MAX_LINE_DEFAULT;
+}
+
+/* The option as the user typed it, for messages: "--frob" (without "=value"), or "-x". */
+static const char *typed(char **argv, char *buf, size_t len)
+{
+	const char *arg = argv[optind - 1];
+
+	if (optopt != 0 && (strncmp(arg, "--", 2) != 0)) {
+		snprintf(buf, len, "-%c", optopt);
+		return buf;
+	}
+	snprintf(buf, len, "%.*s", (int)strcspn(arg, "="), arg);
+	return buf;
+}
+
+/* Handles one option with a value; 0, or the usage exit status. */
+static int take_value(int c, const char *arg, struct server_opts *o, unsigned long *port,
+                      const char **bind, FILE *err)
+{
+	switch (c) {
+	case 'p':
+		return number(err, "port", arg, 0, 65535, port);
+	case 'b':
+		*bind = arg;
+		return 0;
+	case OPT_MAX_CLIENTS:
+		o->max_clients_set = true;
+		return number(err, "max-clients", arg, 1, OK_MAX_CLIENTS_LIMIT, &o->max_clients);
+	case OPT_MAX_LINE:
+		return number(err, "max-line", arg, 1, OK_MAX_LINE_LIMIT, &o->max_line);
+	case OPT_IDLE_TIMEOUT:
+		return number(err, "idle-timeout", arg, 0, OK_IDLE_TIMEOUT_MAX, &o->idle_timeout);
+	case OPT_PIDFILE:
+		if (*arg == '\0')
+			return usage_error(err, "pidfile name is empty", "''");
+		o->pidfile = arg;
+		return 0;
+	}
+	return 0;
+}
+
+int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE *err)
+{
+	unsigned long port = OK_PORT_DEFAULT;
+	const char *bind = OK_BIND_DEFAULT;
+	char name[64];
+	int c, rc;
+
+	set_defaults(o);
+	opterr = 0;
+	optind = 0; /* 0, not 1: glibc and musl then also forget a half-read "-vq" cluster */
+	while ((c = getopt_long(argc, argv, ":p:b:dvhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->daemon = true; break;
+		case 'v': o->verbose = true; break;
+		case OPT_ONCE: o->once = true; break;
+		case 'h':
+			print_help(out);
+			return 0;
+		case 'V':
+			fprintf(out, "okserver %s\n", OK_VERSION);
+			return 0;
+		case ':':
+			return usage_error(err, "option needs a value", typed(argv, name, sizeof name));
+		case '?':
+			return usage_error(err, "unknown option", typed(argv, name, sizeof name));
+		default:
+			if ((rc = take_value(c, optarg, o, &port, &bind, err)) != 0)
+				return rc;
+		}
+	}
+	if (optind < argc)
+		return usage_error(err, "unexpected argument", argv[optind]);
+	if (ok_sockaddr_in(&o->addr, bind, (uint16_t)port) < 0)
+		return usage_error(err, "address not valid", bind);
+	return OPTS_RUN;
+}

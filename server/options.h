@@ -1,0 +1,24 @@
+/* options.h - okserver's command line, parsed without side effects beyond the two streams. */
+#ifndef OK_OPTIONS_H
+#define OK_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <netinet/in.h>
+
+struct server_opts {
+	struct sockaddr_in addr;     /* -b and -p together */
+	bool once, daemon, verbose;
+	bool max_clients_set;        /* given by the user: lowering it deserves a warning */
+	unsigned long max_clients, max_line, idle_timeout;
+	const char *pidfile;
+};
+
+/* The exit status the command line asks for, or OPTS_RUN to go on and serve. */
+#define OPTS_RUN (-1)
+
+/* Fills *o from argv. Prints --help/--version to out (then 0) or one error line and a hint to
+ * err (then 64). */
+int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE *err);
+
+#endif

@@ -1,0 +1,114 @@
+# server_helpers.bash - okserver tests: raw peers (nc, socat), process probes, bounded waits.
+# shellcheck shell=bash
+
+# talk FORMAT: sends printf FORMAT to the server with nc, half-closes, prints the replies with
+# cat -A (so "OK^M$" is a CRLF reply, "OK$" an LF one, "^@" a NUL).
+talk() {
+	printf "$1" | timeout 10 nc -N 127.0.0.1 "$SERVER_PORT" | cat -A
+}
+
+# talk_socat FORMAT: the same through socat, a second, independent peer.
+talk_socat() {
+	printf "$1" | timeout 10 socat -t 5 - "TCP:127.0.0.1:$SERVER_PORT" | cat -A
+}
+
+# wait_until SECONDS COMMAND...: polls COMMAND until it succeeds or the time is up.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -le "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+
+# wait_gone PID SECONDS: waits until PID has exited.
+wait_gone() {
+	wait_until "$2" eval "! kill -0 $1 2>/dev/null"
+}
+
+# cpu_ticks PID: user + system CPU time of PID in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# rss_kb PID: resident set size of PID in kB.
+rss_kb() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
+# open_fds PID: how many descriptors PID has open.
+open_fds() {
+	ls "/proc/$1/fd" | wc -l
+}
+
+# start_bg NAME CMD...: runs CMD in the background, output in $BATS_TEST_TMPDIR/NAME.out,
+# records its pid in BG_PIDS for kill_bg.
+start_bg() {
+	local name=$1
+	shift
+	"$@" </dev/null >"$BATS_TEST_TMPDIR/$name.out" 2>&1 3>&- &
+	BG_PIDS+=("$!")
+	LAST_PID=$!
+}
+
+# kill_bg: kills what start_bg started (by pid), and the server.
+kill_bg() {
+	local pid
+	for pid in "${BG_PIDS[@]:-}"; do
+		[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	done
+	BG_PIDS=()
+	stop_okserver
+}
+
+# open_peer NAME: a socat connection fed through a fifo, its replies in $BATS_TEST_TMPDIR/NAME.out.
+# Write with peer_send NAME FORMAT; the peer stays connected until peer_close NAME or teardown.
+open_peer() {
+	local name=$1 fifo=$BATS_TEST_TMPDIR/$1.in fd
+	mkfifo "$fifo"
+	socat -t 1 - "TCP:127.0.0.1:$SERVER_PORT" <"$fifo" >"$BATS_TEST_TMPDIR/$name.out" 2>&1 3>&- &
+	BG_PIDS+=("$!")
+	printf -v "PEER_PID_$name" %s "$!"
+	exec {fd}>"$fifo"
+	printf -v "PEER_FD_$name" %s "$fd"
+	PEER_FDS+=("$fd")
+}
+
+peer_send() {
+	local var=PEER_FD_$1
+	printf "$2" >&"${!var}"
+}
+
+peer_close() {
+	local var=PEER_FD_$1
+	exec {!var}>&-
+}
+
+# peer_out NAME: what the peer received so far, through cat -A.
+peer_out() {
+	cat -A "$BATS_TEST_TMPDIR/$1.out"
+}
+
+# close_peers: closes every peer's input (teardown).
+close_peers() {
+	local fd
+	for fd in "${PEER_FDS[@]:-}"; do
+		[ -n "$fd" ] && exec {fd}>&-
+	done
+	PEER_FDS=()
+}
+
+teardown() {
+	close_peers
+	kill_bg
+}
+
+# restart_okserver ARGS...: stops the server and starts another. Works around two things in
+# helpers.bash: stop_okserver's last kill fails (and so the test) once the server is gone, and
+# start_okserver may read the previous server's ready line before the new one truncates it.
+restart_okserver() {
+	stop_okserver || true
+	rm -f "$SERVER_OUT" "$SERVER_ERR"
+	start_okserver "$@"
+}

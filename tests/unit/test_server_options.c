@@ -1,0 +1,133 @@
+/* test_server_options.c - okserver's option parsing: defaults, every option, every refusal. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "netaddr.h"
+#include "../../server/options.h" /* the Makefile adds only -Icommon */
+#include "../../server/server.h"
+
+/* Parses a NULL-terminated argument list; what went to stdout and stderr lands in out/err. */
+static int parse(struct server_opts *o, char *out, char *err, ...)
+{
+	char *argv[32];
+	int argc = 0, rc;
+	char *obuf = NULL, *ebuf = NULL;
+	size_t olen = 0, elen = 0;
+	FILE *fo = open_memstream(&obuf, &olen), *fe = open_memstream(&ebuf, &elen);
+	va_list ap;
+
+	argv[argc++] = "okserver";
+	va_start(ap, err);
+	while ((argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	rc = parse_options(argc, argv, o, fo, fe);
+	fclose(fo);
+	fclose(fe);
+	snprintf(out, 4096, "%s", obuf);
+	snprintf(err, 4096, "%s", ebuf);
+	free(obuf);
+	free(ebuf);
+	return rc;
+}
+
+static void defaults_are_the_documented_ones(void **state)
+{
+	struct server_opts o;
+	char out[4096], err[4096], where[OK_ADDRSTRLEN];
+
+	(void)state;
+	assert_int_equal(parse(&o, out, err, NULL), OPTS_RUN);
+	assert_string_equal(ok_format_addr(&o.addr, where, sizeof where), "127.0.0.1:4242");
+	assert_int_equal(o.max_clients, OK_MAX_CLIENTS_DEFAULT);
+	assert_int_equal(o.max_clients, 1024);
+	assert_int_equal(o.max_line, 65536);
+	assert_int_equal(o.idle_timeout, 0);
+	assert_false(o.once || o.daemon || o.verbose || o.max_clients_set);
+	assert_null(o.pidfile);
+	assert_string_equal(out, "");
+	assert_string_equal(err, "");
+}
+
+static void every_option_long_and_short(void **state)
+{
+	struct server_opts o;
+	char out[4096], err[4096], where[OK_ADDRSTRLEN];
+
+	(void)state;
+	assert_int_equal(parse(&o, out, err, "-p", "0", "-b", "0x7f.1", "--once", "--max-clients=7",
+	                       "--max-line", "10", "--idle-timeout", "30", "-dv", "--pidfile",
+	                       "p.pid", NULL), OPTS_RUN);
+	assert_string_equal(ok_format_addr(&o.addr, where, sizeof where), "127.0.0.1:0");
+	assert_true(o.once && o.daemon && o.verbose && o.max_clients_set);
+	assert_int_equal(o.max_clients, 7);
+	assert_int_equal(o.max_line, 10);
+	assert_int_equal(o.idle_timeout, 30);
+	assert_string_equal(o.pidfile, "p.pid");
+	assert_int_equal(parse(&o, out, err, "--port=65535", "--bind", "0.0.0.0", "--daemon",
+	                       "--verbose", NULL), OPTS_RUN);
+	assert_string_equal(ok_format_addr(&o.addr, where, sizeof where), "0.0.0.0:65535");
+	/* getopt_long's unambiguous abbreviations, as GNU tools take them. */
+	assert_int_equal(parse(&o, out, err, "--verb", "--idle=5", NULL), OPTS_RUN);
+	assert_true(o.verbose);
+	assert_int_equal(o.idle_timeout, 5);
+}
+
+static void help_and_version_go_to_stdout(void **state)
+{
+	struct server_opts o;
+	char out[4096], err[4096];
+
+	(void)state;
+	assert_int_equal(parse(&o, out, err, "-V", NULL), 0);
+	assert_string_equal(out, "okserver 1.0.0\n");
+	assert_int_equal(parse(&o, out, err, "--help", NULL), 0);
+	assert_non_null(strstr(out, "--idle-timeout SECS"));
+	assert_string_equal(err, "");
+}
+
+/* Asserts that args are refused with exactly `line` and the hint. */
+#define REFUSED(line, ...) do { \
+	assert_int_equal(parse(&o, out, err, __VA_ARGS__, NULL), 64); \
+	assert_string_equal(err, "okserver: " line "\nTry 'okserver --help'.\n"); \
+	assert_string_equal(out, ""); \
+} while (0)
+
+static void refusals_name_problem_and_input(void **state)
+{
+	struct server_opts o;
+	char out[4096], err[4096];
+
+	(void)state;
+	REFUSED("port too large: 65536", "-p", "65536");
+	REFUSED("port not a number: ", "-p", "");
+	REFUSED("port not a number: +1", "-p", "+1");
+	REFUSED("max-clients too small: 0", "--max-clients", "0");
+	REFUSED("max-line too large: 16777217", "--max-line", "16777217");
+	REFUSED("idle-timeout too large: 2147484", "--idle-timeout", "2147484");
+	REFUSED("address not valid: 256.0.0.1", "-b", "256.0.0.1");
+	REFUSED("unknown option: --verbosity", "--verbosity");
+	REFUSED("unknown option: --max", "--max=3"); /* ambiguous: --max-clients or --max-line */
+	REFUSED("unknown option: -q", "-vq");
+	REFUSED("option needs a value: --pidfile", "--pidfile");
+	REFUSED("pidfile name is empty: ''", "--pidfile", "");
+	REFUSED("unexpected argument: extra", "-v", "extra");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_are_the_documented_ones),
+		cmocka_unit_test(every_option_long_and_short),
+		cmocka_unit_test(help_and_version_go_to_stdout),
+		cmocka_unit_test(refusals_name_problem_and_input),
+	};
+
+	return cmocka_run_group_tests_name("server options", tests, NULL, NULL);
+}
