@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "netaddr.h"
 #include "sock.h"
+#include "util.h"
 
 /* Records the failure as "op a.b.c.d:port: reason", closes fd if open, returns -1. */
 static int fail(struct ok_sock_error *e, enum ok_sock_step step, int err, const char *op,
@@ -72,25 +72,17 @@ int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_erro
 	return fd;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Waits for a non-blocking connect to finish; 0 with *err set to its outcome, or -1 on timeout. */
 static int wait_connected(int fd, int timeout_ms, int *err)
 {
-	long long deadline = now_ms() + timeout_ms;
+	int64_t deadline = ok_now_ms() + timeout_ms;
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
 	socklen_t len = sizeof *err;
 
 	for (;;) {
 		int wait = -1;
 		if (timeout_ms >= 0) {
-			long long left = deadline - now_ms();
+			int64_t left = deadline - ok_now_ms();
 			wait = left > 0 ? (int)left : 0;
 		}
 		int n = poll(&p, 1, wait);

@@ -12,7 +12,7 @@ setup() {
 }
 
 teardown() {
-	stop_okserver || true
+	stop_okserver
 	stop_fake
 	kill "${CLIENT_PID:-}" 2>/dev/null || true
 }

@@ -18,7 +18,7 @@ setup() {
 teardown() {
 	tmux_stop
 	stop_fake
-	stop_okserver || true # helpers.bash: its last kill fails once the server is gone
+	stop_okserver
 }
 
 @test "client tty: shows the prompt, then each reply under its line" {
@@ -90,7 +90,7 @@ teardown() {
 	tmux_wait "^$PROMPT_RE\$"
 	tmux_keys 'half typed'
 	tmux_wait "^$PROMPT_RE half typed\$"
-	stop_okserver || true # helpers.bash: its last kill fails once the server is gone
+	stop_okserver
 	tmux_wait "^okclient: server 127.0.0.1:$SERVER_PORT: ERR server shutting down\$"
 	run tmux_exit_status
 	assert_output 6
@@ -110,7 +110,7 @@ teardown() {
 }
 
 @test "client tty: a reply arriving while a line is typed is printed above it, the line kept" {
-	stop_okserver || true
+	stop_okserver
 	start_fake delay 2000
 	PROMPT="127.0.0.1:$FAKE_PORT>"
 	PROMPT_RE="127\\.0\\.0\\.1:$FAKE_PORT>"
@@ -127,7 +127,7 @@ teardown() {
 }
 
 @test "client tty: -t 1 gives up on a silent server with 7" {
-	stop_okserver || true
+	stop_okserver
 	start_fake silent
 	tmux_start -t 1 127.0.0.1 "$FAKE_PORT"
 	tmux_wait "^127\\.0\\.0\\.1:$FAKE_PORT>\$"

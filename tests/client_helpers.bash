@@ -4,14 +4,6 @@
 
 FAKE_SERVER=$TOOLS/fake_server
 
-# restart_okserver ARGS...: a fresh okserver with other options. The old ready line is removed
-# first, or start_okserver could read the old server's port from it.
-restart_okserver() {
-	stop_okserver || true # its last kill fails once the server is gone
-	rm -f "$SERVER_OUT"
-	start_okserver "$@"
-}
-
 # start_fake MODE [ARG]: a fake_server (see tests/tools/fake_server.c) on a free loopback port.
 # Sets FAKE_PID and FAKE_PORT.
 start_fake() {

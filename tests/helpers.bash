@@ -56,3 +56,9 @@ stop_okserver() {
 	SERVER_PID=
 	return 0
 }
+
+# restart_okserver [ARGS...]: stops the server and starts another with these options.
+restart_okserver() {
+	stop_okserver
+	start_okserver "$@"
+}

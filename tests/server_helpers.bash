@@ -104,11 +104,3 @@ teardown() {
 	kill_bg
 }
 
-# restart_okserver ARGS...: stops the server and starts another. Works around two things in
-# helpers.bash: stop_okserver's last kill fails (and so the test) once the server is gone, and
-# start_okserver may read the previous server's ready line before the new one truncates it.
-restart_okserver() {
-	stop_okserver || true
-	rm -f "$SERVER_OUT" "$SERVER_ERR"
-	start_okserver "$@"
-}
