@@ -179,3 +179,45 @@ teardown() {
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "okclient: server 127.0.0.1:$SERVER_PORT: ERR idle timeout"
 	[ $((SECONDS - start)) -le 10 ] || fail "took $((SECONDS - start)) s"
 }
+
+@test "client pipe: started with stdin closed, it is empty input: sends nothing, exits 0" {
+	start_fake record "$BATS_TEST_TMPDIR/received"
+	# Closed inside bash -c: `run ... <&-` would let run's own output pipe take fd 0.
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	run --separate-stderr timeout 10 bash -c '"$@" <&-' _ "$OKCLIENT" -r 127.0.0.1 "$FAKE_PORT"
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" ""
+	stop_fake
+	assert_equal "$(wc -c <"$BATS_TEST_TMPDIR/received")" 0
+}
+
+@test "client pipe: started with stdout closed, replies are discarded, never sent back" {
+	local fifo=$BATS_TEST_TMPDIR/in status=0
+	start_fake record "$BATS_TEST_TMPDIR/received"
+	mkfifo "$fifo"
+	exec 4<>"$fifo" # input stays open: a reply written back into the socket would be answered
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	bash -c '"$@" >&-' _ timeout 10 "$OKCLIENT" -r 127.0.0.1 "$FAKE_PORT" <"$fifo" \
+		2>"$BATS_TEST_TMPDIR/err" 3>&- 4>&- &
+	CLIENT_PID=$!
+	printf 'a\n' >&4
+	wait_for_file_line "$BATS_TEST_TMPDIR/received" '^a$' 10 >/dev/null || fail "a never arrived"
+	printf 'Q\n' >&4
+	wait "$CLIENT_PID" || status=$?
+	CLIENT_PID=
+	exec 4>&-
+	assert_equal "$status" 0
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
+	stop_fake
+	assert_equal "$(od -An -c "$BATS_TEST_TMPDIR/received")" "   a  \n   Q  \n"
+}
+
+@test "client pipe: a write error on stdout is said and gives 1" {
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	run --separate-stderr timeout 10 bash -c '"$@" >/dev/full' _ "$OKCLIENT" -r 127.0.0.1 \
+		"$SERVER_PORT" < <(printf 'a\n')
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "okclient: write standard output: No space left on device"
+}
