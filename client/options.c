@@ -36,7 +36,7 @@ void okc_print_usage(void)
 	       "Exit status: 0 every line answered (or Q), 1 socket failed, 2 connect failed,\n"
 	       "3 address not valid or host not found, 4 send failed, 5 connection lost before\n"
 	       "every line was answered, 6 server sent ERR, 7 timed out, 64 usage error.\n",
-	       OKC_DEFAULT_HOST, OKC_DEFAULT_PORT, OKC_REPLY_PREFIX, OKC_TIMEOUT_MAX,
+	       OK_DEFAULT_ADDR, OK_DEFAULT_PORT, OKC_REPLY_PREFIX, OKC_TIMEOUT_MAX,
 	       OKC_HISTORY_NAME, OKC_HISTORY_MAX);
 }
 
@@ -87,8 +87,8 @@ enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, 
 	int c;
 
 	memset(o, 0, sizeof *o);
-	o->host = OKC_DEFAULT_HOST;
-	o->port = OKC_DEFAULT_PORT;
+	o->host = OK_DEFAULT_ADDR;
+	o->port = OK_DEFAULT_PORT;
 	optind = 0; /* glibc: a full reset, so the parser can run more than once (unit tests) */
 	opterr = 0; /* we word the message ourselves */
 	while ((c = getopt_long(argc, argv, ":rt:hV", long_options, NULL)) != -1) {
