@@ -81,6 +81,65 @@ static int parse_operands(int argc, char **argv, struct okc_options *o, char *er
 	return 0;
 }
 
+/* "-t" or "--timeout" (as typed, without any "=value"): the option a message names. */
+static void name_typed(const char *arg, int opt, char *name, size_t len)
+{
+	if (strncmp(arg, "--", 2) == 0)
+		snprintf(name, len, "%.*s", (int)strcspn(arg, "="), arg);
+	else
+		snprintf(name, len, "-%c", opt);
+}
+
+static void describe_missing(const char *arg, int opt, char *err, size_t errlen)
+{
+	char name[64];
+
+	name_typed(arg, opt, name, sizeof name);
+	snprintf(err, errlen, "option needs a value: %s", name);
+}
+
+/*
+ * getopt_long reports three different mistakes alike; tell them apart: "--raw=1" (a value for
+ * an option that takes none), "--h" (the start of more than one option), or a word it does not
+ * know at all, named whole as typed.
+ */
+static void describe_unknown(const char *arg, int opt, char *err, size_t errlen)
+{
+	const struct option *hit = NULL;
+	char names[128] = "";
+	int count = 0;
+	size_t len;
+
+	if (strncmp(arg, "--", 2) != 0) {
+		snprintf(err, errlen, "unknown option: -%c", opt);
+		return;
+	}
+	len = strcspn(arg + 2, "=");
+	if (len == 0) { /* "--=x": no name to match */
+		snprintf(err, errlen, "unknown option: %s", arg);
+		return;
+	}
+	for (const struct option *o = long_options; o->name != NULL; o++) {
+		if (strncmp(o->name, arg + 2, len) != 0)
+			continue;
+		if (o->name[len] == '\0') { /* an exact match wins over prefixes */
+			hit = o;
+			count = 1;
+			break;
+		}
+		hit = o;
+		count++;
+		snprintf(names + strlen(names), sizeof names - strlen(names), "%s--%s",
+		         count > 1 ? ", " : "", o->name);
+	}
+	if (count == 1 && hit->has_arg == no_argument && arg[2 + len] == '=')
+		snprintf(err, errlen, "option '--%s' takes no value", hit->name);
+	else if (count > 1)
+		snprintf(err, errlen, "option '%.*s' is ambiguous: %s", (int)len + 2, arg, names);
+	else
+		snprintf(err, errlen, "unknown option: %s", arg);
+}
+
 enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, char *err,
                                   size_t errlen)
 {
@@ -101,15 +160,8 @@ enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, 
 		case OPT_HISTORY: o->history = optarg; break;
 		case 'h': return OKC_HELP;
 		case 'V': return OKC_VERSION;
-		case ':':
-			snprintf(err, errlen, "option needs a value: %s", argv[optind - 1]);
-			return OKC_USAGE_ERROR;
-		default:
-			if (optopt > 0 && optopt < 256)
-				snprintf(err, errlen, "unknown option: -%c", optopt);
-			else
-				snprintf(err, errlen, "unknown option: %s", argv[optind - 1]);
-			return OKC_USAGE_ERROR;
+		case ':': describe_missing(argv[optind - 1], optopt, err, errlen); return OKC_USAGE_ERROR;
+		default: describe_unknown(argv[optind - 1], optopt, err, errlen); return OKC_USAGE_ERROR;
 		}
 	}
 	if (parse_operands(argc, argv, o, err, errlen) < 0)

@@ -79,6 +79,24 @@ teardown() {
 	assert_equal "${stderr%%$'\n'*}" "okclient: unknown option: -x"
 }
 
+@test "client errors: each option mistake is named as typed, with the same hint line" {
+	local arg expect
+	while IFS='|' read -r arg expect; do
+		run --separate-stderr "$OKCLIENT" "$arg" </dev/null
+		assert_failure 64
+		assert_output ""
+		assert_equal "$stderr" "okclient: $expect"$'\n'"Try 'okclient --help' for more information."
+	done <<-'CASES'
+	--raw=1|option '--raw' takes no value
+	--ra=1|option '--raw' takes no value
+	--h|option '--h' is ambiguous: --history, --help
+	--bogus=bar|unknown option: --bogus=bar
+	-z|unknown option: -z
+	--timeout|option needs a value: --timeout
+	--history|option needs a value: --history
+	CASES
+}
+
 @test "client errors: bad numbers name the problem and the input" {
 	local args expect
 	while IFS='|' read -r args expect; do
