@@ -81,7 +81,7 @@ struct okc_replies {
 	int raw;
 	int mid_line;            /* inside a reply whose start is already handled */
 	int in_err;              /* the current line is an ERR line: collected, not shown */
-	unsigned long long answered;
+	unsigned long long answered; /* replies ended by LF (a cut-off one is shown, not counted) */
 	int err_seen;
 	size_t err_len;
 	char err[OKC_ERR_KEEP];

@@ -22,6 +22,22 @@ teardown() {
 	assert_equal "$stderr" "okclient: connection to 127.0.0.1:$FAKE_PORT lost: answered 2 of 5 lines"
 }
 
+@test "client errors: a reply cut off by the server's close is shown but not counted: 5" {
+	start_fake cut 2 "O"
+	run --separate-stderr timeout 10 "$OKCLIENT" -r 127.0.0.1 "$FAKE_PORT" < <(printf '1\n2\n3\n')
+	assert_failure 5
+	assert_output $'OK\nOK\nO'
+	assert_equal "$stderr" "okclient: connection to 127.0.0.1:$FAKE_PORT lost: answered 2 of 3 lines"
+}
+
+@test "client errors: a Q echo cut off is not an answer either: 5" {
+	start_fake cut 0 "Qu"
+	run --separate-stderr timeout 10 "$OKCLIENT" 127.0.0.1 "$FAKE_PORT" < <(printf 'Quit\n')
+	assert_failure 5
+	assert_output "Server: Qu"
+	assert_equal "$stderr" "okclient: connection to 127.0.0.1:$FAKE_PORT lost: answered 0 of 1 lines"
+}
+
 @test "client errors: ERR server full gives 6 and repeats it on stderr only" {
 	start_fake err "ERR server full"
 	run --separate-stderr timeout 10 "$OKCLIENT" 127.0.0.1 "$FAKE_PORT" < <(printf 'a\nb\n')

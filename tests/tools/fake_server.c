@@ -17,6 +17,7 @@
  *             SIGTERM sends "ERR server shutting down" to the client and exits (default mode)
  *   answer N [TEXT]  read everything until the client half-closes, answer only N lines,
  *             then send TEXT as a line if given, close
+ *   cut N TEXT  as answer, but TEXT is sent without its LF: a server dying mid-reply
  *   err TEXT  send TEXT as a line at once, then read until the client closes
  *   silent    read and never answer, never close (until SIGTERM)
  *   delay MS  as ok, but each batch of replies is sent MS milliseconds late
@@ -26,7 +27,20 @@
 
 static volatile sig_atomic_t stopping;
 static FILE *recording;
-static long delay_ms;
+static unsigned long delay_ms;
+
+/* A mode's numeric argument; a test script's mistake ends the server at once. */
+static unsigned long number(const char *arg)
+{
+	unsigned long v;
+	const char *why;
+
+	if (ok_parse_number(arg, 0, 3600000, &v, &why) < 0) {
+		fprintf(stderr, "fake_server: %s: %s\n", why, arg);
+		exit(2);
+	}
+	return v;
+}
 
 static void record(const char *p, ssize_t n)
 {
@@ -45,7 +59,7 @@ static void on_term(int sig)
 static void put(int fd, const char *p, size_t n)
 {
 	if (delay_ms > 0 && n > 0) {
-		struct timespec ts = { delay_ms / 1000, (delay_ms % 1000) * 1000000L };
+		struct timespec ts = { (time_t)(delay_ms / 1000), (long)(delay_ms % 1000) * 1000000L };
 		nanosleep(&ts, NULL);
 	}
 	while (n > 0) {
@@ -99,8 +113,8 @@ static void serve_ok(int fd)
 			start = 0;
 			if (c == '\n') {
 				if (!q) {
-					memcpy(out + o, "OK", 2);
-					o += 2;
+					out[o++] = 'O';
+					out[o++] = 'K';
 				}
 				if (cr)
 					out[o++] = '\r';
@@ -128,13 +142,15 @@ static void serve_ok(int fd)
 
 static void serve(int fd, const char *mode, const char *arg, const char *text)
 {
-	if (strcmp(mode, "answer") == 0) {
-		long n = drain(fd), want = atol(arg);
-		for (long i = 0; i < want && i < n; i++)
+	if (strcmp(mode, "answer") == 0 || strcmp(mode, "cut") == 0) {
+		long n = drain(fd);
+		unsigned long want = number(arg);
+		for (long i = 0; (unsigned long)i < want && i < n; i++)
 			put(fd, "OK\n", 3);
 		if (text != NULL) {
 			put(fd, text, strlen(text));
-			put(fd, "\n", 1);
+			if (strcmp(mode, "answer") == 0)
+				put(fd, "\n", 1);
 		}
 	} else if (strcmp(mode, "err") == 0) {
 		put(fd, arg, strlen(arg));
@@ -155,7 +171,7 @@ static void serve(int fd, const char *mode, const char *arg, const char *text)
 		recording = NULL;
 	} else {
 		if (strcmp(mode, "delay") == 0)
-			delay_ms = atol(arg);
+			delay_ms = number(arg);
 		serve_ok(fd);
 	}
 }
