@@ -150,3 +150,34 @@ teardown() {
 	assert_output --partial "last 1000 lines"
 	assert_equal "$stderr" ""
 }
+
+@test "client options: --help says -t does not limit name lookup" {
+	run --separate-stderr "$OKCLIENT" --help
+	assert_success
+	assert_line "  -t, --timeout SECS give up connecting, or waiting for a reply, after SECS"
+	assert_line "                     (1-2147483; default: wait as long as it takes); looking up"
+	assert_line "                     a HOST name is not limited by it (the resolver's own)"
+}
+
+@test "client options: okclient(1) documents every option and exit code; make install installs it" {
+	[ -f "$TOP/man/okclient.1" ] || fail "man/okclient.1 is missing"
+	# Rendered, with every run of blanks and newlines made one space: phrases survive wrapping.
+	run bash -c "MANWIDTH=100 man -l '$TOP/man/okclient.1' 2>&1 | tr -s ' \n' '  '"
+	assert_success
+	for phrase in "okclient [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]" \
+	    "-r, --raw" "-t, --timeout SECS" "--history FILE" "-h, --help" "-V, --version" \
+	    "Default: 127.0.0.1" "Default: 4242" "~/.okclient_history" "last 1000 lines" \
+	    "does not cover looking up a HOST name" "/dev/null" "does not count as an answer" \
+	    "EXIT STATUS" " 0 Every line sent was answered" " 1 socket(2) failed" \
+	    " 2 Connecting failed" " 3 The address is not valid" " 4 Sending failed" \
+	    " 5 The connection was lost" " 6 The server sent an ERR line" " 7 Timed out" \
+	    " 64 Usage error" "Try 'okclient --help' for more information."; do
+		assert_output --partial "$phrase"
+	done
+	run make -s -C "$TOP" install DESTDIR="$BATS_TEST_TMPDIR/root" PREFIX=/usr
+	assert_success
+	[ -f "$BATS_TEST_TMPDIR/root/usr/share/man/man1/okclient.1" ] || fail "man1/okclient.1 not installed"
+	[ -x "$BATS_TEST_TMPDIR/root/usr/bin/okclient" ] || fail "bin/okclient not installed"
+	cmp "$TOP/man/okclient.1" "$BATS_TEST_TMPDIR/root/usr/share/man/man1/okclient.1"
+	cmp "$TOP/bin/okclient" "$BATS_TEST_TMPDIR/root/usr/bin/okclient"
+}
