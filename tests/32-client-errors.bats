@@ -164,6 +164,7 @@ teardown() {
 	# Rendered, with every run of blanks and newlines made one space: phrases survive wrapping.
 	run bash -c "MANWIDTH=100 man -l '$TOP/man/okclient.1' 2>&1 | tr -s ' \n' '  '"
 	assert_success
+	# shellcheck disable=SC2088 # the man page says ~, literally
 	for phrase in "okclient [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]" \
 	    "-r, --raw" "-t, --timeout SECS" "--history FILE" "-h, --help" "-V, --version" \
 	    "Default: 127.0.0.1" "Default: 4242" "~/.okclient_history" "last 1000 lines" \

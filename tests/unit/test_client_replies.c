@@ -133,7 +133,8 @@ static void long_err_line_is_bounded(void **state)
 	static char in[1000];
 	(void)state;
 	memset(in, 'e', sizeof in - 1);
-	memcpy(in, "ERR ", 4);
+	static const char tag[] = { 'E', 'R', 'R', ' ' }; /* bytes, not a string */
+	memcpy(in, tag, sizeof tag);
 	in[sizeof in - 2] = '\n';
 	assert_string_equal(framed(0, in, sizeof in - 1, 100, 64, &r), "");
 	assert_int_equal(r.err_seen, 1);
