@@ -28,6 +28,19 @@ stop_fake() {
 	FAKE_PID=
 }
 
+# How many times slower than itself okclient may run here: under valgrind (OK_UNDER_VALGRIND)
+# or a sanitizer (OK_UNDER_SANITIZER) time is the tool's. Only bounds that measure time scale
+# by it; no behaviour is ever skipped.
+tool_slowdown() {
+	if [ "${OK_UNDER_VALGRIND:-0}" = 1 ]; then
+		echo 10
+	elif [ "${OK_UNDER_SANITIZER:-0}" = 1 ]; then
+		echo 3
+	else
+		echo 1
+	fi
+}
+
 # A port nobody listens on: a fake server's, after it has gone.
 closed_port() {
 	start_fake silent
