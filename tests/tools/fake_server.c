@@ -1,5 +1,6 @@
 /* fake_server.c - a scripted stand-in server for okclient's tests (failure paths, timing). */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,21 @@ static void record(const char *p, ssize_t n)
 	}
 }
 
+/*
+ * Waits until fd is readable; 0, or -1 once stopping. A SIGTERM that lands just before a
+ * blocking call would not interrupt it: short slices make the stop take at most 100 ms.
+ */
+static int wait_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (!stopping) {
+		if (poll(&p, 1, 100) > 0)
+			return 0;
+	}
+	return -1;
+}
+
 static void on_term(int sig)
 {
 	(void)sig;
@@ -80,7 +96,7 @@ static long drain(int fd)
 	long lines = 0;
 	ssize_t n;
 
-	while ((n = recv(fd, buf, sizeof buf, 0)) != 0) {
+	while (wait_readable(fd) == 0 && (n = recv(fd, buf, sizeof buf, 0)) != 0) {
 		if (n < 0 && errno == EINTR && stopping)
 			return -1;
 		if (n < 0 && errno != EINTR)
@@ -89,7 +105,7 @@ static long drain(int fd)
 		for (ssize_t i = 0; i < n; i++)
 			lines += buf[i] == '\n';
 	}
-	return lines;
+	return stopping ? -1 : lines;
 }
 
 /* One client in ok mode; returns when it is done or the server is stopping. */
@@ -99,7 +115,7 @@ static void serve_ok(int fd)
 	int start = 1, q = 0, cr = 0;
 	ssize_t n;
 
-	while (!stopping && (n = recv(fd, buf, sizeof buf, 0)) != 0) {
+	while (wait_readable(fd) == 0 && (n = recv(fd, buf, sizeof buf, 0)) != 0) {
 		size_t o = 0;
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -159,8 +175,7 @@ static void serve(int fd, const char *mode, const char *arg, const char *text)
 		drain(fd);
 	} else if (strcmp(mode, "silent") == 0) {
 		drain(fd);
-		while (!stopping)
-			pause();
+		(void)wait_readable(-1); /* a negative fd is never ready: returns only at the stop */
 	} else if (strcmp(mode, "record") == 0) {
 		recording = fopen(arg, "a");
 		serve_ok(fd);
@@ -200,7 +215,7 @@ int main(int argc, char **argv)
 	printf("listening on %s\n", ok_format_addr(&addr, where, sizeof where));
 	fflush(stdout);
 	while (!stopping) {
-		int fd = accept(lfd, NULL, NULL);
+		int fd = wait_readable(lfd) == 0 ? accept(lfd, NULL, NULL) : -1;
 		if (fd < 0)
 			continue;
 		serve(fd, mode, arg, text);
