@@ -132,3 +132,13 @@ teardown() {
 	run tmux_result
 	assert_output "7 icanon"
 }
+
+@test "client tty: a write error on stdout is said on the terminal and gives 1" {
+	TTY_STDOUT=/dev/full tmux_start 127.0.0.1 "$SERVER_PORT"
+	# The prompt goes to stderr when stdout is not the terminal.
+	tmux_wait "^$PROMPT_RE\$"
+	tmux_keys hello Enter
+	tmux_wait '^okclient: write standard output: No space left on device$'
+	run tmux_result
+	assert_output "1 icanon"
+}

@@ -56,7 +56,7 @@ tmux_cmd() {
 	tmux -S "$TTY_SOCKET" "$@"
 }
 
-# tmux_start ARGS...: runs okclient ARGS in an 80x24 terminal. When okclient ends, one line
+# tmux_start ARGS...: runs okclient ARGS in an 80x24 terminal (stdout to $TTY_STDOUT if set). When okclient ends, one line
 # "STATUS MODE" (its exit status, then the terminal's icanon or -icanon) appears in $TTY_RESULT,
 # written whole at once (rename), so a reader never sees one without the other.
 tmux_start() {
@@ -76,6 +76,7 @@ tmux_start() {
 		echo "trap '' INT"
 		printf 'HOME=%q %q' "$TTY_HOME" "$OKCLIENT"
 		for arg in "$@"; do printf ' %q' "$arg"; done
+		[ -z "${TTY_STDOUT:-}" ] || printf ' >%q' "$TTY_STDOUT"
 		echo
 		echo 'status=$?'
 		printf 'mode=$(stty -a | grep -o -- "-*icanon")\n'
