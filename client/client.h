@@ -7,10 +7,10 @@
 #include <netinet/in.h>
 
 #include "netaddr.h"
+#include "util.h"
 
-/* Every constant a user can observe, named once; --help and okclient(1) document them. */
-#define OKC_DEFAULT_HOST "127.0.0.1"
-#define OKC_DEFAULT_PORT 4242
+/* Every constant a user can observe, named once; --help and okclient(1) document them.
+ * The default host and port are common/util.h's OK_DEFAULT_ADDR and OK_DEFAULT_PORT. */
 #define OKC_HISTORY_NAME ".okclient_history" /* under $HOME */
 #define OKC_HISTORY_MAX 1000                 /* lines kept in the history file */
 #define OKC_TIMEOUT_MAX 2147483UL            /* seconds: poll()'s limit in milliseconds */
@@ -81,7 +81,7 @@ struct okc_replies {
 	int raw;
 	int mid_line;            /* inside a reply whose start is already handled */
 	int in_err;              /* the current line is an ERR line: collected, not shown */
-	unsigned long long answered;
+	unsigned long long answered; /* replies ended by LF (a cut-off one is shown, not counted) */
 	int err_seen;
 	size_t err_len;
 	char err[OKC_ERR_KEEP];
@@ -106,10 +106,9 @@ struct okc_session {
 	int net_eof;             /* the server closed (or reset) its side */
 	int send_err;            /* errno of a failed send, 0 if none */
 	int recv_err;            /* errno of a failed recv (not EOF), 0 if none */
-	long long wait_since;    /* when the current wait for the server began; -1: not waiting */
+	int64_t wait_since;      /* when the current wait for the server began; -1: not waiting */
 };
 
-long long okc_now_ms(void);
 void okc_session_init(struct okc_session *s, int fd, const struct sockaddr_in *peer,
                       const struct okc_options *o);
 /* One send of b's pending bytes; counts lines. -1 on a real error (send_err set). */

@@ -26,6 +26,7 @@ struct tty_state {
 	char *history;           /* the history file, or NULL for none */
 	int history_warned;
 	int out_closed;          /* stdout is a pipe whose reader left */
+	int out_err;             /* errno of a real failure writing stdout, 0 if none */
 	char prompt[OK_ADDRSTRLEN + 3];
 };
 
@@ -50,8 +51,12 @@ static void show_output(const char *p, size_t n, FILE *f)
 {
 	if (tty->prompt_on)
 		rl_clear_visible_line();
-	if ((fwrite(p, 1, n, f) < n || fflush(f) != 0) && errno == EPIPE)
-		tty->out_closed = 1;
+	if (fwrite(p, 1, n, f) < n || fflush(f) != 0) {
+		if (errno == EPIPE)
+			tty->out_closed = 1;
+		else
+			tty->out_err = errno; /* a full disk must not lose replies silently */
+	}
 	if (tty->prompt_on)
 		rl_forced_update_display();
 }
@@ -261,7 +266,10 @@ static int handle_events(struct tty_state *t, const struct pollfd *pfd)
 	return 0;
 }
 
-/* The loop: -1 to let the session decide, -2 on timeout, -3 stdout gone, or a signal number. */
+/*
+ * The loop: -1 to let the session decide, -2 on timeout, -3 stdout's reader gone, -4 writing
+ * stdout failed, or a signal number.
+ */
 static int converse(struct tty_state *t, const sigset_t *open_mask)
 {
 	struct okc_session *s = t->s;
@@ -283,6 +291,8 @@ static int converse(struct tty_state *t, const sigset_t *open_mask)
 		/* Our reader left (okclient | head): nothing we print can matter any more. */
 		if (t->out_closed)
 			return -3;
+		if (t->out_err)
+			return -4;
 		/* Input over and the last line out: the server answers the rest, then closes. */
 		if (t->input_done && t->line == NULL && !s->net_eof && okc_shut_sending(s) < 0)
 			return -1;
@@ -324,6 +334,20 @@ static void free_state(struct tty_state *t)
 	clear_history();
 }
 
+/* The exit status once the prompt is gone; rc is converse's (-1 .. -4). */
+static int end_status(struct tty_state *t, int rc)
+{
+	if (rc != -4)
+		show_replies(t); /* the last words of a server that closed */
+	if (t->out_err) {
+		fprintf(stderr, "okclient: write standard output: %s\n", strerror(t->out_err));
+		return OKC_EXIT_IO;
+	}
+	if (rc == -3 || t->out_closed)
+		return OKC_EXIT_OK;
+	return okc_finish_session(t->s, t->input_done && t->line == NULL, rc == -2);
+}
+
 int okc_run_interactive(struct okc_session *s, const struct okc_options *o)
 {
 	struct tty_state t;
@@ -352,11 +376,7 @@ int okc_run_interactive(struct okc_session *s, const struct okc_options *o)
 		free_state(&t);
 		return 128 + rc; /* main re-raises it: our parent sees how we ended */
 	}
-	show_replies(&t);
-	if (rc == -3 || t.out_closed)
-		rc = OKC_EXIT_OK;
-	else
-		rc = okc_finish_session(s, t.input_done && t.line == NULL, rc == -2);
+	rc = end_status(&t, rc);
 	free_state(&t);
 	return rc;
 }

@@ -1,9 +1,12 @@
 /* main.c - okclient: options, connect, choose the mode (terminal or pipe), exit status. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "client.h"
+#include "util.h"
 #include "version.h"
 
 /* Says what was wrong and where help is; the usage error status. */
@@ -21,6 +24,17 @@ int main(int argc, char **argv)
 	char msg[256];
 	int fd, status;
 
+	/*
+	 * Started with stdin or stdout closed (`<&-`, `>&-`), the socket would become fd 0 or 1:
+	 * we would read our own connection, or write replies into it. /dev/null stands in:
+	 * closed stdin is empty input, closed stdout discards the replies.
+	 */
+	if (ok_keep_stdio_open() < 0) {
+		int err = errno;
+		fprintf(stderr, "okclient: open /dev/null for a closed standard descriptor: %s\n",
+		        strerror(err));
+		return OKC_EXIT_IO;
+	}
 	switch (okc_parse_options(argc, argv, &opt, msg, sizeof msg)) {
 	case OKC_HELP: okc_print_usage(); return fflush(stdout) == 0 ? OKC_EXIT_OK : OKC_EXIT_IO;
 	case OKC_VERSION: printf("okclient %s\n", OK_VERSION); return OKC_EXIT_OK;

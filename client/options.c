@@ -27,7 +27,8 @@ void okc_print_usage(void)
 	       "  PORT               1-65535; default %d\n"
 	       "  -r, --raw          print replies bare instead of \"%sOK\"\n"
 	       "  -t, --timeout SECS give up connecting, or waiting for a reply, after SECS\n"
-	       "                     (1-%lu; default: wait as long as it takes)\n"
+	       "                     (1-%lu; default: wait as long as it takes); looking up\n"
+	       "                     a HOST name is not limited by it (the resolver's own)\n"
 	       "      --history FILE keep the prompt's history in FILE (default ~/%s,\n"
 	       "                     last %d lines)\n"
 	       "  -h, --help         show this help and exit\n"
@@ -36,7 +37,7 @@ void okc_print_usage(void)
 	       "Exit status: 0 every line answered (or Q), 1 socket failed, 2 connect failed,\n"
 	       "3 address not valid or host not found, 4 send failed, 5 connection lost before\n"
 	       "every line was answered, 6 server sent ERR, 7 timed out, 64 usage error.\n",
-	       OKC_DEFAULT_HOST, OKC_DEFAULT_PORT, OKC_REPLY_PREFIX, OKC_TIMEOUT_MAX,
+	       OK_DEFAULT_ADDR, OK_DEFAULT_PORT, OKC_REPLY_PREFIX, OKC_TIMEOUT_MAX,
 	       OKC_HISTORY_NAME, OKC_HISTORY_MAX);
 }
 
@@ -81,14 +82,73 @@ static int parse_operands(int argc, char **argv, struct okc_options *o, char *er
 	return 0;
 }
 
+/* "-t" or "--timeout" (as typed, without any "=value"): the option a message names. */
+static void name_typed(const char *arg, int opt, char *name, size_t len)
+{
+	if (strncmp(arg, "--", 2) == 0)
+		snprintf(name, len, "%.*s", (int)strcspn(arg, "="), arg);
+	else
+		snprintf(name, len, "-%c", opt);
+}
+
+static void describe_missing(const char *arg, int opt, char *err, size_t errlen)
+{
+	char name[64];
+
+	name_typed(arg, opt, name, sizeof name);
+	snprintf(err, errlen, "option needs a value: %s", name);
+}
+
+/*
+ * getopt_long reports three different mistakes alike; tell them apart: "--raw=1" (a value for
+ * an option that takes none), "--h" (the start of more than one option), or a word it does not
+ * know at all, named whole as typed.
+ */
+static void describe_unknown(const char *arg, int opt, char *err, size_t errlen)
+{
+	const struct option *hit = NULL;
+	char names[128] = "";
+	int count = 0;
+	size_t len;
+
+	if (strncmp(arg, "--", 2) != 0) {
+		snprintf(err, errlen, "unknown option: -%c", opt);
+		return;
+	}
+	len = strcspn(arg + 2, "=");
+	if (len == 0) { /* "--=x": no name to match */
+		snprintf(err, errlen, "unknown option: %s", arg);
+		return;
+	}
+	for (const struct option *o = long_options; o->name != NULL; o++) {
+		if (strncmp(o->name, arg + 2, len) != 0)
+			continue;
+		if (o->name[len] == '\0') { /* an exact match wins over prefixes */
+			hit = o;
+			count = 1;
+			break;
+		}
+		hit = o;
+		count++;
+		snprintf(names + strlen(names), sizeof names - strlen(names), "%s--%s",
+		         count > 1 ? ", " : "", o->name);
+	}
+	if (count == 1 && hit->has_arg == no_argument && arg[2 + len] == '=')
+		snprintf(err, errlen, "option '--%s' takes no value", hit->name);
+	else if (count > 1)
+		snprintf(err, errlen, "option '%.*s' is ambiguous: %s", (int)len + 2, arg, names);
+	else
+		snprintf(err, errlen, "unknown option: %s", arg);
+}
+
 enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, char *err,
                                   size_t errlen)
 {
 	int c;
 
 	memset(o, 0, sizeof *o);
-	o->host = OKC_DEFAULT_HOST;
-	o->port = OKC_DEFAULT_PORT;
+	o->host = OK_DEFAULT_ADDR;
+	o->port = OK_DEFAULT_PORT;
 	optind = 0; /* glibc: a full reset, so the parser can run more than once (unit tests) */
 	opterr = 0; /* we word the message ourselves */
 	while ((c = getopt_long(argc, argv, ":rt:hV", long_options, NULL)) != -1) {
@@ -101,15 +161,8 @@ enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, 
 		case OPT_HISTORY: o->history = optarg; break;
 		case 'h': return OKC_HELP;
 		case 'V': return OKC_VERSION;
-		case ':':
-			snprintf(err, errlen, "option needs a value: %s", argv[optind - 1]);
-			return OKC_USAGE_ERROR;
-		default:
-			if (optopt > 0 && optopt < 256)
-				snprintf(err, errlen, "unknown option: -%c", optopt);
-			else
-				snprintf(err, errlen, "unknown option: %s", argv[optind - 1]);
-			return OKC_USAGE_ERROR;
+		case ':': describe_missing(argv[optind - 1], optopt, err, errlen); return OKC_USAGE_ERROR;
+		default: describe_unknown(argv[optind - 1], optopt, err, errlen); return OKC_USAGE_ERROR;
 		}
 	}
 	if (parse_operands(argc, argv, o, err, errlen) < 0)

@@ -42,14 +42,18 @@ static void keep_err(struct okc_replies *r, const char *p, size_t len)
 	r->err[r->err_len] = '\0';
 }
 
-/* The line ended (LF seen, or the stream ended after its last byte). */
-static void end_line(struct okc_replies *r, struct okc_buf *out)
+/*
+ * The line ended: LF seen (complete), or the stream ended after its last byte. A cut-off reply is
+ * still shown, as a line, but it is not an answer: the server died in the middle of it. An ERR
+ * line counts even cut off: the server meant to refuse.
+ */
+static void end_line(struct okc_replies *r, struct okc_buf *out, int complete)
 {
 	if (r->in_err) {
 		r->err_seen = 1;
 	} else {
 		out->data[out->end++] = '\n';
-		r->answered++;
+		r->answered += complete != 0;
 	}
 	r->mid_line = 0;
 }
@@ -79,11 +83,11 @@ static size_t copy_content(struct okc_replies *r, const char *in, size_t n, int 
 		out->end += content;
 	}
 	if (lf) {
-		end_line(r, out);
+		end_line(r, out, 1);
 		return len + 1;
 	}
 	if (eof && content == len) {
-		end_line(r, out); /* an unterminated last line is still shown */
+		end_line(r, out, 0);
 		return len;
 	}
 	return content;

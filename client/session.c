@@ -3,17 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "client.h"
-
-long long okc_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void okc_session_init(struct okc_session *s, int fd, const struct sockaddr_in *peer,
                       const struct okc_options *o)
@@ -57,7 +48,7 @@ int okc_recv_replies(struct okc_session *s, struct okc_buf *b)
 	n = recv(s->fd, b->data + b->end, okc_buf_room(b), 0);
 	if (n > 0) {
 		b->end += (size_t)n;
-		s->wait_since = okc_now_ms();
+		s->wait_since = ok_now_ms();
 		return 0;
 	}
 	if (n == 0) {
@@ -87,23 +78,23 @@ int okc_shut_sending(struct okc_session *s)
 
 int okc_arm_timer(struct okc_session *s, int waiting)
 {
-	long long left;
+	int64_t left;
 
 	if (!waiting) {
 		s->wait_since = -1;
 		return -1;
 	}
 	if (s->wait_since < 0)
-		s->wait_since = okc_now_ms();
+		s->wait_since = ok_now_ms();
 	if (s->timeout_ms < 0)
 		return -1;
-	left = s->wait_since + s->timeout_ms - okc_now_ms();
+	left = s->wait_since + s->timeout_ms - ok_now_ms();
 	return left > 0 ? (int)left : 0;
 }
 
 int okc_timer_expired(const struct okc_session *s)
 {
-	return s->timeout_ms >= 0 && s->wait_since >= 0 && okc_now_ms() - s->wait_since >= s->timeout_ms;
+	return s->timeout_ms >= 0 && s->wait_since >= 0 && ok_now_ms() - s->wait_since >= s->timeout_ms;
 }
 
 int okc_finish_session(struct okc_session *s, int input_done, int timed_out)

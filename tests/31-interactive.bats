@@ -52,10 +52,9 @@ teardown() {
 	tmux_wait '^Server: OK$'
 	tmux_keys 'Quit' Enter
 	tmux_wait '^Server: Quit$'
-	run tmux_exit_status
-	assert_output 0
+	run tmux_result
+	assert_output "0 icanon"
 	assert_equal "$(cat "$TTY_HOME/.okclient_history")" $'one\nQuit'
-	assert_equal "$(cat "$TTY_MODE")" "icanon"
 }
 
 @test "client tty: history is read at start and --history picks the file" {
@@ -68,8 +67,8 @@ teardown() {
 	tmux_keys Enter
 	tmux_wait '^Server: OK$'
 	tmux_keys C-d
-	run tmux_exit_status
-	assert_output 0
+	run tmux_result
+	assert_output "0 icanon"
 	assert_equal "$(cat "$hist")" $'from before\nfrom before'
 	[ ! -e "$TTY_HOME/.okclient_history" ] || fail "the default history file was written too"
 }
@@ -80,9 +79,8 @@ teardown() {
 	tmux_keys abc Enter
 	tmux_wait '^Server: OK$'
 	tmux_keys C-d
-	run tmux_exit_status
-	assert_output 0
-	assert_equal "$(cat "$TTY_MODE")" "icanon"
+	run tmux_result
+	assert_output "0 icanon"
 }
 
 @test "client tty: the server shutting down is shown at once, the typed text kept, exit 6" {
@@ -92,9 +90,8 @@ teardown() {
 	tmux_wait "^$PROMPT_RE half typed\$"
 	stop_okserver
 	tmux_wait "^okclient: server 127.0.0.1:$SERVER_PORT: ERR server shutting down\$"
-	run tmux_exit_status
-	assert_output 6
-	assert_equal "$(cat "$TTY_MODE")" "icanon"
+	run tmux_result
+	assert_output "6 icanon"
 	assert_equal "$(tmux_screen | head -2)" "$PROMPT half typed"$'\n'"okclient: server 127.0.0.1:$SERVER_PORT: ERR server shutting down"
 }
 
@@ -104,9 +101,8 @@ teardown() {
 	tmux_keys 'some text'
 	tmux_wait "^$PROMPT_RE some text\$"
 	tmux_keys C-c
-	run tmux_exit_status
-	assert_output 130
-	assert_equal "$(cat "$TTY_MODE")" "icanon"
+	run tmux_result
+	assert_output "130 icanon"
 }
 
 @test "client tty: a reply arriving while a line is typed is printed above it, the line kept" {
@@ -133,7 +129,16 @@ teardown() {
 	tmux_wait "^127\\.0\\.0\\.1:$FAKE_PORT>\$"
 	tmux_keys ping Enter
 	tmux_wait "^okclient: no reply from 127\\.0\\.0\\.1:$FAKE_PORT in 1 s: answered 0 of 1 lines\$"
-	run tmux_exit_status
-	assert_output 7
-	assert_equal "$(cat "$TTY_MODE")" "icanon"
+	run tmux_result
+	assert_output "7 icanon"
+}
+
+@test "client tty: a write error on stdout is said on the terminal and gives 1" {
+	TTY_STDOUT=/dev/full tmux_start 127.0.0.1 "$SERVER_PORT"
+	# The prompt goes to stderr when stdout is not the terminal.
+	tmux_wait "^$PROMPT_RE\$"
+	tmux_keys hello Enter
+	tmux_wait '^okclient: write standard output: No space left on device$'
+	run tmux_result
+	assert_output "1 icanon"
 }

@@ -28,6 +28,19 @@ stop_fake() {
 	FAKE_PID=
 }
 
+# How many times slower than itself okclient may run here: under valgrind (OK_UNDER_VALGRIND)
+# or a sanitizer (OK_UNDER_SANITIZER) time is the tool's. Only bounds that measure time scale
+# by it; no behaviour is ever skipped.
+tool_slowdown() {
+	if [ "${OK_UNDER_VALGRIND:-0}" = 1 ]; then
+		echo 10
+	elif [ "${OK_UNDER_SANITIZER:-0}" = 1 ]; then
+		echo 3
+	else
+		echo 1
+	fi
+}
+
 # A port nobody listens on: a fake server's, after it has gone.
 closed_port() {
 	start_fake silent
@@ -36,20 +49,25 @@ closed_port() {
 	stop_fake
 }
 
-# The terminal tests run okclient inside tmux on a private socket, with HOME in the test's
-# directory so no real history file is read or written.
+# The terminal tests run okclient inside tmux on a private server (its socket in the test's own
+# directory, so no other run can ever share it), with HOME in the test's directory so no real
+# history file is read or written.
 tmux_cmd() {
-	tmux -L "okchat-$$-$BATS_TEST_NUMBER" "$@"
+	tmux -S "$TTY_SOCKET" "$@"
 }
 
-# tmux_start ARGS...: runs okclient ARGS in an 80x24 terminal; then the terminal's mode
-# (icanon or -icanon) goes to $TTY_MODE and okclient's exit status to $TTY_STATUS.
+# tmux_start ARGS...: runs okclient ARGS in an 80x24 terminal (stdout to $TTY_STDOUT if set). When okclient ends, one line
+# "STATUS MODE" (its exit status, then the terminal's icanon or -icanon) appears in $TTY_RESULT,
+# written whole at once (rename), so a reader never sees one without the other.
 tmux_start() {
 	require_binary "$OKCLIENT"
 	command -v tmux >/dev/null || skip "tmux is not installed"
 	TTY_HOME=$BATS_TEST_TMPDIR/home
-	TTY_STATUS=$BATS_TEST_TMPDIR/status
-	TTY_MODE=$BATS_TEST_TMPDIR/mode
+	TTY_RESULT=$BATS_TEST_TMPDIR/result
+	TTY_SOCKET=$BATS_TEST_TMPDIR/tmux.sock
+	# A unix socket path is at most 107 bytes; fall back to a name unique to this test run.
+	[ "${#TTY_SOCKET}" -lt 100 ] || TTY_SOCKET=/tmp/okchat-tmux-${BATS_TEST_TMPDIR//\//_}
+	TTY_SOCKET=${TTY_SOCKET:0:100}
 	mkdir -p "$TTY_HOME"
 	local script=$BATS_TEST_TMPDIR/tty.sh arg
 	# shellcheck disable=SC2016 # $? and $status belong to the script written here
@@ -58,17 +76,18 @@ tmux_start() {
 		echo "trap '' INT"
 		printf 'HOME=%q %q' "$TTY_HOME" "$OKCLIENT"
 		for arg in "$@"; do printf ' %q' "$arg"; done
+		[ -z "${TTY_STDOUT:-}" ] || printf ' >%q' "$TTY_STDOUT"
 		echo
 		echo 'status=$?'
-		# The mode first: once the status is there, both are.
-		printf 'stty -a | grep -o -- "-*icanon" >%q\n' "$TTY_MODE"
-		printf 'echo "$status" >%q\n' "$TTY_STATUS"
-		echo "exec sleep 60"
+		printf 'mode=$(stty -a | grep -o -- "-*icanon")\n'
+		printf 'echo "$status $mode" >%q.tmp && mv %q.tmp %q\n' "$TTY_RESULT" "$TTY_RESULT" "$TTY_RESULT"
+		echo "exec sleep 120"
 	} >"$script"
-	tmux_cmd -f /dev/null new-session -d -x 80 -y 24 "exec sh $script"
+	tmux_cmd -f /dev/null new-session -d -x 80 -y 24 "exec sh $script" ||
+		fail "tmux did not start"
 }
 
-# tmux_wait REGEX [SECONDS]: waits until the screen shows a line matching REGEX.
+# tmux_wait REGEX [SECONDS]: waits until the screen shows a line matching REGEX (10 s default).
 tmux_wait() {
 	local regex=$1 deadline=$((SECONDS + ${2:-10}))
 	while [ "$SECONDS" -le "$deadline" ]; do
@@ -92,9 +111,9 @@ tmux_screen() {
 	tmux_cmd capture-pane -p | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
 }
 
-# tmux_exit_status [SECONDS]: waits for okclient to end, prints its exit status.
-tmux_exit_status() {
-	wait_for_file_line "$TTY_STATUS" '^[0-9]+$' "${1:-10}" || {
+# tmux_result [SECONDS]: waits (10 s default) for okclient to end; prints "STATUS MODE".
+tmux_result() {
+	wait_for_file_line "$TTY_RESULT" '^[0-9]+ -?icanon$' "${1:-10}" || {
 		echo "okclient did not exit; the screen:" >&2
 		tmux_cmd capture-pane -p >&2
 		return 1
@@ -102,5 +121,7 @@ tmux_exit_status() {
 }
 
 tmux_stop() {
+	[ -n "${TTY_SOCKET:-}" ] || return 0
 	tmux_cmd kill-server 2>/dev/null || true
+	rm -f "$TTY_SOCKET"
 }

@@ -1,5 +1,6 @@
 /* fake_server.c - a scripted stand-in server for okclient's tests (failure paths, timing). */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
  *             SIGTERM sends "ERR server shutting down" to the client and exits (default mode)
  *   answer N [TEXT]  read everything until the client half-closes, answer only N lines,
  *             then send TEXT as a line if given, close
+ *   cut N TEXT  as answer, but TEXT is sent without its LF: a server dying mid-reply
  *   err TEXT  send TEXT as a line at once, then read until the client closes
  *   silent    read and never answer, never close (until SIGTERM)
  *   delay MS  as ok, but each batch of replies is sent MS milliseconds late
@@ -26,7 +28,20 @@
 
 static volatile sig_atomic_t stopping;
 static FILE *recording;
-static long delay_ms;
+static unsigned long delay_ms;
+
+/* A mode's numeric argument; a test script's mistake ends the server at once. */
+static unsigned long number(const char *arg)
+{
+	unsigned long v;
+	const char *why;
+
+	if (ok_parse_number(arg, 0, 3600000, &v, &why) < 0) {
+		fprintf(stderr, "fake_server: %s: %s\n", why, arg);
+		exit(2);
+	}
+	return v;
+}
 
 static void record(const char *p, ssize_t n)
 {
@@ -34,6 +49,21 @@ static void record(const char *p, ssize_t n)
 		fwrite(p, 1, (size_t)n, recording);
 		fflush(recording);
 	}
+}
+
+/*
+ * Waits until fd is readable; 0, or -1 once stopping. A SIGTERM that lands just before a
+ * blocking call would not interrupt it: short slices make the stop take at most 100 ms.
+ */
+static int wait_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (!stopping) {
+		if (poll(&p, 1, 100) > 0)
+			return 0;
+	}
+	return -1;
 }
 
 static void on_term(int sig)
@@ -45,7 +75,7 @@ static void on_term(int sig)
 static void put(int fd, const char *p, size_t n)
 {
 	if (delay_ms > 0 && n > 0) {
-		struct timespec ts = { delay_ms / 1000, (delay_ms % 1000) * 1000000L };
+		struct timespec ts = { (time_t)(delay_ms / 1000), (long)(delay_ms % 1000) * 1000000L };
 		nanosleep(&ts, NULL);
 	}
 	while (n > 0) {
@@ -66,7 +96,7 @@ static long drain(int fd)
 	long lines = 0;
 	ssize_t n;
 
-	while ((n = recv(fd, buf, sizeof buf, 0)) != 0) {
+	while (wait_readable(fd) == 0 && (n = recv(fd, buf, sizeof buf, 0)) != 0) {
 		if (n < 0 && errno == EINTR && stopping)
 			return -1;
 		if (n < 0 && errno != EINTR)
@@ -75,7 +105,7 @@ static long drain(int fd)
 		for (ssize_t i = 0; i < n; i++)
 			lines += buf[i] == '\n';
 	}
-	return lines;
+	return stopping ? -1 : lines;
 }
 
 /* One client in ok mode; returns when it is done or the server is stopping. */
@@ -85,7 +115,7 @@ static void serve_ok(int fd)
 	int start = 1, q = 0, cr = 0;
 	ssize_t n;
 
-	while (!stopping && (n = recv(fd, buf, sizeof buf, 0)) != 0) {
+	while (wait_readable(fd) == 0 && (n = recv(fd, buf, sizeof buf, 0)) != 0) {
 		size_t o = 0;
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -99,8 +129,8 @@ static void serve_ok(int fd)
 			start = 0;
 			if (c == '\n') {
 				if (!q) {
-					memcpy(out + o, "OK", 2);
-					o += 2;
+					out[o++] = 'O';
+					out[o++] = 'K';
 				}
 				if (cr)
 					out[o++] = '\r';
@@ -128,13 +158,15 @@ static void serve_ok(int fd)
 
 static void serve(int fd, const char *mode, const char *arg, const char *text)
 {
-	if (strcmp(mode, "answer") == 0) {
-		long n = drain(fd), want = atol(arg);
-		for (long i = 0; i < want && i < n; i++)
+	if (strcmp(mode, "answer") == 0 || strcmp(mode, "cut") == 0) {
+		long n = drain(fd);
+		unsigned long want = number(arg);
+		for (long i = 0; (unsigned long)i < want && i < n; i++)
 			put(fd, "OK\n", 3);
 		if (text != NULL) {
 			put(fd, text, strlen(text));
-			put(fd, "\n", 1);
+			if (strcmp(mode, "answer") == 0)
+				put(fd, "\n", 1);
 		}
 	} else if (strcmp(mode, "err") == 0) {
 		put(fd, arg, strlen(arg));
@@ -143,8 +175,7 @@ static void serve(int fd, const char *mode, const char *arg, const char *text)
 		drain(fd);
 	} else if (strcmp(mode, "silent") == 0) {
 		drain(fd);
-		while (!stopping)
-			pause();
+		(void)wait_readable(-1); /* a negative fd is never ready: returns only at the stop */
 	} else if (strcmp(mode, "record") == 0) {
 		recording = fopen(arg, "a");
 		serve_ok(fd);
@@ -155,7 +186,7 @@ static void serve(int fd, const char *mode, const char *arg, const char *text)
 		recording = NULL;
 	} else {
 		if (strcmp(mode, "delay") == 0)
-			delay_ms = atol(arg);
+			delay_ms = number(arg);
 		serve_ok(fd);
 	}
 }
@@ -184,7 +215,7 @@ int main(int argc, char **argv)
 	printf("listening on %s\n", ok_format_addr(&addr, where, sizeof where));
 	fflush(stdout);
 	while (!stopping) {
-		int fd = accept(lfd, NULL, NULL);
+		int fd = wait_readable(lfd) == 0 ? accept(lfd, NULL, NULL) : -1;
 		if (fd < 0)
 			continue;
 		serve(fd, mode, arg, text);

@@ -66,6 +66,7 @@ static void help_and_version(void **state)
 	assert_int_equal(parse(&o, "--help", END), OKC_HELP);
 	assert_int_equal(parse(&o, "-V", END), OKC_VERSION);
 	assert_int_equal(parse(&o, "--version", END), OKC_VERSION);
+	assert_int_equal(parse(&o, "--he", END), OKC_HELP); /* a unique start is the option */
 }
 
 static void usage_errors_say_what_and_which(void **state)
@@ -73,6 +74,17 @@ static void usage_errors_say_what_and_which(void **state)
 	static const struct { const char *a, *b, *c, *msg; } cases[] = {
 		{ "-x", NULL, NULL, "unknown option: -x" },
 		{ "--nope", NULL, NULL, "unknown option: --nope" },
+		{ "--nope=1", NULL, NULL, "unknown option: --nope=1" },
+		{ "--=1", NULL, NULL, "unknown option: --=1" },
+		{ "-rx", NULL, NULL, "unknown option: -x" },
+		{ "--raw=1", NULL, NULL, "option '--raw' takes no value" },
+		{ "--ra=", NULL, NULL, "option '--raw' takes no value" },
+		{ "--help=yes", NULL, NULL, "option '--help' takes no value" },
+		{ "--h", NULL, NULL, "option '--h' is ambiguous: --history, --help" },
+		{ "--h=x", NULL, NULL, "option '--h' is ambiguous: --history, --help" },
+		{ "--timeout", NULL, NULL, "option needs a value: --timeout" },
+		{ "--history", NULL, NULL, "option needs a value: --history" },
+		{ "-rt", NULL, NULL, "option needs a value: -t" },
 		{ "-t", NULL, NULL, "option needs a value: -t" },
 		{ "-t", "0", NULL, "timeout too small: 0" },
 		{ "-t", "2147484", NULL, "timeout too large: 2147484" },
