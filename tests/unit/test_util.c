@@ -14,7 +14,7 @@
 
 static void clock_moves_forward(void **state)
 {
-	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	struct timespec pause = { 0, 20000000L }; /* 20 ms */
 	int64_t ms = ok_now_ms(), us = ok_now_us();
 	(void)state;
 
