@@ -54,7 +54,7 @@ static void print_help(FILE *out)
 	        "Once listening it prints \"listening on ADDR:PORT\" on standard output.\n"
 	        "Exit status: 0 normal end (--once, SIGINT, SIGTERM), 1 socket() failed,\n"
 	        "2 bind failed, 3 listen failed, 4 daemon or pidfile failed, 64 usage error.\n",
-	        OK_PORT_DEFAULT, OK_BIND_DEFAULT, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT,
+	        OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT,
 	        OK_FD_RESERVE, OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX);
 }
 
@@ -81,7 +81,7 @@ static int number(FILE *err, const char *name, const char *s, unsigned long min,
 static void set_defaults(struct server_opts *o)
 {
 	memset(o, 0, sizeof *o);
-	ok_sockaddr_in(&o->addr, OK_BIND_DEFAULT, OK_PORT_DEFAULT);
+	ok_sockaddr_in(&o->addr, OK_DEFAULT_ADDR, OK_DEFAULT_PORT);
 	o->max_clients = OK_MAX_CLIENTS_DEFAULT;
 	o->max_line = OK_MAX_LINE_DEFAULT;
 }
@@ -127,8 +127,8 @@ static int take_value(int c, const char *arg, struct server_opts *o, unsigned lo
 
 int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE *err)
 {
-	unsigned long port = OK_PORT_DEFAULT;
-	const char *bind = OK_BIND_DEFAULT;
+	unsigned long port = OK_DEFAULT_PORT;
+	const char *bind = OK_DEFAULT_ADDR;
 	char name[64];
 	int c, rc;
 
