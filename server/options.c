@@ -1,5 +1,6 @@
 /* options.c - okserver's options: getopt_long, one range-checked parser, usage and version. */
 #define _GNU_SOURCE /* getopt_long */
+#include <ctype.h>
 #include <getopt.h>
 #include <string.h>
 
@@ -61,12 +62,12 @@ static void print_help(FILE *out)
 /* One line naming the problem, one line saying where help is; the usage exit status. */
 static int usage_error(FILE *err, const char *what, const char *input)
 {
-	fprintf(err, "okserver: %s: %s\nTry 'okserver --help'.\n", what, input);
+	fprintf(err, "okserver: %s: %s\nTry 'okserver --help' for more information.\n", what, input);
 	return EXIT_USAGE;
 }
 
 /* Every numeric option goes through ok_parse_number: "okserver: max-line too large: 99999999". */
-static int number(FILE *err, const char *name, const char *s, unsigned long min,
+static int parse_number_option(FILE *err, const char *name, const char *s, unsigned long min,
                   unsigned long max, unsigned long *out)
 {
 	const char *why;
@@ -87,7 +88,7 @@ static void set_defaults(struct server_opts *o)
 }
 
 /* The option as the user typed it, for messages: "--frob" (without "=value"), or "-x". */
-static const char *typed(char **argv, char *buf, size_t len)
+static const char *name_typed_option(char **argv, char *buf, size_t len)
 {
 	const char *arg = argv[optind - 1];
 
@@ -99,23 +100,71 @@ static const char *typed(char **argv, char *buf, size_t len)
 	return buf;
 }
 
+/* How many long options start with name (an exact match counts alone); *hit is the last one. */
+static int count_long_matches(const char *name, size_t len, const struct option **hit)
+{
+	int n = 0;
+
+	for (const struct option *lo = long_options; lo->name != NULL; lo++) {
+		if (strncmp(lo->name, name, len) != 0)
+			continue;
+		*hit = lo;
+		if (lo->name[len] == '\0')
+			return 1;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * getopt_long says only '?' for four different mistakes; the user deserves to know which.
+ * optopt tells them apart: a short option's letter for "-x" (unknown), the option's value for
+ * "--once=1" (takes no value), 0 for "--frob" (unknown) and for "--max" (ambiguous).
+ */
+static int refuse_option(FILE *err, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	const struct option *hit = NULL;
+	char name[64];
+
+	if (optopt != 0 && optopt < 256 && strchr("pbdvhV", optopt) == NULL) {
+		snprintf(name, sizeof name, "-%c", optopt);
+		return usage_error(err, "unknown option", name);
+	}
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+	if (optopt != 0)
+		return usage_error(err, "option takes no value", name);
+	if (strncmp(arg, "--", 2) == 0 && count_long_matches(arg + 2, strlen(name) - 2, &hit) > 1)
+		return usage_error(err, "ambiguous option", name);
+	return usage_error(err, "unknown option", name);
+}
+
+/* -b is documented as numbers and dots: inet_aton's tolerance of text after a space is not. */
+static int check_bind(FILE *err, const char *bind)
+{
+	for (const char *p = bind; *p != '\0'; p++)
+		if (isspace((unsigned char)*p))
+			return usage_error(err, "address not valid", bind);
+	return 0;
+}
+
 /* Handles one option with a value; 0, or the usage exit status. */
 static int take_value(int c, const char *arg, struct server_opts *o, unsigned long *port,
                       const char **bind, FILE *err)
 {
 	switch (c) {
 	case 'p':
-		return number(err, "port", arg, 0, 65535, port);
+		return parse_number_option(err, "port", arg, 0, 65535, port);
 	case 'b':
 		*bind = arg;
 		return 0;
 	case OPT_MAX_CLIENTS:
 		o->max_clients_set = true;
-		return number(err, "max-clients", arg, 1, OK_MAX_CLIENTS_LIMIT, &o->max_clients);
+		return parse_number_option(err, "max-clients", arg, 1, OK_MAX_CLIENTS_LIMIT, &o->max_clients);
 	case OPT_MAX_LINE:
-		return number(err, "max-line", arg, 1, OK_MAX_LINE_LIMIT, &o->max_line);
+		return parse_number_option(err, "max-line", arg, 1, OK_MAX_LINE_LIMIT, &o->max_line);
 	case OPT_IDLE_TIMEOUT:
-		return number(err, "idle-timeout", arg, 0, OK_IDLE_TIMEOUT_MAX, &o->idle_timeout);
+		return parse_number_option(err, "idle-timeout", arg, 0, OK_IDLE_TIMEOUT_MAX, &o->idle_timeout);
 	case OPT_PIDFILE:
 		if (*arg == '\0')
 			return usage_error(err, "pidfile name is empty", "''");
@@ -147,9 +196,10 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 			fprintf(out, "okserver %s\n", OK_VERSION);
 			return 0;
 		case ':':
-			return usage_error(err, "option needs a value", typed(argv, name, sizeof name));
+			return usage_error(err, "option needs a value",
+			                   name_typed_option(argv, name, sizeof name));
 		case '?':
-			return usage_error(err, "unknown option", typed(argv, name, sizeof name));
+			return refuse_option(err, argv);
 		default:
 			if ((rc = take_value(c, optarg, o, &port, &bind, err)) != 0)
 				return rc;
@@ -157,6 +207,8 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 	}
 	if (optind < argc)
 		return usage_error(err, "unexpected argument", argv[optind]);
+	if ((rc = check_bind(err, bind)) != 0)
+		return rc;
 	if (ok_sockaddr_in(&o->addr, bind, (uint16_t)port) < 0)
 		return usage_error(err, "address not valid", bind);
 	return OPTS_RUN;

@@ -10,7 +10,7 @@ setup() {
 }
 
 # The hint every usage error ends with.
-HINT="Try 'okserver --help'."
+HINT="Try 'okserver --help' for more information."
 
 @test "server: -p 0 prints exactly the ready line, with the real port" {
 	start_okserver
@@ -77,6 +77,20 @@ $HINT"
 	usage_error "okserver: option needs a value: -p" -p
 	usage_error "okserver: option needs a value: --max-line" --max-line
 	usage_error "okserver: unexpected argument: 4242" 4242
+}
+
+@test "server: an option given a value it does not take, or abbreviated ambiguously, says so" {
+	usage_error "okserver: option takes no value: --once" --once=1
+	usage_error "okserver: option takes no value: --daemon" --daemon=yes
+	usage_error "okserver: ambiguous option: --max" --max 5
+	usage_error "okserver: ambiguous option: --max" --max=5
+}
+
+@test "server: -b refuses white space or text after the address, which inet_aton would ignore" {
+	usage_error "okserver: address not valid: 127.0.0.1 junk" -b '127.0.0.1 junk'
+	usage_error "okserver: address not valid: 127.0.0.1 " -b '127.0.0.1 '
+	usage_error "okserver: address not valid:  127.0.0.1" --bind ' 127.0.0.1'
+	usage_error "okserver: address not valid: 127.0.0.1x" -b 127.0.0.1x
 }
 
 @test "server: --help prints every option on stdout and exits 0" {
