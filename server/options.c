@@ -11,6 +11,9 @@
 
 #define EXIT_USAGE 64
 
+/* The leading ':' makes a missing value ':' rather than '?'. */
+static const char short_options[] = ":p:b:dvhV";
+
 enum { OPT_ONCE = 256, OPT_MAX_CLIENTS, OPT_MAX_LINE, OPT_IDLE_TIMEOUT, OPT_PIDFILE };
 
 static const struct option long_options[] = {
@@ -68,7 +71,7 @@ static int usage_error(FILE *err, const char *what, const char *input)
 
 /* Every numeric option goes through ok_parse_number: "okserver: max-line too large: 99999999". */
 static int parse_number_option(FILE *err, const char *name, const char *s, unsigned long min,
-                  unsigned long max, unsigned long *out)
+                               unsigned long max, unsigned long *out)
 {
 	const char *why;
 	char what[64];
@@ -100,15 +103,14 @@ static const char *name_typed_option(char **argv, char *buf, size_t len)
 	return buf;
 }
 
-/* How many long options start with name (an exact match counts alone); *hit is the last one. */
-static int count_long_matches(const char *name, size_t len, const struct option **hit)
+/* How many long options start with the len bytes of name (an exact match counts alone). */
+static int count_long_matches(const char *name, size_t len)
 {
 	int n = 0;
 
 	for (const struct option *lo = long_options; lo->name != NULL; lo++) {
 		if (strncmp(lo->name, name, len) != 0)
 			continue;
-		*hit = lo;
 		if (lo->name[len] == '\0')
 			return 1;
 		n++;
@@ -124,17 +126,16 @@ static int count_long_matches(const char *name, size_t len, const struct option 
 static int refuse_option(FILE *err, char **argv)
 {
 	const char *arg = argv[optind - 1];
-	const struct option *hit = NULL;
 	char name[64];
 
-	if (optopt != 0 && optopt < 256 && strchr("pbdvhV", optopt) == NULL) {
+	if (optopt > 0 && optopt < 256 && (optopt == ':' || strchr(short_options, optopt) == NULL)) {
 		snprintf(name, sizeof name, "-%c", optopt);
 		return usage_error(err, "unknown option", name);
 	}
 	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
 	if (optopt != 0)
 		return usage_error(err, "option takes no value", name);
-	if (strncmp(arg, "--", 2) == 0 && count_long_matches(arg + 2, strlen(name) - 2, &hit) > 1)
+	if (strncmp(arg, "--", 2) == 0 && count_long_matches(arg + 2, strlen(name) - 2) > 1)
 		return usage_error(err, "ambiguous option", name);
 	return usage_error(err, "unknown option", name);
 }
@@ -160,11 +161,13 @@ static int take_value(int c, const char *arg, struct server_opts *o, unsigned lo
 		return 0;
 	case OPT_MAX_CLIENTS:
 		o->max_clients_set = true;
-		return parse_number_option(err, "max-clients", arg, 1, OK_MAX_CLIENTS_LIMIT, &o->max_clients);
+		return parse_number_option(err, "max-clients", arg, 1, OK_MAX_CLIENTS_LIMIT,
+		                           &o->max_clients);
 	case OPT_MAX_LINE:
 		return parse_number_option(err, "max-line", arg, 1, OK_MAX_LINE_LIMIT, &o->max_line);
 	case OPT_IDLE_TIMEOUT:
-		return parse_number_option(err, "idle-timeout", arg, 0, OK_IDLE_TIMEOUT_MAX, &o->idle_timeout);
+		return parse_number_option(err, "idle-timeout", arg, 0, OK_IDLE_TIMEOUT_MAX,
+		                           &o->idle_timeout);
 	case OPT_PIDFILE:
 		if (*arg == '\0')
 			return usage_error(err, "pidfile name is empty", "''");
@@ -184,7 +187,7 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 	set_defaults(o);
 	opterr = 0;
 	optind = 0; /* 0, not 1: glibc and musl then also forget a half-read "-vq" cluster */
-	while ((c = getopt_long(argc, argv, ":p:b:dvhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->daemon = true; break;
 		case 'v': o->verbose = true; break;
