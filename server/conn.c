@@ -17,7 +17,7 @@ static const char *const why_text[] = {
 	[WHY_SHUTDOWN] = "shutdown", [WHY_ERROR] = "error",
 };
 
-static const char *peer_name(const struct conn *c, char *buf, size_t len)
+static const char *format_peer(const struct conn *c, char *buf, size_t len)
 {
 	struct sockaddr_in sa;
 
@@ -58,7 +58,7 @@ void conn_close(struct server *s, int fd)
 
 	if (s->verbose) {
 		char who[OK_ADDRSTRLEN];
-		server_log("%s closed (%s%s%s), %llu lines answered", peer_name(c, who, sizeof who),
+		server_log("%s closed (%s%s%s), %llu lines answered", format_peer(c, who, sizeof who),
 		           why_text[c->why], c->why == WHY_ERROR ? ": " : "",
 		           c->why == WHY_ERROR ? strerror(c->err) : "", (unsigned long long)c->fr.lines);
 	}
@@ -303,14 +303,14 @@ void conn_open(struct server *s, int fd, const struct sockaddr_in *peer, bool re
 	c->peer_port = peer->sin_port;
 	ok_framer_init(&c->fr, s->max_line);
 	if (loop_add_fd(s, fd, LOOP_READ) < 0) {
-		server_log("epoll_ctl %s: %s", peer_name(c, who, sizeof who), strerror(errno));
+		server_log("epoll_ctl %s: %s", format_peer(c, who, sizeof who), strerror(errno));
 		close(fd);
 		return;
 	}
 	c->state = CONN_OPEN;
 	s->open++;
 	if (s->verbose)
-		server_log("%s connected", peer_name(c, who, sizeof who));
+		server_log("%s connected", format_peer(c, who, sizeof who));
 	if (refuse) {
 		finish(s, fd, WHY_FULL, "ERR server full\n", strlen("ERR server full\n"), "", 0);
 		return;
