@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -18,7 +17,7 @@ static const char *const why_text[] = {
 	[WHY_SHUTDOWN] = "shutdown", [WHY_ERROR] = "error",
 };
 
-static const char *peer_name(const struct conn *c, char *buf, size_t len)
+static const char *format_peer(const struct conn *c, char *buf, size_t len)
 {
 	struct sockaddr_in sa;
 
@@ -26,22 +25,6 @@ static const char *peer_name(const struct conn *c, char *buf, size_t len)
 	sa.sin_addr.s_addr = c->peer_addr;
 	sa.sin_port = c->peer_port;
 	return ok_format_addr(&sa, buf, len);
-}
-
-/* Output is pending exactly when the socket would not take it: then wait to write, not to read. */
-static void want(struct server *s, int fd, unsigned out)
-{
-	struct conn *c = &s->conns[fd];
-	struct epoll_event ev = { .events = out ? EPOLLOUT : EPOLLIN, .data.fd = fd };
-
-	if (((c->flags & CONN_WANT_OUT) != 0) == (out != 0))
-		return;
-	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev) < 0) {
-		c->why = WHY_ERROR;
-		c->err = errno;
-		return; /* the next write or deadline ends it */
-	}
-	c->flags = (uint8_t)((c->flags & ~CONN_WANT_OUT) | (out ? CONN_WANT_OUT : 0));
 }
 
 static void unlist(struct server *s, int fd)
@@ -56,7 +39,7 @@ static void unlist(struct server *s, int fd)
 }
 
 /* Restarts the connection's deadline: idle while open, grace while closing. */
-static void touch(struct server *s, int fd)
+static void restart_deadline(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 	struct deadline_list *l = c->state == CONN_OPEN ? &s->idle : &s->closing;
@@ -75,7 +58,7 @@ void conn_close(struct server *s, int fd)
 
 	if (s->verbose) {
 		char who[OK_ADDRSTRLEN];
-		server_log("%s closed (%s%s%s), %llu lines answered", peer_name(c, who, sizeof who),
+		server_log("%s closed (%s%s%s), %llu lines answered", format_peer(c, who, sizeof who),
 		           why_text[c->why], c->why == WHY_ERROR ? ": " : "",
 		           c->why == WHY_ERROR ? strerror(c->err) : "", (unsigned long long)c->fr.lines);
 	}
@@ -97,15 +80,34 @@ static void fail(struct server *s, int fd, int err)
 	conn_close(s, fd);
 }
 
+/*
+ * Output is pending exactly when the socket would not take it: then wait to write, not to read.
+ * 0, or -1 when the change failed and the connection was closed: a connection left reading with
+ * output pending would keep every later reply and grow without bound.
+ */
+static int set_interest(struct server *s, int fd, bool out)
+{
+	struct conn *c = &s->conns[fd];
+
+	if (((c->flags & CONN_WANT_OUT) != 0) == out)
+		return 0;
+	if (loop_mod_fd(s, fd, out ? LOOP_WRITE : LOOP_READ) < 0) {
+		fail(s, fd, errno);
+		return -1;
+	}
+	c->flags = (uint8_t)((c->flags & ~CONN_WANT_OUT) | (out ? CONN_WANT_OUT : 0));
+	return 0;
+}
+
 /* Keeps what the socket did not take, after what was already waiting. 0, or -1: no memory. */
-static int keep(struct conn *c, const char *a, size_t alen, const char *b, size_t blen)
+static int keep_pending(struct conn *c, const char *a, size_t alen, const char *b, size_t blen)
 {
 	size_t have = c->pend ? c->pend_len - c->pend_off : 0;
 	char *p;
 
 	if (alen + blen == 0)
 		return 0;
-	if (c->pend_off > 0) {
+	if (c->pend != NULL && c->pend_off > 0) {
 		memmove(c->pend, c->pend + c->pend_off, have);
 		c->pend_len = (uint32_t)have;
 		c->pend_off = 0;
@@ -149,16 +151,15 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 			alen -= sent;
 		}
 	}
-	if (keep(c, a, alen, b, blen) < 0) {
+	if (keep_pending(c, a, alen, b, blen) < 0) {
 		fail(s, fd, ENOMEM);
 		return -1;
 	}
-	want(s, fd, c->pend != NULL);
-	return 0;
+	return set_interest(s, fd, c->pend != NULL);
 }
 
 /* The last reply is out: half-close, then read until the peer closes, so no reset eats it. */
-static void flushed(struct server *s, int fd)
+static void linger_or_close(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
@@ -167,7 +168,7 @@ static void flushed(struct server *s, int fd)
 		return;
 	}
 	c->state = CONN_LINGER;
-	touch(s, fd);
+	restart_deadline(s, fd);
 }
 
 /* Ends the conversation with replies a (the OKs of this read) and b (the closing line). */
@@ -178,11 +179,11 @@ static void finish(struct server *s, int fd, int why, const char *a, size_t alen
 
 	c->why = (uint8_t)why;
 	c->state = CONN_CLOSING;
-	touch(s, fd);
+	restart_deadline(s, fd);
 	if (send_out(s, fd, a, alen, b, blen) < 0)
 		return;
 	if (c->pend == NULL)
-		flushed(s, fd);
+		linger_or_close(s, fd);
 }
 
 /* The server's own last word, "ERR text", ended the way the client ends its lines. */
@@ -223,7 +224,7 @@ static ssize_t read_open(struct server *s, int fd)
 		c->flags |= CONN_PEER_EOF;
 		ok_framer_finish(&c->fr, s->out, sizeof s->out, &olen);
 	} else {
-		touch(s, fd);
+		restart_deadline(s, fd);
 		/* The output buffer holds the replies of a whole read, so all of it is consumed. */
 		ok_framer_feed(&c->fr, s->in, (size_t)n, s->out, sizeof s->out, &olen);
 	}
@@ -251,16 +252,17 @@ static void write_pending(struct server *s, int fd)
 		return;
 	}
 	if (n > 0)
-		touch(s, fd);
+		restart_deadline(s, fd);
 	c->pend_off += (uint32_t)n;
 	if (c->pend_off < c->pend_len)
 		return;
 	free(c->pend);
 	c->pend = NULL;
 	c->pend_len = c->pend_off = 0;
-	want(s, fd, 0);
+	if (set_interest(s, fd, false) < 0)
+		return;
 	if (c->state == CONN_CLOSING)
-		flushed(s, fd);
+		linger_or_close(s, fd);
 }
 
 /* After our half-close: discard what the peer still sends until it closes too. */
@@ -293,7 +295,6 @@ void conn_on_event(struct server *s, int fd, uint32_t events)
 void conn_open(struct server *s, int fd, const struct sockaddr_in *peer, bool refuse)
 {
 	struct conn *c = &s->conns[fd];
-	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
 	char who[OK_ADDRSTRLEN];
 
 	memset(c, 0, sizeof *c);
@@ -301,22 +302,22 @@ void conn_open(struct server *s, int fd, const struct sockaddr_in *peer, bool re
 	c->peer_addr = peer->sin_addr.s_addr;
 	c->peer_port = peer->sin_port;
 	ok_framer_init(&c->fr, s->max_line);
-	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		server_log("epoll_ctl %s: %s", peer_name(c, who, sizeof who), strerror(errno));
+	if (loop_add_fd(s, fd, LOOP_READ) < 0) {
+		server_log("epoll_ctl %s: %s", format_peer(c, who, sizeof who), strerror(errno));
 		close(fd);
 		return;
 	}
 	c->state = CONN_OPEN;
 	s->open++;
 	if (s->verbose)
-		server_log("%s connected", peer_name(c, who, sizeof who));
+		server_log("%s connected", format_peer(c, who, sizeof who));
 	if (refuse) {
 		finish(s, fd, WHY_FULL, "ERR server full\n", strlen("ERR server full\n"), "", 0);
 		return;
 	}
 	c->flags |= CONN_COUNTED;
 	s->clients++;
-	touch(s, fd);
+	restart_deadline(s, fd);
 }
 
 /* A deadline passed: an open connection has been idle too long; a closing one is out of grace. */

@@ -38,7 +38,7 @@ enum ok_framer_status {
 /* Default line limit (SPEC 1): content bytes, terminator excluded. */
 #define OK_MAX_LINE_DEFAULT 65536u
 /* Largest --max-line accepted: bounds the one buffer a connection may hold for a Q line. */
-#define OK_MAX_LINE_LIMIT (16u * 1024 * 1024)
+#define OK_MAX_LINE_LIMIT 16777216u /* 16 MiB */
 
 /* Output space that guarantees ok_framer_feed consumes all n input bytes (a lone LF -> "OK\n",
  * a LF completing a CR from the previous call -> "OK\r\n"). */

@@ -16,6 +16,7 @@
 #include "options.h"
 #include "server.h"
 #include "sock.h"
+#include "util.h"
 
 #define EXIT_SOCKET 1
 #define EXIT_BIND   2
@@ -58,16 +59,17 @@ static int fit_fd_limit(struct server_opts *o)
 	return (int)rl.rlim_cur;
 }
 
-/* Started with stdin, stdout or stderr closed, the next socket would take that number and the
- * ready line or the log would go to a client. /dev/null holds the place instead. */
-static void keep_stdio_open(void)
+/* SIGINT and SIGTERM wait, blocked, from the first instruction: one that arrives while the
+ * server is still listening, detaching or printing its ready line is then read from the loop's
+ * signalfd and ends the server cleanly (exit 0, pidfile removed), not by the default action. */
+static void block_stop_signals(void)
 {
-	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-			continue;
-		if (open("/dev/null", O_RDWR) != fd)
-			exit(EXIT_SOCKET); /* cannot happen: fd was the lowest free number */
-	}
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	(void)sigprocmask(SIG_BLOCK, &set, NULL); /* fails only for an invalid "how" */
 }
 
 static int listen_on(const struct server_opts *o)
@@ -97,6 +99,28 @@ static void print_ready(int fd, const struct server_opts *o)
 	fflush(stdout); /* a closed stdout is no reason not to serve */
 }
 
+/*
+ * The pidfile's name, absolute, so it can be removed after the daemon's chdir("/"). realpath()
+ * can fail where the file is still reachable (a directory above not readable, ENOMEM): then the
+ * working directory and the name as given, so a clean exit still removes it. NULL: no memory.
+ */
+static char *absolute_path(const char *name)
+{
+	char *path = realpath(name, NULL), *cwd;
+	size_t len;
+
+	if (path != NULL)
+		return path;
+	if (name[0] == '/' || (cwd = getcwd(NULL, 0)) == NULL)
+		return strdup(name);
+	len = strlen(cwd) + strlen(name) + 2;
+	path = malloc(len);
+	if (path != NULL)
+		snprintf(path, len, "%s/%s", cwd, name);
+	free(cwd);
+	return path;
+}
+
 /* Detaches (-d), writes the pidfile, prints the ready line; 0 or the exit status. */
 static int become_ready(int fd, const struct server_opts *o, char **pidpath)
 {
@@ -111,8 +135,7 @@ static int become_ready(int fd, const struct server_opts *o, char **pidpath)
 			fprintf(stderr, "okserver: pidfile %s: %s\n", o->pidfile, strerror(errno));
 			return EXIT_DAEMON;
 		}
-		/* Absolute, so it can be removed after the daemon's chdir("/"). */
-		*pidpath = realpath(o->pidfile, NULL);
+		*pidpath = absolute_path(o->pidfile);
 	}
 	print_ready(fd, o);
 	if (notify >= 0 && daemon_ready(notify) < 0) {
@@ -148,12 +171,16 @@ int main(int argc, char **argv)
 {
 	struct server_opts o;
 	char *pidpath = NULL;
-	int rc = parse_options(argc, argv, &o, stdout, stderr);
-	int fd, nconns;
+	int rc, fd, nconns;
 
+	block_stop_signals();
+	rc = parse_options(argc, argv, &o, stdout, stderr);
 	if (rc != OPTS_RUN)
 		return rc;
-	keep_stdio_open();
+	if (ok_keep_stdio_open() < 0) {
+		perror("okserver: /dev/null");
+		return EXIT_SOCKET;
+	}
 	signal(SIGPIPE, SIG_IGN); /* a peer that vanishes is an error from send(), not a death */
 	nconns = fit_fd_limit(&o);
 	fd = listen_on(&o);

@@ -1,5 +1,6 @@
 /* options.c - okserver's options: getopt_long, one range-checked parser, usage and version. */
 #define _GNU_SOURCE /* getopt_long */
+#include <ctype.h>
 #include <getopt.h>
 #include <string.h>
 
@@ -9,6 +10,9 @@
 #include "version.h"
 
 #define EXIT_USAGE 64
+
+/* The leading ':' makes a missing value ':' rather than '?'. */
+static const char short_options[] = ":p:b:dvhV";
 
 enum { OPT_ONCE = 256, OPT_MAX_CLIENTS, OPT_MAX_LINE, OPT_IDLE_TIMEOUT, OPT_PIDFILE };
 
@@ -54,20 +58,20 @@ static void print_help(FILE *out)
 	        "Once listening it prints \"listening on ADDR:PORT\" on standard output.\n"
 	        "Exit status: 0 normal end (--once, SIGINT, SIGTERM), 1 socket() failed,\n"
 	        "2 bind failed, 3 listen failed, 4 daemon or pidfile failed, 64 usage error.\n",
-	        OK_PORT_DEFAULT, OK_BIND_DEFAULT, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT,
+	        OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT,
 	        OK_FD_RESERVE, OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX);
 }
 
 /* One line naming the problem, one line saying where help is; the usage exit status. */
 static int usage_error(FILE *err, const char *what, const char *input)
 {
-	fprintf(err, "okserver: %s: %s\nTry 'okserver --help'.\n", what, input);
+	fprintf(err, "okserver: %s: %s\nTry 'okserver --help' for more information.\n", what, input);
 	return EXIT_USAGE;
 }
 
 /* Every numeric option goes through ok_parse_number: "okserver: max-line too large: 99999999". */
-static int number(FILE *err, const char *name, const char *s, unsigned long min,
-                  unsigned long max, unsigned long *out)
+static int parse_number_option(FILE *err, const char *name, const char *s, unsigned long min,
+                               unsigned long max, unsigned long *out)
 {
 	const char *why;
 	char what[64];
@@ -81,13 +85,13 @@ static int number(FILE *err, const char *name, const char *s, unsigned long min,
 static void set_defaults(struct server_opts *o)
 {
 	memset(o, 0, sizeof *o);
-	ok_sockaddr_in(&o->addr, OK_BIND_DEFAULT, OK_PORT_DEFAULT);
+	ok_sockaddr_in(&o->addr, OK_DEFAULT_ADDR, OK_DEFAULT_PORT);
 	o->max_clients = OK_MAX_CLIENTS_DEFAULT;
 	o->max_line = OK_MAX_LINE_DEFAULT;
 }
 
 /* The option as the user typed it, for messages: "--frob" (without "=value"), or "-x". */
-static const char *typed(char **argv, char *buf, size_t len)
+static const char *name_typed_option(char **argv, char *buf, size_t len)
 {
 	const char *arg = argv[optind - 1];
 
@@ -99,23 +103,71 @@ static const char *typed(char **argv, char *buf, size_t len)
 	return buf;
 }
 
+/* How many long options start with the len bytes of name (an exact match counts alone). */
+static int count_long_matches(const char *name, size_t len)
+{
+	int n = 0;
+
+	for (const struct option *lo = long_options; lo->name != NULL; lo++) {
+		if (strncmp(lo->name, name, len) != 0)
+			continue;
+		if (lo->name[len] == '\0')
+			return 1;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * getopt_long says only '?' for four different mistakes; the user deserves to know which.
+ * optopt tells them apart: a short option's letter for "-x" (unknown), the option's value for
+ * "--once=1" (takes no value), 0 for "--frob" (unknown) and for "--max" (ambiguous).
+ */
+static int refuse_option(FILE *err, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	char name[64];
+
+	if (optopt > 0 && optopt < 256 && (optopt == ':' || strchr(short_options, optopt) == NULL)) {
+		snprintf(name, sizeof name, "-%c", optopt);
+		return usage_error(err, "unknown option", name);
+	}
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+	if (optopt != 0)
+		return usage_error(err, "option takes no value", name);
+	if (strncmp(arg, "--", 2) == 0 && count_long_matches(arg + 2, strlen(name) - 2) > 1)
+		return usage_error(err, "ambiguous option", name);
+	return usage_error(err, "unknown option", name);
+}
+
+/* -b is documented as numbers and dots: inet_aton's tolerance of text after a space is not. */
+static int check_bind(FILE *err, const char *bind)
+{
+	for (const char *p = bind; *p != '\0'; p++)
+		if (isspace((unsigned char)*p))
+			return usage_error(err, "address not valid", bind);
+	return 0;
+}
+
 /* Handles one option with a value; 0, or the usage exit status. */
 static int take_value(int c, const char *arg, struct server_opts *o, unsigned long *port,
                       const char **bind, FILE *err)
 {
 	switch (c) {
 	case 'p':
-		return number(err, "port", arg, 0, 65535, port);
+		return parse_number_option(err, "port", arg, 0, 65535, port);
 	case 'b':
 		*bind = arg;
 		return 0;
 	case OPT_MAX_CLIENTS:
 		o->max_clients_set = true;
-		return number(err, "max-clients", arg, 1, OK_MAX_CLIENTS_LIMIT, &o->max_clients);
+		return parse_number_option(err, "max-clients", arg, 1, OK_MAX_CLIENTS_LIMIT,
+		                           &o->max_clients);
 	case OPT_MAX_LINE:
-		return number(err, "max-line", arg, 1, OK_MAX_LINE_LIMIT, &o->max_line);
+		return parse_number_option(err, "max-line", arg, 1, OK_MAX_LINE_LIMIT, &o->max_line);
 	case OPT_IDLE_TIMEOUT:
-		return number(err, "idle-timeout", arg, 0, OK_IDLE_TIMEOUT_MAX, &o->idle_timeout);
+		return parse_number_option(err, "idle-timeout", arg, 0, OK_IDLE_TIMEOUT_MAX,
+		                           &o->idle_timeout);
 	case OPT_PIDFILE:
 		if (*arg == '\0')
 			return usage_error(err, "pidfile name is empty", "''");
@@ -127,15 +179,15 @@ static int take_value(int c, const char *arg, struct server_opts *o, unsigned lo
 
 int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE *err)
 {
-	unsigned long port = OK_PORT_DEFAULT;
-	const char *bind = OK_BIND_DEFAULT;
+	unsigned long port = OK_DEFAULT_PORT;
+	const char *bind = OK_DEFAULT_ADDR;
 	char name[64];
 	int c, rc;
 
 	set_defaults(o);
 	opterr = 0;
 	optind = 0; /* 0, not 1: glibc and musl then also forget a half-read "-vq" cluster */
-	while ((c = getopt_long(argc, argv, ":p:b:dvhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->daemon = true; break;
 		case 'v': o->verbose = true; break;
@@ -147,9 +199,10 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 			fprintf(out, "okserver %s\n", OK_VERSION);
 			return 0;
 		case ':':
-			return usage_error(err, "option needs a value", typed(argv, name, sizeof name));
+			return usage_error(err, "option needs a value",
+			                   name_typed_option(argv, name, sizeof name));
 		case '?':
-			return usage_error(err, "unknown option", typed(argv, name, sizeof name));
+			return refuse_option(err, argv);
 		default:
 			if ((rc = take_value(c, optarg, o, &port, &bind, err)) != 0)
 				return rc;
@@ -157,6 +210,8 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 	}
 	if (optind < argc)
 		return usage_error(err, "unexpected argument", argv[optind]);
+	if ((rc = check_bind(err, bind)) != 0)
+		return rc;
 	if (ok_sockaddr_in(&o->addr, bind, (uint16_t)port) < 0)
 		return usage_error(err, "address not valid", bind);
 	return OPTS_RUN;

@@ -7,10 +7,10 @@
 #include <netinet/in.h>
 
 #include "framer.h"
+#include "util.h" /* OK_DEFAULT_PORT, OK_DEFAULT_ADDR, ok_now_ms */
 
-/* Every limit a user can observe is named here once (documented in --help and okserver(1)). */
-#define OK_PORT_DEFAULT        4242
-#define OK_BIND_DEFAULT        "127.0.0.1"
+/* Every limit a user can observe is named here once (documented in --help and okserver(1));
+ * the default port and address are common/util.h's, shared with okclient. */
 #define OK_MAX_CLIENTS_DEFAULT 1024u
 #define OK_MAX_CLIENTS_LIMIT   1000000u
 #define OK_IDLE_TIMEOUT_MAX    2147483u  /* seconds: the milliseconds still fit an int */
@@ -72,8 +72,12 @@ struct server {
 };
 
 /* loop.c */
+#define LOOP_READ  0x01u
+#define LOOP_WRITE 0x02u
 int64_t server_now(struct server *s);
 int server_run(struct server *s);
+int loop_add_fd(struct server *s, int fd, unsigned what);  /* 0, or -1 with errno */
+int loop_mod_fd(struct server *s, int fd, unsigned what);
 
 /* conn.c */
 void conn_open(struct server *s, int fd, const struct sockaddr_in *peer, bool refuse);

@@ -25,7 +25,7 @@ reap_server() {
 	wait_until 5 grep -q OK "$BATS_TEST_TMPDIR/a.out"
 	open_peer b
 	peer_send b 'no end yet'
-	wait_until 5 eval '[ "$(grep -c connected "$SERVER_ERR")" -eq 2 ]'
+	wait_until 5 log_count_is 2 connected
 	# Lines that are in the server's socket, unread, when the signal comes.
 	kill -STOP "$SERVER_PID"
 	peer_send a 'two\nthree\r\n'
@@ -89,14 +89,14 @@ reap_server() {
 	start_okserver -v --max-clients 2
 	start_bg hold "$TOOLS/srv_hold" "$SERVER_PORT" 2 30
 	wait_until 10 grep -q 'holding 2' "$BATS_TEST_TMPDIR/hold.out"
-	wait_until 10 eval '[ "$(grep -c connected "$SERVER_ERR")" -eq 2 ]'
+	wait_until 10 log_count_is 2 connected
 	open_peer full
 	wait_gone "$PEER_PID_full" 5
 	run peer_out full
 	assert_output 'ERR server full$'
 	wait_until 5 grep -q 'closed (full), 0 lines answered' "$SERVER_ERR"
 	kill -KILL "$LAST_PID"
-	wait_until 10 eval '[ "$(grep -c "closed (eof)" "$SERVER_ERR")" -eq 2 ]'
+	wait_until 10 log_count_is 2 "closed (eof)"
 	run talk 'room?\n'
 	assert_output 'OK$'
 }
@@ -116,6 +116,8 @@ reap_server() {
 		peer_send talker 'x\r\n'
 		sleep 0.2
 	done
+	# Each line restarted the 2 s timer; the 12th reply may still be on its way on a busy machine.
+	wait_until 5 has_lines "$BATS_TEST_TMPDIR/talker.out" 12
 	run peer_out talker
 	[ "${#lines[@]}" -eq 12 ]
 	refute_output --partial ERR
@@ -138,7 +140,7 @@ reap_server() {
 	run cat "$BATS_TEST_TMPDIR/flood.out"
 	assert_line --index 1 "lines 5242880 replies 5242880 bad 0"
 	echo "rss before ${base} kB, while stalled ${rss} kB" >&3
-	[ $((rss - base)) -lt 4096 ]
+	under_tool "RSS growth under 4 MB" || [ $((rss - base)) -lt 4096 ]
 	wait_until 10 fds_are "$fds"
 }
 
@@ -158,9 +160,9 @@ reap_server() {
 	sleep 2
 	t1=$(cpu_ticks "$SERVER_PID")
 	echo "CPU ticks over 2 s with descriptors exhausted: $((t1 - t0))" >&3
-	[ $((t1 - t0)) -le 10 ] # spinning would be about 200
+	under_tool "at most 10 CPU ticks" || [ $((t1 - t0)) -le 10 ] # spinning would be about 200
 	kill -KILL "$LAST_PID"
-	wait_until 20 eval '[ "$(talk "back?\n")" = "OK\$" ]'
+	wait_until 20 talk_gives 'OK$' 'back?\n'
 	run grep -c 'accept: Too many open files' "$SERVER_ERR"
 	assert_output 1
 }
@@ -193,7 +195,10 @@ reap_server() {
 	command -v strace >/dev/null || skip "strace is not installed"
 	SERVER_OUT=$BATS_TEST_TMPDIR/server.out
 	local trace=$BATS_TEST_TMPDIR/strace.txt ready
-	strace -f -c -o "$trace" "$OKSERVER" -p 0 --once </dev/null >"$SERVER_OUT" 2>&1 3>&- &
+	# LeakSanitizer cannot run under ptrace (it dies at exit saying so): under ASan this one
+	# traced server skips the leak check, which every other test still makes.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -c -o "$trace" "$OKSERVER" -p 0 --once </dev/null >"$SERVER_OUT" 2>&1 3>&- &
 	SERVER_PID=$!
 	ready=$(wait_for_file_line "$SERVER_OUT" '^listening on ' 10) || skip "strace cannot trace here"
 	SERVER_PORT=${ready##*:}

@@ -11,8 +11,9 @@
 
 #include "netaddr.h"
 #include "sock.h"
+#include "util.h"
 
-static inline void die(const char *fmt, ...)
+_Noreturn static inline void die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -21,14 +22,6 @@ static inline void die(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(1);
-}
-
-static inline long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* A connected, non-blocking socket to 127.0.0.1:port, or death. */

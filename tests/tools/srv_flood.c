@@ -33,17 +33,17 @@ static size_t send_some(int fd, unsigned long long *sent, unsigned long long tot
 
 static void stall(int fd, unsigned long long *sent, unsigned long long total, const char *go)
 {
-	long long last = now_ms();
+	long long last = ok_now_ms();
 
-	while (*sent < total && now_ms() - last < 500) {
+	while (*sent < total && ok_now_ms() - last < 500) {
 		struct pollfd p = { .fd = fd, .events = POLLOUT };
 		poll(&p, 1, 50);
 		if (send_some(fd, sent, total) > 0)
-			last = now_ms();
+			last = ok_now_ms();
 	}
 	printf("stalled %llu\n", *sent);
 	fflush(stdout);
-	for (long long end = now_ms() + 30000; access(go, F_OK) != 0 && now_ms() < end;)
+	for (long long end = ok_now_ms() + 30000; access(go, F_OK) != 0 && ok_now_ms() < end;)
 		sleep_ms(20);
 }
 
@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 {
 	unsigned long long sent = 0, got = 0, bad = 0, total, lines;
 	unsigned long line_len;
-	long long deadline = now_ms() + 60000;
+	long long deadline = ok_now_ms() + 60000;
 	int fd, half_closed = 0;
 
 	if (argc != 5)
@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 	lines = number_arg(argv[2]) * 1024 * 1024 / line_len;
 	total = lines * line_len;
 	stall(fd, &sent, total, argv[4]);
-	while (now_ms() < deadline) {
+	while (ok_now_ms() < deadline) {
 		struct pollfd p = { .fd = fd, .events = POLLIN | (sent < total ? POLLOUT : 0) };
 		char buf[65536];
 		ssize_t n;

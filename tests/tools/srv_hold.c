@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 	}
 	printf("holding %lu\n", n);
 	fflush(stdout);
-	for (long long end = now_ms() + (long long)secs * 1000; now_ms() < end;)
+	for (long long end = ok_now_ms() + (long long)secs * 1000; ok_now_ms() < end;)
 		sleep_ms(50);
 	for (unsigned long i = 0; i < n; i++)
 		close(fds[i]);

@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 	unsigned long n, rounds, done = 0;
 	struct client *cs;
 	struct pollfd *ps;
-	long long deadline = now_ms() + 60000;
+	long long deadline = ok_now_ms() + 60000;
 
 	if (argc != 4)
 		die("usage: srv_many PORT CLIENTS ROUNDS");
@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 		cs[i].fd = connect_loopback(argv[1]);
 		send_request(&cs[i], rounds);
 	}
-	while (done < n && now_ms() < deadline) {
+	while (done < n && ok_now_ms() < deadline) {
 		for (unsigned long i = 0; i < n; i++)
 			ps[i] = (struct pollfd){ .fd = cs[i].done ? -1 : cs[i].fd, .events = POLLIN };
 		if (poll(ps, n, 1000) < 0 && errno != EINTR)

@@ -16,8 +16,9 @@ int main(int argc, char **argv)
 	int *fds;
 	unsigned long *want, *round;
 	struct pollfd *ps;
+	static const char ping[6] = { 'P', 'I', 'N', 'G', '\r', '\n' }; /* no NUL */
 	char *batch;
-	long long deadline = now_ms() + 120000;
+	long long deadline = ok_now_ms() + 120000;
 
 	if (argc != 5)
 		die("usage: srv_pipe PORT C P B");
@@ -32,7 +33,7 @@ int main(int argc, char **argv)
 	if (!fds || !want || !round || !ps || !batch)
 		die("out of memory");
 	for (unsigned long i = 0; i < p; i++)
-		memcpy(batch + i * 6, "PING\r\n", 6);
+		memcpy(batch + i * 6, ping, sizeof ping);
 	left = c;
 	for (unsigned long i = 0; i < c; i++) {
 		fds[i] = connect_loopback(argv[1]);
@@ -41,7 +42,7 @@ int main(int argc, char **argv)
 			die("send: %s", strerror(errno));
 		want[i] = p * 4;
 	}
-	while (left > 0 && now_ms() < deadline) {
+	while (left > 0 && ok_now_ms() < deadline) {
 		for (unsigned long i = 0; i < c; i++)
 			ps[i] = (struct pollfd){ .fd = round[i] < b ? fds[i] : -1, .events = POLLIN };
 		poll(ps, c, 1000);

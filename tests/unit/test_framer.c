@@ -279,10 +279,11 @@ static void random_feeds_match_the_model(void **state)
 	char in[64];
 	struct result want, got;
 	unsigned seed = (unsigned)time(NULL);
+	const char *seed_text = getenv("OK_SEED");
 
 	(void)state;
-	if (getenv("OK_SEED"))
-		seed = (unsigned)strtoul(getenv("OK_SEED"), NULL, 10);
+	if (seed_text != NULL)
+		seed = (unsigned)strtoul(seed_text, NULL, 10);
 	srand(seed);
 	for (int iter = 0; iter < 200000; iter++) {
 		size_t n = (size_t)rand() % sizeof in;

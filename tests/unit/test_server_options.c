@@ -43,7 +43,7 @@ static void defaults_are_the_documented_ones(void **state)
 	char out[4096], err[4096], where[OK_ADDRSTRLEN];
 
 	(void)state;
-	assert_int_equal(parse(&o, out, err, NULL), OPTS_RUN);
+	assert_int_equal(parse(&o, out, err, (char *)NULL), OPTS_RUN);
 	assert_string_equal(ok_format_addr(&o.addr, where, sizeof where), "127.0.0.1:4242");
 	assert_int_equal(o.max_clients, OK_MAX_CLIENTS_DEFAULT);
 	assert_int_equal(o.max_clients, 1024);
@@ -63,7 +63,7 @@ static void every_option_long_and_short(void **state)
 	(void)state;
 	assert_int_equal(parse(&o, out, err, "-p", "0", "-b", "0x7f.1", "--once", "--max-clients=7",
 	                       "--max-line", "10", "--idle-timeout", "30", "-dv", "--pidfile",
-	                       "p.pid", NULL), OPTS_RUN);
+	                       "p.pid", (char *)NULL), OPTS_RUN);
 	assert_string_equal(ok_format_addr(&o.addr, where, sizeof where), "127.0.0.1:0");
 	assert_true(o.once && o.daemon && o.verbose && o.max_clients_set);
 	assert_int_equal(o.max_clients, 7);
@@ -71,10 +71,10 @@ static void every_option_long_and_short(void **state)
 	assert_int_equal(o.idle_timeout, 30);
 	assert_string_equal(o.pidfile, "p.pid");
 	assert_int_equal(parse(&o, out, err, "--port=65535", "--bind", "0.0.0.0", "--daemon",
-	                       "--verbose", NULL), OPTS_RUN);
+	                       "--verbose", (char *)NULL), OPTS_RUN);
 	assert_string_equal(ok_format_addr(&o.addr, where, sizeof where), "0.0.0.0:65535");
 	/* getopt_long's unambiguous abbreviations, as GNU tools take them. */
-	assert_int_equal(parse(&o, out, err, "--verb", "--idle=5", NULL), OPTS_RUN);
+	assert_int_equal(parse(&o, out, err, "--verb", "--idle=5", (char *)NULL), OPTS_RUN);
 	assert_true(o.verbose);
 	assert_int_equal(o.idle_timeout, 5);
 }
@@ -85,17 +85,17 @@ static void help_and_version_go_to_stdout(void **state)
 	char out[4096], err[4096];
 
 	(void)state;
-	assert_int_equal(parse(&o, out, err, "-V", NULL), 0);
+	assert_int_equal(parse(&o, out, err, "-V", (char *)NULL), 0);
 	assert_string_equal(out, "okserver 1.0.0\n");
-	assert_int_equal(parse(&o, out, err, "--help", NULL), 0);
+	assert_int_equal(parse(&o, out, err, "--help", (char *)NULL), 0);
 	assert_non_null(strstr(out, "--idle-timeout SECS"));
 	assert_string_equal(err, "");
 }
 
 /* Asserts that args are refused with exactly `line` and the hint. */
 #define REFUSED(line, ...) do { \
-	assert_int_equal(parse(&o, out, err, __VA_ARGS__, NULL), 64); \
-	assert_string_equal(err, "okserver: " line "\nTry 'okserver --help'.\n"); \
+	assert_int_equal(parse(&o, out, err, __VA_ARGS__, (char *)NULL), 64); \
+	assert_string_equal(err, "okserver: " line "\nTry 'okserver --help' for more information.\n"); \
 	assert_string_equal(out, ""); \
 } while (0)
 
@@ -113,7 +113,17 @@ static void refusals_name_problem_and_input(void **state)
 	REFUSED("idle-timeout too large: 2147484", "--idle-timeout", "2147484");
 	REFUSED("address not valid: 256.0.0.1", "-b", "256.0.0.1");
 	REFUSED("unknown option: --verbosity", "--verbosity");
-	REFUSED("unknown option: --max", "--max=3"); /* ambiguous: --max-clients or --max-line */
+	REFUSED("ambiguous option: --max", "--max=3"); /* --max-clients or --max-line */
+	REFUSED("ambiguous option: --max", "--max", "3");
+	REFUSED("option takes no value: --once", "--once=1");
+	REFUSED("option takes no value: --daemon", "--daemon=yes");
+	REFUSED("option takes no value: --verb", "--verb=1");
+	REFUSED("unknown option: --frob", "--frob=1");
+	REFUSED("unknown option: -x", "--once", "-xv");
+	REFUSED("address not valid: 127.0.0.1 junk", "-b", "127.0.0.1 junk");
+	REFUSED("address not valid: 127.0.0.1 ", "-b", "127.0.0.1 ");
+	REFUSED("address not valid:  127.0.0.1", "-b", " 127.0.0.1");
+	REFUSED("address not valid: 127.0.0.1\t", "--bind=127.0.0.1\t");
 	REFUSED("unknown option: -q", "-vq");
 	REFUSED("option needs a value: --pidfile", "--pidfile");
 	REFUSED("pidfile name is empty: ''", "--pidfile", "");
