@@ -134,9 +134,9 @@ static void describe_unknown(const char *arg, int opt, char *err, size_t errlen)
 		         count > 1 ? ", " : "", o->name);
 	}
 	if (count == 1 && hit->has_arg == no_argument && arg[2 + len] == '=')
-		snprintf(err, errlen, "option '--%s' takes no value", hit->name);
+		snprintf(err, errlen, "option takes no value: --%s", hit->name);
 	else if (count > 1)
-		snprintf(err, errlen, "option '%.*s' is ambiguous: %s", (int)len + 2, arg, names);
+		snprintf(err, errlen, "ambiguous option: %.*s (%s)", (int)len + 2, arg, names);
 	else
 		snprintf(err, errlen, "unknown option: %s", arg);
 }

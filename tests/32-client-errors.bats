@@ -104,9 +104,9 @@ teardown() {
 		assert_output ""
 		assert_equal "$stderr" "okclient: $expect"$'\n'"Try 'okclient --help' for more information."
 	done <<-'CASES'
-	--raw=1|option '--raw' takes no value
-	--ra=1|option '--raw' takes no value
-	--h|option '--h' is ambiguous: --history, --help
+	--raw=1|option takes no value: --raw
+	--ra=1|option takes no value: --raw
+	--h|ambiguous option: --h (--history, --help)
 	--bogus=bar|unknown option: --bogus=bar
 	-z|unknown option: -z
 	--timeout|option needs a value: --timeout
