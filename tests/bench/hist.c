@@ -32,9 +32,9 @@ static uint64_t value_of(unsigned b)
 	return lo + width / 2;
 }
 
-void hist_add(struct hist *h, uint64_t ns, uint64_t n)
+void hist_add(struct hist *h, uint64_t us, uint64_t n)
 {
-	h->count[bucket_of(ns)] += n;
+	h->count[bucket_of(us)] += n;
 	h->total += n;
 }
 

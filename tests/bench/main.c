@@ -141,8 +141,8 @@ static void report(const struct load_opts *o, const struct load_result *r)
 	       "replies_per_s=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f lost=%llu closed=%lu "
 	       "excess=%llu interrupted=%d\n",
 	       modes[o->mode], o->conns, o->pipeline, r->seconds, (unsigned long long)r->sent,
-	       (unsigned long long)r->replies, rate, (double)r->p50_ns / 1e3,
-	       (double)r->p99_ns / 1e3, (double)r->p999_ns / 1e3,
+	       (unsigned long long)r->replies, rate, (double)r->p50_us,
+	       (double)r->p99_us, (double)r->p999_us,
 	       (unsigned long long)(r->sent - r->replies), r->closed,
 	       (unsigned long long)r->excess, r->interrupted);
 	fflush(stdout);
