@@ -6,10 +6,14 @@ PIDS=()
 
 log() { echo "bench: $*" >&2; }
 
-# Installs what the bench needs (only what is missing), checks the programs, raises the fd limit.
+# Checks the tools (make bench installs them: mk/bench.mk's BENCH_PACKAGES) and the programs,
+# and raises the fd limit.
 check_setup() {
-	scripts/deps.sh redis-server valgrind time procps strace netcat-openbsd || return 1
-	local p
+	local p missing=""
+	for p in redis-server valgrind callgrind_control callgrind_annotate strace /usr/bin/time nc; do
+		command -v "$p" >/dev/null || missing="$missing $p"
+	done
+	[ -z "$missing" ] || { log "missing:$missing (make bench installs them)"; return 1; }
 	for p in "$OKSERVER" "$OKLOAD"; do
 		[ -x "$p" ] || { log "missing $p (run make bench-build, or set OKSERVER/OKLOAD)"; return 1; }
 	done
