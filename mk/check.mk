@@ -168,8 +168,9 @@ endif
 
 LINT_C := $(filter-out $(FUZZ_SKIP:%=tests/fuzz/%.c),\
 	$(wildcard common/*.c server/*.c client/*.c tests/unit/*.c tests/tools/*.c tests/fuzz/*.c \
-	tests/soak/*.c))
-LINT_SH := $(wildcard scripts/*.sh tests/*.sh tests/soak/*.sh tests/*.bats tests/*.bash .ci/run)
+	tests/soak/*.c tests/bench/*.c))
+LINT_SH := $(wildcard scripts/*.sh tests/*.sh tests/soak/*.sh tests/bench/*.sh tests/*.bats \
+	tests/*.bash .ci/run)
 
 lint:
 	@scripts/check-deps.sh

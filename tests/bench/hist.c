@@ -13,7 +13,7 @@ static unsigned bucket_of(uint64_t v)
 {
 	unsigned e;
 
-	if (v < 2 * SUB)
+	if (v < 2ull * SUB)
 		return (unsigned)v;
 	e = 63u - (unsigned)__builtin_clzll(v);
 	return (e - HIST_SUB_BITS + 1) * SUB + (unsigned)((v >> (e - HIST_SUB_BITS)) & (SUB - 1));

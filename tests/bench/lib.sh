@@ -148,6 +148,7 @@ run_load() {
 	rc=$?
 	forget_pid "$pid"
 	[ "$rc" -le 2 ] || log "okload $* ended with status $rc: $(tail -1 "$WORK/okload.err")"
+	# shellcheck disable=SC2034 # the cases (cases.sh) read it
 	LOAD_LINE=$(tail -1 "$out")
 }
 

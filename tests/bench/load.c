@@ -67,10 +67,9 @@ static int flush_batch(struct loop *l, unsigned long i)
 {
 	struct conn *c = &l->conns[i];
 	size_t len = c->pending * l->msg_len;
-	ssize_t n;
 
 	while (c->out_left > 0) {
-		n = send(c->fd, l->batch + (len - c->out_left), c->out_left, MSG_NOSIGNAL);
+		ssize_t n = send(c->fd, l->batch + (len - c->out_left), c->out_left, MSG_NOSIGNAL);
 		if (n > 0) {
 			c->out_left -= (size_t)n;
 			continue;

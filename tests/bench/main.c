@@ -24,13 +24,11 @@ static const char usage_text[] =
 	"  -m TEXT   the line's content (default PING); every newline-terminated reply counts\n"
 	"Prints one line: key=value pairs. Exit 0, 2 if replies were lost, 1 error, 64 usage.\n";
 
-static int usage(const char *fmt, const char *arg)
+/* The problem (WHAT, and the input ARG when not NULL) on one line, then the usage; -1. */
+static int usage(const char *what, const char *arg)
 {
-	if (fmt != NULL) {
-		fputs("okload: ", stderr);
-		fprintf(stderr, fmt, arg);
-		fputc('\n', stderr);
-	}
+	if (what != NULL)
+		fprintf(stderr, "okload: %s%s%s\n", what, arg != NULL ? ": " : "", arg != NULL ? arg : "");
 	fputs(usage_text, stderr);
 	return -1;
 }
@@ -80,9 +78,9 @@ static int parse_args(int argc, char **argv, struct load_opts *o)
 	if (argc - optind != 2)
 		return usage("expected HOST PORT", NULL);
 	if (ok_parse_port(argv[optind + 1], &port, &why) < 0 || port == 0)
-		return usage("port not valid: %s", argv[optind + 1]);
+		return usage("port not valid", argv[optind + 1]);
 	if (ok_sockaddr_in(&o->addr, argv[optind], port) < 0)
-		return usage("address not valid: %s", argv[optind]);
+		return usage("address not valid", argv[optind]);
 	if (o->mode == MODE_COUNT && o->lines < o->conns)
 		return usage("-n must be at least -c", NULL);
 	if (o->mode == MODE_IDLE) {
