@@ -162,8 +162,10 @@ int main(int argc, char **argv)
 	if (optind != argc - 1 || ok_parse_port(argv[optind], &port, &why) < 0)
 		return usage();
 	buf = read_input(&len);
-	if (buf == NULL)
-		die("hostile_send: reading standard input: %s", strerror(errno));
+	if (buf == NULL) {
+		fprintf(stderr, "hostile_send: reading standard input: %s\n", strerror(errno));
+		return 1;
+	}
 	fd = connect_loopback(argv[optind]);
 	status = talk(fd, buf, len, half_close, (int)secs);
 	close(fd);

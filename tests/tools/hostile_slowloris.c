@@ -35,9 +35,10 @@ struct loris {
 };
 
 /* Fails the run after a system call failed. */
-static void die_errno(const char *what)
+static _Noreturn void die_errno(const char *what)
 {
-	die("hostile_slowloris: %s: %s", what, strerror(errno));
+	fprintf(stderr, "hostile_slowloris: %s: %s\n", what, strerror(errno));
+	exit(1);
 }
 
 /* Whatever the server sent a trickler, kept (bounded) for the idle check; EOF noted. */
