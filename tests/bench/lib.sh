@@ -23,7 +23,7 @@ check_setup() {
 
 # Each of the idle connections is a descriptor in the server and one in okload.
 raise_fd_limit() {
-	local need=$((IDLE_CONNS + 1200))
+	local need=$((MAX_CLIENTS + 1100))
 	if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$need" ]; then
 		ulimit -Hn "$need" 2>/dev/null || {
 			log "the open-file hard limit $(ulimit -Hn) is below $need; lower BENCH_IDLE_CONNS"
@@ -94,7 +94,7 @@ free_port() {
 # start_okserver [WRAPPER...]: okserver -p 0 (under WRAPPER, e.g. valgrind); sets SRV_PID, SRV_PORT.
 start_okserver() {
 	local out=$WORK/okserver.out
-	"$@" "$OKSERVER" -p 0 --max-clients $((IDLE_CONNS + 100)) </dev/null >"$out" \
+	"$@" "$OKSERVER" -p 0 --max-clients "$MAX_CLIENTS" </dev/null >"$out" \
 		2>"$WORK/okserver.err" &
 	SRV_PID=$!
 	PIDS+=("$SRV_PID")
@@ -112,7 +112,7 @@ start_redis() {
 	for _ in 1 2 3 4 5; do   # a port found free may be taken before redis binds it
 		SRV_PORT=$(free_port)
 		printf '%s\n' "port $SRV_PORT" "bind $HOST" "protected-mode yes" 'save ""' \
-			"appendonly no" "daemonize no" "maxclients $((IDLE_CONNS + 100))" \
+			"appendonly no" "daemonize no" "maxclients $MAX_CLIENTS" \
 			"dir $WORK" 'logfile ""' >"$conf"
 		"$@" redis-server "$conf" </dev/null >"$out" 2>&1 &
 		SRV_PID=$!
