@@ -2,9 +2,9 @@
 # Everything here builds under build/asan, build/fuzz, build/soak and build/valgrind, never in the
 # objects of a normal build, so `make` and `make test` are unaffected by it.
 
-# What these targets need beyond `make test`: clang with its sanitizer and fuzzer runtimes, the
-# symbolizer for readable stacks, valgrind, and the three analysers.
-CHECK_PACKAGES := clang libclang-rt-14-dev llvm valgrind cppcheck clang-tidy shellcheck
+# What these targets need beyond `make test` (clang with the sanitizer and fuzzer runtimes of its
+# own version, the symbolizer for readable stacks, valgrind, the three analysers) is installed by
+# scripts/check-deps.sh, which finds the runtime's package name from the clang it installed.
 
 FUZZ_SECONDS ?= 60
 SOAK_SECONDS ?= 60
@@ -132,7 +132,7 @@ fuzz-build: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 
 # Packages first: the build itself needs clang.
 fuzz:
-	@scripts/deps.sh $(CHECK_PACKAGES)
+	@scripts/check-deps.sh
 	@$(MAKE) --no-print-directory fuzz-build
 	@$(if $(FUZZ_SKIP),echo "fuzz: $(FUZZ_SKIP) skipped: server/framer.h is not in this tree";)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/check-fuzz.sh $(FUZZ_TARGETS)
@@ -168,15 +168,16 @@ endif
 
 LINT_C := $(filter-out $(FUZZ_SKIP:%=tests/fuzz/%.c),\
 	$(wildcard common/*.c server/*.c client/*.c tests/unit/*.c tests/tools/*.c tests/fuzz/*.c \
-	tests/soak/*.c))
-LINT_SH := $(wildcard scripts/*.sh tests/*.sh tests/soak/*.sh tests/*.bats tests/*.bash .ci/run)
+	tests/soak/*.c tests/bench/*.c))
+LINT_SH := $(wildcard scripts/*.sh tests/*.sh tests/soak/*.sh tests/bench/*.sh tests/*.bats \
+	tests/*.bash .ci/run)
 
 lint:
-	@scripts/deps.sh $(CHECK_PACKAGES)
+	@scripts/check-deps.sh
 	@scripts/check-lint.sh "$(LINT_C)" "$(LINT_SH)"
 
 # --- all of it ---
 
 check:
-	@scripts/deps.sh $(CHECK_PACKAGES)
+	@scripts/check-deps.sh
 	@MAKE="$(MAKE)" scripts/check-run.sh test check-asan check-valgrind check-fuzz check-soak lint

@@ -36,6 +36,12 @@ wait_for_fds() {
 	local p99=${lines[1]#*p99_us=}
 	p99=${p99%% *}
 	echo "round trip p99: $p99 us" >&3
+	# ASan keeps the bound: it costs the server a few times its CPU, and p99 stays near 0.1 ms
+	# (at worst 1.7 ms on a loaded machine). Under valgrind the latency would be valgrind's.
+	if [ -n "${OK_UNDER_VALGRIND:-}" ]; then
+		echo "round trip p99 bound not applied under valgrind" >&3
+		return 0
+	fi
 	[ "$p99" -le "${HOSTILE_P99_US:-10000}" ] || fail "p99 round trip ${p99} us is over 10 ms"
 }
 

@@ -27,6 +27,8 @@ CG_LINES=${BENCH_CG_LINES:-1000000}
 PIPE_LINES=${BENCH_PIPE_LINES:-10000000}
 RESULTS=${BENCH_RESULTS:-tests/bench/RESULTS.md}
 HOST=127.0.0.1
+# Room for the largest case (ping-pong C=1000 or the idle connections) in both servers.
+MAX_CLIENTS=$(((IDLE_CONNS > 1000 ? IDLE_CONNS : 1000) + 100))
 
 # shellcheck source=tests/bench/lib.sh
 . "$ROOT/tests/bench/lib.sh"

@@ -25,7 +25,7 @@ bench_throughput() {
 		IFS='|' read -r name opts _ <<<"$c"
 		for pair in $(seq "$PAIRS"); do
 			for s in "${SERVERS[@]}"; do
-				# shellcheck disable=SC2086 # options split into words on purpose
+				# shellcheck disable=SC2086,SC2153 # options split on purpose; SECS is bench.sh's
 				run_load "${port[$s]}" $((WARM + SECS + 90)) $opts -d "$SECS" -w "$WARM" -t 30
 				log "$name $s #$pair: ${LOAD_LINE:-no result}"
 				record_load "$name" "$s" "$LOAD_LINE"

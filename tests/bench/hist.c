@@ -13,7 +13,7 @@ static unsigned bucket_of(uint64_t v)
 {
 	unsigned e;
 
-	if (v < 2 * SUB)
+	if (v < 2ull * SUB)
 		return (unsigned)v;
 	e = 63u - (unsigned)__builtin_clzll(v);
 	return (e - HIST_SUB_BITS + 1) * SUB + (unsigned)((v >> (e - HIST_SUB_BITS)) & (SUB - 1));
@@ -32,9 +32,9 @@ static uint64_t value_of(unsigned b)
 	return lo + width / 2;
 }
 
-void hist_add(struct hist *h, uint64_t ns, uint64_t n)
+void hist_add(struct hist *h, uint64_t us, uint64_t n)
 {
-	h->count[bucket_of(ns)] += n;
+	h->count[bucket_of(us)] += n;
 	h->total += n;
 }
 

@@ -6,10 +6,14 @@ PIDS=()
 
 log() { echo "bench: $*" >&2; }
 
-# Installs what the bench needs (only what is missing), checks the programs, raises the fd limit.
+# Checks the tools (make bench installs them: mk/bench.mk's BENCH_PACKAGES) and the programs,
+# and raises the fd limit.
 check_setup() {
-	scripts/deps.sh redis-server valgrind time procps strace netcat-openbsd || return 1
-	local p
+	local p missing=""
+	for p in redis-server valgrind callgrind_control callgrind_annotate strace /usr/bin/time nc; do
+		command -v "$p" >/dev/null || missing="$missing $p"
+	done
+	[ -z "$missing" ] || { log "missing:$missing (make bench installs them)"; return 1; }
 	for p in "$OKSERVER" "$OKLOAD"; do
 		[ -x "$p" ] || { log "missing $p (run make bench-build, or set OKSERVER/OKLOAD)"; return 1; }
 	done
@@ -19,7 +23,7 @@ check_setup() {
 
 # Each of the idle connections is a descriptor in the server and one in okload.
 raise_fd_limit() {
-	local need=$((IDLE_CONNS + 1200))
+	local need=$((MAX_CLIENTS + 1100))
 	if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$need" ]; then
 		ulimit -Hn "$need" 2>/dev/null || {
 			log "the open-file hard limit $(ulimit -Hn) is below $need; lower BENCH_IDLE_CONNS"
@@ -90,7 +94,7 @@ free_port() {
 # start_okserver [WRAPPER...]: okserver -p 0 (under WRAPPER, e.g. valgrind); sets SRV_PID, SRV_PORT.
 start_okserver() {
 	local out=$WORK/okserver.out
-	"$@" "$OKSERVER" -p 0 --max-clients $((IDLE_CONNS + 100)) </dev/null >"$out" \
+	"$@" "$OKSERVER" -p 0 --max-clients "$MAX_CLIENTS" </dev/null >"$out" \
 		2>"$WORK/okserver.err" &
 	SRV_PID=$!
 	PIDS+=("$SRV_PID")
@@ -108,7 +112,7 @@ start_redis() {
 	for _ in 1 2 3 4 5; do   # a port found free may be taken before redis binds it
 		SRV_PORT=$(free_port)
 		printf '%s\n' "port $SRV_PORT" "bind $HOST" "protected-mode yes" 'save ""' \
-			"appendonly no" "daemonize no" "maxclients $((IDLE_CONNS + 100))" \
+			"appendonly no" "daemonize no" "maxclients $MAX_CLIENTS" \
 			"dir $WORK" 'logfile ""' >"$conf"
 		"$@" redis-server "$conf" </dev/null >"$out" 2>&1 &
 		SRV_PID=$!
@@ -144,6 +148,7 @@ run_load() {
 	rc=$?
 	forget_pid "$pid"
 	[ "$rc" -le 2 ] || log "okload $* ended with status $rc: $(tail -1 "$WORK/okload.err")"
+	# shellcheck disable=SC2034 # the cases (cases.sh) read it
 	LOAD_LINE=$(tail -1 "$out")
 }
 

@@ -5,11 +5,11 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "okload.h"
 #include "sock.h"
+#include "util.h"
 
 /* Connections opened but not yet answered once: a ramp, so a listen backlog never overflows. */
 #define RAMP 64
@@ -22,7 +22,7 @@ struct conn {
 	size_t out_left;    /* bytes of the current batch not yet written */
 	uint64_t pending;   /* lines of the current batch not yet answered */
 	uint64_t quota;     /* lines it may still send */
-	int64_t sent_ns;    /* when the current batch went out */
+	int64_t sent_us;    /* when the current batch went out */
 };
 
 struct loop {
@@ -41,14 +41,6 @@ struct loop {
 };
 
 volatile int load_stop;
-
-int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static int watch(struct loop *l, unsigned long i, int op, uint32_t events)
 {
@@ -75,10 +67,9 @@ static int flush_batch(struct loop *l, unsigned long i)
 {
 	struct conn *c = &l->conns[i];
 	size_t len = c->pending * l->msg_len;
-	ssize_t n;
 
 	while (c->out_left > 0) {
-		n = send(c->fd, l->batch + (len - c->out_left), c->out_left, MSG_NOSIGNAL);
+		ssize_t n = send(c->fd, l->batch + (len - c->out_left), c->out_left, MSG_NOSIGNAL);
 		if (n > 0) {
 			c->out_left -= (size_t)n;
 			continue;
@@ -104,7 +95,7 @@ static int send_batch(struct loop *l, unsigned long i, int64_t now)
 	c->quota -= n;
 	c->pending = n;
 	c->out_left = n * l->msg_len;
-	c->sent_ns = now;
+	c->sent_us = now;
 	l->r->sent += n;
 	w = send(c->fd, l->batch, c->out_left, MSG_NOSIGNAL);
 	if (w == (ssize_t)c->out_left) {
@@ -142,7 +133,7 @@ static void take_replies(struct loop *l, unsigned long i, uint64_t k, int64_t no
 	c->pending -= k;
 	l->r->replies += k;
 	if (l->measuring) {
-		hist_add(&l->hist, (uint64_t)(now - c->sent_ns), k);
+		hist_add(&l->hist, (uint64_t)(now - c->sent_us), k);
 		l->r->measured += k;
 	}
 	if (c->pending > 0)
@@ -164,7 +155,7 @@ static void read_conn(struct loop *l, unsigned long i)
 	ssize_t n = read(c->fd, l->rbuf, sizeof l->rbuf);
 
 	if (n > 0) {
-		take_replies(l, i, count_lf(l->rbuf, (size_t)n), now_ns());
+		take_replies(l, i, count_lf(l->rbuf, (size_t)n), ok_now_us());
 		return;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -208,7 +199,7 @@ static int open_more(struct loop *l)
 			perror("okload: epoll_ctl");
 			return -1;
 		}
-		if (send_batch(l, i, now_ns()) < 0) {
+		if (send_batch(l, i, ok_now_us()) < 0) {
 			l->r->closed++;
 			close_conn(l, c);
 		}
@@ -220,8 +211,8 @@ static int open_more(struct loop *l)
 static int turn(struct loop *l, int64_t deadline)
 {
 	struct epoll_event evs[MAX_EVENTS];
-	int64_t left = deadline - now_ns();
-	int ms = left <= 0 ? 0 : (int)(left / 1000000) + 1;
+	int64_t left = deadline - ok_now_us();
+	int ms = left <= 0 ? 0 : (int)(left / 1000) + 1;
 	int n, k;
 
 	if (ms > 100)
@@ -244,7 +235,7 @@ static int drained(const struct loop *l)
 static int run_until(struct loop *l, int (*cond)(const struct loop *), int64_t deadline)
 {
 	while (!cond(l)) {
-		if (load_stop || now_ns() >= deadline) {
+		if (load_stop || ok_now_us() >= deadline) {
 			l->r->interrupted = 1;
 			return 0;
 		}
@@ -269,15 +260,15 @@ static int never(const struct loop *l)
 	return 0;
 }
 
-static int64_t seconds_ns(unsigned long s)
+static int64_t seconds_us(unsigned long s)
 {
-	return (int64_t)s * 1000000000;
+	return (int64_t)s * 1000000;
 }
 
 /* Warm up, reset, measure for the given seconds, then stop sending and collect the rest. */
 static int run_duration(struct loop *l)
 {
-	int rc = run_until(l, all_open, now_ns() + seconds_ns(l->o->timeout));
+	int rc = run_until(l, all_open, ok_now_us() + seconds_us(l->o->timeout));
 	int64_t t0, t1;
 
 	if (rc == 0 && !load_stop)
@@ -285,20 +276,20 @@ static int run_duration(struct loop *l)
 		        l->o->timeout);
 	if (rc <= 0)
 		return -1;
-	if (run_until(l, never, now_ns() + seconds_ns(l->o->warmup)) < 0 || load_stop)
+	if (run_until(l, never, ok_now_us() + seconds_us(l->o->warmup)) < 0 || load_stop)
 		return -1;
 	l->r->interrupted = 0;
 	memset(&l->hist, 0, sizeof l->hist);
 	l->measuring = 1;
-	t0 = now_ns();
-	if (run_until(l, never, t0 + seconds_ns(l->o->seconds)) < 0)
+	t0 = ok_now_us();
+	if (run_until(l, never, t0 + seconds_us(l->o->seconds)) < 0)
 		return -1;
-	t1 = now_ns();
+	t1 = ok_now_us();
 	l->r->interrupted = load_stop;
 	l->measuring = 0;
 	l->sending = 0;
-	l->r->seconds = (double)(t1 - t0) / 1e9;
-	return run_until(l, drained, t1 + seconds_ns(l->o->timeout)) < 0 ? -1 : 0;
+	l->r->seconds = (double)(t1 - t0) / 1e6;
+	return run_until(l, drained, t1 + seconds_us(l->o->timeout)) < 0 ? -1 : 0;
 }
 
 static int count_done(const struct loop *l)
@@ -309,12 +300,12 @@ static int count_done(const struct loop *l)
 /* Count and idle modes: every line sent and answered, timed from the first connect. */
 static int run_count(struct loop *l)
 {
-	int64_t t0 = now_ns();
+	int64_t t0 = ok_now_us();
 	int rc;
 
 	l->measuring = 1;
-	rc = run_until(l, count_done, t0 + seconds_ns(l->o->timeout));
-	l->r->seconds = (double)(now_ns() - t0) / 1e9;
+	rc = run_until(l, count_done, t0 + seconds_us(l->o->timeout));
+	l->r->seconds = (double)(ok_now_us() - t0) / 1e6;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -323,7 +314,7 @@ static int hold(struct loop *l)
 {
 	printf("holding %lu connections\n", l->live);
 	fflush(stdout);
-	if (run_until(l, never, now_ns() + seconds_ns(l->o->seconds)) < 0)
+	if (run_until(l, never, ok_now_us() + seconds_us(l->o->seconds)) < 0)
 		return -1;
 	l->r->interrupted = 0;  /* the holding time or a signal is the normal end here */
 	return 0;
@@ -366,9 +357,9 @@ static void finish(struct loop *l)
 {
 	unsigned long i;
 
-	l->r->p50_ns = hist_quantile(&l->hist, 0.50);
-	l->r->p99_ns = hist_quantile(&l->hist, 0.99);
-	l->r->p999_ns = hist_quantile(&l->hist, 0.999);
+	l->r->p50_us = hist_quantile(&l->hist, 0.50);
+	l->r->p99_us = hist_quantile(&l->hist, 0.99);
+	l->r->p999_us = hist_quantile(&l->hist, 0.999);
 	for (i = 0; i < l->opened; i++)
 		if (l->conns[i].fd >= 0)
 			close(l->conns[i].fd);

@@ -24,13 +24,11 @@ static const char usage_text[] =
 	"  -m TEXT   the line's content (default PING); every newline-terminated reply counts\n"
 	"Prints one line: key=value pairs. Exit 0, 2 if replies were lost, 1 error, 64 usage.\n";
 
-static int usage(const char *fmt, const char *arg)
+/* The problem (WHAT, and the input ARG when not NULL) on one line, then the usage; -1. */
+static int usage(const char *what, const char *arg)
 {
-	if (fmt != NULL) {
-		fputs("okload: ", stderr);
-		fprintf(stderr, fmt, arg);
-		fputc('\n', stderr);
-	}
+	if (what != NULL)
+		fprintf(stderr, "okload: %s%s%s\n", what, arg != NULL ? ": " : "", arg != NULL ? arg : "");
 	fputs(usage_text, stderr);
 	return -1;
 }
@@ -80,9 +78,9 @@ static int parse_args(int argc, char **argv, struct load_opts *o)
 	if (argc - optind != 2)
 		return usage("expected HOST PORT", NULL);
 	if (ok_parse_port(argv[optind + 1], &port, &why) < 0 || port == 0)
-		return usage("port not valid: %s", argv[optind + 1]);
+		return usage("port not valid", argv[optind + 1]);
 	if (ok_sockaddr_in(&o->addr, argv[optind], port) < 0)
-		return usage("address not valid: %s", argv[optind]);
+		return usage("address not valid", argv[optind]);
 	if (o->mode == MODE_COUNT && o->lines < o->conns)
 		return usage("-n must be at least -c", NULL);
 	if (o->mode == MODE_IDLE) {
@@ -141,8 +139,8 @@ static void report(const struct load_opts *o, const struct load_result *r)
 	       "replies_per_s=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f lost=%llu closed=%lu "
 	       "excess=%llu interrupted=%d\n",
 	       modes[o->mode], o->conns, o->pipeline, r->seconds, (unsigned long long)r->sent,
-	       (unsigned long long)r->replies, rate, (double)r->p50_ns / 1e3,
-	       (double)r->p99_ns / 1e3, (double)r->p999_ns / 1e3,
+	       (unsigned long long)r->replies, rate, (double)r->p50_us,
+	       (double)r->p99_us, (double)r->p999_us,
 	       (unsigned long long)(r->sent - r->replies), r->closed,
 	       (unsigned long long)r->excess, r->interrupted);
 	fflush(stdout);

@@ -25,13 +25,13 @@ struct load_result {
 	uint64_t replies;       /* reply lines received over the whole run */
 	uint64_t measured;      /* replies received inside the measuring window */
 	double seconds;         /* length of the measuring window */
-	uint64_t p50_ns, p99_ns, p999_ns;
+	uint64_t p50_us, p99_us, p999_us;
 	unsigned long closed;   /* connections the server closed before we were done */
 	uint64_t excess;        /* reply lines beyond the lines sent: the server is not line-for-line */
 	int interrupted;        /* stopped by SIGINT/SIGTERM or by the time limit */
 };
 
-/* Latency histogram: about 3% resolution from 1 ns to hours, constant memory and cost. */
+/* Latency histogram: about 3% resolution from 1 us to days, constant memory and cost. */
 #define HIST_SUB_BITS 5
 #define HIST_BUCKETS (64 * (1 << HIST_SUB_BITS))
 
@@ -40,7 +40,7 @@ struct hist {
 	uint64_t total;
 };
 
-void hist_add(struct hist *h, uint64_t ns, uint64_t n);
+void hist_add(struct hist *h, uint64_t us, uint64_t n);
 /* The value at or below which a fraction q (0 < q <= 1) of the samples lie; 0 when empty. */
 uint64_t hist_quantile(const struct hist *h, double q);
 
@@ -49,8 +49,5 @@ int load_run(const struct load_opts *o, struct load_result *r);
 
 /* Set by SIGINT/SIGTERM: the loop stops, what was measured is still reported. */
 extern volatile int load_stop;
-
-/* Monotonic clock in nanoseconds. */
-int64_t now_ns(void);
 
 #endif

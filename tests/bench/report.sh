@@ -105,9 +105,9 @@ commands_text() {
     strace -f -c -p PID & okload -c 10 -P 64 -n 640000 127.0.0.1 PORT           # calls / 10000
     seq $PIPE_LINES | /usr/bin/time -f %M okclient -r 127.0.0.1 PORT | wc -l   # wall time of the pipe
     seq $PIPE_LINES | /usr/bin/time -f %M nc -N 127.0.0.1 PORT | wc -l
-    okserver -p 0 --max-clients $((IDLE_CONNS + 100))
+    okserver -p 0 --max-clients $MAX_CLIENTS
     redis-server: port P, bind 127.0.0.1, protected-mode yes, save "", appendonly no,
-                  daemonize no, maxclients $((IDLE_CONNS + 100))
+                  daemonize no, maxclients $MAX_CLIENTS
 EOF
 }
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "netaddr.h"
+#include "util.h"
 
 /*
  * Every connection knows exactly what it must receive: each line it generates pushes the
@@ -79,14 +80,6 @@ static uint32_t max_line = 65536;
 static int64_t now;
 static int quiet_failures;
 static char *scratch; /* one line being generated: max_line plus room for the over-long ones */
-
-static int64_t clock_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* splitmix64: each connection has its own stream, derived from the run's seed and its serial. */
 static uint64_t next_rand(uint64_t *s)
@@ -677,7 +670,7 @@ static void run(struct conn *conns, unsigned n, uint64_t seed, int64_t end, int6
 	for (;;) {
 		unsigned open;
 
-		now = clock_ms();
+		now = ok_now_ms();
 		for (unsigned i = 0; now < end && i < n; i++)
 			if (conns[i].phase == PH_DONE && !open_conn(&conns[i], ++serial, seed))
 				break;
@@ -693,7 +686,7 @@ static void run(struct conn *conns, unsigned n, uint64_t seed, int64_t end, int6
 		int k = epoll_wait(epfd, evs, 256, 10);
 		if (k < 0 && errno != EINTR)
 			die("epoll_wait");
-		now = clock_ms();
+		now = ok_now_ms();
 		for (int i = 0; i < k; i++)
 			on_event(evs[i].data.ptr, evs[i].events);
 	}
@@ -770,7 +763,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	printf("soak: seed %lu (rerun with -s %lu)\n", v[3], v[3]);
 	fflush(stdout);
-	end = clock_ms() + (int64_t)v[2] * 1000;
+	end = ok_now_ms() + (int64_t)v[2] * 1000;
 	run(conns, (unsigned)v[1], v[3], end, end + (int64_t)v[5] * 1000);
 	for (unsigned long i = 0; i < v[1]; i++)
 		if (conns[i].phase != PH_DONE) {

@@ -7,19 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "netaddr.h"
-#include "sock.h"
+#include "srv_common.h"
+#include "util.h"
 
 /*
  * Usage: hostile_send [-s] [-t SECS] PORT < bytes > replies
  * Sends every byte of standard input to 127.0.0.1:PORT exactly as given (no line handling),
  * reading at the same time so a server's back-pressure cannot deadlock it; with -s it then
- * half-closes. It reads until the server closes. Exit: 0 EOF after sending everything,
- * 3 EOF before everything was sent (the server closed first), 1 an error (named on stderr),
- * 2 timed out (default 10 s), 64 usage.
+ * half-closes. It reads until the server closes its sending side, and sends until everything
+ * is sent: a server that answers ERR and half-closes may still read the rest (okserver lingers).
+ * Exit: 0 everything sent and EOF read, 3 the server stopped taking bytes first (a send failed
+ * with EPIPE or ECONNRESET), 1 an error (named on stderr), 2 timed out (default 10 s), 64 usage.
  */
 #define INPUT_MAX (16u << 20)
 
@@ -29,6 +29,7 @@ static int usage(void)
 	return 64;
 }
 
+/* All of standard input (at most INPUT_MAX), or NULL with errno set. */
 static char *read_input(size_t *len)
 {
 	char *buf = malloc(INPUT_MAX);
@@ -38,79 +39,112 @@ static char *read_input(size_t *len)
 		return NULL;
 	while ((r = fread(buf + n, 1, INPUT_MAX - n, stdin)) > 0)
 		n += r;
+	if (ferror(stdin)) {
+		free(buf);
+		return NULL;
+	}
 	*len = n;
 	return buf;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* One send; false when the server has gone (EPIPE, ECONNRESET): stop sending, keep reading. */
-static bool send_some(int fd, const char *buf, size_t len, size_t *off)
+/* One send. 1 sent or try again, 0 the server has stopped reading (EPIPE, ECONNRESET), -1 error. */
+static int send_some(int fd, const char *buf, size_t len, size_t *off)
 {
 	ssize_t w = send(fd, buf + *off, len - *off, MSG_NOSIGNAL);
 
 	if (w >= 0) {
 		*off += (size_t)w;
-		return true;
+		return 1;
 	}
-	return errno == EAGAIN || errno == EINTR;
+	if (errno == EAGAIN || errno == EINTR)
+		return 1;
+	if (errno == EPIPE || errno == ECONNRESET)
+		return 0;
+	fprintf(stderr, "hostile_send: send: %s\n", strerror(errno));
+	return -1;
 }
 
-/* One read to stdout. 1 more to come, 0 EOF, -1 error. */
+/* One read to stdout. 1 more to come, 0 EOF, -1 recv failed (errno set). */
 static int receive_some(int fd)
 {
 	char buf[65536];
 	ssize_t r = recv(fd, buf, sizeof buf, 0);
 
-	if (r > 0)
-		return fwrite(buf, 1, (size_t)r, stdout) == (size_t)r ? 1 : -1;
+	if (r > 0) {
+		if (fwrite(buf, 1, (size_t)r, stdout) != (size_t)r)
+			die("hostile_send: writing standard output: %s", strerror(errno));
+		return 1;
+	}
 	if (r == 0)
 		return 0;
-	if (errno == EAGAIN || errno == EINTR)
-		return 1;
-	fprintf(stderr, "hostile_send: recv: %s\n", strerror(errno));
-	return -1;
+	return errno == EAGAIN || errno == EINTR ? 1 : -1;
+}
+
+/* Where talk() stands: each direction ends on its own, the exchange when both have. */
+struct talk_state {
+	size_t off;   /* bytes sent so far */
+	bool sending; /* bytes left to send and the server still takes them */
+	bool reading; /* no EOF yet */
+	bool refused; /* a send failed with EPIPE/ECONNRESET: the server stopped reading */
+};
+
+/* One poll's worth of work in each direction: -1 on an error, else 0. */
+static int step(int fd, short revents, const char *buf, size_t len, struct talk_state *t)
+{
+	int r;
+
+	/* An error or hang-up is reported whatever we asked for: the send or recv names it. */
+	if (t->sending && (revents & (POLLOUT | POLLERR | POLLHUP))) {
+		r = send_some(fd, buf, len, &t->off);
+		if (r < 0)
+			return -1;
+		t->refused = r == 0;
+		t->sending = r > 0;
+	}
+	if (t->reading && (revents & (POLLIN | POLLERR | POLLHUP))) {
+		r = receive_some(fd);
+		if (r < 0 && errno == ECONNRESET && t->sending) {
+			r = 0; /* reset while bytes were left: the server stopped reading them */
+			t->sending = false;
+			t->refused = true;
+		} else if (r < 0) {
+			fprintf(stderr, "hostile_send: recv: %s\n", strerror(errno));
+			return -1;
+		}
+		t->reading = r > 0;
+	}
+	return 0;
 }
 
 static int talk(int fd, const char *buf, size_t len, bool half_close, int seconds)
 {
-	long long deadline = now_ms() + seconds * 1000LL;
-	size_t off = 0;
-	bool sending = true;
+	int64_t deadline = ok_now_ms() + seconds * 1000LL;
+	struct talk_state t = { .off = 0, .sending = true, .reading = true, .refused = false };
 
 	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN | (sending ? POLLOUT : 0) };
-		long long left = deadline - now_ms();
+		struct pollfd p = { .fd = fd, .events = 0 };
+		int64_t left = deadline - ok_now_ms();
 
-		if (sending && off == len) {
-			sending = false;
+		if (t.sending && t.off == len) {
+			t.sending = false;
 			if (half_close)
 				(void)shutdown(fd, SHUT_WR); /* if the server has gone, the read says so */
 		}
+		/* The server's EOF alone ends nothing: after ERR it half-closes and may read on. */
+		if (!t.sending && !t.reading)
+			return t.refused ? 3 : 0;
+		p.events = (short)((t.reading ? POLLIN : 0) | (t.sending ? POLLOUT : 0));
 		if (left <= 0 || poll(&p, 1, (int)left) == 0) {
 			fprintf(stderr, "hostile_send: timed out after %d s\n", seconds);
 			return 2;
 		}
-		if (sending && (p.revents & POLLOUT) && !send_some(fd, buf, len, &off))
-			sending = false;
-		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
-			int r = receive_some(fd);
-			if (r <= 0)
-				return r < 0 ? 1 : off == len ? 0 : 3;
-		}
+		if (step(fd, p.revents, buf, len, &t) < 0)
+			return 1;
 	}
 }
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in sa;
-	struct ok_sock_error e;
 	unsigned long secs = 10;
 	bool half_close = false;
 	const char *why;
@@ -128,13 +162,11 @@ int main(int argc, char **argv)
 	if (optind != argc - 1 || ok_parse_port(argv[optind], &port, &why) < 0)
 		return usage();
 	buf = read_input(&len);
-	if (buf == NULL || ok_sockaddr_in(&sa, "127.0.0.1", port) < 0)
-		return 1;
-	fd = ok_connect_tcp(&sa, 5000, &e);
-	if (fd < 0) {
-		fprintf(stderr, "hostile_send: %s\n", e.msg);
+	if (buf == NULL) {
+		fprintf(stderr, "hostile_send: reading standard input: %s\n", strerror(errno));
 		return 1;
 	}
+	fd = connect_loopback(argv[optind]);
 	status = talk(fd, buf, len, half_close, (int)secs);
 	close(fd);
 	free(buf);

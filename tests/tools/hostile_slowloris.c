@@ -9,11 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "netaddr.h"
-#include "sock.h"
+#include "srv_common.h"
+#include "util.h"
 
 /*
  * Usage: hostile_slowloris PORT CONNS SECONDS TRIPS [IDLE_WAIT]
@@ -35,30 +34,11 @@ struct loris {
 	bool eof, reset;
 };
 
-static long long now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static void die(const char *what)
+/* Fails the run after a system call failed. */
+static _Noreturn void die_errno(const char *what)
 {
 	fprintf(stderr, "hostile_slowloris: %s: %s\n", what, strerror(errno));
 	exit(1);
-}
-
-static int connect_one(const struct sockaddr_in *sa)
-{
-	struct ok_sock_error e;
-	int fd = ok_connect_tcp(sa, 5000, &e);
-
-	if (fd < 0) {
-		fprintf(stderr, "hostile_slowloris: %s\n", e.msg);
-		exit(1);
-	}
-	return fd;
 }
 
 /* Whatever the server sent a trickler, kept (bounded) for the idle check; EOF noted. */
@@ -112,23 +92,28 @@ static long long round_trip(int fd)
 {
 	char buf[8];
 	size_t got = 0;
-	long long t0 = now_us();
+	int64_t t0 = ok_now_us();
 
 	if (send(fd, "ping\n", 5, MSG_NOSIGNAL) != 5)
-		die("send ping");
+		die_errno("send ping");
 	while (got < 3) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t r;
-		if (poll(&p, 1, 5000) <= 0)
-			die("waiting for OK");
+		int ready = poll(&p, 1, 5000);
+		if (ready == 0)
+			die("hostile_slowloris: no OK within 5 s");
+		if (ready < 0 && errno != EINTR)
+			die_errno("poll");
 		r = recv(fd, buf + got, sizeof buf - got, 0);
-		if (r <= 0 && !(r < 0 && (errno == EAGAIN || errno == EINTR)))
-			die("recv OK");
+		if (r == 0)
+			die("hostile_slowloris: the server closed before OK");
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			die_errno("recv OK");
 		got += r > 0 ? (size_t)r : 0;
 	}
 	if (got != 3 || memcmp(buf, "OK\n", 3) != 0)
-		die("reply is not OK");
-	return now_us() - t0;
+		die("hostile_slowloris: the reply is not OK");
+	return ok_now_us() - t0;
 }
 
 static int cmp_ll(const void *a, const void *b)
@@ -141,7 +126,7 @@ static int cmp_ll(const void *a, const void *b)
 /* Round trips evenly spread over the trickle's time; bytes trickle in between. */
 static void measure(struct loris *l, int n, int fd, int seconds, long long *rtt, int trips)
 {
-	long long start = now_us() / 1000, end = start + seconds * 1000LL;
+	long long start = ok_now_ms(), end = start + seconds * 1000LL;
 	long long every = seconds * 1000LL / trips;
 	unsigned long bytes = 0;
 
@@ -150,7 +135,7 @@ static void measure(struct loris *l, int n, int fd, int seconds, long long *rtt,
 	for (int t = 0; t <= trips; t++) {
 		long long due = t < trips ? start + t * every : end;
 		long long now;
-		while ((now = now_us() / 1000) < due) {
+		while ((now = ok_now_ms()) < due) {
 			trickle(l, n, now, end, &bytes);
 			poll(NULL, 0, 1);
 		}
@@ -165,16 +150,16 @@ static void measure(struct loris *l, int n, int fd, int seconds, long long *rtt,
 static void await_idle(struct loris *l, int n, int wait_s)
 {
 	struct pollfd *p = calloc((size_t)n, sizeof *p);
-	long long deadline = now_us() + wait_s * 1000000LL, t0 = now_us();
+	int64_t t0 = ok_now_ms(), deadline = t0 + wait_s * 1000LL;
 	int open = n, good = 0;
 
 	if (p == NULL)
-		die("calloc");
-	while (open > 0 && now_us() < deadline) {
+		die_errno("calloc");
+	while (open > 0 && ok_now_ms() < deadline) {
 		for (int i = 0; i < n; i++)
 			p[i] = (struct pollfd){ .fd = l[i].eof ? -1 : l[i].fd, .events = POLLIN };
 		if (poll(p, (nfds_t)n, 100) < 0 && errno != EINTR)
-			die("poll");
+			die_errno("poll");
 		open = 0;
 		for (int i = 0; i < n; i++) {
 			if (p[i].revents)
@@ -185,7 +170,7 @@ static void await_idle(struct loris *l, int n, int wait_s)
 	for (int i = 0; i < n; i++)
 		good += l[i].eof && !l[i].reset && strcmp(l[i].got, "ERR idle timeout\n") == 0;
 	printf("idle: %d of %d closed with ERR idle timeout (last after %lld ms)\n", good, n,
-	       (now_us() - t0) / 1000);
+	       (long long)(ok_now_ms() - t0));
 	free(p);
 }
 
@@ -193,7 +178,6 @@ int main(int argc, char **argv)
 {
 	unsigned long v[5] = { 0, 0, 0, 0, 0 }; /* port conns seconds trips idle_wait */
 	static const unsigned long max[5] = { 65535, 10000, 600, 100000, 600 };
-	struct sockaddr_in sa;
 	const char *why;
 	int one = 1, fd;
 
@@ -208,13 +192,13 @@ int main(int argc, char **argv)
 		}
 	struct loris *l = calloc(v[1], sizeof *l);
 	long long *rtt = calloc(v[3], sizeof *rtt);
-	if (l == NULL || rtt == NULL || ok_sockaddr_in(&sa, "127.0.0.1", (uint16_t)v[0]) < 0)
-		die("setting up");
-	fd = connect_one(&sa);
+	if (l == NULL || rtt == NULL)
+		die_errno("calloc");
+	fd = connect_loopback(argv[1]);
 	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
-		die("setsockopt TCP_NODELAY");
+		die_errno("setsockopt TCP_NODELAY");
 	for (unsigned long i = 0; i < v[1]; i++)
-		l[i].fd = connect_one(&sa);
+		l[i].fd = connect_loopback(argv[1]);
 	measure(l, (int)v[1], fd, (int)v[2], rtt, (int)v[3]);
 	qsort(rtt, v[3], sizeof *rtt, cmp_ll);
 	printf("rtt: n=%lu p50_us=%lld p99_us=%lld max_us=%lld\n", v[3], rtt[v[3] / 2],
