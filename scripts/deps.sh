@@ -5,9 +5,9 @@
 set -eu
 
 # What each package is for: compiler and make; line editing; C unit tests; command-line tests;
-# raw peers and a terminal for the bats suites; ps, ss and man for what the tests inspect.
+# raw peers and a terminal for the bats suites; ps, ss, man and strace for what tests inspect.
 PACKAGES="build-essential libreadline-dev libcmocka-dev bats bats-assert bats-support
-netcat-openbsd socat tmux procps iproute2 man-db"
+netcat-openbsd socat tmux procps iproute2 man-db strace"
 [ "$#" -gt 0 ] && PACKAGES="$PACKAGES $*"
 
 missing=""
