@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,10 @@
 #define EXIT_BIND   2
 #define EXIT_LISTEN 3
 #define EXIT_DAEMON 4
+/* Not an exit status: become_ready() saw SIGINT/SIGTERM before the ready line was out. */
+#define EXIT_STOPPED_EARLY (-1)
+/* How often print_ready() looks for a stop signal while stdout cannot take the line. */
+#define READY_POLL_MS 100
 
 /* Above this many descriptors the table is sized by --max-clients instead of the limit. */
 #define TABLE_SLACK 4
@@ -87,16 +93,52 @@ static int listen_on(const struct server_opts *o)
 	}
 }
 
-/* "listening on 127.0.0.1:4242", flushed: scripts and tests wait for exactly this line. */
-static void print_ready(int fd, const struct server_opts *o)
+/* True when SIGINT or SIGTERM waits, blocked, to be taken. */
+static bool stop_signal_pending(void)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending) < 0)
+		return false;
+	return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1;
+}
+
+/*
+ * "listening on 127.0.0.1:4242": scripts and tests wait for exactly this line. Written with
+ * write() only once poll() says stdout can take it, checking for a stop signal in between, so a
+ * full pipe on stdout cannot hold the server past SIGTERM (the signal is blocked until the loop).
+ * Returns 1 if a stop signal came first, else 0; a closed or broken stdout is no reason not to serve.
+ */
+static int print_ready(int fd, const struct server_opts *o)
 {
 	struct sockaddr_in sa = o->addr;
-	char where[OK_ADDRSTRLEN];
+	char where[OK_ADDRSTRLEN], line[64];
+	size_t off = 0, len;
 
 	if (ok_local_addr(fd, &sa) < 0)
 		sa = o->addr;
-	printf("listening on %s\n", ok_format_addr(&sa, where, sizeof where));
-	fflush(stdout); /* a closed stdout is no reason not to serve */
+	len = (size_t)snprintf(line, sizeof line, "listening on %s\n",
+	                       ok_format_addr(&sa, where, sizeof where));
+	while (off < len) {
+		struct pollfd out = { .fd = STDOUT_FILENO, .events = POLLOUT };
+		ssize_t n;
+
+		if (stop_signal_pending())
+			return 1;
+		n = poll(&out, 1, READY_POLL_MS);
+		if (n < 0 && errno != EINTR)
+			return 0;
+		if (n <= 0)
+			continue;
+		if (out.revents & (POLLERR | POLLNVAL))
+			return 0;
+		n = write(STDOUT_FILENO, line + off, len - off);
+		if (n < 0 && errno != EINTR && errno != EAGAIN)
+			return 0;
+		if (n > 0)
+			off += (size_t)n;
+	}
+	return 0;
 }
 
 /*
@@ -137,7 +179,8 @@ static int become_ready(int fd, const struct server_opts *o, char **pidpath)
 		}
 		*pidpath = absolute_path(o->pidfile);
 	}
-	print_ready(fd, o);
+	if (print_ready(fd, o) == 1)
+		return EXIT_STOPPED_EARLY;
 	if (notify >= 0 && daemon_ready(notify) < 0) {
 		fprintf(stderr, "okserver: daemon: %s\n", strerror(errno));
 		return EXIT_DAEMON;
@@ -187,10 +230,13 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return -fd;
 	rc = become_ready(fd, &o, &pidpath);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = serve(fd, &o, nconns);
-	else
+	} else {
 		close(fd);
+		if (rc == EXIT_STOPPED_EARLY)
+			rc = 0; /* stopped as asked, before any client: a normal end */
+	}
 	if (pidpath != NULL)
 		unlink(pidpath);
 	free(pidpath);
