@@ -8,6 +8,9 @@
 
 enum { OPT_HISTORY = 256 };
 
+/* The short options for getopt; the leading ":" asks it to report a missing value apart. */
+#define SHORT_OPTIONS ":rt:hV"
+
 static const struct option long_options[] = {
 	{ "raw", no_argument, NULL, 'r' },
 	{ "timeout", required_argument, NULL, 't' },
@@ -111,8 +114,14 @@ static void describe_unknown(const char *arg, int opt, char *err, size_t errlen)
 	int count = 0;
 	size_t len;
 
-	if (strncmp(arg, "--", 2) != 0) {
+	/* An unknown letter may stand inside a cluster ("--raw -xr"), where arg is not its word:
+	 * getopt names it in optopt, and a letter we know is never the unknown one. */
+	if (opt > 0 && opt < 256 && (opt == ':' || strchr(SHORT_OPTIONS + 1, opt) == NULL)) {
 		snprintf(err, errlen, "unknown option: -%c", opt);
+		return;
+	}
+	if (strncmp(arg, "--", 2) != 0) {
+		snprintf(err, errlen, "unknown option: %s", arg);
 		return;
 	}
 	len = strcspn(arg + 2, "=");
@@ -151,7 +160,7 @@ enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, 
 	o->port = OK_DEFAULT_PORT;
 	optind = 0; /* glibc: a full reset, so the parser can run more than once (unit tests) */
 	opterr = 0; /* we word the message ourselves */
-	while ((c = getopt_long(argc, argv, ":rt:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SHORT_OPTIONS, long_options, NULL)) != -1) {
 		switch (c) {
 		case 'r': o->raw = 1; break;
 		case 't':

@@ -77,6 +77,9 @@ static void usage_errors_say_what_and_which(void **state)
 		{ "--nope=1", NULL, NULL, "unknown option: --nope=1" },
 		{ "--=1", NULL, NULL, "unknown option: --=1" },
 		{ "-rx", NULL, NULL, "unknown option: -x" },
+		{ "--raw", "-xr", NULL, "unknown option: -x" }, /* the word before is not the culprit */
+		{ "--history=f", "-zr", NULL, "unknown option: -z" },
+		{ "-:", NULL, NULL, "unknown option: -:" },
 		{ "--raw=1", NULL, NULL, "option takes no value: --raw" },
 		{ "--ra=", NULL, NULL, "option takes no value: --raw" },
 		{ "--help=yes", NULL, NULL, "option takes no value: --help" },
