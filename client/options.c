@@ -105,7 +105,7 @@ static void describe_missing(const char *arg, int opt, char *err, size_t errlen)
 /*
  * getopt_long reports three different mistakes alike; tell them apart: "--raw=1" (a value for
  * an option that takes none), "--h" (the start of more than one option), or a word it does not
- * know at all, named whole as typed.
+ * know at all, named as typed but without its "=value".
  */
 static void describe_unknown(const char *arg, int opt, char *err, size_t errlen)
 {
@@ -126,7 +126,7 @@ static void describe_unknown(const char *arg, int opt, char *err, size_t errlen)
 	}
 	len = strcspn(arg + 2, "=");
 	if (len == 0) { /* "--=x": no name to match */
-		snprintf(err, errlen, "unknown option: %s", arg);
+		snprintf(err, errlen, "unknown option: --");
 		return;
 	}
 	for (const struct option *o = long_options; o->name != NULL; o++) {
@@ -146,8 +146,8 @@ static void describe_unknown(const char *arg, int opt, char *err, size_t errlen)
 		snprintf(err, errlen, "option takes no value: --%s", hit->name);
 	else if (count > 1)
 		snprintf(err, errlen, "ambiguous option: %.*s (%s)", (int)len + 2, arg, names);
-	else
-		snprintf(err, errlen, "unknown option: %s", arg);
+	else /* named without its "=value", as okserver does */
+		snprintf(err, errlen, "unknown option: %.*s", (int)len + 2, arg);
 }
 
 enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, char *err,

@@ -135,7 +135,8 @@ static int refuse_option(FILE *err, char **argv)
 	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
 	if (optopt != 0)
 		return usage_error(err, "option takes no value", name);
-	if (strncmp(arg, "--", 2) == 0 && count_long_matches(arg + 2, strlen(name) - 2) > 1)
+	if (strncmp(arg, "--", 2) == 0 && strlen(name) > 2 &&
+	    count_long_matches(arg + 2, strlen(name) - 2) > 1)
 		return usage_error(err, "ambiguous option", name);
 	return usage_error(err, "unknown option", name);
 }

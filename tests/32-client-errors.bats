@@ -107,7 +107,7 @@ teardown() {
 	--raw=1|option takes no value: --raw
 	--ra=1|option takes no value: --raw
 	--h|ambiguous option: --h (--history, --help)
-	--bogus=bar|unknown option: --bogus=bar
+	--bogus=bar|unknown option: --bogus
 	-z|unknown option: -z
 	--timeout|option needs a value: --timeout
 	--history|option needs a value: --history

@@ -74,8 +74,8 @@ static void usage_errors_say_what_and_which(void **state)
 	static const struct { const char *a, *b, *c, *msg; } cases[] = {
 		{ "-x", NULL, NULL, "unknown option: -x" },
 		{ "--nope", NULL, NULL, "unknown option: --nope" },
-		{ "--nope=1", NULL, NULL, "unknown option: --nope=1" },
-		{ "--=1", NULL, NULL, "unknown option: --=1" },
+		{ "--nope=1", NULL, NULL, "unknown option: --nope" },
+		{ "--=1", NULL, NULL, "unknown option: --" },
 		{ "-rx", NULL, NULL, "unknown option: -x" },
 		{ "--raw", "-xr", NULL, "unknown option: -x" }, /* the word before is not the culprit */
 		{ "--history=f", "-zr", NULL, "unknown option: -z" },

@@ -119,6 +119,7 @@ static void refusals_name_problem_and_input(void **state)
 	REFUSED("option takes no value: --daemon", "--daemon=yes");
 	REFUSED("option takes no value: --verb", "--verb=1");
 	REFUSED("unknown option: --frob", "--frob=1");
+	REFUSED("unknown option: --", "--=x"); /* an empty name is not a prefix of everything */
 	REFUSED("unknown option: -x", "--once", "-xv");
 	REFUSED("address not valid: 127.0.0.1 junk", "-b", "127.0.0.1 junk");
 	REFUSED("address not valid: 127.0.0.1 ", "-b", "127.0.0.1 ");
