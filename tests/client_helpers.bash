@@ -65,9 +65,10 @@ tmux_start() {
 	TTY_HOME=$BATS_TEST_TMPDIR/home
 	TTY_RESULT=$BATS_TEST_TMPDIR/result
 	TTY_SOCKET=$BATS_TEST_TMPDIR/tmux.sock
-	# A unix socket path is at most 107 bytes; fall back to a name unique to this test run.
-	[ "${#TTY_SOCKET}" -lt 100 ] || TTY_SOCKET=/tmp/okchat-tmux-${BATS_TEST_TMPDIR//\//_}
-	TTY_SOCKET=${TTY_SOCKET:0:100}
+	# A unix socket path is at most 107 bytes; fall back to a short name made unique to this
+	# test's directory by its checksum (a cut path could lose the test number at its end).
+	[ "${#TTY_SOCKET}" -lt 100 ] ||
+		TTY_SOCKET=/tmp/okchat-tmux-$(printf '%s' "$BATS_TEST_TMPDIR" | cksum | tr ' ' -)
 	mkdir -p "$TTY_HOME"
 	local script=$BATS_TEST_TMPDIR/tty.sh arg
 	# shellcheck disable=SC2016 # $? and $status belong to the script written here
