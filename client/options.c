@@ -116,7 +116,7 @@ static void describe_unknown(const char *arg, int opt, char *err, size_t errlen)
 
 	/* An unknown letter may stand inside a cluster ("--raw -xr"), where arg is not its word:
 	 * getopt names it in optopt, and a letter we know is never the unknown one. */
-	if (opt > 0 && opt < 256 && (opt == ':' || strchr(SHORT_OPTIONS + 1, opt) == NULL)) {
+	if (opt > 0 && opt < 256 && (opt == ':' || strchr(&SHORT_OPTIONS[1], opt) == NULL)) {
 		snprintf(err, errlen, "unknown option: -%c", opt);
 		return;
 	}
