@@ -17,14 +17,7 @@ start_fake() {
 
 # stop_fake: ends the fake server by pid. Safe to call twice.
 stop_fake() {
-	[ -n "${FAKE_PID:-}" ] || return 0
-	kill -TERM "$FAKE_PID" 2>/dev/null
-	local deadline=$((SECONDS + 5))
-	while kill -0 "$FAKE_PID" 2>/dev/null && [ "$SECONDS" -le "$deadline" ]; do
-		sleep 0.02
-	done
-	kill -KILL "$FAKE_PID" 2>/dev/null || true
-	wait "$FAKE_PID" 2>/dev/null || true
+	stop_pid "${FAKE_PID:-}"
 	FAKE_PID=
 }
 

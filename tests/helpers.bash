@@ -42,19 +42,24 @@ start_okserver() {
 	SERVER_PORT=${ready##*:}
 }
 
-# stop_okserver: TERM, then KILL if it has not gone within 5 seconds. Safe to call twice, and
-# when the server has already exited; always returns 0 (it runs in teardown under set -e).
-stop_okserver() {
-	[ -n "${SERVER_PID:-}" ] || return 0
-	kill -TERM "$SERVER_PID" 2>/dev/null || true
+# stop_pid PID: TERM, then KILL if it has not gone within 5 seconds, then reaps it. Returns 0
+# whatever state the process was in (it runs in teardown under set -e).
+stop_pid() {
+	[ -n "${1:-}" ] || return 0
+	kill -TERM "$1" 2>/dev/null || true
 	local deadline=$((SECONDS + 5))
-	while kill -0 "$SERVER_PID" 2>/dev/null && [ "$SECONDS" -le "$deadline" ]; do
+	while kill -0 "$1" 2>/dev/null && [ "$SECONDS" -le "$deadline" ]; do
 		sleep 0.02
 	done
-	kill -KILL "$SERVER_PID" 2>/dev/null || true
-	wait "$SERVER_PID" 2>/dev/null || true
-	SERVER_PID=
+	kill -KILL "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
 	return 0
+}
+
+# stop_okserver: stops the server started by start_okserver. Safe to call twice.
+stop_okserver() {
+	stop_pid "${SERVER_PID:-}"
+	SERVER_PID=
 }
 
 # restart_okserver [ARGS...]: stops the server and starts another with these options.
