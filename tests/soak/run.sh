@@ -46,6 +46,14 @@ trap cleanup EXIT
 fds() { find "/proc/$server_pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 status_kb() { sed -n "s/^$1:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$server_pid/status"; }
 fail() { echo "soak: FAIL: $*" >&2; cat "$dir/err" >&2; exit 1; }
+# Connections the server is closing linger a moment (it waits to flush, then for the peer's
+# FIN): wait, at most 20 s, until it holds no more than $1 descriptors.
+wait_fds_at_most() {
+	for _ in $(seq 200); do
+		[ "$(fds)" -le "$1" ] && return 0
+		sleep 0.1
+	done
+}
 
 args=(-p 0 --max-clients $((conns + 100)))
 [ -n "${SOAK_MAX_LINE:-}" ] && args+=(--max-line "$SOAK_MAX_LINE")
@@ -64,10 +72,7 @@ if [ "$warmup" -gt 0 ]; then
 	echo "soak: warm-up, $warmup s"
 	timeout $((warmup + grace + 30)) "$SOAK" -p "$port" -c "$conns" -t "$warmup" -g "$grace" \
 		-m "${SOAK_MAX_LINE:-65536}" >"$dir/warmup" || { cat "$dir/warmup"; fail "the warm-up failed"; }
-	for _ in $(seq 200); do
-		[ "$(fds)" -le "$fds_cold" ] && break
-		sleep 0.1
-	done
+	wait_fds_at_most "$fds_cold"
 fi
 fds_before=$(fds)
 rss_before=$(status_kb VmRSS)
@@ -78,12 +83,7 @@ timeout $((seconds + grace + 30)) "$SOAK" "${soak_args[@]}"
 soak_status=$?
 kill -0 "$server_pid" 2>/dev/null || fail "okserver died during the soak"
 
-# Connections the server is closing linger a moment (it waits to flush, then for the peer's
-# FIN); wait for them, bounded.
-for _ in $(seq 200); do
-	[ "$(fds)" -le "$fds_before" ] && break
-	sleep 0.1
-done
+wait_fds_at_most "$fds_before"
 fds_after=$(fds)
 rss_after=$(status_kb VmRSS)
 rss_peak=$(status_kb VmHWM)
