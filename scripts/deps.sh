@@ -34,6 +34,9 @@ else
 	exit 1
 fi
 echo "deps: installing:$missing"
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+# One stale index (a mirror mid-sync, a foreign architecture's list) must not stop the install:
+# apt-get install says precisely what is missing if the lists it has are not enough.
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
+	echo "deps: apt-get update reported errors; installing from the lists it has" >&2
 # shellcheck disable=SC2086 # the list is meant to split into words
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
