@@ -180,4 +180,5 @@ lint:
 
 check:
 	@scripts/check-deps.sh
-	@MAKE="$(MAKE)" scripts/check-run.sh test check-asan check-valgrind check-fuzz check-soak lint
+	@MAKE="$(MAKE)" scripts/check-run.sh test check-asan check-valgrind check-fuzz check-soak lint \
+		verify-units test-deb
