@@ -43,19 +43,17 @@ static int read_ipv4_tail(const char *p, unsigned char out[4])
 }
 
 /* One group of one to four hex digits at p; returns how many digits, 0 for none or too many. */
-static size_t read_group(const char *p, unsigned char out[2])
+static size_t read_group(const char *p, unsigned *value)
 {
-	unsigned v = 0;
 	size_t n;
 	int d;
 
+	*value = 0;
 	for (n = 0; (d = hex_value(p[n])) >= 0; n++) {
 		if (n == 4)
 			return 0;
-		v = v << 4 | (unsigned)d;
+		*value = *value << 4 | (unsigned)d;
 	}
-	out[0] = (unsigned char)(v >> 8);
-	out[1] = (unsigned char)(v & 0xff);
 	return n;
 }
 
@@ -78,15 +76,19 @@ int ok_inet_pton6(const char *src, struct in6_addr *dst)
 		p += 2;
 	}
 	while (*p != '\0') {
-		size_t n;
+		unsigned v;
+		size_t n = read_group(p, &v);
 
-		if (used <= sizeof b - 4 && read_ipv4_tail(p, b + used)) {
+		if (p[n] == '.') { /* the group was the first part of the IPv4 tail */
+			if (used > sizeof b - 4 || !read_ipv4_tail(p, b + used))
+				return 0;
 			used += 4;
 			break;
 		}
-		if (used == sizeof b || (n = read_group(p, b + used)) == 0)
+		if (n == 0 || used == sizeof b)
 			return 0;
-		used += 2;
+		b[used++] = (unsigned char)(v >> 8);
+		b[used++] = (unsigned char)(v & 0xff);
 		p += n;
 		if (*p == '\0')
 			break;
