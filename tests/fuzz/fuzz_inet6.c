@@ -7,14 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
+#include "../unit/pton6_both.h"
 #include "netaddr.h"
 
 /* Stops the run with the input escaped, so the report names it even without the artifact. */
 _Noreturn static void fail(const char *what, const char *s)
 {
 	fprintf(stderr, "fuzz_inet6: %s on \"", what);
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
-		fprintf(stderr, *p >= 0x20 && *p < 0x7f ? "%c" : "\\x%02x", *p);
+	fputs_escaped(s, stderr);
 	fputs("\"\n", stderr);
 	abort();
 }
@@ -42,19 +43,14 @@ static void check_ntop(const struct in6_addr *a, const char *s)
 /* Validity and bytes must be glibc's; *dst untouched when invalid. */
 static void check_pton(const char *s)
 {
-	struct in6_addr ours, theirs;
-	int r_ours, r_theirs;
+	struct pton6_both b;
 
-	memset(&ours, 0x5a, sizeof ours);
-	memset(&theirs, 0x5a, sizeof theirs);
-	r_ours = ok_inet_pton6(s, &ours);
-	r_theirs = inet_pton(AF_INET6, s, &theirs);
-	if (r_ours != r_theirs)
-		fail(r_ours ? "accepted what glibc refuses" : "refused what glibc accepts", s);
-	if (memcmp(&ours, &theirs, sizeof ours) != 0)
-		fail(r_ours ? "bytes differ from glibc's" : "wrote the destination of an invalid address", s);
-	if (r_ours)
-		check_ntop(&ours, s);
+	if (!pton6_both(s, &b) && b.r_ours != b.r_glibc)
+		fail(b.r_ours ? "accepted what glibc refuses" : "refused what glibc accepts", s);
+	if (b.r_ours != b.r_glibc || memcmp(&b.ours, &b.glibc, sizeof b.ours) != 0)
+		fail(b.r_ours ? "bytes differ from glibc's" : "wrote the destination of an invalid address", s);
+	if (b.r_ours)
+		check_ntop(&b.ours, s);
 }
 
 /* What a literal is, by glibc: bare IPv6, IPv4 with no white space anywhere, bracketed IPv6. */

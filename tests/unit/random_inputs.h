@@ -2,9 +2,14 @@
 #ifndef OK_RANDOM_INPUTS_H
 #define OK_RANDOM_INPUTS_H
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <cmocka.h>
 
 /*
  * OK_SEED=N replays a run (its seed is printed); OK_RANDOM_INPUTS=N sets how many inputs
@@ -37,6 +42,15 @@ static inline unsigned long random_input_count(unsigned long fallback)
 	const char *n_env = getenv("OK_RANDOM_INPUTS");
 
 	return n_env ? strtoul(n_env, NULL, 10) : fallback;
+}
+
+/* Ends a run: fails naming the seed that replays it, or prints what was compared and the seed. */
+static inline void end_random_run(unsigned long differences, uint64_t seed, const char *what)
+{
+	if (differences != 0)
+		fail_msg("%lu differences; reproduce with OK_SEED=%llu", differences,
+		         (unsigned long long)seed);
+	print_message("# %s, seed %llu\n", what, (unsigned long long)seed);
 }
 
 #endif
