@@ -58,6 +58,24 @@ static size_t read_group(const char *p, unsigned *value)
 }
 
 /*
+ * Without "::" the groups must fill all 16 bytes; with it they must leave room for one zero
+ * group at least, and the bytes written after it move to the end. Returns 1 when b is whole.
+ */
+static int expand_gap(unsigned char b[16], size_t used, long gap)
+{
+	size_t tail;
+
+	if (gap < 0)
+		return used == 16;
+	if (used == 16)
+		return 0;
+	tail = used - (size_t)gap;
+	memmove(b + 16 - tail, b + gap, tail);
+	memset(b + gap, 0, 16 - tail - (size_t)gap);
+	return 1;
+}
+
+/*
  * Groups separated by ':', at most one "::" standing for one or more zero groups, the last
  * two groups optionally written as a dotted IPv4 tail. Nothing else: no white space, no zone
  * id, no brackets. *dst is written only for a valid address.
@@ -101,13 +119,8 @@ int ok_inet_pton6(const char *src, struct in6_addr *dst)
 			p++;
 		}
 	}
-	if (gap < 0 ? used != sizeof b : used == sizeof b)
-		return 0;      /* eight groups exactly, or fewer and a "::" standing for one at least */
-	if (gap >= 0) {
-		size_t tail = used - (size_t)gap;
-		memmove(b + sizeof b - tail, b + gap, tail);
-		memset(b + gap, 0, sizeof b - tail - (size_t)gap);
-	}
+	if (!expand_gap(b, used, gap))
+		return 0;
 	memcpy(dst->s6_addr, b, sizeof b);
 	return 1;
 }
