@@ -1,16 +1,30 @@
-/* netaddr.h - okchat's own byte order, IPv4 address parsing and formatting, port parsing. */
+/* netaddr.h - okchat's own byte order, IPv4/IPv6 address parsing and formatting, port parsing. */
 #ifndef OK_NETADDR_H
 #define OK_NETADDR_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 /* The public contract (SPEC section 4): no libc htons/inet_aton/inet_addr/inet_pton behind them. */
 uint16_t ok_htons(uint16_t host);            /* host to network byte order, no libc call */
 uint16_t ok_ntohs(uint16_t net);
 int ok_inet_aton(const char *cp, struct in_addr *inp);
 int ok_sockaddr_in(struct sockaddr_in *sa, const char *addr, uint16_t port);
+
+/*
+ * IPv6 (SPEC section 6), again without libc's inet_pton/inet_ntop behind them.
+ * ok_inet_pton6 returns 1 for an address glibc's inet_pton(AF_INET6) accepts, storing the same
+ * 16 bytes, else 0 and leaves *dst alone. ok_inet_ntop6 writes glibc's inet_ntop text
+ * (INET6_ADDRSTRLEN bytes are always enough); when size is too small it returns NULL with
+ * errno ENOSPC. ok_sockaddr_in6 zeroes *sa, then sets family, port and address (addr as
+ * ok_inet_pton6 takes it: no brackets, no zone id); 0, or -1 for an address that is not valid.
+ */
+int ok_inet_pton6(const char *src, struct in6_addr *dst);
+const char *ok_inet_ntop6(const struct in6_addr *src, char *dst, size_t size);
+int ok_sockaddr_in6(struct sockaddr_in6 *sa, const char *addr, uint16_t port);
 
 /* 32-bit companions, used to build and print addresses. */
 uint32_t ok_htonl(uint32_t host);
@@ -36,5 +50,26 @@ int ok_parse_number(const char *s, unsigned long min, unsigned long max,
 
 /* Writes "a.b.c.d:port" into buf (OK_ADDRSTRLEN bytes are always enough); returns buf. */
 char *ok_format_addr(const struct sockaddr_in *sa, char *buf, size_t len);
+
+/*
+ * A numeric address as a user types it: IPv4 numbers-and-dots as ok_inet_aton takes it but with
+ * nothing after it (no white space), or IPv6 as ok_inet_pton6 takes it, bare or in brackets
+ * ("::1", "[::1]"). Fills *ss (zeroed first) with a sockaddr_in or sockaddr_in6 for port and
+ * *len with its size; returns 0, or -1 when text is neither.
+ */
+int ok_parse_ip_literal(const char *text, struct sockaddr_storage *ss, socklen_t *len,
+                        uint16_t port);
+
+/* "unix:" and the longest path a sockaddr_un holds, plus NUL; more than any IP form needs. */
+#define OK_SOCKADDR_STRLEN (sizeof "unix:" + sizeof ((struct sockaddr_un *)0)->sun_path)
+
+/*
+ * Names a socket address for the user: "127.0.0.1:4242", "[::1]:4242", an IPv4-mapped IPv6
+ * address in IPv4 form ("127.0.0.1:51234"), "unix:PATH", "unix" for an unnamed Unix socket,
+ * "unknown" for anything else. Cut to fit like snprintf (OK_SOCKADDR_STRLEN bytes are always
+ * enough; buflen must not be 0). Returns buf.
+ */
+const char *ok_format_sockaddr(const struct sockaddr *sa, socklen_t len, char *buf,
+                               size_t buflen);
 
 #endif

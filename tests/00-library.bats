@@ -9,16 +9,24 @@ setup() {
 	require_binary "$TOOLS/okaddr"
 }
 
-@test "library: calls no libc htons, inet_aton, inet_addr or inet_pton" {
+@test "library: calls no libc htons, inet_aton, inet_addr, inet_pton or inet_ntop" {
 	run nm -u "$LIB"
 	assert_success
-	refute_output --regexp '(^| )(htons|htonl|ntohs|ntohl|inet_aton|inet_addr|inet_pton)$'
+	refute_output --regexp '(^| )(htons|htonl|ntohs|ntohl|inet_aton|inet_addr|inet_pton|inet_ntop)$'
 }
 
 @test "library: defines the four public functions" {
 	run nm -g --defined-only "$LIB"
 	assert_success
 	for sym in ok_htons ok_ntohs ok_inet_aton ok_sockaddr_in; do
+		assert_line --regexp " T $sym$"
+	done
+}
+
+@test "library: defines the IPv6 functions and the address helpers" {
+	run nm -g --defined-only "$LIB"
+	assert_success
+	for sym in ok_inet_pton6 ok_inet_ntop6 ok_sockaddr_in6 ok_parse_ip_literal ok_format_sockaddr; do
 		assert_line --regexp " T $sym$"
 	done
 }

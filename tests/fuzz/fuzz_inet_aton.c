@@ -6,14 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "netaddr.h"
 
 /* Stops the run with the input in hex, so the report names it even without the artifact. */
 _Noreturn static void fail(const char *what, const char *s)
 {
 	fprintf(stderr, "fuzz_inet_aton: %s on \"", what);
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
-		fprintf(stderr, *p >= 0x20 && *p < 0x7f ? "%c" : "\\x%02x", *p);
+	fputs_escaped(s, stderr);
 	fputs("\"\n", stderr);
 	abort();
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "netaddr.h"
 
 /*
@@ -37,8 +38,7 @@ static const char *model_parse(const char *s, unsigned long min, unsigned long m
 _Noreturn static void fail(const char *what, const char *s, unsigned long min, unsigned long max)
 {
 	fprintf(stderr, "fuzz_port: %s on \"", what);
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
-		fprintf(stderr, *p >= 0x20 && *p < 0x7f ? "%c" : "\\x%02x", *p);
+	fputs_escaped(s, stderr);
 	fprintf(stderr, "\" [%lu, %lu]\n", min, max);
 	abort();
 }

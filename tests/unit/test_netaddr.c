@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cmocka.h>
 
 #include "netaddr.h"
+#include "random_inputs.h"
 
 static void htons_matches_libc_for_every_value(void **state)
 {
@@ -90,16 +90,6 @@ static void inet_aton_known_values(void **state)
 	assert_int_equal(ok_inet_aton("1.2.3.4.5", NULL), 0);
 }
 
-/* splitmix64: small, fast, and the same sequence for the same seed everywhere. */
-static uint64_t rng_state;
-static uint64_t next_random(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* One random input: mostly the address alphabet, sometimes any byte but NUL. */
 static size_t random_input(char *buf, size_t cap)
 {
@@ -126,25 +116,21 @@ static size_t random_input(char *buf, size_t cap)
 
 static void inet_aton_matches_libc_on_random_inputs(void **state)
 {
-	const char *n_env = getenv("OK_RANDOM_INPUTS");
-	const char *seed_env = getenv("OK_SEED");
-	unsigned long n = n_env ? strtoul(n_env, NULL, 10) : 10000000ul;
-	uint64_t seed = seed_env ? strtoull(seed_env, NULL, 0) : (uint64_t)time(NULL);
+	unsigned long n = random_input_count(10000000ul);
+	uint64_t seed = seed_random();
 	char buf[24];
 	unsigned long bad = 0, valid = 0;
+	char what[80];
 	(void)state;
 
-	rng_state = seed;
 	for (unsigned long i = 0; i < n && bad < 10; i++) {
 		size_t len = random_input(buf, sizeof buf);
 		if (!same_as_libc(buf, len, "random"))
 			bad++;
 		valid += (unsigned long)ok_inet_aton(buf, NULL);
 	}
-	if (bad != 0)
-		fail_msg("%lu differences; reproduce with OK_SEED=%llu", bad, (unsigned long long)seed);
-	print_message("# %lu random inputs, %lu valid, seed %llu\n", n, valid,
-	              (unsigned long long)seed);
+	snprintf(what, sizeof what, "%lu random inputs, %lu valid", n, valid);
+	end_random_run(bad, seed, what);
 }
 
 static void sockaddr_in_fills_every_field(void **state)
