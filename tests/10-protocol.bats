@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 10-protocol.bats - protocol v1 (SPEC section 1) against the real okserver, with nc and socat.
+# 10-protocol.bats - protocol v1 (doc/protocol.md) against the real okserver, with nc and socat.
 
 load helpers
 load server_helpers

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 20-server.bats - okserver's command line (SPEC section 2): options, ready line, exit codes, -d.
+# 20-server.bats - okserver's command line (okserver(1)): options, ready line, exit codes, -d.
 
 load helpers
 load server_helpers

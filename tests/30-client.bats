@@ -185,7 +185,7 @@ teardown() {
 	# valgrind opens the program file itself on the lowest free descriptor, 0, before okclient
 	# runs, and then refuses okclient any use of it: no closed stdin can reach okclient there.
 	# The plain and sanitizer runs test this; valgrind's run tests everything else.
-	[ "${OK_UNDER_VALGRIND:-0}" != 1 ] || skip "valgrind itself takes the closed descriptor 0"
+	skip_under_valgrind "valgrind itself takes the closed descriptor 0"
 	start_fake record "$BATS_TEST_TMPDIR/received"
 	# Closed inside bash -c: `run ... <&-` would let run's own output pipe take fd 0.
 	# shellcheck disable=SC2016 # expanded by the inner bash

@@ -9,6 +9,27 @@ OKSERVER=${OKSERVER:-$TOP/bin/okserver}
 OKCLIENT=${OKCLIENT:-$TOP/bin/okclient}
 TOOLS=${TOOLS:-$TOP/build/tests/tools}
 
+# OK_STRICT_SKIPS=1 (CI sets it): skip fails the test instead, naming the reason, so a missing
+# tool or binary cannot pass for a green run; tests/run.sh also fails any skip that gets past
+# this. Locally a skip stays a skip. bats' own skip is kept as bats_skip (copied once, even if
+# this file is loaded twice): in teardown, where skip only ends the teardown early, it stays.
+# In setup_file the failure fails the file's tests, as any error there does.
+declare -F bats_skip >/dev/null || eval "bats_skip() $(declare -f skip | tail -n +2)"
+skip() {
+	if [ "${OK_STRICT_SKIPS:-0}" = 1 ] && [ -z "${BATS_TEARDOWN_STARTED-}" ]; then
+		fail "skipped in strict mode: ${1:-no reason given}" || exit 1
+	fi
+	bats_skip "$@"
+}
+
+# skip_under_valgrind REASON: skips only under valgrind (OK_UNDER_VALGRIND=1), for the rare
+# test that valgrind itself makes impossible, not merely slower; strict mode lets it stand
+# there (tests/run.sh knows its "under valgrind: " prefix), as the plain runs still test it.
+skip_under_valgrind() {
+	[ "${OK_UNDER_VALGRIND:-0}" = 1 ] || return 0
+	bats_skip "under valgrind: $1"
+}
+
 # Skips, saying what to build, when a binary under test is not there.
 require_binary() {
 	[ -x "$1" ] || skip "$1 is not built: run 'make test-build'"

@@ -6,7 +6,7 @@
 
 #include "framer.h"
 
-/* What a whole input must produce, worked out from SPEC section 1 alone. */
+/* What a whole input must produce, worked out from doc/protocol.md alone. */
 struct model {
 	char *out;          /* the OK replies, in order */
 	size_t out_len;

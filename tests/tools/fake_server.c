@@ -108,52 +108,70 @@ static long drain(int fd)
 	return stopping ? -1 : lines;
 }
 
+/* Where the current line stands: at its start, a Q line, just after a CR. */
+struct line_state {
+	int start, q, cr;
+};
+
+/*
+ * The replies to buf[0..n) into out (at least 3 * n bytes): OK for each line, mirroring CRLF, or
+ * a Q line's echo. Returns their length; sets *quit when a Q line ended (the rest is ignored).
+ */
+static size_t answer_bytes(struct line_state *l, const char *buf, ssize_t n, char *out, int *quit)
+{
+	size_t o = 0;
+
+	for (ssize_t i = 0; i < n; i++) {
+		char c = buf[i];
+		if (l->start)
+			l->q = c == 'Q';
+		l->start = 0;
+		if (c == '\n') {
+			if (!l->q) {
+				out[o++] = 'O';
+				out[o++] = 'K';
+			}
+			if (l->cr)
+				out[o++] = '\r';
+			out[o++] = '\n';
+			l->start = 1;
+			if (l->q) {
+				*quit = 1;
+				return o;
+			}
+		} else if (l->q) {
+			if (l->cr)
+				out[o++] = '\r';
+			if (c != '\r')
+				out[o++] = c;
+		}
+		l->cr = c == '\r';
+	}
+	return o;
+}
+
 /* One client in ok mode; returns when it is done or the server is stopping. */
 static void serve_ok(int fd)
 {
 	char buf[4096], out[4096 * 3 + 64];
-	int start = 1, q = 0, cr = 0;
+	struct line_state l = { 1, 0, 0 };
+	int quit = 0;
 	ssize_t n;
 
 	while (wait_readable(fd) == 0 && (n = recv(fd, buf, sizeof buf, 0)) != 0) {
-		size_t o = 0;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return;
 		record(buf, n);
-		for (ssize_t i = 0; i < n; i++) {
-			char c = buf[i];
-			if (start)
-				q = c == 'Q';
-			start = 0;
-			if (c == '\n') {
-				if (!q) {
-					out[o++] = 'O';
-					out[o++] = 'K';
-				}
-				if (cr)
-					out[o++] = '\r';
-				out[o++] = '\n';
-				start = 1;
-				if (q) {
-					put(fd, out, o);
-					return;
-				}
-			} else if (q) {
-				if (cr)
-					out[o++] = '\r';
-				if (c != '\r')
-					out[o++] = c;
-			}
-			cr = c == '\r';
-		}
-		put(fd, out, o);
+		put(fd, out, answer_bytes(&l, buf, n, out, &quit));
+		if (quit)
+			return;
 	}
 	if (stopping)
 		put(fd, "ERR server shutting down\n", 25);
-	else if (!start)
-		put(fd, q ? "\n" : "OK\n", q ? 1 : 3);
+	else if (!l.start)
+		put(fd, l.q ? "\n" : "OK\n", l.q ? 1 : 3);
 }
 
 static void serve(int fd, const char *mode, const char *arg, const char *text)

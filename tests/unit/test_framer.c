@@ -46,7 +46,7 @@ static void run_framer(const char *in, size_t n, size_t step, int eof, uint32_t 
 	ok_framer_free(&f);
 }
 
-/* The same conversation, judged by a plain byte-at-a-time reading of SPEC section 1. */
+/* The same conversation, judged by a plain byte-at-a-time reading of doc/protocol.md. */
 static void run_model(const char *in, size_t n, int eof, uint32_t max, struct result *r)
 {
 	static char line[4096];
