@@ -6,7 +6,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-/* The public contract (SPEC section 4): no libc htons/inet_aton/inet_addr/inet_pton behind them. */
+/* The public contract: these names and signatures do not change, and no libc htons, inet_aton,
+ * inet_addr or inet_pton is behind them. */
 uint16_t ok_htons(uint16_t host);            /* host to network byte order, no libc call */
 uint16_t ok_ntohs(uint16_t net);
 int ok_inet_aton(const char *cp, struct in_addr *inp);

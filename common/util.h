@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-/* Where a server listens and a client connects unless told otherwise (SPEC §2, §3). */
+/* Where a server listens and a client connects unless told otherwise (okserver(1), okclient(1)). */
 #define OK_DEFAULT_PORT 4242
 #define OK_DEFAULT_ADDR "127.0.0.1"
 
