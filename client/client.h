@@ -52,7 +52,11 @@ void okc_print_usage(void);
 int okc_connect_server(const struct okc_options *o, struct sockaddr_in *peer, int *status,
                        char *msg, size_t msglen);
 
-/* A bounded byte queue: data[start, end) is pending; compacted when it runs short of room. */
+/*
+ * A bounded byte queue: data[start, end) is pending. Bytes are added at the tail (end) and
+ * taken from the head (start); what was taken is reused once okc_buf_compact moves the rest
+ * to the front.
+ */
 struct okc_buf {
 	char *data;
 	size_t cap, start, end;
@@ -60,9 +64,17 @@ struct okc_buf {
 
 int okc_buf_init(struct okc_buf *b, size_t cap);
 void okc_buf_free(struct okc_buf *b);
+/* Makes the consumed head part of the tail room once the tail runs short (see buffer.c). */
 void okc_buf_compact(struct okc_buf *b);
+/* Takes n pending bytes from the head; an emptied queue starts again at the front. */
+void okc_buf_consume(struct okc_buf *b, size_t n);
+/* Bytes pending. */
 static inline size_t okc_buf_used(const struct okc_buf *b) { return b->end - b->start; }
-static inline size_t okc_buf_room(const struct okc_buf *b) { return b->cap - b->end; }
+/* Bytes that can be added at data + end now, without compacting. */
+static inline size_t okc_buf_tail_room(const struct okc_buf *b) { return b->cap - b->end; }
+/* Bytes not pending: the tail room plus the consumed head. Non-zero means that after
+ * okc_buf_compact the tail room is non-zero too. */
+static inline size_t okc_buf_unused(const struct okc_buf *b) { return b->cap - okc_buf_used(b); }
 
 /* lines.c: watches what is queued for sending: counts lines, stops after a line starting Q. */
 struct okc_lines {

@@ -223,10 +223,10 @@ static void show_replies(struct tty_state *t)
 	while (okc_buf_used(&t->rx) > 0) {
 		size_t used = okc_feed_replies(&t->s->rep, t->rx.data + t->rx.start,
 		                               okc_buf_used(&t->rx), t->s->net_eof, &t->out);
-		t->rx.start += used;
+		okc_buf_consume(&t->rx, used);
 		if (okc_buf_used(&t->out) > 0)
 			show_output(t->out.data + t->out.start, okc_buf_used(&t->out), stdout);
-		t->out.start = t->out.end = 0;
+		okc_buf_consume(&t->out, okc_buf_used(&t->out));
 		if (used == 0)
 			break;
 	}

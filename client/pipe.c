@@ -28,7 +28,7 @@ static void read_stdin(struct pipe_state *p)
 	ssize_t n;
 
 	okc_buf_compact(&p->tx);
-	n = read(STDIN_FILENO, p->tx.data + p->tx.end, okc_buf_room(&p->tx));
+	n = read(STDIN_FILENO, p->tx.data + p->tx.end, okc_buf_tail_room(&p->tx));
 	if (n < 0) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
@@ -60,9 +60,7 @@ static void write_stdout(struct pipe_state *p)
 		}
 		return;
 	}
-	p->out.start += (size_t)n;
-	if (p->out.start == p->out.end)
-		p->out.start = p->out.end = 0;
+	okc_buf_consume(&p->out, (size_t)n);
 }
 
 /* Moves replies from rx to out as far as out has room; queues a missing final LF. */
@@ -72,12 +70,12 @@ static void move_bytes(struct pipe_state *p)
 
 	if (okc_buf_used(&p->rx) > 0) {
 		okc_buf_compact(&p->out);
-		p->rx.start += okc_feed_replies(&s->rep, p->rx.data + p->rx.start,
-		                                okc_buf_used(&p->rx), s->net_eof, &p->out);
+		okc_buf_consume(&p->rx, okc_feed_replies(&s->rep, p->rx.data + p->rx.start,
+		                                         okc_buf_used(&p->rx), s->net_eof, &p->out));
 	}
 	if (p->need_lf) {
 		okc_buf_compact(&p->tx);
-		if (okc_buf_room(&p->tx) > 0) {
+		if (okc_buf_tail_room(&p->tx) > 0) {
 			p->tx.data[p->tx.end++] = '\n';
 			p->need_lf = 0;
 		}
@@ -104,11 +102,11 @@ static void set_events(struct pipe_state *p, struct pollfd *pfd)
 	struct okc_session *s = p->s;
 
 	okc_buf_compact(&p->tx);
-	pfd[POLL_STDIN].fd = p->in_open && okc_buf_room(&p->tx) > 0 ? STDIN_FILENO : -1;
+	pfd[POLL_STDIN].fd = p->in_open && okc_buf_tail_room(&p->tx) > 0 ? STDIN_FILENO : -1;
 	pfd[POLL_STDIN].events = POLLIN;
 	pfd[POLL_NETOUT].fd = okc_buf_used(&p->tx) > 0 ? s->fd : -1;
 	pfd[POLL_NETOUT].events = POLLOUT;
-	pfd[POLL_NETIN].fd = !s->net_eof && okc_buf_room(&p->rx) + p->rx.start > 0 ? s->fd : -1;
+	pfd[POLL_NETIN].fd = !s->net_eof && okc_buf_unused(&p->rx) > 0 ? s->fd : -1;
 	pfd[POLL_NETIN].events = POLLIN;
 	/* Watched even with nothing to write, so a reader that leaves is noticed at once. */
 	pfd[POLL_STDOUT].fd = STDOUT_FILENO;

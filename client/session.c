@@ -34,9 +34,7 @@ int okc_send_pending(struct okc_session *s, struct okc_buf *b)
 		return -1;
 	}
 	s->sent += okc_count_lf(b->data + b->start, (size_t)n);
-	b->start += (size_t)n;
-	if (b->start == b->end)
-		b->start = b->end = 0;
+	okc_buf_consume(b, (size_t)n);
 	return 0;
 }
 
@@ -45,7 +43,7 @@ int okc_recv_replies(struct okc_session *s, struct okc_buf *b)
 	ssize_t n;
 
 	okc_buf_compact(b);
-	n = recv(s->fd, b->data + b->end, okc_buf_room(b), 0);
+	n = recv(s->fd, b->data + b->end, okc_buf_tail_room(b), 0);
 	if (n > 0) {
 		b->end += (size_t)n;
 		s->wait_since = ok_now_ms();
