@@ -165,7 +165,10 @@ struct okc_end {
 };
 
 /* An ending that needs nothing more said about it. */
-static inline struct okc_end okc_ended(enum okc_ending how) { return (struct okc_end){ .how = how }; }
+static inline struct okc_end okc_ended(enum okc_ending how)
+{
+	return (struct okc_end){ .how = how };
+}
 
 /* pipe.c and interactive.c: the two modes; each says how the conversation ended. */
 struct okc_end okc_run_pipe(struct okc_session *s, const struct okc_options *o);

@@ -169,7 +169,7 @@ static void load_history(struct tty_state *t, const struct okc_options *o)
 	}
 }
 
-/* Our own handlers, blocked except inside ppoll; readline's are switched off (see setup). */
+/* Our own handlers, blocked except inside ppoll; readline's are switched off (start_prompt). */
 static int catch_signals(sigset_t *old)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
