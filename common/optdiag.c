@@ -85,7 +85,7 @@ static const char *describe_long(const struct ok_optdiag_table *t, const char *w
 	return UNKNOWN;
 }
 
-const char *ok_describe_getopt_error(const struct ok_optdiag_table *t, int c, int optopt,
+const char *ok_describe_getopt_error(const struct ok_optdiag_table *t, int c, int opt,
                                      const char *word, char *subject, size_t len)
 {
 	int is_long = strncmp(word, "--", 2) == 0;
@@ -93,11 +93,11 @@ const char *ok_describe_getopt_error(const struct ok_optdiag_table *t, int c, in
 	/*
 	 * A letter: the one missing its value ends word ("-rt"), or an unknown one stands in a
 	 * cluster ("--raw -xr"), where word may still be the argument before it; a letter we know
-	 * is never the unknown one ("--raw=1" leaves optopt 'r').
+	 * is never the unknown one ("--raw=1" leaves opt 'r').
 	 */
 	if ((c == ':' && !is_long) ||
-	    (c != ':' && optopt > 0 && optopt < 256 && !is_short_option(t->shortopts, optopt))) {
-		snprintf(subject, len, "-%c", optopt);
+	    (c != ':' && opt > 0 && opt < 256 && !is_short_option(t->shortopts, opt))) {
+		snprintf(subject, len, "-%c", opt);
 		return c == ':' ? NEEDS_VALUE : UNKNOWN;
 	}
 	snprintf(subject, len, "%.*s", (int)strcspn(word, "="), word);

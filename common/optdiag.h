@@ -20,13 +20,13 @@ struct ok_optdiag_table {
 #define OK_OPTDIAG_EXPAND 1u
 
 /*
- * c is getopt_long's return (':' when a value is missing, '?' for every other mistake), optopt
- * the global of that name, word the argument getopt_long was reading (argv[optind - 1]).
+ * c is getopt_long's return (':' when a value is missing, '?' for every other mistake), opt
+ * what it left in optopt, word the argument it was reading (argv[optind - 1]).
  * Returns the problem: "unknown option", "ambiguous option", "option needs a value" or
  * "option takes no value"; fills subject with the option it is about, as typed ("-x", or
  * "--frob" without its "=value"). The message for the user is "problem: subject".
  */
-const char *ok_describe_getopt_error(const struct ok_optdiag_table *t, int c, int optopt,
+const char *ok_describe_getopt_error(const struct ok_optdiag_table *t, int c, int opt,
                                      const char *word, char *subject, size_t len);
 
 #endif
