@@ -9,9 +9,6 @@
 
 #include "optdiag.h"
 
-/* The end of an argument list: a typed null pointer, as variadic functions need. */
-#define END ((const char *)NULL)
-
 enum { OPT_HISTORY = 256, OPT_ONCE };
 
 /* Like the programs' own: letters with and without values, long-only ones, shared prefixes. */
@@ -30,19 +27,18 @@ static const struct ok_optdiag_table expanded = { ":rt:hv", long_options, OK_OPT
 
 static char message[256];
 
-/* Runs getopt_long over the arguments until it reports a mistake; that mistake's message. */
-static const char *diagnose(const struct ok_optdiag_table *t, const char *first, ...)
+/* Runs getopt_long over args (NULL-terminated) until it reports a mistake; its message. */
+static const char *diagnose(const struct ok_optdiag_table *t, const char *const *args)
 {
 	char *argv[16] = { (char *)"prog" };
 	char subject[128];
 	const char *problem;
 	int argc = 1, c;
-	va_list ap;
 
-	va_start(ap, first);
-	for (const char *a = first; a != NULL && argc < 15; a = va_arg(ap, const char *))
-		argv[argc++] = (char *)a;
-	va_end(ap);
+	while (args[argc - 1] != NULL && argc < 15) {
+		argv[argc] = (char *)args[argc - 1];
+		argc++;
+	}
 	argv[argc] = NULL;
 	optind = 0;
 	opterr = 0;
@@ -57,70 +53,73 @@ static const char *diagnose(const struct ok_optdiag_table *t, const char *first,
 	return "no mistake";
 }
 
+/* The message for these arguments under that table: DIAGNOSE(&as_typed, "-x"). */
+#define DIAGNOSE(t, ...) diagnose((t), (const char *const[]){ __VA_ARGS__, NULL })
+
 static void unknown_short_option(void **state)
 {
 	(void)state;
-	assert_string_equal(diagnose(&as_typed, "-x", END), "unknown option: -x");
-	assert_string_equal(diagnose(&expanded, "-x", END), "unknown option: -x");
-	assert_string_equal(diagnose(&as_typed, "-:", END), "unknown option: -:");
-	assert_string_equal(diagnose(&as_typed, "-1", END), "unknown option: -1");
+	assert_string_equal(DIAGNOSE(&as_typed, "-x"), "unknown option: -x");
+	assert_string_equal(DIAGNOSE(&expanded, "-x"), "unknown option: -x");
+	assert_string_equal(DIAGNOSE(&as_typed, "-:"), "unknown option: -:");
+	assert_string_equal(DIAGNOSE(&as_typed, "-1"), "unknown option: -1");
 }
 
 static void unknown_letter_inside_a_cluster(void **state)
 {
 	(void)state;
-	assert_string_equal(diagnose(&as_typed, "-vx", END), "unknown option: -x");
-	assert_string_equal(diagnose(&expanded, "-rx", END), "unknown option: -x");
+	assert_string_equal(DIAGNOSE(&as_typed, "-vx"), "unknown option: -x");
+	assert_string_equal(DIAGNOSE(&expanded, "-rx"), "unknown option: -x");
 	/* The word getopt_long last finished is not the culprit. */
-	assert_string_equal(diagnose(&as_typed, "--once", "-xv", END), "unknown option: -x");
-	assert_string_equal(diagnose(&expanded, "--raw", "-xr", END), "unknown option: -x");
-	assert_string_equal(diagnose(&expanded, "--history=f", "-zr", END), "unknown option: -z");
+	assert_string_equal(DIAGNOSE(&as_typed, "--once", "-xv"), "unknown option: -x");
+	assert_string_equal(DIAGNOSE(&expanded, "--raw", "-xr"), "unknown option: -x");
+	assert_string_equal(DIAGNOSE(&expanded, "--history=f", "-zr"), "unknown option: -z");
 }
 
 static void unknown_long_option_named_without_its_value(void **state)
 {
 	(void)state;
-	assert_string_equal(diagnose(&as_typed, "--frob", END), "unknown option: --frob");
-	assert_string_equal(diagnose(&as_typed, "--frob=1", END), "unknown option: --frob");
-	assert_string_equal(diagnose(&expanded, "--frob=1", END), "unknown option: --frob");
+	assert_string_equal(DIAGNOSE(&as_typed, "--frob"), "unknown option: --frob");
+	assert_string_equal(DIAGNOSE(&as_typed, "--frob=1"), "unknown option: --frob");
+	assert_string_equal(DIAGNOSE(&expanded, "--frob=1"), "unknown option: --frob");
 	/* An empty name is not a prefix of every option. */
-	assert_string_equal(diagnose(&as_typed, "--=x", END), "unknown option: --");
-	assert_string_equal(diagnose(&expanded, "--=x", END), "unknown option: --");
+	assert_string_equal(DIAGNOSE(&as_typed, "--=x"), "unknown option: --");
+	assert_string_equal(DIAGNOSE(&expanded, "--=x"), "unknown option: --");
 }
 
 static void ambiguous_start(void **state)
 {
 	(void)state;
-	assert_string_equal(diagnose(&as_typed, "--h", END), "ambiguous option: --h");
-	assert_string_equal(diagnose(&as_typed, "--h=x", END), "ambiguous option: --h");
-	assert_string_equal(diagnose(&expanded, "--h", END),
+	assert_string_equal(DIAGNOSE(&as_typed, "--h"), "ambiguous option: --h");
+	assert_string_equal(DIAGNOSE(&as_typed, "--h=x"), "ambiguous option: --h");
+	assert_string_equal(DIAGNOSE(&expanded, "--h"),
 	                    "ambiguous option: --h (--history, --help)");
-	assert_string_equal(diagnose(&expanded, "--h=x", END),
+	assert_string_equal(DIAGNOSE(&expanded, "--h=x"),
 	                    "ambiguous option: --h (--history, --help)");
 	/* An exact name wins over the longer ones it starts. */
-	assert_string_equal(diagnose(&expanded, "--help", "-x", END), "unknown option: -x");
+	assert_string_equal(DIAGNOSE(&expanded, "--help", "-x"), "unknown option: -x");
 }
 
 static void missing_value(void **state)
 {
 	(void)state;
-	assert_string_equal(diagnose(&as_typed, "-t", END), "option needs a value: -t");
-	assert_string_equal(diagnose(&expanded, "-rt", END), "option needs a value: -t");
-	assert_string_equal(diagnose(&as_typed, "--timeout", END), "option needs a value: --timeout");
-	assert_string_equal(diagnose(&expanded, "--history", END), "option needs a value: --history");
+	assert_string_equal(DIAGNOSE(&as_typed, "-t"), "option needs a value: -t");
+	assert_string_equal(DIAGNOSE(&expanded, "-rt"), "option needs a value: -t");
+	assert_string_equal(DIAGNOSE(&as_typed, "--timeout"), "option needs a value: --timeout");
+	assert_string_equal(DIAGNOSE(&expanded, "--history"), "option needs a value: --history");
 	/* Missing values are named as typed in both wordings. */
-	assert_string_equal(diagnose(&expanded, "--time", END), "option needs a value: --time");
+	assert_string_equal(DIAGNOSE(&expanded, "--time"), "option needs a value: --time");
 }
 
 static void value_for_an_option_that_takes_none(void **state)
 {
 	(void)state;
-	assert_string_equal(diagnose(&as_typed, "--once=1", END), "option takes no value: --once");
-	assert_string_equal(diagnose(&as_typed, "--verb=1", END), "option takes no value: --verb");
-	assert_string_equal(diagnose(&expanded, "--verb=1", END),
+	assert_string_equal(DIAGNOSE(&as_typed, "--once=1"), "option takes no value: --once");
+	assert_string_equal(DIAGNOSE(&as_typed, "--verb=1"), "option takes no value: --verb");
+	assert_string_equal(DIAGNOSE(&expanded, "--verb=1"),
 	                    "option takes no value: --verbose");
-	assert_string_equal(diagnose(&expanded, "--ra=", END), "option takes no value: --raw");
-	assert_string_equal(diagnose(&expanded, "--help=yes", END), "option takes no value: --help");
+	assert_string_equal(DIAGNOSE(&expanded, "--ra="), "option takes no value: --raw");
+	assert_string_equal(DIAGNOSE(&expanded, "--help=yes"), "option takes no value: --help");
 }
 
 /* Without getopt_long: the inputs as given, and a subject buffer too small for the names. */
