@@ -282,17 +282,26 @@ static struct okc_end handle_signals(struct tty_state *t)
 	return okc_ended(OKC_GOING);
 }
 
-/* Whether the conversation is over, one rule a line, in this order; OKC_GOING if not. */
-static struct okc_end check_ending(struct tty_state *t)
+/* What printing replies came to: OKC_GOING while stdout takes them. */
+static struct okc_end check_stdout(const struct tty_state *t)
 {
-	struct okc_session *s = t->s;
-
 	/* Our reader left (okclient | head): nothing we print can matter any more. */
 	if (t->out_closed)
 		return okc_ended(OKC_ENDED_STDOUT_GONE);
 	if (t->out_err)
 		return (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED,
 		                         .what = "write standard output", .err = t->out_err };
+	return okc_ended(OKC_GOING);
+}
+
+/* Whether the conversation is over, one rule a line, in this order; OKC_GOING if not. */
+static struct okc_end check_ending(struct tty_state *t)
+{
+	struct okc_session *s = t->s;
+	struct okc_end end = check_stdout(t);
+
+	if (end.how != OKC_GOING)
+		return end;
 	/* Input over and the last line out: the server answers the rest, then closes. */
 	if (t->input_done && t->line == NULL && okc_shut_sending(s) < 0)
 		return okc_ended(OKC_ENDED_NET_FAILED);
@@ -361,11 +370,8 @@ static struct okc_end settle_ending(struct tty_state *t, struct okc_end end)
 	if (end.how == OKC_ENDED_SIGNAL || end.how == OKC_ENDED_LOCAL_FAILED)
 		return end;
 	show_replies(t);
-	if (t->out_err)
-		return (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED,
-		                         .what = "write standard output", .err = t->out_err };
-	if (t->out_closed)
-		return okc_ended(OKC_ENDED_STDOUT_GONE);
+	if (check_stdout(t).how != OKC_GOING)
+		return check_stdout(t);
 	end.input_done = t->input_done && t->line == NULL;
 	return end;
 }
