@@ -21,16 +21,23 @@ void okc_buf_free(struct okc_buf *b)
 
 /*
  * Moves what is pending to the front, so reads can fill the whole buffer again; only once less
- * than a quarter is free, so a slow consumer does not cost a memmove per loop.
+ * than a quarter of it is tail room, so a slow consumer does not cost a memmove per loop.
  */
 void okc_buf_compact(struct okc_buf *b)
 {
-	size_t used = okc_buf_used(b);
+	size_t used = okc_buf_used(b), tail = okc_buf_tail_room(b);
 
-	if (b->start == 0 || okc_buf_room(b) >= b->cap / 4)
+	if (b->start == 0 || (tail > 0 && tail >= b->cap / 4))
 		return;
 	if (used > 0)
 		memmove(b->data, b->data + b->start, used);
 	b->start = 0;
 	b->end = used;
+}
+
+void okc_buf_consume(struct okc_buf *b, size_t n)
+{
+	b->start += n;
+	if (b->start == b->end)
+		b->start = b->end = 0;
 }

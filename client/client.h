@@ -18,11 +18,14 @@
 #define OKC_REPLY_PREFIX "Server: "
 #define OKC_ERR_KEEP 256                     /* bytes of a server's ERR line we repeat */
 
-/* Exit status, SPEC section 3. */
+/* Exit status, okclient(1). */
 enum okc_exit {
 	OKC_EXIT_OK = 0,
-	OKC_EXIT_SOCKET = 1,
-	OKC_EXIT_IO = 1,          /* reading stdin or writing stdout failed */
+	/*
+	 * Something on this machine failed, not the server or the network: socket() (the manual's
+	 * "1 socket failed"), or reading standard input, writing standard output, poll, memory.
+	 */
+	OKC_EXIT_LOCAL = 1,
 	OKC_EXIT_CONNECT = 2,
 	OKC_EXIT_ADDRESS = 3,
 	OKC_EXIT_SEND = 4,
@@ -52,7 +55,11 @@ void okc_print_usage(void);
 int okc_connect_server(const struct okc_options *o, struct sockaddr_in *peer, int *status,
                        char *msg, size_t msglen);
 
-/* A bounded byte queue: data[start, end) is pending; compacted when it runs short of room. */
+/*
+ * A bounded byte queue: data[start, end) is pending. Bytes are added at the tail (end) and
+ * taken from the head (start); what was taken is reused once okc_buf_compact moves the rest
+ * to the front.
+ */
 struct okc_buf {
 	char *data;
 	size_t cap, start, end;
@@ -60,9 +67,17 @@ struct okc_buf {
 
 int okc_buf_init(struct okc_buf *b, size_t cap);
 void okc_buf_free(struct okc_buf *b);
+/* Makes the consumed head part of the tail room once the tail runs short (see buffer.c). */
 void okc_buf_compact(struct okc_buf *b);
+/* Takes n pending bytes from the head; an emptied queue starts again at the front. */
+void okc_buf_consume(struct okc_buf *b, size_t n);
+/* Bytes pending. */
 static inline size_t okc_buf_used(const struct okc_buf *b) { return b->end - b->start; }
-static inline size_t okc_buf_room(const struct okc_buf *b) { return b->cap - b->end; }
+/* Bytes that can be added at data + end now, without compacting. */
+static inline size_t okc_buf_tail_room(const struct okc_buf *b) { return b->cap - b->end; }
+/* Bytes not pending: the tail room plus the consumed head. Non-zero means that after
+ * okc_buf_compact the tail room is non-zero too. */
+static inline size_t okc_buf_unused(const struct okc_buf *b) { return b->cap - okc_buf_used(b); }
 
 /* lines.c: watches what is queued for sending: counts lines, stops after a line starting Q. */
 struct okc_lines {
@@ -104,27 +119,66 @@ struct okc_session {
 	struct okc_replies rep;
 	int wr_shut;             /* our sending side is closed */
 	int net_eof;             /* the server closed (or reset) its side */
-	int send_err;            /* errno of a failed send, 0 if none */
+	int send_err;            /* errno of a send or half-close that failed, 0 if none */
+	int send_cut;            /* the server went away while we sent: the rest was dropped */
 	int recv_err;            /* errno of a failed recv (not EOF), 0 if none */
 	int64_t wait_since;      /* when the current wait for the server began; -1: not waiting */
 };
 
 void okc_session_init(struct okc_session *s, int fd, const struct sockaddr_in *peer,
                       const struct okc_options *o);
-/* One send of b's pending bytes; counts lines. -1 on a real error (send_err set). */
-int okc_send_pending(struct okc_session *s, struct okc_buf *b);
+/* What one send came to. */
+enum okc_send_result {
+	OKC_SEND_OK,             /* the socket took what it could (maybe nothing yet) */
+	OKC_SEND_PEER_GONE,      /* the server went away (send_cut set): drop the rest, and read
+	                          * what it said last */
+	OKC_SEND_FAILED          /* a real error (send_err set): the conversation is over */
+};
+
+/* One send of b's pending bytes; counts lines. */
+enum okc_send_result okc_send_pending(struct okc_session *s, struct okc_buf *b);
 /* One recv into b; sets net_eof on end or reset. -1 only on an unexpected error. */
 int okc_recv_replies(struct okc_session *s, struct okc_buf *b);
-/* Half-closes once; -1 on error. */
+/* Half-closes once, unless the connection is already over; -1 on error (send_err set). */
 int okc_shut_sending(struct okc_session *s);
 /* Whether a reply is awaited; keeps wait_since; the poll timeout in ms (-1: none). */
 int okc_arm_timer(struct okc_session *s, int waiting);
 int okc_timer_expired(const struct okc_session *s);
-/* Prints the final diagnostic (if any) and returns the exit status. */
-int okc_finish_session(struct okc_session *s, int input_done, int timed_out);
+/* How a conversation ended, as the mode that ran it saw it. */
+enum okc_ending {
+	OKC_GOING = 0,           /* not over: a mode's loop goes on */
+	OKC_ENDED_SERVER_CLOSED, /* the server closed and all it said is out: the session's
+	                          * counts decide (0 every line answered, 5 lost, 6 ERR) */
+	OKC_ENDED_NET_FAILED,    /* sending or receiving failed (send_err, recv_err): 4 or 5 */
+	OKC_ENDED_TIMED_OUT,     /* -t ran out while a reply was awaited: 7 (6 after an ERR) */
+	OKC_ENDED_STDOUT_GONE,   /* our reader left (okclient | head): 0, quietly, in both modes */
+	OKC_ENDED_LOCAL_FAILED,  /* stdin, stdout, poll, memory or signals failed: 1 */
+	OKC_ENDED_SIGNAL         /* SIGINT, SIGTERM or SIGHUP at the prompt: raised again */
+};
 
-/* pipe.c and interactive.c: the two modes; both return the exit status. */
-int okc_run_pipe(struct okc_session *s, const struct okc_options *o);
-int okc_run_interactive(struct okc_session *s, const struct okc_options *o);
+struct okc_end {
+	enum okc_ending how;
+	int input_done;          /* every line of input was sent (what "all answered" needs) */
+	int signo;               /* OKC_ENDED_SIGNAL: which */
+	const char *what;        /* OKC_ENDED_LOCAL_FAILED: what failed, "read standard input" */
+	int err;                 /* OKC_ENDED_LOCAL_FAILED: its errno, 0 when there is none */
+};
+
+/* An ending that needs nothing more said about it. */
+static inline struct okc_end okc_ended(enum okc_ending how)
+{
+	return (struct okc_end){ .how = how };
+}
+
+/* pipe.c and interactive.c: the two modes; each says how the conversation ended. */
+struct okc_end okc_run_pipe(struct okc_session *s, const struct okc_options *o);
+struct okc_end okc_run_interactive(struct okc_session *s, const struct okc_options *o);
+
+/*
+ * ending.c: the one place that turns an ending into the exit status. Prints the final
+ * diagnostic, if any; an OKC_ENDED_SIGNAL is raised again (with the default action) so our
+ * parent sees how we ended. Call it once the terminal is restored and the socket closed.
+ */
+int okc_conclude(const struct okc_session *s, const struct okc_end *e);
 
 #endif

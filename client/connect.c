@@ -85,7 +85,7 @@ int okc_connect_server(const struct okc_options *o, struct sockaddr_in *peer, in
 	snprintf(msg, msglen, "%s", e.msg);
 	switch (e.step) {
 	case OK_STEP_SOCKET:
-	case OK_STEP_OPTION: *status = OKC_EXIT_SOCKET; break;
+	case OK_STEP_OPTION: *status = OKC_EXIT_LOCAL; break;
 	case OK_STEP_TIMEOUT: *status = OKC_EXIT_TIMEOUT; break;
 	default: *status = OKC_EXIT_CONNECT; break;
 	}

@@ -119,22 +119,22 @@ static void on_line(char *line)
 	}
 }
 
-/* One send of the pending line; the line is freed once it is all out. */
-static int send_line(struct tty_state *t)
+/*
+ * One send of the pending line. The line is freed once it is all out, or once the server is
+ * gone (what it said last is still read).
+ */
+static enum okc_send_result send_line(struct tty_state *t)
 {
 	struct okc_buf b = { t->line, t->line_len, t->line_off, t->line_len };
+	enum okc_send_result r = okc_send_pending(t->s, &b);
 
-	if (okc_send_pending(t->s, &b) < 0) {
-		if (t->s->send_err != EPIPE && t->s->send_err != ECONNRESET)
-			return -1;
-		b.end = 0; /* the server is gone: drop the line, read what it said last */
-	}
-	t->line_off = b.end == 0 ? t->line_len : b.start;
-	if (t->line_off == t->line_len) {
+	if (r == OKC_SEND_PEER_GONE || okc_buf_used(&b) == 0) {
 		free(t->line);
 		t->line = NULL;
+	} else {
+		t->line_off = b.start;
 	}
-	return 0;
+	return r;
 }
 
 /* ~/.okclient_history, or --history FILE; NULL when there is no home to keep it in. */
@@ -169,7 +169,7 @@ static void load_history(struct tty_state *t, const struct okc_options *o)
 	}
 }
 
-/* Our own handlers, blocked except inside ppoll; readline's are switched off (see setup). */
+/* Our own handlers, blocked except inside ppoll; readline's are switched off (start_prompt). */
 static int catch_signals(sigset_t *old)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
@@ -223,10 +223,10 @@ static void show_replies(struct tty_state *t)
 	while (okc_buf_used(&t->rx) > 0) {
 		size_t used = okc_feed_replies(&t->s->rep, t->rx.data + t->rx.start,
 		                               okc_buf_used(&t->rx), t->s->net_eof, &t->out);
-		t->rx.start += used;
+		okc_buf_consume(&t->rx, used);
 		if (okc_buf_used(&t->out) > 0)
 			show_output(t->out.data + t->out.start, okc_buf_used(&t->out), stdout);
-		t->out.start = t->out.end = 0;
+		okc_buf_consume(&t->out, okc_buf_used(&t->out));
 		if (used == 0)
 			break;
 	}
@@ -253,60 +253,87 @@ static int wait_events(struct pollfd *pfd, int timeout_ms, const sigset_t *open_
 	return ppoll(pfd, POLL_COUNT, timeout_ms < 0 ? NULL : &ts, open_mask);
 }
 
+/* Does what ppoll said is ready; -1 when the connection failed (the session says how). */
 static int handle_events(struct tty_state *t, const struct pollfd *pfd)
 {
 	const short gone = POLLHUP | POLLERR | POLLNVAL;
 
 	if (pfd[POLL_NETIN].revents & (POLLIN | gone) && okc_recv_replies(t->s, &t->rx) < 0)
 		return -1;
-	if (pfd[POLL_NETOUT].revents & (POLLOUT | gone) && send_line(t) < 0)
+	if (pfd[POLL_NETOUT].revents & (POLLOUT | gone) && send_line(t) == OKC_SEND_FAILED)
 		return -1;
 	if (pfd[POLL_TTY].revents & (POLLIN | gone))
 		rl_callback_read_char();
 	return 0;
 }
 
-/*
- * The loop: -1 to let the session decide, -2 on timeout, -3 stdout's reader gone, -4 writing
- * stdout failed, or a signal number.
- */
-static int converse(struct tty_state *t, const sigset_t *open_mask)
+/* Acts on the flags our signal handlers set; an ending only for SIGINT, SIGTERM, SIGHUP. */
+static struct okc_end handle_signals(struct tty_state *t)
+{
+	if (got_quit)
+		return (struct okc_end){ .how = OKC_ENDED_SIGNAL, .signo = got_quit };
+	if (got_winch) {
+		got_winch = 0;
+		if (t->prompt_on)
+			rl_resize_terminal();
+	}
+	if (got_tstp)
+		suspend_self();
+	return okc_ended(OKC_GOING);
+}
+
+/* What printing replies came to: OKC_GOING while stdout takes them. */
+static struct okc_end check_stdout(const struct tty_state *t)
+{
+	/* Our reader left (okclient | head): nothing we print can matter any more. */
+	if (t->out_closed)
+		return okc_ended(OKC_ENDED_STDOUT_GONE);
+	if (t->out_err)
+		return (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED,
+		                         .what = "write standard output", .err = t->out_err };
+	return okc_ended(OKC_GOING);
+}
+
+/* Whether the conversation is over, one rule a line, in this order; OKC_GOING if not. */
+static struct okc_end check_ending(struct tty_state *t)
+{
+	struct okc_session *s = t->s;
+	struct okc_end end = check_stdout(t);
+
+	if (end.how != OKC_GOING)
+		return end;
+	/* Input over and the last line out: the server answers the rest, then closes. */
+	if (t->input_done && t->line == NULL && okc_shut_sending(s) < 0)
+		return okc_ended(OKC_ENDED_NET_FAILED);
+	if (s->net_eof && okc_buf_used(&t->rx) == 0)
+		return okc_ended(OKC_ENDED_SERVER_CLOSED);
+	return okc_ended(OKC_GOING);
+}
+
+/* The loop, until a signal, check_ending, the -t clock or the connection ends it. */
+static struct okc_end converse(struct tty_state *t, const sigset_t *open_mask)
 {
 	struct okc_session *s = t->s;
 	struct pollfd pfd[POLL_COUNT];
 
 	for (;;) {
+		struct okc_end end;
 		int timeout;
 
-		if (got_quit)
-			return got_quit;
-		if (got_winch) {
-			got_winch = 0;
-			if (t->prompt_on)
-				rl_resize_terminal();
-		}
-		if (got_tstp)
-			suspend_self();
+		if ((end = handle_signals(t)).how != OKC_GOING)
+			return end;
 		show_replies(t);
-		/* Our reader left (okclient | head): nothing we print can matter any more. */
-		if (t->out_closed)
-			return -3;
-		if (t->out_err)
-			return -4;
-		/* Input over and the last line out: the server answers the rest, then closes. */
-		if (t->input_done && t->line == NULL && !s->net_eof && okc_shut_sending(s) < 0)
-			return -1;
-		if (s->net_eof && okc_buf_used(&t->rx) == 0)
-			return -1;
+		if ((end = check_ending(t)).how != OKC_GOING)
+			return end;
 		timeout = okc_arm_timer(s, !s->net_eof && (s->sent > s->rep.answered || s->wr_shut ||
 		                                        t->line != NULL));
 		if (okc_timer_expired(s))
-			return -2;
+			return okc_ended(OKC_ENDED_TIMED_OUT);
 		set_events(t, pfd);
 		if (wait_events(pfd, timeout, open_mask) < 0)
 			continue; /* a signal: its flag is handled at the top */
 		if (handle_events(t, pfd) < 0)
-			return -1;
+			return okc_ended(OKC_ENDED_NET_FAILED);
 	}
 }
 
@@ -334,49 +361,46 @@ static void free_state(struct tty_state *t)
 	clear_history();
 }
 
-/* The exit status once the prompt is gone; rc is converse's (-1 .. -4). */
-static int end_status(struct tty_state *t, int rc)
+/*
+ * The prompt is gone: show the server's last words, which may still find stdout gone or
+ * failing, and note whether all input was sent. A signal or a stdout failure shows nothing.
+ */
+static struct okc_end settle_ending(struct tty_state *t, struct okc_end end)
 {
-	if (rc != -4)
-		show_replies(t); /* the last words of a server that closed */
-	if (t->out_err) {
-		fprintf(stderr, "okclient: write standard output: %s\n", strerror(t->out_err));
-		return OKC_EXIT_IO;
-	}
-	if (rc == -3 || t->out_closed)
-		return OKC_EXIT_OK;
-	return okc_finish_session(t->s, t->input_done && t->line == NULL, rc == -2);
+	if (end.how == OKC_ENDED_SIGNAL || end.how == OKC_ENDED_LOCAL_FAILED)
+		return end;
+	show_replies(t);
+	if (check_stdout(t).how != OKC_GOING)
+		return check_stdout(t);
+	end.input_done = t->input_done && t->line == NULL;
+	return end;
 }
 
-int okc_run_interactive(struct okc_session *s, const struct okc_options *o)
+struct okc_end okc_run_interactive(struct okc_session *s, const struct okc_options *o)
 {
 	struct tty_state t;
 	sigset_t open_mask;
-	int rc;
+	struct okc_end end;
 
 	memset(&t, 0, sizeof t);
 	t.s = s;
 	tty = &t;
 	if (okc_buf_init(&t.rx, OKC_BUF_SIZE) < 0 || okc_buf_init(&t.out, OKC_BUF_SIZE) < 0) {
-		fprintf(stderr, "okclient: out of memory\n");
 		free_state(&t);
-		return OKC_EXIT_IO;
+		return (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = "out of memory" };
 	}
 	load_history(&t, o);
 	if (catch_signals(&open_mask) < 0) {
-		fprintf(stderr, "okclient: sigaction: %s\n", strerror(errno));
+		end = (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = "sigaction",
+		                        .err = errno };
 		free_state(&t);
-		return OKC_EXIT_IO;
+		return end;
 	}
 	start_prompt(&t);
-	rc = converse(&t, &open_mask);
+	end = converse(&t, &open_mask);
 	stop_prompt(1);
 	release_signals(&open_mask);
-	if (rc > 0) {
-		free_state(&t);
-		return 128 + rc; /* main re-raises it: our parent sees how we ended */
-	}
-	rc = end_status(&t, rc);
+	end = settle_ending(&t, end);
 	free_state(&t);
-	return rc;
+	return end;
 }

@@ -16,13 +16,35 @@ static int usage_error(const char *msg)
 	return OKC_EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+/* Connects, converses in the mode standard input calls for, and ends as okc_conclude says. */
+static int run_client(const struct okc_options *opt)
 {
-	struct okc_options opt;
 	struct okc_session s;
+	struct okc_end end;
 	struct sockaddr_in peer;
 	char msg[256];
 	int fd, status;
+
+	/* A server or reader that goes away is an error return, never a signal. */
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		perror("okclient: signal");
+		return OKC_EXIT_LOCAL;
+	}
+	fd = okc_connect_server(opt, &peer, &status, msg, sizeof msg);
+	if (fd < 0) {
+		fprintf(stderr, "okclient: %s\n", msg);
+		return status;
+	}
+	okc_session_init(&s, fd, &peer, opt);
+	end = isatty(STDIN_FILENO) ? okc_run_interactive(&s, opt) : okc_run_pipe(&s, opt);
+	close(fd);
+	return okc_conclude(&s, &end);
+}
+
+int main(int argc, char **argv)
+{
+	struct okc_options opt;
+	char msg[256];
 
 	/*
 	 * Started with stdin or stdout closed (`<&-`, `>&-`), the socket would become fd 0 or 1:
@@ -30,37 +52,15 @@ int main(int argc, char **argv)
 	 * closed stdin is empty input, closed stdout discards the replies.
 	 */
 	if (ok_keep_stdio_open() < 0) {
-		int err = errno;
 		fprintf(stderr, "okclient: open /dev/null for a closed standard descriptor: %s\n",
-		        strerror(err));
-		return OKC_EXIT_IO;
+		        strerror(errno));
+		return OKC_EXIT_LOCAL;
 	}
 	switch (okc_parse_options(argc, argv, &opt, msg, sizeof msg)) {
-	case OKC_HELP: okc_print_usage(); return fflush(stdout) == 0 ? OKC_EXIT_OK : OKC_EXIT_IO;
+	case OKC_HELP: okc_print_usage(); return fflush(stdout) == 0 ? OKC_EXIT_OK : OKC_EXIT_LOCAL;
 	case OKC_VERSION: printf("okclient %s\n", OK_VERSION); return OKC_EXIT_OK;
 	case OKC_USAGE_ERROR: return usage_error(msg);
 	case OKC_RUN: break;
 	}
-	/* A server or reader that goes away is an error return, never a signal. */
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
-		perror("okclient: signal");
-		return OKC_EXIT_IO;
-	}
-	fd = okc_connect_server(&opt, &peer, &status, msg, sizeof msg);
-	if (fd < 0) {
-		fprintf(stderr, "okclient: %s\n", msg);
-		return status;
-	}
-	okc_session_init(&s, fd, &peer, &opt);
-	if (isatty(STDIN_FILENO))
-		status = okc_run_interactive(&s, &opt);
-	else
-		status = okc_run_pipe(&s, &opt);
-	close(fd);
-	/* Interrupted at the prompt: the terminal is restored; now end the way the signal says. */
-	if (status > 128 && status < 128 + 65) {
-		signal(status - 128, SIG_DFL);
-		raise(status - 128);
-	}
-	return status;
+	return run_client(&opt);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "optdiag.h"
 #include "version.h"
 
 enum { OPT_HISTORY = 256 };
@@ -85,69 +86,17 @@ static int parse_operands(int argc, char **argv, struct okc_options *o, char *er
 	return 0;
 }
 
-/* "-t" or "--timeout" (as typed, without any "=value"): the option a message names. */
-static void name_typed(const char *arg, int opt, char *name, size_t len)
+/* getopt_long's ':' or '?' as a message; okclient names abbreviations in full. */
+static void describe_mistake(int c, const char *word, char *err, size_t errlen)
 {
-	if (strncmp(arg, "--", 2) == 0)
-		snprintf(name, len, "%.*s", (int)strcspn(arg, "="), arg);
-	else
-		snprintf(name, len, "-%c", opt);
-}
+	static const struct ok_optdiag_table table = {
+		SHORT_OPTIONS, long_options, OK_OPTDIAG_EXPAND
+	};
+	char subject[192];
+	const char *problem =
+		ok_describe_getopt_error(&table, c, optopt, word, subject, sizeof subject);
 
-static void describe_missing(const char *arg, int opt, char *err, size_t errlen)
-{
-	char name[64];
-
-	name_typed(arg, opt, name, sizeof name);
-	snprintf(err, errlen, "option needs a value: %s", name);
-}
-
-/*
- * getopt_long reports three different mistakes alike; tell them apart: "--raw=1" (a value for
- * an option that takes none), "--h" (the start of more than one option), or a word it does not
- * know at all, named as typed but without its "=value".
- */
-static void describe_unknown(const char *arg, int opt, char *err, size_t errlen)
-{
-	const struct option *hit = NULL;
-	char names[128] = "";
-	int count = 0;
-	size_t len;
-
-	/* An unknown letter may stand inside a cluster ("--raw -xr"), where arg is not its word:
-	 * getopt names it in optopt, and a letter we know is never the unknown one. */
-	if (opt > 0 && opt < 256 && (opt == ':' || strchr(&SHORT_OPTIONS[1], opt) == NULL)) {
-		snprintf(err, errlen, "unknown option: -%c", opt);
-		return;
-	}
-	if (strncmp(arg, "--", 2) != 0) {
-		snprintf(err, errlen, "unknown option: %s", arg);
-		return;
-	}
-	len = strcspn(arg + 2, "=");
-	if (len == 0) { /* "--=x": no name to match */
-		snprintf(err, errlen, "unknown option: --");
-		return;
-	}
-	for (const struct option *o = long_options; o->name != NULL; o++) {
-		if (strncmp(o->name, arg + 2, len) != 0)
-			continue;
-		if (o->name[len] == '\0') { /* an exact match wins over prefixes */
-			hit = o;
-			count = 1;
-			break;
-		}
-		hit = o;
-		count++;
-		snprintf(names + strlen(names), sizeof names - strlen(names), "%s--%s",
-		         count > 1 ? ", " : "", o->name);
-	}
-	if (count == 1 && hit->has_arg == no_argument && arg[2 + len] == '=')
-		snprintf(err, errlen, "option takes no value: --%s", hit->name);
-	else if (count > 1)
-		snprintf(err, errlen, "ambiguous option: %.*s (%s)", (int)len + 2, arg, names);
-	else /* named without its "=value", as okserver does */
-		snprintf(err, errlen, "unknown option: %.*s", (int)len + 2, arg);
+	snprintf(err, errlen, "%s: %s", problem, subject);
 }
 
 enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, char *err,
@@ -170,8 +119,7 @@ enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, 
 		case OPT_HISTORY: o->history = optarg; break;
 		case 'h': return OKC_HELP;
 		case 'V': return OKC_VERSION;
-		case ':': describe_missing(argv[optind - 1], optopt, err, errlen); return OKC_USAGE_ERROR;
-		default: describe_unknown(argv[optind - 1], optopt, err, errlen); return OKC_USAGE_ERROR;
+		default: describe_mistake(c, argv[optind - 1], err, errlen); return OKC_USAGE_ERROR;
 		}
 	}
 	if (parse_operands(argc, argv, o, err, errlen) < 0)

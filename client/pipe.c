@@ -1,7 +1,6 @@
 /* pipe.c - the streaming mode: stdin to the server, replies to stdout, both at once, bounded. */
 #include <errno.h>
 #include <poll.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,8 +18,15 @@ struct pipe_state {
 	int in_open;             /* stdin may still give bytes */
 	int need_lf;             /* input ended inside a line: one LF still to queue */
 	int out_closed;          /* stdout's reader went away */
-	int fatal;               /* an exit status decided here, or 0 */
+	struct okc_end failure;  /* the first failure a handler met; .how OKC_GOING while none */
 };
+
+/* Keeps the first failure: the one that ends the conversation. */
+static void fail_with(struct pipe_state *p, enum okc_ending how, const char *what, int err)
+{
+	if (p->failure.how == OKC_GOING)
+		p->failure = (struct okc_end){ .how = how, .what = what, .err = err };
+}
 
 /* One read of stdin into tx; only the bytes up to and including a Q line are kept. */
 static void read_stdin(struct pipe_state *p)
@@ -28,12 +34,10 @@ static void read_stdin(struct pipe_state *p)
 	ssize_t n;
 
 	okc_buf_compact(&p->tx);
-	n = read(STDIN_FILENO, p->tx.data + p->tx.end, okc_buf_room(&p->tx));
+	n = read(STDIN_FILENO, p->tx.data + p->tx.end, okc_buf_tail_room(&p->tx));
 	if (n < 0) {
-		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-			return;
-		fprintf(stderr, "okclient: read standard input: %s\n", strerror(errno));
-		p->fatal = OKC_EXIT_IO;
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			fail_with(p, OKC_ENDED_LOCAL_FAILED, "read standard input", errno);
 		return;
 	}
 	if (n == 0) {
@@ -54,15 +58,11 @@ static void write_stdout(struct pipe_state *p)
 	if (n < 0) {
 		if (errno == EPIPE)
 			p->out_closed = 1;
-		else if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
-			fprintf(stderr, "okclient: write standard output: %s\n", strerror(errno));
-			p->fatal = OKC_EXIT_IO;
-		}
+		else if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			fail_with(p, OKC_ENDED_LOCAL_FAILED, "write standard output", errno);
 		return;
 	}
-	p->out.start += (size_t)n;
-	if (p->out.start == p->out.end)
-		p->out.start = p->out.end = 0;
+	okc_buf_consume(&p->out, (size_t)n);
 }
 
 /* Moves replies from rx to out as far as out has room; queues a missing final LF. */
@@ -72,12 +72,12 @@ static void move_bytes(struct pipe_state *p)
 
 	if (okc_buf_used(&p->rx) > 0) {
 		okc_buf_compact(&p->out);
-		p->rx.start += okc_feed_replies(&s->rep, p->rx.data + p->rx.start,
-		                                okc_buf_used(&p->rx), s->net_eof, &p->out);
+		okc_buf_consume(&p->rx, okc_feed_replies(&s->rep, p->rx.data + p->rx.start,
+		                                         okc_buf_used(&p->rx), s->net_eof, &p->out));
 	}
 	if (p->need_lf) {
 		okc_buf_compact(&p->tx);
-		if (okc_buf_room(&p->tx) > 0) {
+		if (okc_buf_tail_room(&p->tx) > 0) {
 			p->tx.data[p->tx.end++] = '\n';
 			p->need_lf = 0;
 		}
@@ -90,12 +90,22 @@ static int input_sent(const struct pipe_state *p)
 	return !p->in_open && !p->need_lf && okc_buf_used(&p->tx) == 0;
 }
 
-/* After the peer went away mid-send, nothing more can be sent; its last words are still read. */
-static void drop_input(struct pipe_state *p)
+/* One send of queued input. A server that went away takes no more, but its last words are
+ * still read. */
+static void send_input(struct pipe_state *p)
 {
-	p->in_open = 0;
-	p->need_lf = 0;
-	p->tx.start = p->tx.end = 0;
+	switch (okc_send_pending(p->s, &p->tx)) {
+	case OKC_SEND_OK:
+		break;
+	case OKC_SEND_PEER_GONE:
+		p->in_open = 0;
+		p->need_lf = 0;
+		okc_buf_consume(&p->tx, okc_buf_used(&p->tx));
+		break;
+	case OKC_SEND_FAILED:
+		fail_with(p, OKC_ENDED_NET_FAILED, NULL, 0);
+		break;
+	}
 }
 
 /* Arms each slot for what it can do now: back-pressure is a slot left out. */
@@ -104,11 +114,11 @@ static void set_events(struct pipe_state *p, struct pollfd *pfd)
 	struct okc_session *s = p->s;
 
 	okc_buf_compact(&p->tx);
-	pfd[POLL_STDIN].fd = p->in_open && okc_buf_room(&p->tx) > 0 ? STDIN_FILENO : -1;
+	pfd[POLL_STDIN].fd = p->in_open && okc_buf_tail_room(&p->tx) > 0 ? STDIN_FILENO : -1;
 	pfd[POLL_STDIN].events = POLLIN;
 	pfd[POLL_NETOUT].fd = okc_buf_used(&p->tx) > 0 ? s->fd : -1;
 	pfd[POLL_NETOUT].events = POLLOUT;
-	pfd[POLL_NETIN].fd = !s->net_eof && okc_buf_room(&p->rx) + p->rx.start > 0 ? s->fd : -1;
+	pfd[POLL_NETIN].fd = !s->net_eof && okc_buf_unused(&p->rx) > 0 ? s->fd : -1;
 	pfd[POLL_NETIN].events = POLLIN;
 	/* Watched even with nothing to write, so a reader that leaves is noticed at once. */
 	pfd[POLL_STDOUT].fd = STDOUT_FILENO;
@@ -122,40 +132,48 @@ static void handle_events(struct pipe_state *p, const struct pollfd *pfd)
 
 	if (pfd[POLL_STDIN].revents & (POLLIN | gone))
 		read_stdin(p);
-	if (pfd[POLL_NETOUT].revents & (POLLOUT | gone) && okc_send_pending(p->s, &p->tx) < 0) {
-		if (p->s->send_err == EPIPE || p->s->send_err == ECONNRESET)
-			drop_input(p);
-		else
-			p->fatal = -1;
-	}
+	if (pfd[POLL_NETOUT].revents & (POLLOUT | gone))
+		send_input(p);
 	if (pfd[POLL_NETIN].revents & (POLLIN | gone) && okc_recv_replies(p->s, &p->rx) < 0)
-		p->fatal = -1;
+		fail_with(p, OKC_ENDED_NET_FAILED, NULL, 0);
 	if (pfd[POLL_STDOUT].revents & POLLOUT)
 		write_stdout(p);
 	else if (pfd[POLL_STDOUT].revents & gone)
 		p->out_closed = 1;
 }
 
-/* The loop; returns -1 when the session decides the status, else the status itself. */
-static int stream(struct pipe_state *p)
+/* Whether the conversation is over, one rule a line, in this order; OKC_GOING if not. */
+static struct okc_end check_ending(struct pipe_state *p)
+{
+	struct okc_session *s = p->s;
+
+	/* Every input byte is in the socket: half-close, so the server answers the rest. */
+	if (input_sent(p) && okc_shut_sending(s) < 0)
+		return okc_ended(OKC_ENDED_NET_FAILED);
+	/* Our reader left: nothing we print can matter any more. */
+	if (p->out_closed)
+		return okc_ended(OKC_ENDED_STDOUT_GONE);
+	if (p->failure.how != OKC_GOING)
+		return p->failure;
+	/* The server closed and all it said is out. */
+	if (s->net_eof && okc_buf_used(&p->rx) == 0 && okc_buf_used(&p->out) == 0)
+		return okc_ended(OKC_ENDED_SERVER_CLOSED);
+	return okc_ended(OKC_GOING);
+}
+
+/* The loop, until check_ending, the -t clock or a failing poll ends it. */
+static struct okc_end stream(struct pipe_state *p)
 {
 	struct okc_session *s = p->s;
 	struct pollfd pfd[POLL_COUNT];
 
 	for (;;) {
+		struct okc_end end;
 		int timeout, waiting;
 
 		move_bytes(p);
-		if (input_sent(p) && !s->net_eof && !s->send_err && okc_shut_sending(s) < 0)
-			return -1;
-		/* Our reader left: nothing we print can matter any more. */
-		if (p->out_closed)
-			return OKC_EXIT_OK;
-		if (p->fatal)
-			return p->fatal;
-		/* The server closed and all it said is out: done. */
-		if (s->net_eof && okc_buf_used(&p->rx) == 0 && okc_buf_used(&p->out) == 0)
-			return -1;
+		if ((end = check_ending(p)).how != OKC_GOING)
+			return end;
 		if (s->net_eof)
 			p->in_open = 0; /* nobody left to send to */
 		/* A reply is awaited (not held up by our own stdout): the -t clock runs. */
@@ -163,22 +181,22 @@ static int stream(struct pipe_state *p)
 		          (s->sent > s->rep.answered || s->wr_shut || okc_buf_used(&p->tx) > 0);
 		timeout = okc_arm_timer(s, waiting);
 		if (okc_timer_expired(s))
-			return -2;
+			return okc_ended(OKC_ENDED_TIMED_OUT);
 		set_events(p, pfd);
 		if (poll(pfd, POLL_COUNT, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "okclient: poll: %s\n", strerror(errno));
-			return OKC_EXIT_IO;
+			return (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = "poll",
+			                         .err = errno };
 		}
 		handle_events(p, pfd);
 	}
 }
 
-int okc_run_pipe(struct okc_session *s, const struct okc_options *o)
+struct okc_end okc_run_pipe(struct okc_session *s, const struct okc_options *o)
 {
 	struct pipe_state p;
-	int rc = OKC_EXIT_IO;
+	struct okc_end end = { .how = OKC_ENDED_LOCAL_FAILED, .what = "out of memory" };
 
 	(void)o;
 	memset(&p, 0, sizeof p);
@@ -186,14 +204,11 @@ int okc_run_pipe(struct okc_session *s, const struct okc_options *o)
 	p.in_open = 1;
 	if (okc_buf_init(&p.tx, OKC_BUF_SIZE) == 0 && okc_buf_init(&p.rx, OKC_BUF_SIZE) == 0 &&
 	    okc_buf_init(&p.out, OKC_BUF_SIZE) == 0) {
-		rc = stream(&p);
-		if (rc < 0)
-			rc = okc_finish_session(s, input_sent(&p), rc == -2);
-	} else {
-		fprintf(stderr, "okclient: out of memory\n");
+		end = stream(&p);
+		end.input_done = input_sent(&p);
 	}
 	okc_buf_free(&p.tx);
 	okc_buf_free(&p.rx);
 	okc_buf_free(&p.out);
-	return rc;
+	return end;
 }

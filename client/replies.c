@@ -21,7 +21,7 @@ static int start_line(struct okc_replies *r, const char *in, size_t n, int eof,
 	if (r->in_err) {
 		r->err_len = 0;
 	} else if (!r->raw) {
-		if (okc_buf_room(out) < PREFIX_LEN)
+		if (okc_buf_tail_room(out) < PREFIX_LEN)
 			return 1;
 		memcpy(out->data + out->end, OKC_REPLY_PREFIX, PREFIX_LEN);
 		out->end += PREFIX_LEN;
@@ -71,7 +71,7 @@ static size_t copy_content(struct okc_replies *r, const char *in, size_t n, int 
 	if (r->in_err) {
 		keep_err(r, in, content);
 	} else {
-		size_t room = okc_buf_room(out);
+		size_t room = okc_buf_tail_room(out);
 		if (room <= 1)
 			return 0;
 		if (content > room - 1) { /* a long line: pass on what fits, keep a byte for LF */
@@ -99,7 +99,7 @@ static size_t copy_content(struct okc_replies *r, const char *in, size_t n, int 
  */
 static size_t copy_block(struct okc_replies *r, const char *in, size_t n, struct okc_buf *out)
 {
-	size_t len = n < okc_buf_room(out) ? n : okc_buf_room(out);
+	size_t len = n < okc_buf_tail_room(out) ? n : okc_buf_tail_room(out);
 
 	while (len > 0 && in[len - 1] != '\n')
 		len--;

@@ -37,31 +37,25 @@ int ok_set_nonblock(int fd, int on)
 	return fcntl(fd, F_SETFL, flags);
 }
 
-/* A stream socket that is non-blocking and not inherited by children. */
-static int new_socket(void)
+/* A stream socket that is non-blocking and not inherited by children; the fd, or -1 and e. */
+static int new_socket(const struct sockaddr_in *sa, struct ok_sock_error *e)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	if (fd < 0)
-		return -1;
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || ok_set_nonblock(fd, 1) < 0) {
-		int err = errno;
-		close(fd);
-		errno = err;
-		return -2;
-	}
+		return fail(e, OK_STEP_SOCKET, errno, "socket", sa, -1);
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || ok_set_nonblock(fd, 1) < 0)
+		return fail(e, OK_STEP_OPTION, errno, "fcntl", sa, fd);
 	return fd;
 }
 
 int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_error *e)
 {
 	int one = 1;
-	int fd = new_socket();
+	int fd = new_socket(sa, e);
 
-	if (fd == -1)
-		return fail(e, OK_STEP_SOCKET, errno, "socket", sa, -1);
-	if (fd == -2)
-		return fail(e, OK_STEP_OPTION, errno, "fcntl", sa, -1);
+	if (fd < 0)
+		return -1;
 	/* A restarted server binds at once instead of waiting out TIME_WAIT. */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
 		return fail(e, OK_STEP_OPTION, errno, "setsockopt SO_REUSEADDR", sa, fd);
@@ -103,12 +97,10 @@ static int wait_connected(int fd, int timeout_ms, int *err)
 int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_sock_error *e)
 {
 	int err = 0;
-	int fd = new_socket();
+	int fd = new_socket(sa, e);
 
-	if (fd == -1)
-		return fail(e, OK_STEP_SOCKET, errno, "socket", sa, -1);
-	if (fd == -2)
-		return fail(e, OK_STEP_OPTION, errno, "fcntl", sa, -1);
+	if (fd < 0)
+		return -1;
 	if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) == 0)
 		return fd;
 	if (errno != EINPROGRESS && errno != EINTR)

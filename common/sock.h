@@ -4,7 +4,7 @@
 
 #include <netinet/in.h>
 
-/* Which step failed, so each program can map it to the exit code its spec gives. */
+/* Which step failed, so each program can map it to the exit status its manual gives. */
 enum ok_sock_step {
 	OK_STEP_SOCKET = 1, /* socket() itself */
 	OK_STEP_OPTION,     /* fcntl/setsockopt on a fresh socket */

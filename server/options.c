@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "netaddr.h"
+#include "optdiag.h"
 #include "options.h"
 #include "server.h"
 #include "version.h"
@@ -90,55 +91,18 @@ static void set_defaults(struct server_opts *o)
 	o->max_line = OK_MAX_LINE_DEFAULT;
 }
 
-/* The option as the user typed it, for messages: "--frob" (without "=value"), or "-x". */
-static const char *name_typed_option(char **argv, char *buf, size_t len)
-{
-	const char *arg = argv[optind - 1];
-
-	if (optopt != 0 && (strncmp(arg, "--", 2) != 0)) {
-		snprintf(buf, len, "-%c", optopt);
-		return buf;
-	}
-	snprintf(buf, len, "%.*s", (int)strcspn(arg, "="), arg);
-	return buf;
-}
-
-/* How many long options start with the len bytes of name (an exact match counts alone). */
-static int count_long_matches(const char *name, size_t len)
-{
-	int n = 0;
-
-	for (const struct option *lo = long_options; lo->name != NULL; lo++) {
-		if (strncmp(lo->name, name, len) != 0)
-			continue;
-		if (lo->name[len] == '\0')
-			return 1;
-		n++;
-	}
-	return n;
-}
-
 /*
- * getopt_long says only '?' for four different mistakes; the user deserves to know which.
- * optopt tells them apart: a short option's letter for "-x" (unknown), the option's value for
- * "--once=1" (takes no value), 0 for "--frob" (unknown) and for "--max" (ambiguous).
+ * getopt_long says only '?' or ':' for five different mistakes; the user deserves to know
+ * which. common/optdiag.c tells them apart; okserver names every option as typed.
  */
-static int refuse_option(FILE *err, char **argv)
+static int refuse_option(FILE *err, int c, char **argv)
 {
-	const char *arg = argv[optind - 1];
+	static const struct ok_optdiag_table table = { short_options, long_options, 0 };
 	char name[64];
+	const char *problem =
+		ok_describe_getopt_error(&table, c, optopt, argv[optind - 1], name, sizeof name);
 
-	if (optopt > 0 && optopt < 256 && (optopt == ':' || strchr(short_options, optopt) == NULL)) {
-		snprintf(name, sizeof name, "-%c", optopt);
-		return usage_error(err, "unknown option", name);
-	}
-	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
-	if (optopt != 0)
-		return usage_error(err, "option takes no value", name);
-	if (strncmp(arg, "--", 2) == 0 && strlen(name) > 2 &&
-	    count_long_matches(arg + 2, strlen(name) - 2) > 1)
-		return usage_error(err, "ambiguous option", name);
-	return usage_error(err, "unknown option", name);
+	return usage_error(err, problem, name);
 }
 
 /* -b is documented as numbers and dots: inet_aton's tolerance of text after a space is not. */
@@ -182,7 +146,6 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 {
 	unsigned long port = OK_DEFAULT_PORT;
 	const char *bind = OK_DEFAULT_ADDR;
-	char name[64];
 	int c, rc;
 
 	set_defaults(o);
@@ -200,10 +163,8 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 			fprintf(out, "okserver %s\n", OK_VERSION);
 			return 0;
 		case ':':
-			return usage_error(err, "option needs a value",
-			                   name_typed_option(argv, name, sizeof name));
 		case '?':
-			return refuse_option(err, argv);
+			return refuse_option(err, c, argv);
 		default:
 			if ((rc = take_value(c, optarg, o, &port, &bind, err)) != 0)
 				return rc;

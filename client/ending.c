@@ -1,0 +1,61 @@
+/* ending.c - how a conversation ended, to okclient's exit status: the one place that picks it. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "client.h"
+
+/* The session's verdict once it is over: ERR, timeout, failure, loss, or every line answered. */
+static int judge_session(const struct okc_session *s, int input_done, int timed_out)
+{
+	unsigned long long got = s->rep.answered, sent = s->sent;
+
+	if (s->rep.err_seen) {
+		fprintf(stderr, "okclient: server %s: %s\n", s->peer, s->rep.err);
+		return OKC_EXIT_SERVER_ERR;
+	}
+	if (timed_out) {
+		fprintf(stderr, "okclient: no reply from %s in %d s: answered %llu of %llu lines\n",
+		        s->peer, s->timeout_ms / 1000, got, sent);
+		return OKC_EXIT_TIMEOUT;
+	}
+	if (s->send_err != 0) {
+		fprintf(stderr, "okclient: send to %s: %s\n", s->peer, strerror(s->send_err));
+		return OKC_EXIT_SEND;
+	}
+	if (s->recv_err != 0) {
+		fprintf(stderr, "okclient: receive from %s: %s: answered %llu of %llu lines\n",
+		        s->peer, strerror(s->recv_err), got, sent);
+		return OKC_EXIT_LOST;
+	}
+	if (input_done && s->net_eof && !s->send_cut && got >= sent)
+		return OKC_EXIT_OK;
+	fprintf(stderr, "okclient: connection to %s lost: answered %llu of %llu lines\n", s->peer,
+	        got, sent);
+	return OKC_EXIT_LOST;
+}
+
+int okc_conclude(const struct okc_session *s, const struct okc_end *e)
+{
+	switch (e->how) {
+	case OKC_ENDED_STDOUT_GONE:
+		return OKC_EXIT_OK; /* okclient(1): output to a closed pipe ends it quietly */
+	case OKC_ENDED_LOCAL_FAILED:
+		if (e->err != 0)
+			fprintf(stderr, "okclient: %s: %s\n", e->what, strerror(e->err));
+		else
+			fprintf(stderr, "okclient: %s\n", e->what);
+		return OKC_EXIT_LOCAL;
+	case OKC_ENDED_SIGNAL:
+		signal(e->signo, SIG_DFL);
+		raise(e->signo);
+		return 128 + e->signo; /* the signal is blocked after all: the shell's number for it */
+	case OKC_ENDED_TIMED_OUT:
+		return judge_session(s, e->input_done, 1);
+	case OKC_GOING:
+	case OKC_ENDED_SERVER_CLOSED:
+	case OKC_ENDED_NET_FAILED:
+		break;
+	}
+	return judge_session(s, e->input_done, 0);
+}
