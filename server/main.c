@@ -5,7 +5,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +27,7 @@
 #define EXIT_DAEMON 4
 /* Not an exit status: become_ready() saw SIGINT/SIGTERM before the ready line was out. */
 #define EXIT_STOPPED_EARLY (-1)
+
 /*
  * Makes room for --max-clients descriptors (raising the soft limit up to the hard one, as
  * redis does) and lowers --max-clients to what the limit allows. Returns the size of the
