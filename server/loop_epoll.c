@@ -50,8 +50,8 @@ void loop_backend_free(struct loop_backend *b)
 
 static int control(struct loop_backend *b, int op, int fd, unsigned interest)
 {
-	struct epoll_event ev = { .events = (interest & LOOP_READ ? EPOLLIN : 0u) |
-	                                    (interest & LOOP_WRITE ? EPOLLOUT : 0u),
+	struct epoll_event ev = { .events = ((interest & LOOP_READ) ? EPOLLIN : 0u) |
+	                                    ((interest & LOOP_WRITE) ? EPOLLOUT : 0u),
 	                          .data.fd = fd };
 
 	return epoll_ctl(b->epfd, op, fd, &ev);
@@ -79,8 +79,8 @@ int loop_backend_wait(struct loop_backend *b, struct loop_event *ev, int max, in
 	for (int i = 0; i < n; i++) {
 		uint32_t e = b->slots[i].events;
 		ev[i].fd = b->slots[i].data.fd;
-		ev[i].what = (e & EPOLLIN ? LOOP_READ : 0u) | (e & EPOLLOUT ? LOOP_WRITE : 0u) |
-		             (e & (EPOLLERR | EPOLLHUP) ? LOOP_ERROR : 0u);
+		ev[i].what = ((e & EPOLLIN) ? LOOP_READ : 0u) | ((e & EPOLLOUT) ? LOOP_WRITE : 0u) |
+		             ((e & (EPOLLERR | EPOLLHUP)) ? LOOP_ERROR : 0u);
 	}
 	return n;
 }
