@@ -68,7 +68,7 @@ static void close_now(struct server *s, int fd)
 		           c->why == WHY_ERROR ? strerror(c->err) : "", (unsigned long long)c->fr.lines);
 	}
 	take_off_deadlines(s, fd);
-	(void)loop_backend_remove(s->loop, fd); /* fails only if it was never added */
+	(void)loop_backend_remove(s->loop, fd); /* a failure changes nothing: fd is closed next */
 	close(fd);
 	free(c->pend);
 	ok_framer_free(&c->fr);

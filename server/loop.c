@@ -56,7 +56,7 @@ static void stop_listening(struct server *s)
 {
 	if (s->listen_fd >= 0) {
 		if (s->loop != NULL)
-			(void)loop_backend_remove(s->loop, s->listen_fd); /* it goes away with close */
+			(void)loop_backend_remove(s->loop, s->listen_fd); /* a failure changes nothing */
 		close(s->listen_fd);
 	}
 	s->listen_fd = -1;
