@@ -20,8 +20,12 @@ OK_CPPFLAGS := -Icommon -D_POSIX_C_SOURCE=200809L
 OK_CFLAGS    = -std=c11 $(WARNINGS) $(CFLAGS)
 
 COMMON_OBJ := $(patsubst %.c,build/%.o,$(wildcard common/*.c))
+# The server's event backend, server/loop_$(BACKEND).c; no other loop_*.c is compiled.
+BACKEND ?= epoll
+SERVER_SRC := $(filter-out server/main.c server/loop_%.c,$(wildcard server/*.c)) \
+	$(if $(wildcard server/main.c),server/loop_$(BACKEND).c)
 # Each program is its main.o plus an archive of the rest, so unit tests can link the parts.
-SERVER_OBJ := $(patsubst %.c,build/%.o,$(filter-out server/main.c,$(wildcard server/*.c)))
+SERVER_OBJ := $(patsubst %.c,build/%.o,$(SERVER_SRC))
 CLIENT_OBJ := $(patsubst %.c,build/%.o,$(filter-out client/main.c,$(wildcard client/*.c)))
 LIBCOMMON  := build/libokcommon.a
 LIBSERVER  := build/libokserver.a

@@ -11,9 +11,9 @@
 #include "sock.h"
 #include "util.h"
 
-/* Records the failure as "op a.b.c.d:port: reason", closes fd if open, returns -1. */
-static int fail(struct ok_sock_error *e, enum ok_sock_step step, int err, const char *op,
-                const struct sockaddr_in *sa, int fd)
+/* Records the failure as "op a.b.c.d:port: reason", closes fd if open, returns -1 (errno err). */
+static int record_failure(struct ok_sock_error *e, enum ok_sock_step step, int err, const char *op,
+                          const struct sockaddr_in *sa, int fd)
 {
 	char where[OK_ADDRSTRLEN];
 
@@ -43,9 +43,9 @@ static int new_socket(const struct sockaddr_in *sa, struct ok_sock_error *e)
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	if (fd < 0)
-		return fail(e, OK_STEP_SOCKET, errno, "socket", sa, -1);
+		return record_failure(e, OK_STEP_SOCKET, errno, "socket", sa, -1);
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || ok_set_nonblock(fd, 1) < 0)
-		return fail(e, OK_STEP_OPTION, errno, "fcntl", sa, fd);
+		return record_failure(e, OK_STEP_OPTION, errno, "fcntl", sa, fd);
 	return fd;
 }
 
@@ -58,11 +58,11 @@ int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_erro
 		return -1;
 	/* A restarted server binds at once instead of waiting out TIME_WAIT. */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
-		return fail(e, OK_STEP_OPTION, errno, "setsockopt SO_REUSEADDR", sa, fd);
+		return record_failure(e, OK_STEP_OPTION, errno, "setsockopt SO_REUSEADDR", sa, fd);
 	if (bind(fd, (const struct sockaddr *)sa, sizeof *sa) < 0)
-		return fail(e, OK_STEP_BIND, errno, "bind", sa, fd);
+		return record_failure(e, OK_STEP_BIND, errno, "bind", sa, fd);
 	if (listen(fd, backlog) < 0)
-		return fail(e, OK_STEP_LISTEN, errno, "listen", sa, fd);
+		return record_failure(e, OK_STEP_LISTEN, errno, "listen", sa, fd);
 	return fd;
 }
 
@@ -104,11 +104,11 @@ int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_sock_
 	if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) == 0)
 		return fd;
 	if (errno != EINPROGRESS && errno != EINTR)
-		return fail(e, OK_STEP_CONNECT, errno, "connect", sa, fd);
+		return record_failure(e, OK_STEP_CONNECT, errno, "connect", sa, fd);
 	if (wait_connected(fd, timeout_ms, &err) < 0)
-		return fail(e, OK_STEP_TIMEOUT, ETIMEDOUT, "connect", sa, fd);
+		return record_failure(e, OK_STEP_TIMEOUT, ETIMEDOUT, "connect", sa, fd);
 	if (err != 0)
-		return fail(e, OK_STEP_CONNECT, err, "connect", sa, fd);
+		return record_failure(e, OK_STEP_CONNECT, err, "connect", sa, fd);
 	return fd;
 }
 

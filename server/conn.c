@@ -1,4 +1,4 @@
-/* conn.c - one client: read, frame, write, back-pressure, and the lingering close. */
+/* conn.c - one client: read, frame, write, back-pressure, and the way it ends (conn.h). */
 #define _GNU_SOURCE /* MSG_NOSIGNAL */
 #include <errno.h>
 #include <stdio.h>
@@ -8,6 +8,9 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "conn.h"
+#include "log.h"
+#include "loop.h"
 #include "netaddr.h"
 #include "server.h"
 
@@ -27,32 +30,34 @@ static const char *format_peer(const struct conn *c, char *buf, size_t len)
 	return ok_format_addr(&sa, buf, len);
 }
 
-static void unlist(struct server *s, int fd)
+/* Takes the connection off whichever deadline list it is on. */
+static void take_off_deadlines(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
 	if (c->flags & CONN_ON_IDLE)
-		deadline_remove(s, &s->idle, fd);
-	if (c->flags & CONN_ON_CLOSE)
-		deadline_remove(s, &s->closing, fd);
-	c->flags &= (uint8_t)~(CONN_ON_IDLE | CONN_ON_CLOSE);
+		deadline_remove(s->conns, &s->idle, fd);
+	if (c->flags & CONN_ON_ENDING)
+		deadline_remove(s->conns, &s->ending, fd);
+	c->flags &= (uint8_t)~(CONN_ON_IDLE | CONN_ON_ENDING);
 }
 
-/* Restarts the connection's deadline: idle while open, grace while closing. */
+/* Restarts the connection's deadline: idle while open, grace while ending. */
 static void restart_deadline(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
-	struct deadline_list *l = c->state == CONN_OPEN ? &s->idle : &s->closing;
+	struct deadline_list *l = c->state == CONN_OPEN ? &s->idle : &s->ending;
 
 	if (l->delay_ms <= 0)
 		return;
-	unlist(s, fd);
+	take_off_deadlines(s, fd);
 	c->stamp = server_now(s);
-	deadline_push(s, l, fd);
-	c->flags |= c->state == CONN_OPEN ? CONN_ON_IDLE : CONN_ON_CLOSE;
+	deadline_push(s->conns, l, fd);
+	c->flags |= c->state == CONN_OPEN ? CONN_ON_IDLE : CONN_ON_ENDING;
 }
 
-void conn_close(struct server *s, int fd)
+/* Closes now: the descriptor, the deadlines, the record; nothing more is sent. */
+static void close_now(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
@@ -62,22 +67,24 @@ void conn_close(struct server *s, int fd)
 		           why_text[c->why], c->why == WHY_ERROR ? ": " : "",
 		           c->why == WHY_ERROR ? strerror(c->err) : "", (unsigned long long)c->fr.lines);
 	}
-	unlist(s, fd);
-	close(fd); /* also leaves the epoll set: nobody else holds this descriptor */
+	take_off_deadlines(s, fd);
+	(void)loop_backend_remove(s->loop, fd); /* a failure changes nothing: fd is closed next */
+	close(fd);
 	free(c->pend);
 	ok_framer_free(&c->fr);
 	if (c->flags & CONN_COUNTED)
-		s->clients--;
-	s->open--;
+		s->counted_clients--;
+	s->open_conns--;
 	s->fd_freed = true;
 	memset(c, 0, sizeof *c);
 }
 
-static void fail(struct server *s, int fd, int err)
+/* A system call on the connection failed with err: closes now; -v logs err as the reason. */
+static void close_now_on_error(struct server *s, int fd, int err)
 {
 	s->conns[fd].why = WHY_ERROR;
 	s->conns[fd].err = err;
-	conn_close(s, fd);
+	close_now(s, fd);
 }
 
 /*
@@ -91,8 +98,8 @@ static int set_interest(struct server *s, int fd, bool out)
 
 	if (((c->flags & CONN_WANT_OUT) != 0) == out)
 		return 0;
-	if (loop_mod_fd(s, fd, out ? LOOP_WRITE : LOOP_READ) < 0) {
-		fail(s, fd, errno);
+	if (loop_backend_modify(s->loop, fd, out ? LOOP_WRITE : LOOP_READ) < 0) {
+		close_now_on_error(s, fd, errno);
 		return -1;
 	}
 	c->flags = (uint8_t)((c->flags & ~CONN_WANT_OUT) | (out ? CONN_WANT_OUT : 0));
@@ -138,7 +145,7 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 		size_t sent;
 
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			fail(s, fd, errno);
+			close_now_on_error(s, fd, errno);
 			return -1;
 		}
 		sent = n > 0 ? (size_t)n : 0;
@@ -152,47 +159,47 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 		}
 	}
 	if (keep_pending(c, a, alen, b, blen) < 0) {
-		fail(s, fd, ENOMEM);
+		close_now_on_error(s, fd, ENOMEM);
 		return -1;
 	}
 	return set_interest(s, fd, c->pend != NULL);
 }
 
 /* The last reply is out: half-close, then read until the peer closes, so no reset eats it. */
-static void linger_or_close(struct server *s, int fd)
+static void half_close_then_linger(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
 	if ((c->flags & CONN_PEER_EOF) || shutdown(fd, SHUT_WR) < 0) {
-		conn_close(s, fd); /* nothing more can arrive, or the peer is gone already */
+		close_now(s, fd); /* nothing more can arrive, or the peer is gone already */
 		return;
 	}
 	c->state = CONN_LINGER;
 	restart_deadline(s, fd);
 }
 
-/* Ends the conversation with replies a (the OKs of this read) and b (the closing line). */
-static void finish(struct server *s, int fd, int why, const char *a, size_t alen,
-                   const char *b, size_t blen)
+/* Ends the conversation with replies a (the OKs of this read) and b (the last line, if any). */
+static void end_conversation(struct server *s, int fd, int why, const char *a, size_t alen,
+                             const char *b, size_t blen)
 {
 	struct conn *c = &s->conns[fd];
 
 	c->why = (uint8_t)why;
-	c->state = CONN_CLOSING;
+	c->state = CONN_ENDING;
 	restart_deadline(s, fd);
 	if (send_out(s, fd, a, alen, b, blen) < 0)
 		return;
 	if (c->pend == NULL)
-		linger_or_close(s, fd);
+		half_close_then_linger(s, fd);
 }
 
 /* The server's own last word, "ERR text", ended the way the client ends its lines. */
-static void say_err(struct server *s, int fd, int why, const char *text)
+static void end_with_err(struct server *s, int fd, int why, const char *text)
 {
 	char line[64];
 
 	snprintf(line, sizeof line, "ERR %s%s", text, ok_framer_eol(&s->conns[fd].fr));
-	finish(s, fd, why, line, strlen(line), "", 0);
+	end_conversation(s, fd, why, line, strlen(line), "", 0);
 }
 
 static const uint8_t why_of_status[] = {
@@ -206,7 +213,7 @@ static const uint8_t why_of_status[] = {
  * lines costs one recv and one send. Returns the bytes read (0 for none or the end), -1 when
  * the connection was closed.
  */
-static ssize_t read_open(struct server *s, int fd)
+static ssize_t read_and_answer(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 	ssize_t n = recv(fd, s->in, sizeof s->in, 0);
@@ -217,7 +224,7 @@ static ssize_t read_open(struct server *s, int fd)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return 0;
-		fail(s, fd, errno);
+		close_now_on_error(s, fd, errno);
 		return -1;
 	}
 	if (n == 0) {
@@ -234,11 +241,12 @@ static ssize_t read_open(struct server *s, int fd)
 	if (st == OK_FRAMER_NOMEM)
 		c->err = ENOMEM;
 	final = ok_framer_final(&c->fr, &flen);
-	finish(s, fd, why_of_status[st], s->out, olen, final, flen);
+	end_conversation(s, fd, why_of_status[st], s->out, olen, final, flen);
 	return n;
 }
 
-/* Output the socket would not take earlier; when it is all out, read again (or close). */
+/* Output the socket would not take earlier; when it is all out, read again (or, ending,
+ * half-close and linger). */
 static void write_pending(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
@@ -248,7 +256,7 @@ static void write_pending(struct server *s, int fd)
 		n = send(fd, c->pend + c->pend_off, c->pend_len - c->pend_off, MSG_NOSIGNAL);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			fail(s, fd, errno);
+			close_now_on_error(s, fd, errno);
 		return;
 	}
 	if (n > 0)
@@ -261,8 +269,8 @@ static void write_pending(struct server *s, int fd)
 	c->pend_len = c->pend_off = 0;
 	if (set_interest(s, fd, false) < 0)
 		return;
-	if (c->state == CONN_CLOSING)
-		linger_or_close(s, fd);
+	if (c->state == CONN_ENDING)
+		half_close_then_linger(s, fd);
 }
 
 /* After our half-close: discard what the peer still sends until it closes too. */
@@ -272,16 +280,16 @@ static void read_linger(struct server *s, int fd)
 
 	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)))
 		return;
-	conn_close(s, fd); /* end of input or an error: either way it is over */
+	close_now(s, fd); /* end of input or an error: either way it is over */
 }
 
 /* Level-triggered: each event is handled by what the connection waits for; an error or hang-up
  * shows itself in the recv or send that follows, so the event bits are not needed. */
-void conn_on_event(struct server *s, int fd, uint32_t events)
+void conn_on_event(struct server *s, int fd, unsigned what)
 {
 	struct conn *c = &s->conns[fd];
 
-	(void)events;
+	(void)what;
 	if (c->state == CONN_FREE)
 		return; /* closed earlier in this batch of events */
 	if (c->flags & CONN_WANT_OUT)
@@ -289,7 +297,7 @@ void conn_on_event(struct server *s, int fd, uint32_t events)
 	else if (c->state == CONN_LINGER)
 		read_linger(s, fd);
 	else if (c->state == CONN_OPEN)
-		read_open(s, fd);
+		read_and_answer(s, fd);
 }
 
 void conn_open(struct server *s, int fd, const struct sockaddr_in *peer, bool refuse)
@@ -302,41 +310,56 @@ void conn_open(struct server *s, int fd, const struct sockaddr_in *peer, bool re
 	c->peer_addr = peer->sin_addr.s_addr;
 	c->peer_port = peer->sin_port;
 	ok_framer_init(&c->fr, s->max_line);
-	if (loop_add_fd(s, fd, LOOP_READ) < 0) {
-		server_log("epoll_ctl %s: %s", format_peer(c, who, sizeof who), strerror(errno));
+	if (loop_backend_add(s->loop, fd, LOOP_READ) < 0) {
+		server_log("%s: watch %s: %s", loop_backend_name(), format_peer(c, who, sizeof who),
+		           strerror(errno));
 		close(fd);
 		return;
 	}
 	c->state = CONN_OPEN;
-	s->open++;
+	s->open_conns++;
 	if (s->verbose)
 		server_log("%s connected", format_peer(c, who, sizeof who));
 	if (refuse) {
-		finish(s, fd, WHY_FULL, "ERR server full\n", strlen("ERR server full\n"), "", 0);
+		end_with_err(s, fd, WHY_FULL, "server full"); /* no line yet: it ends with LF */
 		return;
 	}
 	c->flags |= CONN_COUNTED;
-	s->clients++;
+	s->counted_clients++;
 	restart_deadline(s, fd);
 }
 
-/* A deadline passed: an open connection has been idle too long; a closing one is out of grace. */
-void conn_expire(struct server *s, int fd)
+void conn_deadline_passed(struct server *s, int fd)
 {
 	if (s->conns[fd].state == CONN_OPEN)
-		say_err(s, fd, WHY_IDLE, "idle timeout");
+		end_with_err(s, fd, WHY_IDLE, "idle timeout");
 	else
-		conn_close(s, fd);
+		close_now(s, fd);
 }
 
 /* Shutdown: answer what has arrived (as far as back-pressure allows), then say goodbye. */
-void conn_stop(struct server *s, int fd)
+static void end_for_shutdown(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
-	for (int i = 0; i < 8 && c->state == CONN_OPEN && c->pend == NULL; i++)
-		if (read_open(s, fd) < (ssize_t)sizeof s->in)
+	for (int i = 0; i < OK_SHUTDOWN_READS && c->state == CONN_OPEN && c->pend == NULL;
+	     i++)
+		if (read_and_answer(s, fd) < (ssize_t)sizeof s->in)
 			break;
 	if (c->state == CONN_OPEN)
-		say_err(s, fd, WHY_SHUTDOWN, "server shutting down");
+		end_with_err(s, fd, WHY_SHUTDOWN, "server shutting down");
+}
+
+void conn_end_all_for_shutdown(struct server *s)
+{
+	for (int fd = 0; fd < s->table_size; fd++)
+		if (s->conns[fd].state != CONN_FREE)
+			end_for_shutdown(s, fd);
+}
+
+void conn_close_all_now(struct server *s)
+{
+	for (int fd = 0; fd < s->table_size; fd++)
+		if (s->conns[fd].state != CONN_FREE)
+			close_now(s, fd);
 }

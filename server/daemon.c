@@ -16,7 +16,9 @@ int daemon_detach(void)
 
 	if (pipe(p) < 0)
 		return -1;
-	fflush(NULL); /* the ready line must not be written twice */
+	/* What stdio still holds goes out now, to the caller's streams: the parent leaves by _exit
+	 * and the child's stdout becomes /dev/null. (The ready line comes later, from the child.) */
+	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		close(p[0]);
@@ -26,7 +28,7 @@ int daemon_detach(void)
 	if (pid > 0) {
 		ssize_t n;
 		close(p[1]);
-		/* Exit only once the child is set up, so "okserver -d && cat pidfile" just works. */
+		/* Exit only once the child has written the pidfile and the ready line (daemon.h). */
 		while ((n = read(p[0], &c, 1)) < 0 && errno == EINTR)
 			;
 		_exit(n == 1 ? 0 : 4);

@@ -1,16 +1,24 @@
-/* daemon.h - -d and --pidfile: detach once listening, record the pid, remove it at the end. */
+/* daemon.h - -d and --pidfile: detach once listening, record the pid. */
 #ifndef OK_DAEMON_H
 #define OK_DAEMON_H
 
 /*
+ * The order, in main.c: daemon_detach(), pidfile_write(), the ready line (written by the
+ * child), daemon_ready(). So the caller of "okserver -d" gets back control only once the ready
+ * line is out and the pidfile written: "port=$(okserver -d -p 0)" and "okserver -d --pidfile F
+ * && cat F" just work. The pidfile is removed by main.c at a clean exit, not here.
+ */
+
+/*
  * Forks. The parent waits until the child calls daemon_ready() and exits 0, or exits 4 if the
- * child dies first (the child has said why on stderr). The child starts a new session and gets
- * back a descriptor for daemon_ready(); -1 (errno set) if the fork itself failed.
+ * child ends first (after saying why on stderr, or stopped by a signal before its ready line).
+ * The child starts a new session and gets back a descriptor for daemon_ready(); -1 (errno set)
+ * if the fork itself failed.
  */
 int daemon_detach(void);
 
-/* Tells the waiting parent it may exit 0, and points stdin/stdout (and stderr, if it is a
- * terminal) at /dev/null. 0, or -1 with errno set. */
+/* Points stdin and stdout (and stderr, if it is a terminal) at /dev/null, changes directory to
+ * "/", then tells the waiting parent it may exit 0; fd is closed. 0, or -1 with errno set. */
 int daemon_ready(int fd);
 
 /* Writes "PID\n" to path. 0, or -1 with errno set. */

@@ -24,8 +24,9 @@ void ok_framer_free(struct ok_framer *f)
 	f->echo_cap = 0;
 }
 
-/* Ends the conversation; only QUIT still needs the echo. Returns the status. */
-static int stop(struct ok_framer *f, int status)
+/* Sets the status that never changes again (the conversation is over, see conn.h); only QUIT
+ * still needs the echo, as its reply. Returns the status. */
+static int set_final_status(struct ok_framer *f, int status)
 {
 	f->status = (uint8_t)status;
 	if (status != OK_FRAMER_QUIT)
@@ -66,10 +67,10 @@ static int add_bytes(struct ok_framer *f, const char *p, size_t n)
 	if (f->len == 0 && p[0] == 'Q')
 		f->flags |= OK_FR_Q;
 	if (total - cr > f->max_line)
-		return stop(f, OK_FRAMER_TOO_LONG);
+		return set_final_status(f, OK_FRAMER_TOO_LONG);
 	if (f->flags & OK_FR_Q) {
 		if (reserve_echo(f, (size_t)total + 1) < 0)
-			return stop(f, OK_FRAMER_NOMEM);
+			return set_final_status(f, OK_FRAMER_NOMEM);
 		memcpy(f->echo + f->len, p, n);
 	}
 	f->len = (uint32_t)total;
@@ -102,7 +103,7 @@ static inline const char *find_lf(const char *p, const char *end)
 /* The two OK replies, 4 bytes each ("OK\n" padded with its NUL): one fixed-size store each. */
 static const char ok_reply[2][4] = { "OK\n", { 'O', 'K', '\r', '\n' } };
 
-/* The current line is complete: its reply goes out (OK) or becomes the closing echo (Q). */
+/* The current line is complete: its reply goes out (OK), or its echo is the last reply (Q). */
 static void end_line(struct ok_framer *f, char *out, size_t *out_len)
 {
 	unsigned crlf = (f->flags & OK_FR_CR) != 0;
@@ -111,7 +112,7 @@ static void end_line(struct ok_framer *f, char *out, size_t *out_len)
 	if (f->flags & OK_FR_Q) {
 		/* The echo holds the CR already, so LF completes either terminator. */
 		f->echo[f->len++] = '\n';
-		stop(f, OK_FRAMER_QUIT);
+		set_final_status(f, OK_FRAMER_QUIT);
 		return;
 	}
 	memcpy(out + *out_len, ok_reply[crlf], 4);
@@ -193,22 +194,22 @@ void ok_framer_finish(struct ok_framer *f, char *out, size_t cap, size_t *out_le
 	if (f->status != OK_FRAMER_MORE)
 		return;
 	if (f->len == 0) {
-		stop(f, OK_FRAMER_EOF);
+		set_final_status(f, OK_FRAMER_EOF);
 		return;
 	}
 	/* Without an LF a trailing CR is content, and the line ends LF. */
 	if (f->len > f->max_line) {
-		stop(f, OK_FRAMER_TOO_LONG);
+		set_final_status(f, OK_FRAMER_TOO_LONG);
 		return;
 	}
 	if (*out_len > cap || cap - *out_len < 4) {
-		stop(f, OK_FRAMER_NOMEM);
+		set_final_status(f, OK_FRAMER_NOMEM);
 		return;
 	}
 	f->flags &= (uint8_t)~OK_FR_CR;
 	end_line(f, out, out_len);
 	if (f->status == OK_FRAMER_MORE)
-		stop(f, OK_FRAMER_EOF);
+		set_final_status(f, OK_FRAMER_EOF);
 }
 
 int ok_framer_status(const struct ok_framer *f)

@@ -5,7 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "oklimits.h" /* OK_MAX_LINE_DEFAULT, OK_MAX_LINE_LIMIT */
+
 /*
+ * The protocol is described in doc/protocol.md; the line limit is --max-line in okserver(1).
+ *
  * One framer per connection. It keeps only counters and flags for an ordinary line, so a
  * connection between lines costs nothing but this struct; a line that starts with 'Q' is copied
  * into `echo` (malloc'd, at most max_line + 2 bytes) because its content is the reply.
@@ -29,16 +33,11 @@ struct ok_framer {
 
 enum ok_framer_status {
 	OK_FRAMER_MORE = 0,  /* waiting for more bytes */
-	OK_FRAMER_QUIT,      /* a Q line ended: its echo is the closing reply */
-	OK_FRAMER_TOO_LONG,  /* a line passed max_line: "ERR line too long" is the closing reply */
+	OK_FRAMER_QUIT,      /* a Q line ended: its echo is the last reply */
+	OK_FRAMER_TOO_LONG,  /* a line passed max_line: "ERR line too long" is the last reply */
 	OK_FRAMER_EOF,       /* ok_framer_finish() answered the rest: nothing more to say */
 	OK_FRAMER_NOMEM      /* the echo could not be allocated: close without a reply */
 };
-
-/* Default line limit (SPEC 1): content bytes, terminator excluded. */
-#define OK_MAX_LINE_DEFAULT 65536u
-/* Largest --max-line accepted: bounds the one buffer a connection may hold for a Q line. */
-#define OK_MAX_LINE_LIMIT 16777216u /* 16 MiB */
 
 /* Output space that guarantees ok_framer_feed consumes all n input bytes (a lone LF -> "OK\n",
  * a LF completing a CR from the previous call -> "OK\r\n"). */
@@ -67,7 +66,7 @@ void ok_framer_finish(struct ok_framer *f, char *out, size_t cap, size_t *out_le
 /* The status: enum ok_framer_status. */
 int ok_framer_status(const struct ok_framer *f);
 
-/* The closing reply for QUIT (the echo) or TOO_LONG (the ERR line); otherwise length 0. */
+/* The last reply for QUIT (the echo) or TOO_LONG (the ERR line); otherwise length 0. */
 const char *ok_framer_final(const struct ok_framer *f, size_t *len);
 
 /* "\r\n" if the client's last complete line ended CRLF, else "\n": for the server's ERR lines. */

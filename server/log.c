@@ -3,11 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "server.h"
+#include "log.h"
+#include "oklimits.h"
 
 void server_log(const char *fmt, ...)
 {
-	char line[512];
+	char line[OK_LOG_LINE_MAX];
 	size_t n;
 	va_list ap;
 

@@ -5,7 +5,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +14,10 @@
 
 #include "daemon.h"
 #include "netaddr.h"
+#include "oklimits.h"
 #include "options.h"
 #include "server.h"
+#include "signals.h"
 #include "sock.h"
 #include "util.h"
 
@@ -26,11 +27,6 @@
 #define EXIT_DAEMON 4
 /* Not an exit status: become_ready() saw SIGINT/SIGTERM before the ready line was out. */
 #define EXIT_STOPPED_EARLY (-1)
-/* How often print_ready() looks for a stop signal while stdout cannot take the line. */
-#define READY_POLL_MS 100
-
-/* Above this many descriptors the table is sized by --max-clients instead of the limit. */
-#define TABLE_SLACK 4
 
 /*
  * Makes room for --max-clients descriptors (raising the soft limit up to the hard one, as
@@ -45,9 +41,9 @@ static int fit_fd_limit(struct server_opts *o)
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		rl.rlim_cur = rl.rlim_max = 1024;
-	if (rl.rlim_cur < want || rl.rlim_cur > TABLE_SLACK * want) {
+	if (rl.rlim_cur < want || rl.rlim_cur > OK_TABLE_SLACK * want) {
 		/* Raise to what is needed, or trim a huge limit so the table stays proportional. */
-		struct rlimit nr = { want * (rl.rlim_cur < want ? 1 : TABLE_SLACK), rl.rlim_max };
+		struct rlimit nr = { want * (rl.rlim_cur < want ? 1 : OK_TABLE_SLACK), rl.rlim_max };
 		if (nr.rlim_cur > rl.rlim_max)
 			nr.rlim_cur = rl.rlim_max;
 		if (setrlimit(RLIMIT_NOFILE, &nr) == 0)
@@ -65,19 +61,6 @@ static int fit_fd_limit(struct server_opts *o)
 	return (int)rl.rlim_cur;
 }
 
-/* SIGINT and SIGTERM wait, blocked, from the first instruction: one that arrives while the
- * server is still listening, detaching or printing its ready line is then read from the loop's
- * signalfd and ends the server cleanly (exit 0, pidfile removed), not by the default action. */
-static void block_stop_signals(void)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	(void)sigprocmask(SIG_BLOCK, &set, NULL); /* fails only for an invalid "how" */
-}
-
 static int listen_on(const struct server_opts *o)
 {
 	struct ok_sock_error e;
@@ -93,21 +76,12 @@ static int listen_on(const struct server_opts *o)
 	}
 }
 
-/* True when SIGINT or SIGTERM waits, blocked, to be taken. */
-static bool stop_signal_pending(void)
-{
-	sigset_t pending;
-
-	if (sigpending(&pending) < 0)
-		return false;
-	return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1;
-}
-
 /*
  * "listening on 127.0.0.1:4242": scripts and tests wait for exactly this line. Written with
  * write() only once poll() says stdout can take it, checking for a stop signal in between, so a
- * full pipe on stdout cannot hold the server past SIGTERM (the signal is blocked until the loop).
- * Returns 1 if a stop signal came first, else 0; a closed or broken stdout is no reason not to serve.
+ * full pipe on stdout cannot hold the server past SIGTERM (blocked, it waits for the loop).
+ * Returns 1 if a stop signal came first, else 0; a closed or broken stdout is no reason not to
+ * serve.
  */
 static int print_ready(int fd, const struct server_opts *o)
 {
@@ -125,7 +99,7 @@ static int print_ready(int fd, const struct server_opts *o)
 
 		if (stop_signal_pending())
 			return 1;
-		n = poll(&out, 1, READY_POLL_MS);
+		n = poll(&out, 1, OK_READY_POLL_MS);
 		if (n < 0 && errno != EINTR)
 			return 0;
 		if (n <= 0)
@@ -188,7 +162,7 @@ static int become_ready(int fd, const struct server_opts *o, char **pidpath)
 	return 0;
 }
 
-static int serve(int fd, const struct server_opts *o, int nconns)
+static int serve(int fd, const struct server_opts *o, int table_size)
 {
 	struct server *s = calloc(1, sizeof *s);
 	int rc;
@@ -198,8 +172,8 @@ static int serve(int fd, const struct server_opts *o, int nconns)
 		close(fd);
 		return EXIT_SOCKET;
 	}
-	s->lfd = fd;
-	s->nconns = nconns;
+	s->listen_fd = fd;
+	s->table_size = table_size;
 	s->max_clients = (unsigned)o->max_clients;
 	s->max_line = (uint32_t)o->max_line;
 	s->idle.delay_ms = (int64_t)o->idle_timeout * 1000;
@@ -214,9 +188,12 @@ int main(int argc, char **argv)
 {
 	struct server_opts o;
 	char *pidpath = NULL;
-	int rc, fd, nconns;
+	int rc, fd, table_size;
 
-	block_stop_signals();
+	/* SIGINT and SIGTERM wait, blocked, from the first instruction: one that arrives while the
+	 * server is still listening, detaching or printing its ready line is then taken by the
+	 * loop and ends the server cleanly (exit 0, pidfile removed), not by the default action. */
+	stop_signals_block();
 	rc = parse_options(argc, argv, &o, stdout, stderr);
 	if (rc != OPTS_RUN)
 		return rc;
@@ -225,13 +202,13 @@ int main(int argc, char **argv)
 		return EXIT_SOCKET;
 	}
 	signal(SIGPIPE, SIG_IGN); /* a peer that vanishes is an error from send(), not a death */
-	nconns = fit_fd_limit(&o);
+	table_size = fit_fd_limit(&o);
 	fd = listen_on(&o);
 	if (fd < 0)
 		return -fd;
 	rc = become_ready(fd, &o, &pidpath);
 	if (rc == 0) {
-		rc = serve(fd, &o, nconns);
+		rc = serve(fd, &o, table_size);
 	} else {
 		close(fd);
 		if (rc == EXIT_STOPPED_EARLY)

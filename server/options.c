@@ -5,9 +5,10 @@
 #include <string.h>
 
 #include "netaddr.h"
+#include "oklimits.h"
 #include "optdiag.h"
 #include "options.h"
-#include "server.h"
+#include "util.h"
 #include "version.h"
 
 #define EXIT_USAGE 64

@@ -10,7 +10,7 @@
 
 #include "netaddr.h"
 #include "../../server/options.h" /* the Makefile adds only -Icommon */
-#include "../../server/server.h"
+#include "../../server/oklimits.h"
 
 /* Parses a NULL-terminated argument list; what went to stdout and stderr lands in out/err. */
 static int parse(struct server_opts *o, char *out, char *err, ...)

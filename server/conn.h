@@ -1,0 +1,76 @@
+/* conn.h - one client's connection: its record and its life from accept to close. */
+#ifndef OK_CONN_H
+#define OK_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "framer.h"
+
+struct server;
+
+enum conn_state {
+	CONN_FREE = 0,           /* no connection on this descriptor */
+	CONN_OPEN,               /* reading lines, answering them */
+	CONN_ENDING,             /* the last replies are being written; nothing more is read */
+	CONN_LINGER              /* all written, half-closed: discarding input until the peer closes */
+};
+
+/* Why a connection ended, for the -v log. */
+enum conn_why { WHY_NONE = 0, WHY_QUIT, WHY_EOF, WHY_TOO_LONG, WHY_IDLE, WHY_FULL,
+                WHY_SHUTDOWN, WHY_ERROR };
+
+#define CONN_WANT_OUT 0x01u /* the backend's interest is LOOP_WRITE (output pending), else READ */
+#define CONN_PEER_EOF 0x02u /* the client half-closed: nothing left to linger for */
+#define CONN_COUNTED  0x04u /* counts against --max-clients (refused ones do not) */
+#define CONN_ON_IDLE  0x08u /* on the idle deadline list */
+#define CONN_ON_ENDING 0x10u /* on the ending connections' deadline list (their grace) */
+
+/*
+ * One client, in an array indexed by its descriptor. Small on purpose: input is read into the
+ * server's shared buffer and framed in place, so a connection owns memory only for a Q line in
+ * progress (inside the framer) and for output the socket would not take yet (pend).
+ */
+struct conn {
+	struct ok_framer fr;
+	char *pend;              /* unsent output, malloc'd only while there is some */
+	uint32_t pend_len, pend_off;
+	int64_t stamp;           /* ms: last activity (open) or last progress (ending) */
+	int prev, next;          /* deadline list links, by descriptor; -1 ends */
+	uint32_t peer_addr;      /* network order, for the log */
+	uint16_t peer_port;
+	uint8_t state, why, flags;
+	int err;                 /* errno behind WHY_ERROR */
+};
+
+/*
+ * How a connection ends. Two words, each always meaning the same thing:
+ *  - "end": the polite way. The replies owed are written, then the server's last line if it has
+ *    one (the Q echo or an ERR line), then the write side is half-closed and the connection
+ *    lingers, discarding what still comes, until the peer closes or the grace (OK_END_GRACE_MS)
+ *    runs out. In conn.c: end_conversation() starts it (states OPEN -> ENDING), end_with_err()
+ *    is that with an ERR line as the last one, end_for_shutdown() answers what has arrived
+ *    first, half_close_then_linger() follows once everything is written (ENDING -> LINGER).
+ *  - "close now": the descriptor is closed and the record freed at once, nothing more is sent
+ *    (any state -> FREE). In conn.c: close_now(), and close_now_on_error() when a system call
+ *    on the connection failed (its errno goes to the -v log).
+ * A passed deadline either ends (an idle open connection) or closes now (an ending one out of
+ * grace): conn_deadline_passed(). The framer's set_final_status() (framer.c) is neither: it
+ * only decides what the last reply is; conn.c then ends the connection with it. Nor is
+ * ok_framer_finish(): it tells the framer that the input is finished (the peer half-closed).
+ */
+
+/* A descriptor just accepted: watch it and answer it, or (refuse) tell it "ERR server full". */
+void conn_open(struct server *s, int fd, const struct sockaddr_in *peer, bool refuse);
+/* The backend reported fd ready (what: LOOP_READ, LOOP_WRITE, LOOP_ERROR). */
+void conn_on_event(struct server *s, int fd, unsigned what);
+/* fd's deadline passed: an open connection ends with "ERR idle timeout", an ending one (out of
+ * grace) is closed now. */
+void conn_deadline_passed(struct server *s, int fd);
+/* The server is stopping: answer what has arrived, then end with "ERR server shutting down". */
+void conn_end_all_for_shutdown(struct server *s);
+/* Closes every connection now: the shutdown's time ran out, or the server is done. */
+void conn_close_all_now(struct server *s);
+
+#endif
