@@ -16,7 +16,7 @@ int ok_inet_aton(const char *cp, struct in_addr *inp);
 int ok_sockaddr_in(struct sockaddr_in *sa, const char *addr, uint16_t port);
 
 /*
- * IPv6 (SPEC section 6), again without libc's inet_pton/inet_ntop behind them.
+ * IPv6, again without libc's inet_pton/inet_ntop behind them.
  * ok_inet_pton6 returns 1 for an address glibc's inet_pton(AF_INET6) accepts, storing the same
  * 16 bytes, else 0 and leaves *dst alone. ok_inet_ntop6 writes glibc's inet_ntop text
  * (INET6_ADDRSTRLEN bytes are always enough); when size is too small it returns NULL with

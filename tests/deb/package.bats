@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# package.bats - the okchat .deb (SPEC section 7): its files, its control data, its maintainer
+# package.bats - the okchat .deb: its files, its control data, its maintainer
 # scripts, its programs at work, its units and logrotate sample. Run by make test-deb, which
 # builds the package first; not in tests/, so make test never needs packaging tools.
 
