@@ -5,24 +5,27 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "netaddr.h"
+#include "platform.h"
 #include "sock.h"
 #include "util.h"
 
-/* Records the failure as "op a.b.c.d:port: reason", closes fd if open, returns -1 (errno err). */
+/* Records the failure as "op ADDRESS: reason", closes fd if open, returns -1 (errno err). */
 static int record_failure(struct ok_sock_error *e, enum ok_sock_step step, int err, const char *op,
-                          const struct sockaddr_in *sa, int fd)
+                          const struct sockaddr *sa, socklen_t len, int fd)
 {
-	char where[OK_ADDRSTRLEN];
+	char where[OK_SOCKADDR_STRLEN];
 
 	if (fd >= 0)
 		close(fd);
 	e->step = step;
 	e->err = err;
-	snprintf(e->msg, sizeof e->msg, "%s %s: %s", op, ok_format_addr(sa, where, sizeof where),
-	         strerror(err));
+	snprintf(e->msg, sizeof e->msg, "%s %s: %s", op,
+	         ok_format_sockaddr(sa, len, where, sizeof where), strerror(err));
 	errno = err;
 	return -1;
 }
@@ -37,32 +40,90 @@ int ok_set_nonblock(int fd, int on)
 	return fcntl(fd, F_SETFL, flags);
 }
 
-/* A stream socket that is non-blocking and not inherited by children; the fd, or -1 and e. */
-static int new_socket(const struct sockaddr_in *sa, struct ok_sock_error *e)
+/* A stream socket of sa's family, non-blocking and not inherited by children; the fd, or -1
+ * and e. */
+static int new_socket(const struct sockaddr *sa, socklen_t len, struct ok_sock_error *e)
 {
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = socket(sa->sa_family, SOCK_STREAM, 0);
 
 	if (fd < 0)
-		return record_failure(e, OK_STEP_SOCKET, errno, "socket", sa, -1);
+		return record_failure(e, OK_STEP_SOCKET, errno, "socket", sa, len, -1);
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || ok_set_nonblock(fd, 1) < 0)
-		return record_failure(e, OK_STEP_OPTION, errno, "fcntl", sa, fd);
+		return record_failure(e, OK_STEP_OPTION, errno, "fcntl", sa, len, fd);
 	return fd;
 }
 
-int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_error *e)
+/* "::" alone serves both families; any other IPv6 address only its own (sock.h). */
+static int set_v6only(int fd, const struct sockaddr *sa)
+{
+	static const struct in6_addr any = IN6ADDR_ANY_INIT;
+	struct sockaddr_in6 sin6;
+	int only;
+
+	memcpy(&sin6, sa, sizeof sin6);
+	only = memcmp(&sin6.sin6_addr, &any, sizeof any) != 0;
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &only, sizeof only);
+}
+
+int ok_listen_addr(const struct sockaddr *sa, socklen_t len, int backlog,
+                   struct ok_sock_error *e)
 {
 	int one = 1;
-	int fd = new_socket(sa, e);
+	int fd = new_socket(sa, len, e);
 
 	if (fd < 0)
 		return -1;
 	/* A restarted server binds at once instead of waiting out TIME_WAIT. */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
-		return record_failure(e, OK_STEP_OPTION, errno, "setsockopt SO_REUSEADDR", sa, fd);
-	if (bind(fd, (const struct sockaddr *)sa, sizeof *sa) < 0)
-		return record_failure(e, OK_STEP_BIND, errno, "bind", sa, fd);
+		return record_failure(e, OK_STEP_OPTION, errno, "setsockopt SO_REUSEADDR", sa, len, fd);
+	if (sa->sa_family == AF_INET6 && set_v6only(fd, sa) < 0)
+		return record_failure(e, OK_STEP_OPTION, errno, "setsockopt IPV6_V6ONLY", sa, len, fd);
+	if (bind(fd, sa, len) < 0)
+		return record_failure(e, OK_STEP_BIND, errno, "bind", sa, len, fd);
 	if (listen(fd, backlog) < 0)
-		return record_failure(e, OK_STEP_LISTEN, errno, "listen", sa, fd);
+		return record_failure(e, OK_STEP_LISTEN, errno, "listen", sa, len, fd);
+	return fd;
+}
+
+int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_error *e)
+{
+	return ok_listen_addr((const struct sockaddr *)sa, (socklen_t)sizeof *sa, backlog, e);
+}
+
+/* Past bind the file exists: a failure removes it before it is recorded. */
+static int fail_after_bind(struct ok_sock_error *e, enum ok_sock_step step, const char *op,
+                           const struct sockaddr_un *un, int fd)
+{
+	int err = errno;
+
+	(void)unlink(un->sun_path);
+	return record_failure(e, step, err, op, (const struct sockaddr *)un, (socklen_t)sizeof *un,
+	                      fd);
+}
+
+int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_sock_error *e)
+{
+	struct sockaddr_un un;
+	const struct sockaddr *sa = (const struct sockaddr *)&un;
+	socklen_t len = (socklen_t)sizeof un;
+	size_t plen = strlen(path);
+	int fd;
+
+	memset(&un, 0, sizeof un);
+	un.sun_family = AF_UNIX;
+	if (plen == 0 || plen >= sizeof un.sun_path)
+		return record_failure(e, OK_STEP_BIND, plen ? ENAMETOOLONG : ENOENT, "bind", sa, len,
+		                      -1);
+	memcpy(un.sun_path, path, plen);
+	OK_SET_SUN_LEN(&un);
+	if ((fd = new_socket(sa, len, e)) < 0)
+		return -1;
+	if (bind(fd, sa, len) < 0)
+		return record_failure(e, OK_STEP_BIND, errno, "bind", sa, len, fd);
+	if (chmod(path, (mode_t)mode) < 0)
+		return fail_after_bind(e, OK_STEP_OPTION, "chmod", &un, fd);
+	if (listen(fd, backlog) < 0)
+		return fail_after_bind(e, OK_STEP_LISTEN, "listen", &un, fd);
 	return fd;
 }
 
@@ -96,19 +157,21 @@ static int wait_connected(int fd, int timeout_ms, int *err)
 
 int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_sock_error *e)
 {
+	const struct sockaddr *any = (const struct sockaddr *)sa;
+	socklen_t len = (socklen_t)sizeof *sa;
 	int err = 0;
-	int fd = new_socket(sa, e);
+	int fd = new_socket(any, len, e);
 
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) == 0)
+	if (connect(fd, any, len) == 0)
 		return fd;
 	if (errno != EINPROGRESS && errno != EINTR)
-		return record_failure(e, OK_STEP_CONNECT, errno, "connect", sa, fd);
+		return record_failure(e, OK_STEP_CONNECT, errno, "connect", any, len, fd);
 	if (wait_connected(fd, timeout_ms, &err) < 0)
-		return record_failure(e, OK_STEP_TIMEOUT, ETIMEDOUT, "connect", sa, fd);
+		return record_failure(e, OK_STEP_TIMEOUT, ETIMEDOUT, "connect", any, len, fd);
 	if (err != 0)
-		return record_failure(e, OK_STEP_CONNECT, err, "connect", sa, fd);
+		return record_failure(e, OK_STEP_CONNECT, err, "connect", any, len, fd);
 	return fd;
 }
 

@@ -3,6 +3,7 @@
 #define OK_SOCK_H
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 /* Which step failed, so each program can map it to the exit status its manual gives. */
 enum ok_sock_step {
@@ -23,6 +24,24 @@ struct ok_sock_error {
 
 /* A listening, non-blocking, close-on-exec socket with SO_REUSEADDR; the fd or -1. */
 int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_error *e);
+
+/*
+ * The same for an IPv4 or IPv6 address of len bytes. An IPv6 socket serves IPv4 too (as
+ * IPv4-mapped addresses) only when bound to the unspecified address "::": IPV6_V6ONLY is set
+ * explicitly, off for "::" and on for every other address, whatever the system's default, so
+ * "127.0.0.1" and "::1" can listen side by side on one port.
+ */
+int ok_listen_addr(const struct sockaddr *sa, socklen_t len, int backlog,
+                   struct ok_sock_error *e);
+
+/*
+ * A listening, non-blocking, close-on-exec Unix-domain stream socket at path, its file given
+ * mode after bind and before listen (so no client can connect while it has another). The path
+ * must not exist (bind fails with EADDRINUSE otherwise) and must fit sun_path. On a failure
+ * after bind the file it created is removed. The fd, or -1 with e (step OK_STEP_OPTION for
+ * chmod).
+ */
+int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_sock_error *e);
 
 /*
  * A connected, non-blocking, close-on-exec socket; the fd or -1. timeout_ms < 0 waits as long
