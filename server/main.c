@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "listeners.h"
 #include "netaddr.h"
 #include "oklimits.h"
 #include "options.h"
@@ -21,9 +22,7 @@
 #include "sock.h"
 #include "util.h"
 
-#define EXIT_SOCKET 1
-#define EXIT_BIND   2
-#define EXIT_LISTEN 3
+#define EXIT_SOCKET 1 /* also listeners.c's, with 2 bind and 3 listen */
 #define EXIT_DAEMON 4
 /* Not an exit status: become_ready() saw SIGINT/SIGTERM before the ready line was out. */
 #define EXIT_STOPPED_EARLY (-1)
@@ -36,7 +35,8 @@
 static int fit_fd_limit(struct server_opts *o)
 {
 	struct rlimit rl;
-	rlim_t want = (rlim_t)o->max_clients + OK_FD_RESERVE;
+	unsigned reserve = OK_FD_RESERVE + o->n_tcp + (o->unix_path != NULL) - 1;
+	rlim_t want = (rlim_t)o->max_clients + reserve;
 	unsigned long cap;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
@@ -51,7 +51,7 @@ static int fit_fd_limit(struct server_opts *o)
 	}
 	if (rl.rlim_cur > INT_MAX / 2)
 		rl.rlim_cur = INT_MAX / 2;
-	cap = rl.rlim_cur > OK_FD_RESERVE ? (unsigned long)rl.rlim_cur - OK_FD_RESERVE : 1;
+	cap = rl.rlim_cur > reserve ? (unsigned long)rl.rlim_cur - reserve : 1;
 	if (o->max_clients > cap) {
 		if (o->max_clients_set)
 			fprintf(stderr, "okserver: max-clients lowered to %lu: the open-file limit is %lu\n",
@@ -61,38 +61,18 @@ static int fit_fd_limit(struct server_opts *o)
 	return (int)rl.rlim_cur;
 }
 
-static int listen_on(const struct server_opts *o)
-{
-	struct ok_sock_error e;
-	int fd = ok_listen_tcp(&o->addr, SOMAXCONN, &e);
-
-	if (fd >= 0)
-		return fd;
-	fprintf(stderr, "okserver: %s\n", e.msg);
-	switch (e.step) {
-	case OK_STEP_BIND: return -EXIT_BIND;
-	case OK_STEP_LISTEN: return -EXIT_LISTEN;
-	default: return -EXIT_SOCKET;
-	}
-}
-
 /*
- * "listening on 127.0.0.1:4242": scripts and tests wait for exactly this line. Written with
- * write() only once poll() says stdout can take it, checking for a stop signal in between, so a
- * full pipe on stdout cannot hold the server past SIGTERM (blocked, it waits for the loop).
- * Returns 1 if a stop signal came first, else 0; a closed or broken stdout is no reason not to
- * serve.
+ * "listening on 127.0.0.1:4242", one line per listener, all in one buffer: scripts and tests
+ * wait for exactly these lines. Written with write() only once poll() says stdout can take it,
+ * checking for a stop signal in between, so a full pipe on stdout cannot hold the server past
+ * SIGTERM (blocked, it waits for the loop). Returns 1 if a stop signal came first, else 0; a
+ * closed or broken stdout is no reason not to serve.
  */
-static int print_ready(int fd, const struct server_opts *o)
+static int print_ready(const struct listeners *l)
 {
-	struct sockaddr_in sa = o->addr;
-	char where[OK_ADDRSTRLEN], line[64];
-	size_t off = 0, len;
+	char text[OK_READY_TEXT_MAX];
+	size_t off = 0, len = listeners_ready_text(l, text, sizeof text);
 
-	if (ok_local_addr(fd, &sa) < 0)
-		sa = o->addr;
-	len = (size_t)snprintf(line, sizeof line, "listening on %s\n",
-	                       ok_format_addr(&sa, where, sizeof where));
 	while (off < len) {
 		struct pollfd out = { .fd = STDOUT_FILENO, .events = POLLOUT };
 		ssize_t n;
@@ -106,7 +86,7 @@ static int print_ready(int fd, const struct server_opts *o)
 			continue;
 		if (out.revents & (POLLERR | POLLNVAL))
 			return 0;
-		n = write(STDOUT_FILENO, line + off, len - off);
+		n = write(STDOUT_FILENO, text + off, len - off);
 		if (n < 0 && errno != EINTR && errno != EAGAIN)
 			return 0;
 		if (n > 0)
@@ -138,7 +118,8 @@ static char *absolute_path(const char *name)
 }
 
 /* Detaches (-d), writes the pidfile, prints the ready line; 0 or the exit status. */
-static int become_ready(int fd, const struct server_opts *o, char **pidpath)
+static int become_ready(const struct listeners *l, const struct server_opts *o,
+                        char **pidpath)
 {
 	int notify = -1;
 
@@ -153,7 +134,7 @@ static int become_ready(int fd, const struct server_opts *o, char **pidpath)
 		}
 		*pidpath = absolute_path(o->pidfile);
 	}
-	if (print_ready(fd, o) == 1)
+	if (print_ready(l) == 1)
 		return EXIT_STOPPED_EARLY;
 	if (notify >= 0 && daemon_ready(notify) < 0) {
 		fprintf(stderr, "okserver: daemon: %s\n", strerror(errno));
@@ -162,17 +143,20 @@ static int become_ready(int fd, const struct server_opts *o, char **pidpath)
 	return 0;
 }
 
-static int serve(int fd, const struct server_opts *o, int table_size)
+/* Serves until the end; the listeners' descriptors pass to the loop, which closes them. */
+static int serve(struct listeners *l, const struct server_opts *o, int table_size)
 {
 	struct server *s = calloc(1, sizeof *s);
 	int rc;
 
 	if (s == NULL) {
 		fprintf(stderr, "okserver: %s\n", strerror(errno));
-		close(fd);
+		listeners_close(l);
 		return EXIT_SOCKET;
 	}
-	s->listen_fd = fd;
+	memcpy(s->listen_fds, l->fd, sizeof s->listen_fds);
+	s->n_listen = l->n;
+	l->n = 0;
 	s->table_size = table_size;
 	s->max_clients = (unsigned)o->max_clients;
 	s->max_line = (uint32_t)o->max_line;
@@ -187,8 +171,9 @@ static int serve(int fd, const struct server_opts *o, int table_size)
 int main(int argc, char **argv)
 {
 	struct server_opts o;
+	struct listeners l;
 	char *pidpath = NULL;
-	int rc, fd, table_size;
+	int rc, table_size;
 
 	/* SIGINT and SIGTERM wait, blocked, from the first instruction: one that arrives while the
 	 * server is still listening, detaching or printing its ready line is then taken by the
@@ -203,17 +188,18 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN); /* a peer that vanishes is an error from send(), not a death */
 	table_size = fit_fd_limit(&o);
-	fd = listen_on(&o);
-	if (fd < 0)
-		return -fd;
-	rc = become_ready(fd, &o, &pidpath);
+	rc = listeners_open(&l, &o);
+	if (rc != 0)
+		return rc;
+	rc = become_ready(&l, &o, &pidpath);
 	if (rc == 0) {
-		rc = serve(fd, &o, table_size);
+		rc = serve(&l, &o, table_size);
 	} else {
-		close(fd);
+		listeners_close(&l);
 		if (rc == EXIT_STOPPED_EARLY)
 			rc = 0; /* stopped as asked, before any client: a normal end */
 	}
+	listeners_remove_unix(&l);
 	if (pidpath != NULL)
 		unlink(pidpath);
 	free(pidpath);
