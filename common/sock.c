@@ -121,7 +121,7 @@ int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_sock_
 	if (bind(fd, sa, len) < 0)
 		return record_failure(e, OK_STEP_BIND, errno, "bind", sa, len, fd);
 	if (chmod(path, (mode_t)mode) < 0)
-		return fail_after_bind(e, OK_STEP_OPTION, "chmod", &un, fd);
+		return fail_after_bind(e, OK_STEP_BIND, "chmod", &un, fd);
 	if (listen(fd, backlog) < 0)
 		return fail_after_bind(e, OK_STEP_LISTEN, "listen", &un, fd);
 	return fd;

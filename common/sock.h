@@ -38,8 +38,8 @@ int ok_listen_addr(const struct sockaddr *sa, socklen_t len, int backlog,
  * A listening, non-blocking, close-on-exec Unix-domain stream socket at path, its file given
  * mode after bind and before listen (so no client can connect while it has another). The path
  * must not exist (bind fails with EADDRINUSE otherwise) and must fit sun_path. On a failure
- * after bind the file it created is removed. The fd, or -1 with e (step OK_STEP_OPTION for
- * chmod).
+ * after bind the file it created is removed. The fd, or -1 with e (a chmod failure counts as
+ * step OK_STEP_BIND: the address could not be set up as asked).
  */
 int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_sock_error *e);
 

@@ -6,12 +6,14 @@
 # (SERVER_NC, helpers.bash).
 talk() {
 	# shellcheck disable=SC2059 # the argument is a printf format by contract ("x\r\n", "\0")
+	set_peer_ways # a test may have set SERVER_PORT itself (a server started with -d)
 	# shellcheck disable=SC2086 # SERVER_NC is a command line, split into its words
 	printf "$1" | timeout 10 $SERVER_NC | cat -A
 }
 
 # talk_socat FORMAT: the same through socat, a second, independent peer.
 talk_socat() {
+	set_peer_ways
 	# shellcheck disable=SC2059 # a printf format by contract, as for talk
 	printf "$1" | timeout 10 socat -t 5 - "$SERVER_SOCAT" | cat -A
 }
@@ -97,6 +99,7 @@ kill_bg() {
 open_peer() {
 	local name=$1 fifo=$BATS_TEST_TMPDIR/$1.in fd
 	mkfifo "$fifo"
+	set_peer_ways
 	socat -t 1 - "$SERVER_SOCAT" <"$fifo" >"$BATS_TEST_TMPDIR/$name.out" 2>&1 3>&- &
 	BG_PIDS+=("$!")
 	printf -v "PEER_PID_$name" %s "$!"
