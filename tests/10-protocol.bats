@@ -13,7 +13,9 @@ case ${BATS_TEST_FILENAME##*/} in
 *-unix.bats) OK_TEST_FAMILY=${OK_TEST_FAMILY:-unix} ;;
 esac
 # The IPv4 run keeps its names; the others say which family they ran over.
+# shellcheck disable=SC2034 # used in the test names, which shellcheck does not read
 FAMILY_TAG=
+# shellcheck disable=SC2034
 [ "${OK_TEST_FAMILY:-ipv4}" = ipv4 ] || FAMILY_TAG=" (${OK_TEST_FAMILY})"
 
 setup() {

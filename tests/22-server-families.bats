@@ -53,8 +53,8 @@ mode_of() {
 }
 
 @test "families: a 17th -b is a usage error naming it" {
-	local args=() i
-	for i in $(seq 16); do args+=(-b 127.0.0.1); done
+	local args=() _
+	for _ in $(seq 16); do args+=(-b 127.0.0.1); done
 	run --separate-stderr timeout 10 "$OKSERVER" -p 0 "${args[@]}" -b ::1
 	assert_equal "$status" 64
 	assert_equal "$stderr" "$(printf 'okserver: too many -b addresses (at most 16): ::1\n%s' "$HINT")"
@@ -168,7 +168,8 @@ mode_of() {
 }
 
 @test "families: a path too long for sun_path, or empty, is a usage error" {
-	local long=/tmp/$(printf 'x%.0s' $(seq 103)) # 108 bytes: one more than Linux's 107
+	local long
+	long=/tmp/$(printf 'x%.0s' $(seq 103)) # 108 bytes: one more than Linux's 107
 	run --separate-stderr timeout 10 "$OKSERVER" -U "$long"
 	assert_equal "$status" 64
 	assert_equal "$stderr" \

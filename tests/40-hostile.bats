@@ -16,11 +16,11 @@ teardown() {
 	kill_bg # and the server
 }
 
-# start_mixed [ARGS...]: a server on 127.0.0.1, ::1 and a Unix socket; TARGETS names the three
+# start_mixed: a server on 127.0.0.1, ::1 and a Unix socket; TARGETS names the three
 # as the tools take them (srv_common.h).
 start_mixed() {
 	local sock=$BATS_TEST_TMPDIR/ok.sock
-	start_okserver -b 127.0.0.1 -b ::1 -U "$sock" "$@"
+	start_okserver -b 127.0.0.1 -b ::1 -U "$sock"
 	wait_for_file_line "$SERVER_OUT" '^listening on unix:' 5 >/dev/null || fail "no Unix listener"
 	TARGETS=("$SERVER_PORT" "[::1]:$SERVER_PORT" "unix:$sock")
 }

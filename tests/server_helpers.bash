@@ -5,9 +5,10 @@
 # cat -A (so "OK^M$" is a CRLF reply, "OK$" an LF one, "^@" a NUL). Over the server's family
 # (SERVER_NC, helpers.bash).
 talk() {
-	# shellcheck disable=SC2059 # the argument is a printf format by contract ("x\r\n", "\0")
 	set_peer_ways # a test may have set SERVER_PORT itself (a server started with -d)
-	# shellcheck disable=SC2086 # SERVER_NC is a command line, split into its words
+	# The argument is a printf format by contract ("x\r\n", "\0"); SERVER_NC is a command line,
+	# split into its words.
+	# shellcheck disable=SC2059,SC2086
 	printf "$1" | timeout 10 $SERVER_NC | cat -A
 }
 
