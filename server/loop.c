@@ -78,7 +78,7 @@ static bool is_listener(const struct server *s, int fd)
 static void accept_all(struct server *s, int lfd)
 {
 	while (s->n_listen > 0 && !s->accept_paused) {
-		struct sockaddr_storage peer;
+		struct sockaddr_storage peer = { .ss_family = AF_UNSPEC }; /* unless accept4 says */
 		socklen_t len = sizeof peer;
 		int one = 1;
 		int fd = accept4(lfd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);

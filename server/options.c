@@ -130,9 +130,8 @@ struct where {
 
 static int take_bind(FILE *err, const char *arg, struct where *w)
 {
-	char what[64];
-
 	if (w->n_binds == OK_MAX_BINDS) {
+		char what[64];
 		snprintf(what, sizeof what, "too many -b addresses (at most %d)", OK_MAX_BINDS);
 		return usage_error(err, what, arg);
 	}
@@ -143,13 +142,12 @@ static int take_bind(FILE *err, const char *arg, struct where *w)
 /* sun_path holds the path and its NUL: on Linux 107 bytes of path at most. */
 static int take_unix_path(FILE *err, const char *arg, struct server_opts *o)
 {
-	char what[64];
-
 	if (*arg == '\0')
 		return usage_error(err, "unix path is empty", "''");
 	if (o->unix_path != NULL)
 		return usage_error(err, "only one -U path", arg);
 	if (strlen(arg) >= sizeof ((struct sockaddr_un *)0)->sun_path) {
+		char what[64];
 		snprintf(what, sizeof what, "unix path too long (at most %zu bytes)",
 		         sizeof ((struct sockaddr_un *)0)->sun_path - 1);
 		return usage_error(err, what, arg);
