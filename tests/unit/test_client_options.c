@@ -63,6 +63,7 @@ static void families_and_unix_path(void **state)
 	path[OKC_UNIX_PATH_MAX] = '\0';
 	assert_int_equal(parse(&o, "-U", path, END), OKC_RUN);
 	assert_string_equal(o.unix_path, path);
+	path[OKC_UNIX_PATH_MAX] = 'a';
 	path[OKC_UNIX_PATH_MAX + 1] = '\0';
 	assert_int_equal(parse(&o, "-U", path, END), OKC_USAGE_ERROR);
 	snprintf(expect, sizeof expect, "unix socket path too long: %zu bytes (at most %zu)",
