@@ -168,8 +168,10 @@ teardown() {
 	run bash -c "MANWIDTH=100 man -l '$TOP/man/okclient.1' 2>&1 | tr -s ' \n' '  '"
 	assert_success
 	# shellcheck disable=SC2088 # the man page says ~, literally
-	for phrase in "okclient [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]" \
-	    "-r, --raw" "-t, --timeout SECS" "--history FILE" "-h, --help" "-V, --version" \
+	for phrase in "okclient [-4|-6] [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]" \
+	    "okclient -U PATH [-r] [-t SECS] [--history FILE]" "-4, -6" "-U, --unix PATH" \
+	    "okclient ::1 4242" "okclient -U /run/okserver/okserver.sock" "okclient -6 localhost" \
+	    "all of a name's addresses together" "names the last one tried" "-r, --raw" "-t, --timeout SECS" "--history FILE" "-h, --help" "-V, --version" \
 	    "Default: 127.0.0.1" "Default: 4242" "~/.okclient_history" "last 1000 lines" \
 	    "does not cover looking up a HOST name" "/dev/null" "does not count as an answer" \
 	    "EXIT STATUS" " 0 Every line sent was answered" " 1 socket(2) failed" \

@@ -196,3 +196,12 @@ elapsed_ms() {
 	assert_failure 64
 	assert_equal "${stderr%%$'\n'*}" "okclient: unix socket path is empty"
 }
+
+@test "client families: --help names -4, -6 and -U, with an example of each form" {
+	run --separate-stderr "$OKCLIENT" --help
+	assert_success
+	assert_line "  -4, -6             use IPv4 only, or IPv6 only"
+	assert_line "  -U, --unix PATH    connect to the Unix-domain socket PATH (at most 107 bytes)"
+	assert_line "Examples: okclient ::1 4242    okclient -6 localhost"
+	assert_line "          okclient -U /run/okserver/okserver.sock"
+}
