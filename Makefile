@@ -37,6 +37,9 @@ MANPAGES := $(wildcard man/*.1)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/tests/unit/%,$(wildcard tests/unit/test_*.c))
 TEST_TOOLS := $(patsubst tests/tools/%.c,build/tests/tools/%,$(wildcard tests/tools/*.c))
+# LD_PRELOAD shims (tests/tools/shim/NAME.c, build/tests/tools/NAME.so): by this CC, so a
+# variant build's shim matches the programs it is preloaded into.
+TEST_SHIMS := $(patsubst tests/tools/shim/%.c,build/tests/tools/%.so,$(wildcard tests/tools/shim/*.c))
 
 .PHONY: all test test-build run deps install uninstall clean
 # Objects made on the way to a test program are kept, so the next make has nothing to redo.
@@ -75,7 +78,11 @@ build/tests/unit/%: build/tests/unit/%.o $(TEST_LINK)
 build/tests/tools/%: build/tests/tools/%.o $(LIBCOMMON)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-test-build: all $(UNIT_TESTS) $(TEST_TOOLS)
+build/tests/tools/%.so: tests/tools/shim/%.c
+	@mkdir -p $(@D)
+	$(CC) $(OK_CPPFLAGS) $(CPPFLAGS) $(OK_CFLAGS) -fPIC -shared $(LDFLAGS) -o $@ $< -ldl
+
+test-build: all $(UNIT_TESTS) $(TEST_TOOLS) $(TEST_SHIMS)
 
 # Installs what is missing (only then), builds, runs the unit tests and every tests/*.bats.
 test:

@@ -27,7 +27,7 @@ struct tty_state {
 	int history_warned;
 	int out_closed;          /* stdout is a pipe whose reader left */
 	int out_err;             /* errno of a real failure writing stdout, 0 if none */
-	char prompt[OK_ADDRSTRLEN + 3];
+	char prompt[OK_SOCKADDR_STRLEN + 2]; /* the peer, "> " */
 };
 
 /* Readline's line handler takes no user pointer: the one session lives here. */

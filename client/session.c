@@ -5,12 +5,12 @@
 
 #include "client.h"
 
-void okc_session_init(struct okc_session *s, int fd, const struct sockaddr_in *peer,
-                      const struct okc_options *o)
+void okc_session_init(struct okc_session *s, int fd, const struct sockaddr *peer,
+                      socklen_t peerlen, const struct okc_options *o)
 {
 	memset(s, 0, sizeof *s);
 	s->fd = fd;
-	ok_format_addr(peer, s->peer, sizeof s->peer);
+	ok_format_sockaddr(peer, peerlen, s->peer, sizeof s->peer);
 	s->timeout_ms = o->timeout_s > 0 ? o->timeout_s * 1000 : -1;
 	s->rep.raw = o->raw;
 	s->wait_since = -1;
