@@ -9,10 +9,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include <readline/history.h>
-#include <readline/readline.h>
-
 #include "client.h"
+#include "lineedit.h"
 
 enum { POLL_TTY, POLL_NETOUT, POLL_NETIN, POLL_COUNT };
 
