@@ -309,7 +309,7 @@ static int converse(struct tty_state *t, const sigset_t *open_mask)
 }
 
 /* Readline set up for the callback interface, with signals left to us. */
-static void start_prompt(struct tty_state *t)
+static void start_prompt(struct tty_state *t, const struct okc_options *o)
 {
 	rl_readline_name = "okclient";
 	rl_catch_signals = 0;
@@ -317,6 +317,8 @@ static void start_prompt(struct tty_state *t)
 	/* stdout redirected to a file gets the replies; the prompt stays on the terminal. */
 	if (!isatty(STDOUT_FILENO))
 		rl_outstream = stderr;
+	/* Only now: libedit fixes its streams at its first call, a history one included. */
+	load_history(t, o);
 	snprintf(t->prompt, sizeof t->prompt, "%s> ", t->s->peer);
 	rl_callback_handler_install(t->prompt, on_line);
 	t->prompt_on = 1;
@@ -360,13 +362,12 @@ int okc_run_interactive(struct okc_session *s, const struct okc_options *o)
 		free_state(&t);
 		return OKC_EXIT_IO;
 	}
-	load_history(&t, o);
 	if (catch_signals(&open_mask) < 0) {
 		fprintf(stderr, "okclient: sigaction: %s\n", strerror(errno));
 		free_state(&t);
 		return OKC_EXIT_IO;
 	}
-	start_prompt(&t);
+	start_prompt(&t, o);
 	rc = converse(&t, &open_mask);
 	stop_prompt(1);
 	release_signals(&open_mask);
