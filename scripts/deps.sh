@@ -34,6 +34,9 @@ else
 	exit 1
 fi
 echo "deps: installing:$missing"
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+# One index failing (a foreign architecture's mirror lagging behind) must not stop the rest:
+# what update fetched is used, and install says so itself if a package is really not there.
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
+	echo "deps: apt-get update reported errors; going on with the indexes it got" >&2
 # shellcheck disable=SC2086 # the list is meant to split into words
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing

