@@ -128,7 +128,8 @@ uninstall:
 clean:
 	rm -rf build bin
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# Dependency files of our objects only: not the unpacked packages or tools kept under build/.
+-include $(shell find build \( -name sysroot -o -name tools \) -prune -o -name '*.d' -type f -print 2>/dev/null)
 
 # Optional areas (benchmarks, sanitizers, fuzzing, lint) keep their rules in mk/*.mk.
 -include $(wildcard mk/*.mk)

@@ -75,14 +75,17 @@ apt_update() {
 }
 
 # The compilers, emulator and native headers (deps.sh installs libreadline-dev, libcmocka-dev).
+# shellcheck disable=SC2086 # the list is meant to split into words
 scripts/deps.sh $tools
 
 missing=""
 for pkg in $RUNTIME; do
 	installed "$pkg:$arch" || missing="$missing $pkg:$arch"
 done
+# VARIANT_SYSROOT=1 takes the fallback below even where installing works (to test it).
 sysroot=""
-if [ -n "$missing" ]; then
+[ "${VARIANT_SYSROOT:-}" != 1 ] || sysroot=$dir/sysroot
+if [ -z "$sysroot" ] && [ -n "$missing" ]; then
 	if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
 		as_root dpkg --add-architecture "$arch"
 	fi
@@ -99,7 +102,10 @@ fi
 if [ -n "$sysroot" ]; then
 	if [ ! -f "$sysroot/.complete" ]; then
 		rm -rf "$sysroot" "$dir/debs" && mkdir -p "$sysroot" "$dir/debs"
-		(cd "$dir/debs" && apt-get download $(echo "$RUNTIME libc6 libgcc-s1" | sed "s/\([^ ]*\)/\1:$arch/g"))
+		debs=""
+		for pkg in $RUNTIME libc6 libgcc-s1; do debs="$debs $pkg:$arch"; done
+		# shellcheck disable=SC2086 # the list is meant to split into words
+		(cd "$dir/debs" && apt-get download $debs)
 		for deb in "$dir"/debs/*.deb; do dpkg-deb -x "$deb" "$sysroot"; done
 		touch "$sysroot/.complete"
 	fi
@@ -116,7 +122,9 @@ for so in $LIBS; do
 		echo "variant-deps: $so for $arch not found" >&2
 		exit 1
 	fi
+	# The linker name for -l, the soname for a library that needs it (readline: tinfo).
 	ln -sfn "$found" "$dir/lib/${so%.so.*}.so"
+	ln -sfn "$found" "$dir/lib/$so"
 done
 # The headers are architecture-independent; a cross compiler does not search /usr/include
 # (its glibc headers would be amd64's), so only these two are shown to it.
