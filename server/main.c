@@ -234,9 +234,10 @@ int main(int argc, char **argv)
 	char *pidpath = NULL;
 	int rc, fd, table_size;
 
-	/* SIGINT and SIGTERM wait, blocked, from the first instruction: one that arrives while the
-	 * server is still listening, detaching or printing its ready line is then taken by the
-	 * loop and ends the server cleanly (exit 0, pidfile removed), not by the default action. */
+	/* The signals of signals.h wait, blocked, from the first instruction: a SIGINT or SIGTERM
+	 * that arrives while the server is still listening, detaching or printing its ready line
+	 * is then taken by the loop and ends the server cleanly (exit 0, pidfile removed), not by
+	 * the default action; a SIGHUP or SIGUSR1 then is taken by the loop as any other. */
 	stop_signals_block();
 	rc = parse_options(argc, argv, &o, stdout, stderr);
 	if (rc != OPTS_RUN)
