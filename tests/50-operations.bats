@@ -25,6 +25,16 @@ log_has() {
 	[ "$(grep -c -E -- "$3" "$1")" -eq "$2" ]
 }
 
+# assert_one_connection FILE FIRST PREFIX: FILE is line FIRST, then the -v lines of one
+# connection that sent one line, each starting with PREFIX (a regex).
+assert_one_connection() {
+	run cat "$1"
+	assert_equal "${#lines[@]}" 3
+	assert_line --index 0 "$2"
+	assert_line --index 1 --regexp "^${3}127\.0\.0\.1:[0-9]+ connected\$"
+	assert_line --index 2 --regexp "^${3}127\.0\.0\.1:[0-9]+ closed \(eof\), 1 lines answered\$"
+}
+
 # start_notify_recv NAME COUNT: the NOTIFY_SOCKET stand-in, bound at NAME, waiting for COUNT
 # datagrams; its output in $BATS_TEST_TMPDIR/notify.out.
 start_notify_recv() {
@@ -68,14 +78,12 @@ start_notify_recv() {
 	assert_equal "$(readlink "/proc/$SERVER_PID/fd/2")" "$err"
 	run talk 'x\n'
 	wait_until 5 grep -q 'closed (eof)' "$err"
-	run cat "$err"
-	assert_line --index 0 before
-	assert_line --index 1 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ connected$'
-	assert_line --index 2 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(eof\), 1 lines answered$'
+	assert_one_connection "$err" before 'okserver: '
 }
 
 @test "operations: -d with --log lets go of a regular-file stderr too" {
-	local pidfile=$BATS_TEST_TMPDIR/ok.pid err=$BATS_TEST_TMPDIR/err.log log=$BATS_TEST_TMPDIR/ok.log out
+	local pidfile=$BATS_TEST_TMPDIR/ok.pid err=$BATS_TEST_TMPDIR/err.log out
+	local log=$BATS_TEST_TMPDIR/ok.log
 	out=$(timeout 5 "$OKSERVER" -d -v -p 0 --pidfile "$pidfile" --log "$log" 2>"$err")
 	adopt_daemon "$pidfile" "$out"
 	assert_equal "$(readlink "/proc/$SERVER_PID/fd/2")" /dev/null
@@ -92,10 +100,7 @@ start_notify_recv() {
 	start_okserver -v --log "$log"
 	run talk 'x\n'
 	wait_until 5 grep -q 'closed' "$log"
-	run cat "$log"
-	assert_line --index 0 kept
-	assert_line --index 1 --regexp "^$STAMP 127\.0\.0\.1:[0-9]+ connected$"
-	assert_line --index 2 --regexp "^$STAMP 127\.0\.0\.1:[0-9]+ closed \(eof\), 1 lines answered$"
+	assert_one_connection "$log" kept "$STAMP "
 	assert_equal "$(cat "$SERVER_ERR")" ""
 	# UTC: the stamp is today's date as date -u has it (give or take midnight).
 	run grep -c -E "^($(date -u +%Y-%m-%d)|$(date -u -d '1 minute ago' +%Y-%m-%d))T" "$log"
@@ -142,7 +147,7 @@ $HINT"
 	kill -0 "$SERVER_PID"
 }
 
-@test "operations: a log whose directory is gone at SIGHUP goes on in the old file, which says why" {
+@test "operations: a log whose directory is gone at SIGHUP goes on in the old file, saying why" {
 	local dir=$BATS_TEST_TMPDIR/logs
 	mkdir "$dir"
 	start_okserver -v --log "$dir/ok.log"
@@ -210,11 +215,13 @@ ERR server shutting down$'
 OK$
 Quit$'
 	# In: "a\nb\nQuit\n" = 9. Out: "OK\n" twice and "Quit\n" = 11, "ERR server full\n" = 16.
+	local head="^$STAMP stats: uptime_s=[0-9]+"
 	run grep 'stats:' "$log"
-	assert_line --index 0 \
-	    --regexp "^$STAMP stats: uptime_s=[0-9]+ open=[12] accepted=2 refused=1 lines=2 bytes_in=4 bytes_out=22$"
-	assert_line --index 1 \
-	    --regexp "^$STAMP stats: uptime_s=[0-9]+ open=0 accepted=2 refused=1 lines=3 bytes_in=9 bytes_out=27$"
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 --regexp \
+	    "$head open=[12] accepted=2 refused=1 lines=2 bytes_in=4 bytes_out=22\$"
+	assert_line --index 1 --regexp \
+	    "$head open=0 accepted=2 refused=1 lines=3 bytes_in=9 bytes_out=27\$"
 }
 
 @test "operations: SIGUSR1 without --log writes the stats line on stderr" {
@@ -223,8 +230,8 @@ Quit$'
 	kill -USR1 "$SERVER_PID"
 	wait_until 5 grep -q 'stats:' "$SERVER_ERR"
 	run cat "$SERVER_ERR"
-	assert_output --regexp \
-	    '^okserver: stats: uptime_s=[0-9]+ open=[01] accepted=1 refused=0 lines=1 bytes_in=3 bytes_out=4$'
+	assert_output --regexp "^okserver: stats: uptime_s=[0-9]+ open=[01] accepted=1 refused=0 \
+lines=1 bytes_in=3 bytes_out=4\$"
 	kill -0 "$SERVER_PID"
 }
 
@@ -245,7 +252,7 @@ STOPPING=1"
 	assert_equal "$(cat "$SERVER_ERR")" ""
 }
 
-@test "operations: NOTIFY_SOCKET (an @abstract name) under -d gets READY=1 with the daemon's MAINPID" {
+@test "operations: NOTIFY_SOCKET (an @abstract name) under -d gets READY=1 with MAINPID" {
 	local name=@okchat-test-$$-$RANDOM pidfile=$BATS_TEST_TMPDIR/ok.pid out
 	start_notify_recv "$name" 2
 	out=$(NOTIFY_SOCKET=$name timeout 5 "$OKSERVER" -d -p 0 --pidfile "$pidfile")
@@ -263,8 +270,8 @@ STOPPING=1"
 	run talk 'x\n'
 	assert_output 'OK$'
 	stop_okserver
-	assert_equal "$(cat "$SERVER_ERR")" \
-	    "okserver: NOTIFY_SOCKET $BATS_TEST_TMPDIR/nobody.sock: No such file or directory; serving without telling systemd"
+	assert_equal "$(cat "$SERVER_ERR")" "okserver: NOTIFY_SOCKET $BATS_TEST_TMPDIR/nobody.sock: \
+No such file or directory; serving without telling systemd"
 	NOTIFY_SOCKET=relative start_okserver
 	run talk 'x\n'
 	assert_output 'OK$'
@@ -294,6 +301,7 @@ Qbye$'
 	assert_output 1
 	run grep '^listening on ' "$BATS_TEST_TMPDIR/sa.out"
 	assert_output "listening on unix:$sock"
+	stop_pid "$LAST_PID" # systemd-socket-activate became okserver: SIGTERM ends it cleanly
 }
 
 @test "operations: systemd-socket-activate on a TCP port: the ready line names it" {
@@ -308,6 +316,7 @@ Qbye$'
 	run talk 'x\n'
 	assert_output 'OK$'
 	assert_equal "$(grep '^listening on ' "$BATS_TEST_TMPDIR/sa.out")" "listening on 127.0.0.1:$port"
+	stop_pid "$LAST_PID"
 }
 
 @test "operations: LISTEN_FDS=1 for itself with fd 3 not a socket: exit 2, says why" {

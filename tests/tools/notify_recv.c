@@ -28,7 +28,8 @@ static int bind_name(const char *name)
 	memcpy(sa.sun_path, name, len);
 	if (name[0] == '@')
 		sa.sun_path[0] = '\0';
-	if (bind(fd, (struct sockaddr *)&sa, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0)
+	len += offsetof(struct sockaddr_un, sun_path);
+	if (bind(fd, (struct sockaddr *)&sa, (socklen_t)len) < 0)
 		return -1;
 	return fd;
 }
