@@ -1,4 +1,4 @@
-/* loop.c - the event loop: accept, stop signals and deadlines; the only place that waits. */
+/* loop.c - the event loop: accept, signals and deadlines; the only place that waits. */
 #define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include "conn.h"
 #include "log.h"
 #include "loop.h"
+#include "notify.h"
 #include "server.h"
 #include "signals.h"
 #include "util.h" /* ok_now_ms */
@@ -81,6 +82,7 @@ static void accept_all(struct server *s)
 			pause_accept(s, errno);
 			return;
 		}
+		s->stats.accepted++;
 		if (fd >= s->table_size) { /* cannot happen while the limit is fixed; never index past */
 			close(fd);
 			continue;
@@ -90,24 +92,46 @@ static void accept_all(struct server *s)
 		conn_open(s, fd, &peer, s->counted_clients >= s->max_clients);
 		if (s->once && s->counted_clients > 0) {
 			s->once_done = true;
+			notify_stopping();
 			stop_listening(s);
 		}
 	}
 }
 
-/* First SIGINT/SIGTERM: stop accepting, answer, say goodbye. A second one: close at once. */
-static void on_stop_signal(struct server *s)
+/* First stop: stop accepting, answer, say goodbye. A second one: close at once. */
+static void begin_stop(struct server *s)
 {
-	if (stop_signal_take(s->signal_fd) == 0)
-		return;
 	if (s->stopping) {
 		s->stop_at = server_now(s);
 		return;
 	}
 	s->stopping = true;
 	s->stop_at = server_now(s) + OK_SHUTDOWN_MS;
+	notify_stopping();
 	stop_listening(s);
 	conn_end_all_for_shutdown(s);
+}
+
+/* What each signal of the set (signals.h) asks for. */
+static void on_signal(struct server *s)
+{
+	switch (stop_signal_take(s->signal_fd)) {
+	case SIGHUP:
+		if (log_is_file())
+			log_reopen(); /* logrotate moved the file away */
+		else if (!s->daemon)
+			begin_stop(s); /* the terminal is gone: as SIGTERM */
+		break;
+	case SIGUSR1:
+		stats_log(&s->stats, s->open_conns, server_now(s));
+		break;
+	case SIGINT:
+	case SIGTERM:
+		begin_stop(s);
+		break;
+	default:
+		break; /* none was pending after all */
+	}
 }
 
 static void expire_list(struct server *s, struct deadline_list *l, int64_t now)
@@ -164,7 +188,7 @@ static int wait_ms(struct server *s)
 	return left <= 0 ? 0 : left > OK_WAIT_MAX_MS ? OK_WAIT_MAX_MS : (int)left;
 }
 
-/* Watches fd for reading; on failure says so, naming what (the listener, the stop signals). */
+/* Watches fd for reading; on failure says so, naming what (the listener, the signals). */
 static int watch(struct server *s, int fd, const char *what)
 {
 	if (loop_backend_add(s->loop, fd, LOOP_READ) == 0)
@@ -189,10 +213,10 @@ static int setup(struct server *s)
 	}
 	s->signal_fd = stop_signals_open();
 	if (s->signal_fd < 0) {
-		server_log("stop signals: %s", strerror(errno));
+		server_log("signals: %s", strerror(errno));
 		return -1;
 	}
-	if (watch(s, s->signal_fd, "stop signals") < 0)
+	if (watch(s, s->signal_fd, "signals") < 0)
 		return -1;
 	return watch(s, s->listen_fd, "listener");
 }
@@ -230,7 +254,7 @@ static int run_once(struct server *s, struct loop_event *ev, int nev)
 		if (fd == s->listen_fd)
 			accept_all(s);
 		else if (fd == s->signal_fd)
-			on_stop_signal(s);
+			on_signal(s);
 		else
 			conn_on_event(s, fd, ev[i].what);
 	}
@@ -247,6 +271,7 @@ int server_run(struct server *s)
 
 	s->loop = NULL;
 	s->signal_fd = -1;
+	s->stats.started_ms = ok_now_ms();
 	if (ev == NULL)
 		server_log("cannot allocate %d event slots", nev);
 	if (ev == NULL || setup(s) < 0) {

@@ -1,5 +1,5 @@
-/* signals.c - the stop signals (SIGINT, SIGTERM) as a descriptor: Linux's signalfd. */
-#include <signal.h>
+/* signals.c - the signals okserver acts on (signals.h) as a descriptor: Linux's signalfd. */
+#include <stddef.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -7,9 +7,11 @@
 
 static void stop_signal_set(sigset_t *set)
 {
+	static const int taken[] = SERVER_SIGNALS;
+
 	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
+	for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++)
+		sigaddset(set, taken[i]);
 }
 
 void stop_signals_block(void)
