@@ -29,8 +29,8 @@
 
 /*
  * The Linux-only calls below have portable stand-ins, each used by one helper of sock.c (never
- * at the call sites). OK_FORCE_PORTABLE=1 (make BACKEND=poll sets it) takes every stand-in even
- * where the native call exists, so a Linux build runs the code a Mac runs.
+ * at the call sites). OK_FORCE_PORTABLE=1 (make BACKEND=poll sets it on Linux) takes every
+ * stand-in even where the native call exists, so a Linux build runs the code a Mac runs.
  */
 #include <sys/socket.h>
 #ifndef OK_FORCE_PORTABLE
