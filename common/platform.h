@@ -22,9 +22,11 @@
 #if OK_HAVE_SA_LEN
 #define OK_SET_SIN_LEN(sin) ((sin)->sin_len = (unsigned char)sizeof *(sin))
 #define OK_SET_SIN6_LEN(sin6) ((sin6)->sin6_len = (unsigned char)sizeof *(sin6))
+#define OK_SET_SUN_LEN(sun, len) ((sun)->sun_len = (unsigned char)(len))
 #else
 #define OK_SET_SIN_LEN(sin) ((void)(sin))
 #define OK_SET_SIN6_LEN(sin6) ((void)(sin6))
+#define OK_SET_SUN_LEN(sun, len) ((void)(sun), (void)(len))
 #endif
 
 /*
