@@ -6,6 +6,7 @@
 #include <sys/un.h>
 
 #include "client.h"
+#include "platform.h" /* OK_SET_SUN_LEN */
 #include "sock.h"
 
 /*
@@ -89,6 +90,7 @@ static socklen_t unix_address(const char *path, struct sockaddr_storage *ss)
 	struct sockaddr_un *sun = (struct sockaddr_un *)(void *)ss;
 
 	memset(ss, 0, sizeof *ss);
+	OK_SET_SUN_LEN(sun, sizeof *sun);
 	sun->sun_family = AF_UNIX;
 	memcpy(sun->sun_path, path, strlen(path));
 	return (socklen_t)sizeof *sun;

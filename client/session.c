@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "client.h"
+#include "platform.h" /* OK_MSG_NOSIGNAL */
 
 void okc_session_init(struct okc_session *s, int fd, const struct sockaddr *peer,
                       socklen_t peerlen, const struct okc_options *o)
@@ -18,7 +19,7 @@ void okc_session_init(struct okc_session *s, int fd, const struct sockaddr *peer
 
 enum okc_send_result okc_send_pending(struct okc_session *s, struct okc_buf *b)
 {
-	ssize_t n = send(s->fd, b->data + b->start, okc_buf_used(b), MSG_NOSIGNAL);
+	ssize_t n = send(s->fd, b->data + b->start, okc_buf_used(b), OK_MSG_NOSIGNAL);
 
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)

@@ -1,4 +1,5 @@
 /* sock.c - listen, connect with a timeout, non-blocking, in the spirit of redis's anet.c. */
+#define _GNU_SOURCE /* accept4, where platform.h says it exists */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "netaddr.h"
+#include "platform.h"
 #include "sock.h"
 #include "util.h"
 
@@ -38,16 +40,56 @@ int ok_set_nonblock(int fd, int on)
 	return fcntl(fd, F_SETFL, flags);
 }
 
+int ok_set_nonblock_cloexec(int fd)
+{
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return -1;
+	return ok_set_nonblock(fd, 1);
+}
+
+/* What a fresh socket needs beyond the flags of the call that made it: fcntl where there were
+ * none, SO_NOSIGPIPE where send() has no MSG_NOSIGNAL. fd, or -1 with errno and fd closed. */
+static int finish_socket(int fd)
+{
+	int one = 1, err;
+
+	if (fd < 0)
+		return -1;
+	if ((OK_HAVE_SOCK_FLAGS || ok_set_nonblock_cloexec(fd) == 0) &&
+	    (OK_SO_NOSIGPIPE == 0 ||
+	     setsockopt(fd, SOL_SOCKET, OK_SO_NOSIGPIPE, &one, sizeof one) == 0))
+		return fd;
+	err = errno;
+	close(fd);
+	errno = err;
+	return -1;
+}
+
+int ok_socket_nonblock(int domain, int type)
+{
+#if OK_HAVE_SOCK_FLAGS
+	type |= SOCK_NONBLOCK | SOCK_CLOEXEC;
+#endif
+	return finish_socket(socket(domain, type, 0));
+}
+
+int ok_accept_nonblock(int fd, struct sockaddr *sa, socklen_t *len)
+{
+#if OK_HAVE_SOCK_FLAGS
+	return finish_socket(accept4(fd, sa, len, SOCK_NONBLOCK | SOCK_CLOEXEC));
+#else
+	return finish_socket(accept(fd, sa, len));
+#endif
+}
+
 /* A stream socket of sa's family that is non-blocking and not inherited by children; the fd,
  * or -1 and e. */
 static int new_socket(const struct sockaddr *sa, socklen_t len, struct ok_sock_error *e)
 {
-	int fd = socket(sa->sa_family, SOCK_STREAM, 0);
+	int fd = ok_socket_nonblock(sa->sa_family, SOCK_STREAM);
 
 	if (fd < 0)
 		return record_failure(e, OK_STEP_SOCKET, errno, "socket", sa, len, -1);
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || ok_set_nonblock(fd, 1) < 0)
-		return record_failure(e, OK_STEP_OPTION, errno, "fcntl", sa, len, fd);
 	return fd;
 }
 

@@ -40,6 +40,19 @@ int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_sock_
 /* Turn O_NONBLOCK on (on != 0) or off. 0, or -1 with errno set. */
 int ok_set_nonblock(int fd, int on);
 
+/* Non-blocking and close-on-exec, with fcntl (a pipe, or a socket where the system has no
+ * SOCK_NONBLOCK). 0, or -1 with errno set. */
+int ok_set_nonblock_cloexec(int fd);
+
+/*
+ * socket(domain, type, 0) and accept(fd, sa, len), giving a descriptor that is non-blocking,
+ * close-on-exec and, where send() has no MSG_NOSIGNAL but sockets have SO_NOSIGPIPE, never
+ * raises SIGPIPE: in one call where the system can (accept4, SOCK_* flags), else just after
+ * (platform.h decides). The descriptor, or -1 with errno set.
+ */
+int ok_socket_nonblock(int domain, int type);
+int ok_accept_nonblock(int fd, struct sockaddr *sa, socklen_t *len);
+
 /* The address a socket is bound to (the real port after binding port 0). 0 or -1, errno set. */
 int ok_local_addr(int fd, struct sockaddr_in *sa);
 

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "loop.h"
 #include "netaddr.h"
+#include "platform.h" /* OK_MSG_NOSIGNAL */
 #include "server.h"
 
 static const char *const why_text[] = {
@@ -141,7 +142,8 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 	if (c->pend == NULL && alen + blen > 0) {
 		struct iovec iov[2] = { { (void *)a, alen }, { (void *)b, blen } };
 		struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
-		ssize_t n = blen == 0 ? send(fd, a, alen, MSG_NOSIGNAL) : sendmsg(fd, &m, MSG_NOSIGNAL);
+		ssize_t n = blen == 0 ? send(fd, a, alen, OK_MSG_NOSIGNAL)
+		                      : sendmsg(fd, &m, OK_MSG_NOSIGNAL);
 		size_t sent;
 
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
@@ -257,7 +259,7 @@ static void write_pending(struct server *s, int fd)
 	ssize_t n = 0;
 
 	if (c->pend != NULL)
-		n = send(fd, c->pend + c->pend_off, c->pend_len - c->pend_off, MSG_NOSIGNAL);
+		n = send(fd, c->pend + c->pend_off, c->pend_len - c->pend_off, OK_MSG_NOSIGNAL);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			close_now_on_error(s, fd, errno);

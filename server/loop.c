@@ -13,6 +13,7 @@
 #include "notify.h"
 #include "server.h"
 #include "signals.h"
+#include "sock.h" /* ok_accept_nonblock */
 #include "util.h" /* ok_now_ms */
 
 /* Milliseconds on the monotonic clock, read at most once per wake-up (vDSO, no system call). */
@@ -71,8 +72,7 @@ static void accept_all(struct server *s)
 		struct sockaddr_in peer;
 		socklen_t len = sizeof peer;
 		int one = 1;
-		int fd = accept4(s->listen_fd, (struct sockaddr *)&peer, &len,
-		                 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = ok_accept_nonblock(s->listen_fd, (struct sockaddr *)&peer, &len);
 
 		if (fd < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)

@@ -1,5 +1,4 @@
 /* notify.c - systemd's readiness protocol (sd_notify) without libsystemd. */
-#define _GNU_SOURCE /* MSG_NOSIGNAL, SOCK_NONBLOCK, SOCK_CLOEXEC */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -11,6 +10,8 @@
 
 #include "log.h"
 #include "notify.h"
+#include "platform.h" /* OK_MSG_NOSIGNAL, OK_SET_SUN_LEN */
+#include "sock.h"     /* ok_socket_nonblock */
 
 /* One failure is worth a line; the next ones would only repeat it. */
 static bool failure_said;
@@ -28,6 +29,7 @@ static socklen_t notify_address(const char *name, struct sockaddr_un *sa)
 	memcpy(sa->sun_path, name, len);
 	if (name[0] == '@')
 		sa->sun_path[0] = '\0';
+	OK_SET_SUN_LEN(sa, offsetof(struct sockaddr_un, sun_path) + len);
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
 }
 
@@ -43,11 +45,11 @@ static int send_state(const char *name, const char *text)
 		errno = EINVAL;
 		return -1;
 	}
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = ok_socket_nonblock(AF_UNIX, SOCK_DGRAM);
 	if (fd < 0)
 		return -1;
 	do
-		n = sendto(fd, text, strlen(text), MSG_NOSIGNAL, (struct sockaddr *)&sa, len);
+		n = sendto(fd, text, strlen(text), OK_MSG_NOSIGNAL, (struct sockaddr *)&sa, len);
 	while (n < 0 && errno == EINTR);
 	err = errno;
 	close(fd);

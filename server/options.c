@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "loop.h" /* loop_backend_name */
 #include "netaddr.h"
 #include "oklimits.h"
 #include "optdiag.h"
@@ -40,7 +41,7 @@ static void print_help(FILE *out)
 	fprintf(out,
 	        "Usage: okserver [OPTION]...\n"
 	        "Answer every line a client sends with OK; a line that starts with Q is echoed\n"
-	        "back and ends the connection. Many clients at once, one thread, epoll.\n"
+	        "back and ends the connection. Many clients at once, one thread, %s.\n"
 	        "\n"
 	        "  -p, --port PORT          listen on PORT, 0-65535, 0 for any free one (default %d)\n"
 	        "  -b, --bind ADDR          listen on IPv4 address ADDR, numbers and dots\n"
@@ -68,8 +69,9 @@ static void print_help(FILE *out)
 	        "with NOTIFY_SOCKET it tells systemd READY=1 and STOPPING=1.\n"
 	        "Exit status: 0 normal end (--once, SIGINT, SIGTERM), 1 socket() failed,\n"
 	        "2 bind failed, 3 listen failed, 4 daemon or pidfile failed, 64 usage error.\n",
-	        OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT,
-	        OK_FD_RESERVE, OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX);
+	        loop_backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_CLIENTS_LIMIT,
+	        OK_MAX_CLIENTS_DEFAULT, OK_FD_RESERVE, OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT,
+	        OK_IDLE_TIMEOUT_MAX);
 }
 
 /* One line naming the problem, one line saying where help is; the usage exit status. */
