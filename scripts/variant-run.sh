@@ -1,7 +1,8 @@
 #!/bin/sh
 # variant-run.sh - runs the whole suite (unit tests, every bats file) on one build variant.
-# Usage: [EMULATE=always] scripts/variant-run.sh DIR EMULATOR   e.g. build/s390x qemu-s390x-static; EMULATOR may be
-# "" (the variant runs here natively, as libedit and poll do).
+# Usage: [EMULATE=always] scripts/variant-run.sh DIR EMULATOR [FILE.bats...]
+#   e.g. build/s390x qemu-s390x-static; EMULATOR may be "" (the variant runs here natively, as
+#   libedit and poll do). Given bats files, only those run (no unit tests): for one failing suite.
 #
 # The variant's programs, unit tests and okaddr (the window on its libokcommon) run as built in
 # DIR. When this machine cannot execute them itself, each is started through a generated
@@ -14,6 +15,8 @@ set -eu
 cd "$(dirname "$0")/.." || exit 2
 dir=${1:?usage: variant-run.sh DIR EMULATOR}
 emulator=${2:-}
+if [ $# -ge 2 ]; then shift 2; else shift $#; fi
+suites=${*:-tests/*.bats}
 top=$(pwd)
 
 # Can this machine run the variant's programs itself? (x86-64 kernels often run i386 ones.)
@@ -26,14 +29,14 @@ fi
 units=""
 for t in "$dir"/tests/unit/test_*; do
 	case "$t" in *.o | *.d) continue ;; esac
-	[ -x "$t" ] && units="$units $t"
+	[ -x "$t" ] && [ $# -eq 0 ] && units="$units $t"
 done
 
 if [ -z "$emulator" ]; then
 	# shellcheck disable=SC2086 # the unit list is meant to split into words
 	exec env OKSERVER="$top/$dir/bin/okserver" OKCLIENT="$top/$dir/bin/okclient" \
 		TOOLS="$top/$dir/tests/tools" OKLIB="$top/$dir/libokcommon.a" \
-		tests/run.sh $units tests/*.bats
+		tests/run.sh $units $suites
 fi
 
 command -v "$emulator" >/dev/null || {
@@ -67,6 +70,8 @@ for t in "$dir"/tests/tools/*; do
 	name=${t##*/}
 	if [ "$name" = okaddr ]; then
 		wrap "$t" "$run/tools/$name"
+	elif [ "${name%.so}" != "$name" ]; then
+		ln -s "$top/$t" "$run/tools/$name" # a preload shim goes into the guest: its own build
 	else
 		ln -s "$top/build/tests/tools/$name" "$run/tools/$name"
 	fi
@@ -75,4 +80,4 @@ done
 # shellcheck disable=SC2086 # the unit list is meant to split into words
 exec env OK_UNDER_EMULATOR=1 OK_RANDOM_INPUTS="${OK_RANDOM_INPUTS:-1000000}" \
 	OKSERVER="$top/$run/okserver" OKCLIENT="$top/$run/okclient" TOOLS="$top/$run/tools" \
-	OKLIB="$top/$dir/libokcommon.a" tests/run.sh $wrapped tests/*.bats
+	OKLIB="$top/$dir/libokcommon.a" tests/run.sh $wrapped $suites

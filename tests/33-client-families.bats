@@ -25,8 +25,12 @@ teardown() {
 gai_client() {
 	local addrs=$1
 	shift
+	local preload=LD_PRELOAD
 	require_binary "$TOOLS/gai_shim.so"
-	run --separate-stderr timeout 20 env LD_PRELOAD="$TOOLS/gai_shim.so" OK_TEST_GAI="$addrs" \
+	# Under qemu-user the shim is the guest's: qemu hands QEMU_SET_ENV to the guest alone, where
+	# LD_PRELOAD would also reach the native wrapper and its loader would complain.
+	[ -z "${OK_UNDER_EMULATOR:-}" ] || preload=QEMU_SET_ENV=LD_PRELOAD
+	run --separate-stderr timeout 20 env "$preload=$TOOLS/gai_shim.so" OK_TEST_GAI="$addrs" \
 		"$OKCLIENT" "$@"
 }
 
