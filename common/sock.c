@@ -1,4 +1,5 @@
 /* sock.c - listen, connect with a timeout, non-blocking, in the spirit of redis's anet.c. */
+#define _GNU_SOURCE /* accept4, where platform.h says it exists */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -14,9 +15,10 @@
 #include "sock.h"
 #include "util.h"
 
-/* Records the failure as "op ADDRESS: reason", closes fd if open, returns -1 (errno err). */
-static int record_failure(struct ok_sock_error *e, enum ok_sock_step step, int err, const char *op,
-                          const struct sockaddr *sa, socklen_t len, int fd)
+/* Records the failure as "op ADDRESS: reason" (ok_format_sockaddr's ADDRESS), closes fd if
+ * open, returns -1 with errno err. */
+static int record_failure(struct ok_sock_error *e, enum ok_sock_step step, int err,
+                          const char *op, const struct sockaddr *sa, socklen_t len, int fd)
 {
 	char where[OK_SOCKADDR_STRLEN];
 
@@ -40,16 +42,56 @@ int ok_set_nonblock(int fd, int on)
 	return fcntl(fd, F_SETFL, flags);
 }
 
-/* A stream socket of sa's family, non-blocking and not inherited by children; the fd, or -1
- * and e. */
+int ok_set_nonblock_cloexec(int fd)
+{
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return -1;
+	return ok_set_nonblock(fd, 1);
+}
+
+/* What a fresh socket needs beyond the flags of the call that made it: fcntl where there were
+ * none, SO_NOSIGPIPE where send() has no MSG_NOSIGNAL. fd, or -1 with errno and fd closed. */
+static int finish_socket(int fd)
+{
+	int one = 1, err;
+
+	if (fd < 0)
+		return -1;
+	if ((OK_HAVE_SOCK_FLAGS || ok_set_nonblock_cloexec(fd) == 0) &&
+	    (OK_SO_NOSIGPIPE == 0 ||
+	     setsockopt(fd, SOL_SOCKET, OK_SO_NOSIGPIPE, &one, sizeof one) == 0))
+		return fd;
+	err = errno;
+	close(fd);
+	errno = err;
+	return -1;
+}
+
+int ok_socket_nonblock(int domain, int type)
+{
+#if OK_HAVE_SOCK_FLAGS
+	type |= SOCK_NONBLOCK | SOCK_CLOEXEC;
+#endif
+	return finish_socket(socket(domain, type, 0));
+}
+
+int ok_accept_nonblock(int fd, struct sockaddr *sa, socklen_t *len)
+{
+#if OK_HAVE_SOCK_FLAGS
+	return finish_socket(accept4(fd, sa, len, SOCK_NONBLOCK | SOCK_CLOEXEC));
+#else
+	return finish_socket(accept(fd, sa, len));
+#endif
+}
+
+/* A stream socket of sa's family that is non-blocking and not inherited by children; the fd,
+ * or -1 and e. */
 static int new_socket(const struct sockaddr *sa, socklen_t len, struct ok_sock_error *e)
 {
-	int fd = socket(sa->sa_family, SOCK_STREAM, 0);
+	int fd = ok_socket_nonblock(sa->sa_family, SOCK_STREAM);
 
 	if (fd < 0)
 		return record_failure(e, OK_STEP_SOCKET, errno, "socket", sa, len, -1);
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || ok_set_nonblock(fd, 1) < 0)
-		return record_failure(e, OK_STEP_OPTION, errno, "fcntl", sa, len, fd);
 	return fd;
 }
 
@@ -115,7 +157,7 @@ int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_sock_
 		return record_failure(e, OK_STEP_BIND, plen ? ENAMETOOLONG : ENOENT, "bind", sa, len,
 		                      -1);
 	memcpy(un.sun_path, path, plen);
-	OK_SET_SUN_LEN(&un);
+	OK_SET_SUN_LEN(&un, sizeof un);
 	if ((fd = new_socket(sa, len, e)) < 0)
 		return -1;
 	if (bind(fd, sa, len) < 0)
@@ -155,24 +197,28 @@ static int wait_connected(int fd, int timeout_ms, int *err)
 	return 0;
 }
 
-int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_sock_error *e)
+int ok_connect_addr(const struct sockaddr *sa, socklen_t len, int timeout_ms,
+                    struct ok_sock_error *e)
 {
-	const struct sockaddr *any = (const struct sockaddr *)sa;
-	socklen_t len = (socklen_t)sizeof *sa;
 	int err = 0;
-	int fd = new_socket(any, len, e);
+	int fd = new_socket(sa, len, e);
 
 	if (fd < 0)
 		return -1;
-	if (connect(fd, any, len) == 0)
+	if (connect(fd, sa, len) == 0)
 		return fd;
 	if (errno != EINPROGRESS && errno != EINTR)
-		return record_failure(e, OK_STEP_CONNECT, errno, "connect", any, len, fd);
+		return record_failure(e, OK_STEP_CONNECT, errno, "connect", sa, len, fd);
 	if (wait_connected(fd, timeout_ms, &err) < 0)
-		return record_failure(e, OK_STEP_TIMEOUT, ETIMEDOUT, "connect", any, len, fd);
+		return record_failure(e, OK_STEP_TIMEOUT, ETIMEDOUT, "connect", sa, len, fd);
 	if (err != 0)
-		return record_failure(e, OK_STEP_CONNECT, err, "connect", any, len, fd);
+		return record_failure(e, OK_STEP_CONNECT, err, "connect", sa, len, fd);
 	return fd;
+}
+
+int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_sock_error *e)
+{
+	return ok_connect_addr((const struct sockaddr *)sa, sizeof *sa, timeout_ms, e);
 }
 
 int ok_local_addr(int fd, struct sockaddr_in *sa)

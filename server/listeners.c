@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "listeners.h"
+#include "platform.h" /* OK_SET_SUN_LEN */
 #include "sock.h"
 
 #define EXIT_SOCKET 1
@@ -76,15 +77,16 @@ static int refuse_path(const char *path, const char *why)
 static int socket_is_live(const char *path)
 {
 	struct sockaddr_un un;
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0), rc, err;
+	/* Non-blocking: a live server with a full backlog answers EAGAIN instead of holding us. */
+	int fd = ok_socket_nonblock(AF_UNIX, SOCK_STREAM), rc, err;
 
 	if (fd < 0)
 		return -1;
 	memset(&un, 0, sizeof un);
 	un.sun_family = AF_UNIX;
 	memcpy(un.sun_path, path, strlen(path)); /* options.c checked that it fits */
-	/* Non-blocking: a live server with a full backlog answers EAGAIN instead of holding us. */
-	rc = ok_set_nonblock(fd, 1) < 0 ? -1 : connect(fd, (struct sockaddr *)&un, sizeof un);
+	OK_SET_SUN_LEN(&un, sizeof un);
+	rc = connect(fd, (struct sockaddr *)&un, sizeof un);
 	err = errno;
 	close(fd);
 	if (rc == 0 || err == EAGAIN || err == EINPROGRESS)

@@ -1,4 +1,5 @@
-/* main.c - okserver: options, listen, detach, ready line, serve, exit status. */
+/* main.c - okserver: options, listen (or take systemd's listener), log, detach, ready line,
+ * serve, exit status. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,9 +13,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "activation.h"
 #include "daemon.h"
 #include "listeners.h"
+#include "log.h"
 #include "netaddr.h"
+#include "notify.h"
 #include "oklimits.h"
 #include "options.h"
 #include "server.h"
@@ -23,6 +27,7 @@
 #include "util.h"
 
 #define EXIT_SOCKET 1 /* also listeners.c's, with 2 bind and 3 listen */
+#define EXIT_BIND   2 /* here: a socket-activation descriptor that is no listener */
 #define EXIT_DAEMON 4
 /* Not an exit status: become_ready() saw SIGINT/SIGTERM before the ready line was out. */
 #define EXIT_STOPPED_EARLY (-1)
@@ -32,10 +37,10 @@
  * redis does) and lowers --max-clients to what the limit allows. Returns the size of the
  * connection table: every descriptor the process may get indexes it.
  */
-static int fit_fd_limit(struct server_opts *o)
+static int fit_fd_limit(struct server_opts *o, int n_listeners)
 {
 	struct rlimit rl;
-	unsigned reserve = OK_FD_RESERVE + o->n_tcp + (o->unix_path != NULL) - 1;
+	unsigned reserve = OK_FD_RESERVE + (unsigned)n_listeners - 1;
 	rlim_t want = (rlim_t)o->max_clients + reserve;
 	unsigned long cap;
 
@@ -117,6 +122,45 @@ static char *absolute_path(const char *name)
 	return path;
 }
 
+/* --log: the log is that file from now on, named absolutely so that SIGHUP can reopen it
+ * after the daemon's chdir("/"). 0, or the exit status. */
+static int open_log(const char *name)
+{
+	char *path = absolute_path(name);
+	int rc = path != NULL ? log_open_file(path) : -1, err = errno;
+
+	free(path);
+	if (rc == 0)
+		return 0;
+	fprintf(stderr, "okserver: log %s: %s\n", name, strerror(err));
+	return EXIT_DAEMON;
+}
+
+/*
+ * systemd's listeners (socket activation), up to OK_MAX_LISTENERS, into *l in the order
+ * passed (their ready lines follow it); l->n is 0 when there are none. A passed Unix socket's
+ * file is systemd's: l->unix_made stays NULL, so the end of the server leaves it in place.
+ * 0, or the exit status: -p, -b or -U as well is a usage error; a passed descriptor that is no
+ * listener is as a bind that failed (2), the listener the user meant is not there.
+ */
+static int take_activated(const struct server_opts *o, struct listeners *l)
+{
+	char err[128];
+	int n;
+
+	memset(l, 0, sizeof *l);
+	n = activation_take(l->fd, OK_MAX_LISTENERS, err, sizeof err);
+	if (n != 0 && o->listen_set)
+		return options_usage_error(stderr, "-p, -b or -U given with socket activation",
+		                           "LISTEN_FDS");
+	if (n < 0) {
+		fprintf(stderr, "okserver: %s\n", err);
+		return EXIT_BIND;
+	}
+	l->n = n;
+	return 0;
+}
+
 /* Detaches (-d), writes the pidfile, prints the ready line; 0 or the exit status. */
 static int become_ready(const struct listeners *l, const struct server_opts *o,
                         char **pidpath)
@@ -136,7 +180,7 @@ static int become_ready(const struct listeners *l, const struct server_opts *o,
 	}
 	if (print_ready(l) == 1)
 		return EXIT_STOPPED_EARLY;
-	if (notify >= 0 && daemon_ready(notify) < 0) {
+	if (notify >= 0 && daemon_ready(notify, o->log != NULL) < 0) {
 		fprintf(stderr, "okserver: daemon: %s\n", strerror(errno));
 		return EXIT_DAEMON;
 	}
@@ -163,6 +207,7 @@ static int serve(struct listeners *l, const struct server_opts *o, int table_siz
 	s->idle.delay_ms = (int64_t)o->idle_timeout * 1000;
 	s->verbose = o->verbose;
 	s->once = o->once;
+	s->daemon = o->daemon;
 	rc = server_run(s);
 	free(s);
 	return rc;
@@ -175,9 +220,10 @@ int main(int argc, char **argv)
 	char *pidpath = NULL;
 	int rc, table_size;
 
-	/* SIGINT and SIGTERM wait, blocked, from the first instruction: one that arrives while the
-	 * server is still listening, detaching or printing its ready line is then taken by the
-	 * loop and ends the server cleanly (exit 0, pidfile removed), not by the default action. */
+	/* The signals of signals.h wait, blocked, from the first instruction: a SIGINT or SIGTERM
+	 * that arrives while the server is still listening, detaching or printing its ready line
+	 * is then taken by the loop and ends the server cleanly (exit 0, pidfile removed), not by
+	 * the default action; a SIGHUP or SIGUSR1 then is taken by the loop as any other. */
 	stop_signals_block();
 	rc = parse_options(argc, argv, &o, stdout, stderr);
 	if (rc != OPTS_RUN)
@@ -187,12 +233,17 @@ int main(int argc, char **argv)
 		return EXIT_SOCKET;
 	}
 	signal(SIGPIPE, SIG_IGN); /* a peer that vanishes is an error from send(), not a death */
-	table_size = fit_fd_limit(&o);
-	rc = listeners_open(&l, &o);
-	if (rc != 0)
+	if ((rc = take_activated(&o, &l)) != 0)
+		return rc;
+	if (o.log != NULL && (rc = open_log(o.log)) != 0)
+		return rc;
+	/* Activated listeners, or the ones the options ask for (listeners_open comes after). */
+	table_size = fit_fd_limit(&o, l.n > 0 ? l.n : (int)o.n_tcp + (o.unix_path != NULL));
+	if (l.n == 0 && (rc = listeners_open(&l, &o)) != 0)
 		return rc;
 	rc = become_ready(&l, &o, &pidpath);
 	if (rc == 0) {
+		notify_ready(o.daemon);
 		rc = serve(&l, &o, table_size);
 	} else {
 		listeners_close(&l);

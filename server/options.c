@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/un.h>
 
+#include "loop.h" /* loop_backend_name */
 #include "netaddr.h"
 #include "oklimits.h"
 #include "optdiag.h"
@@ -18,7 +19,7 @@
 static const char short_options[] = ":p:b:U:dvhV";
 
 enum { OPT_ONCE = 256, OPT_MAX_CLIENTS, OPT_MAX_LINE, OPT_IDLE_TIMEOUT, OPT_PIDFILE,
-       OPT_UNIX_MODE };
+       OPT_UNIX_MODE, OPT_LOG };
 
 static const struct option long_options[] = {
 	{ "port", required_argument, NULL, 'p' },
@@ -31,6 +32,7 @@ static const struct option long_options[] = {
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "daemon", no_argument, NULL, 'd' },
 	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+	{ "log", required_argument, NULL, OPT_LOG },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -42,7 +44,7 @@ static void print_help(FILE *out)
 	fprintf(out,
 	        "Usage: okserver [OPTION]...\n"
 	        "Answer every line a client sends with OK; a line that starts with Q is echoed\n"
-	        "back and ends the connection. Many clients at once, one thread, epoll.\n"
+	        "back and ends the connection. Many clients at once, one thread, %s.\n"
 	        "\n"
 	        "  -p, --port PORT          listen on PORT, 0-65535, 0 for any free one (default %d)\n"
 	        "  -b, --bind ADDR          listen on ADDR: IPv4 numbers and dots, or IPv6,\n"
@@ -62,7 +64,9 @@ static void print_help(FILE *out)
 	        "                           timeout\", 0-%u (default 0: never)\n"
 	        "  -d, --daemon             run in the background once listening\n"
 	        "      --pidfile FILE       write the process id to FILE, removed at exit\n"
-	        "  -v, --verbose            log each connection opened and closed on stderr\n"
+	        "      --log FILE           log to FILE (appended, UTC timestamps), not stderr;\n"
+	        "                           SIGHUP reopens it\n"
+	        "  -v, --verbose            log each connection opened and closed\n"
 	        "  -h, --help               show this help and exit\n"
 	        "  -V, --version            show the version and exit\n"
 	        "\n"
@@ -70,11 +74,16 @@ static void print_help(FILE *out)
 	        "\"listening on 127.0.0.1:4242\", \"listening on [::1]:4242\", \"listening on unix:PATH\".\n"
 	        "Examples: okserver -b 127.0.0.1 -b ::1    okserver -b ::\n"
 	        "          okserver -U /tmp/ok.sock --unix-mode 0660\n"
+	        "SIGINT, SIGTERM: stop; SIGHUP: reopen the --log file (without --log: ignored\n"
+	        "with -d, else stop); SIGUSR1: log statistics. With LISTEN_PID and LISTEN_FDS\n"
+	        "(systemd socket activation) it serves the sockets passed, up to %d, one ready\n"
+	        "line each, and -p, -b, -U are refused; with NOTIFY_SOCKET it tells systemd\n"
+	        "READY=1 and STOPPING=1.\n"
 	        "Exit status: 0 normal end (--once, SIGINT, SIGTERM), 1 socket() failed,\n"
 	        "2 bind failed, 3 listen failed, 4 daemon or pidfile failed, 64 usage error.\n",
-	        OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_BINDS, OK_UNIX_MODE_DEFAULT,
-	        OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT,
-	        OK_FD_RESERVE, OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX);
+	        loop_backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_BINDS,
+	        OK_UNIX_MODE_DEFAULT, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT, OK_FD_RESERVE,
+	        OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX, OK_MAX_LISTENERS);
 }
 
 /* One line naming the problem, one line saying where help is; the usage exit status. */
@@ -176,11 +185,14 @@ static int take_value(int c, const char *arg, struct server_opts *o, struct wher
 {
 	switch (c) {
 	case 'p':
+		o->listen_set = true;
 		w->port_set = true;
 		return parse_number_option(err, "port", arg, 0, 65535, &w->port);
 	case 'b':
+		o->listen_set = true;
 		return take_bind(err, arg, w);
 	case 'U':
+		o->listen_set = true;
 		return take_unix_path(err, arg, o);
 	case OPT_UNIX_MODE:
 		w->mode_set = true;
@@ -198,6 +210,11 @@ static int take_value(int c, const char *arg, struct server_opts *o, struct wher
 		if (*arg == '\0')
 			return usage_error(err, "pidfile name is empty", "''");
 		o->pidfile = arg;
+		return 0;
+	case OPT_LOG:
+		if (*arg == '\0')
+			return usage_error(err, "log file name is empty", "''");
+		o->log = arg;
 		return 0;
 	}
 	return 0;
@@ -258,4 +275,9 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 	if ((rc = fill_addresses(err, &w, o)) != 0)
 		return rc;
 	return OPTS_RUN;
+}
+
+int options_usage_error(FILE *err, const char *what, const char *input)
+{
+	return usage_error(err, what, input);
 }

@@ -8,6 +8,7 @@
 #include "deadline.h"
 #include "framer.h"
 #include "oklimits.h"
+#include "stats.h"
 
 struct conn;
 struct loop_backend;
@@ -25,6 +26,8 @@ struct server {
 	unsigned max_clients;
 	uint32_t max_line;
 	bool verbose, once, once_done, stopping, accept_paused, fd_freed, now_valid;
+	bool daemon;             /* -d: SIGHUP without --log is ignored, not a stop */
+	struct server_stats stats; /* SIGUSR1's counters */
 	int64_t now, accept_retry_at, stop_at, emfile_logged_at;
 	struct deadline_list idle, ending;
 	char in[OK_READ_CHUNK];                    /* one read of any connection, framed in place */

@@ -92,16 +92,18 @@ free_port() {
 }
 
 # start_okserver [WRAPPER...]: okserver -p 0 and a Unix socket (under WRAPPER, e.g. valgrind);
-# sets SRV_PID, SRV_PORT, SRV_SOCK.
+# sets SRV_PID, SRV_PORT, SRV_SOCK. OK_NAME (default okserver) names its files, so that the
+# epoll and poll builds run side by side, each on a socket of its own.
 start_okserver() {
-	local out=$WORK/okserver.out
-	SRV_SOCK=$WORK/ok.sock
+	local name=${OK_NAME:-okserver}
+	local out=$WORK/$name.out
+	SRV_SOCK=$WORK/$name.sock
 	"$@" "$OKSERVER" -p 0 -U "$SRV_SOCK" --max-clients "$MAX_CLIENTS" </dev/null >"$out" \
-		2>"$WORK/okserver.err" &
+		2>"$WORK/$name.err" &
 	SRV_PID=$!
 	PIDS+=("$SRV_PID")
 	if ! wait_line "$out" '^listening on ' 120 "$SRV_PID"; then
-		log "okserver did not start: $(tail -3 "$WORK/okserver.err")"
+		log "$name did not start: $(tail -3 "$WORK/$name.err")"
 		stop_pid "$SRV_PID"
 		return 1
 	fi
@@ -129,11 +131,15 @@ start_redis() {
 	return 1
 }
 
-# start_server ok|redis [WRAPPER...]
+# start_server ok|poll|redis [WRAPPER...]
 start_server() {
 	local which=$1
 	shift
-	if [ "$which" = ok ]; then start_okserver "$@"; else start_redis "$@"; fi
+	case $which in
+	ok) start_okserver "$@" ;;
+	poll) OK_NAME=okserver-poll OKSERVER=$OKSERVER_POLL start_okserver "$@" ;;
+	*) start_redis "$@" ;;
+	esac
 }
 
 rss_kb() {
