@@ -3,6 +3,21 @@
 #define OK_PLATFORM_H
 
 /*
+ * OK_HAVE_PPOLL: ppoll() waits on descriptors with a signal mask set for the wait alone, so a
+ * signal let in only while waiting is never lost between checking a flag and waiting. Linux
+ * has it (glibc and musl declare it under _GNU_SOURCE); macOS has not, and the client takes a
+ * self-pipe there (client/wait.c). OK_FORCE_PORTABLE=1 takes the stand-in on Linux too, so a
+ * Linux build runs the code a Mac runs; -DOK_HAVE_PPOLL=0 or 1 forces this answer alone.
+ */
+#ifndef OK_HAVE_PPOLL
+#if defined(__linux__) && !(defined(OK_FORCE_PORTABLE) && OK_FORCE_PORTABLE)
+#define OK_HAVE_PPOLL 1
+#else
+#define OK_HAVE_PPOLL 0
+#endif
+#endif
+
+/*
  * OK_HAVE_SA_LEN: the socket address structures carry their own length (sin_len, sin6_len,
  * sun_len), as on the BSDs and macOS; Linux and most others have no such field. The BSD
  * stacks announce it with SIN6_LEN, but macOS hides that macro under strict POSIX, so the
