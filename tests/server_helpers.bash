@@ -152,3 +152,12 @@ backend_wait_call() {
 	*) return 1 ;;
 	esac
 }
+
+# wait_call_pmask_form CALL: the same wait with a signal mask (epoll_pwait, ppoll), which a libc
+# or an emulator may make in its place.
+wait_call_pmask_form() {
+	case $1 in
+	epoll_wait) echo epoll_pwait ;;
+	poll) echo ppoll ;;
+	esac
+}
