@@ -179,6 +179,9 @@ static int serve(int fd, const struct server_opts *o, int table_size)
 	s->idle.delay_ms = (int64_t)o->idle_timeout * 1000;
 	s->verbose = o->verbose;
 	s->once = o->once;
+	s->print = o->print;
+	s->greeting = o->greeting;
+	s->greeting_len = o->greeting != NULL ? strlen(o->greeting) : 0;
 	rc = server_run(s);
 	free(s);
 	return rc;
