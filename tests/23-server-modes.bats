@@ -1,5 +1,8 @@
 #!/usr/bin/env bats
 # 23-server-modes.bats - okserver --greeting and --print (okserver(1)): the seeds' other servers.
+# shellcheck disable=SC2154 # $stderr is set by bats: run --separate-stderr
+# shellcheck disable=SC2016 # the wait_until conditions are expanded by eval, each time
+# shellcheck disable=SC2153 # SERVER_OUT is set by start_okserver (helpers.bash)
 
 load helpers
 load server_helpers
@@ -38,6 +41,15 @@ stalled() {
 	before=$(lines_of "$1")
 	sleep 0.3
 	[ "$before" -gt 0 ] && [ "$(lines_of "$1")" -eq "$before" ]
+}
+
+# server_exits_zero SECONDS: the server ends within SECONDS, with status 0; it is reaped.
+server_exits_zero() {
+	local status=0
+	wait_gone "$SERVER_PID" "$1" || fail "okserver still running after $1 s"
+	wait "$SERVER_PID" || status=$?
+	SERVER_PID=
+	assert_equal "$status" 0
 }
 
 # start_into_fifo ARGS...: okserver -p 0 ARGS with standard output into a fifo nobody reads,
@@ -209,42 +221,31 @@ $HINT"
 }
 
 @test "modes: --print with stdout full: SIGTERM still ends the server within the grace" {
-	local dir=$BATS_TEST_TMPDIR status=0
+	local dir=$BATS_TEST_TMPDIR
 	big_input "$dir/big" 30000
 	start_into_fifo --print
 	send_big a "$dir/big"
 	wait_until 30 stalled "$dir/a.out" || fail "replies to a never stopped"
 	kill -TERM "$SERVER_PID"
-	wait_gone "$SERVER_PID" 10 || fail "okserver still running 10 s after SIGTERM"
-	wait "$SERVER_PID" || status=$?
-	SERVER_PID=
-	assert_equal "$status" 0
+	server_exits_zero 10
 	run cat "$SERVER_ERR"
 	assert_output --regexp '^okserver: print: standard output took nothing for too long at shutdown; [0-9]+ bytes not printed$'
 	assert_equal "$(tail -n 1 "$dir/a.out")" "ERR server shutting down"
 }
 
 @test "modes: okserver --once --print serves one connection, prints its lines, exits 0" {
-	local status=0
 	start_okserver --once --print
 	run talk 'hello\nworld'
 	assert_output "$(printf 'OK$\nOK$')"
-	wait_gone "$SERVER_PID" 5 || fail "okserver --once did not exit"
-	wait "$SERVER_PID" || status=$?
-	SERVER_PID=
-	assert_equal "$status" 0
+	server_exits_zero 5
 	assert_equal "$(cat "$SERVER_OUT")" "$(printf 'listening on 127.0.0.1:%s\nhello\nworld' \
 	    "$SERVER_PORT")"
 }
 
 @test "modes: okserver --once --greeting greets its one client, then exits 0" {
-	local status=0
 	start_okserver --once --greeting 'Hello, World!'
 	run talk 'a\nQuit\n'
 	assert_output "$(printf 'Hello, World!$\nOK$\nQuit$')"
-	wait_gone "$SERVER_PID" 5 || fail "okserver --once did not exit"
-	wait "$SERVER_PID" || status=$?
-	SERVER_PID=
-	assert_equal "$status" 0
+	server_exits_zero 5
 	assert_equal "$(cat "$SERVER_ERR")" ""
 }
