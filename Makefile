@@ -19,63 +19,117 @@ endif
 OK_CPPFLAGS := -Icommon -D_POSIX_C_SOURCE=200809L
 OK_CFLAGS    = -std=c11 $(WARNINGS) $(CFLAGS)
 
-COMMON_OBJ := $(patsubst %.c,build/%.o,$(wildcard common/*.c))
-# The server's event backend, server/loop_$(BACKEND).c; no other loop_*.c is compiled.
-BACKEND ?= epoll
-SERVER_SRC := $(filter-out server/main.c server/loop_%.c,$(wildcard server/*.c)) \
-	$(if $(wildcard server/main.c),server/loop_$(BACKEND).c)
-# Each program is its main.o plus an archive of the rest, so unit tests can link the parts.
-SERVER_OBJ := $(patsubst %.c,build/%.o,$(SERVER_SRC))
-CLIENT_OBJ := $(patsubst %.c,build/%.o,$(filter-out client/main.c,$(wildcard client/*.c)))
-LIBCOMMON  := build/libokcommon.a
-LIBSERVER  := build/libokserver.a
-LIBCLIENT  := build/libokclient.a
-CLIENT_LIBS := -lreadline
+# Where objects, archives and programs go; a build variant (mk/variants.mk) moves them all
+# under build/VARIANT/ with B=build/VARIANT BIN=build/VARIANT/bin.
+B   ?= build
+BIN ?= bin
 
-PROGRAMS := $(if $(wildcard server/main.c),bin/okserver) $(if $(wildcard client/main.c),bin/okclient)
+COMMON_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard common/*.c))
+# The platform's choices, made here once by asking $(CC) whether a header exists (so a cross
+# compiler answers for its own target): the event backend, server/loop_$(BACKEND).c, epoll or
+# else poll; the signal descriptor, server/signals_$(SIGNALS).c, signalfd or else pipe.
+# BACKEND=poll where epoll exists is the portable build: it takes the self-pipe and every
+# stand-in of common/platform.h too (PORTABLE=1 sets OK_FORCE_PORTABLE), so Linux runs the code
+# a Mac runs. Where poll is the default, each native call the system has is still used.
+have_header = $(shell printf '\043include <%s>\n' $1 | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 && echo yes)
+HAVE_EPOLL := $(call have_header,sys/epoll.h)
+BACKEND  ?= $(if $(HAVE_EPOLL),epoll,poll)
+BACKEND  := $(BACKEND)
+PORTABLE ?= $(if $(and $(HAVE_EPOLL),$(filter poll,$(BACKEND))),1,0)
+SIGNALS  ?= $(if $(filter 1,$(PORTABLE)),pipe,$(if $(call have_header,sys/signalfd.h),signalfd,pipe))
+SIGNALS  := $(SIGNALS)
+ifeq ($(PORTABLE),1)
+OK_CPPFLAGS += -DOK_FORCE_PORTABLE=1
+endif
+CHOICES := $(BACKEND) $(SIGNALS) portable=$(PORTABLE)
+SERVER_SRC := $(filter-out server/main.c server/loop_%.c server/signals_%.c,$(wildcard server/*.c)) \
+	$(if $(wildcard server/main.c),server/loop_$(BACKEND).c server/signals_$(SIGNALS).c)
+# Each program is its main.o plus an archive of the rest, so unit tests can link the parts.
+SERVER_OBJ := $(patsubst %.c,$(B)/%.o,$(SERVER_SRC))
+CLIENT_OBJ := $(patsubst %.c,$(B)/%.o,$(filter-out client/main.c,$(wildcard client/*.c)))
+LIBCOMMON  := $(B)/libokcommon.a
+LIBSERVER  := $(B)/libokserver.a
+LIBCLIENT  := $(B)/libokclient.a
+# The client's line editor: GNU readline, or libedit's readline interface (READLINE=libedit, as
+# macOS has it). client/lineedit.h includes the one chosen; a change of choice rebuilds the client.
+READLINE ?= readline
+ifeq ($(READLINE),libedit)
+CLIENT_LIBS ?= -ledit
+LINEEDIT_CPPFLAGS := -DOKC_LIBEDIT=1
+else ifeq ($(READLINE),readline)
+CLIENT_LIBS ?= -lreadline
+LINEEDIT_CPPFLAGS :=
+else
+$(error READLINE=$(READLINE): no such line editor (readline or libedit))
+endif
+ifeq ($(wildcard server/loop_$(BACKEND).c),)
+$(error BACKEND=$(BACKEND): server/loop_$(BACKEND).c: no such backend)
+endif
+
+PROGRAMS := $(if $(wildcard server/main.c),$(BIN)/okserver) $(if $(wildcard client/main.c),$(BIN)/okclient)
 MANPAGES := $(wildcard man/*.1)
 
-UNIT_TESTS := $(patsubst tests/unit/%.c,build/tests/unit/%,$(wildcard tests/unit/test_*.c))
-TEST_TOOLS := $(patsubst tests/tools/%.c,build/tests/tools/%,$(wildcard tests/tools/*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+TEST_TOOLS := $(patsubst tests/tools/%.c,$(B)/tests/tools/%,$(wildcard tests/tools/*.c))
+# LD_PRELOAD shims (tests/tools/shim/NAME.c, $(B)/tests/tools/NAME.so): by this CC, so a
+# variant build's shim matches the programs it is preloaded into.
+TEST_SHIMS := $(patsubst tests/tools/shim/%.c,$(B)/tests/tools/%.so,$(wildcard tests/tools/shim/*.c))
 
-.PHONY: all test test-build run deps install uninstall clean
+.PHONY: all test test-build run deps install uninstall clean FORCE
 # Objects made on the way to a test program are kept, so the next make has nothing to redo.
 .SECONDARY:
 
 all: $(LIBCOMMON) $(PROGRAMS)
 
-build/%.o: %.c
+$(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(OK_CPPFLAGS) $(CPPFLAGS) $(OK_CFLAGS) -MMD -MP -c $< -o $@
 
 # Rebuilt from scratch so a deleted source never lingers in the archive.
-build/lib%.a:
+$(B)/lib%.a:
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^
+
+# Written only when the choices differ from the last build's: a change rebuilds every object.
+$(B)/choices.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(CHOICES)' | cmp -s - $@ || echo '$(CHOICES)' >$@
+$(COMMON_OBJ) $(SERVER_OBJ) $(CLIENT_OBJ) $(B)/server/main.o $(B)/client/main.o: $(B)/choices.stamp
 
 $(LIBCOMMON): $(COMMON_OBJ)
 $(LIBSERVER): $(SERVER_OBJ)
 $(LIBCLIENT): $(CLIENT_OBJ)
 
-bin/okserver: build/server/main.o $(LIBSERVER) $(LIBCOMMON)
+# Written only when the choice differs from the last build's, so only a change rebuilds.
+$(B)/lineedit.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(READLINE)' | cmp -s - $@ || echo '$(READLINE)' >$@
+$(CLIENT_OBJ) $(B)/client/main.o: $(B)/lineedit.stamp
+$(CLIENT_OBJ) $(B)/client/main.o: OK_CPPFLAGS += $(LINEEDIT_CPPFLAGS)
+
+$(BIN)/okserver: $(B)/server/main.o $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-bin/okclient: build/client/main.o $(LIBCLIENT) $(LIBCOMMON)
+$(BIN)/okclient: $(B)/client/main.o $(LIBCLIENT) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(CLIENT_LIBS) $(LDLIBS)
 
 # Unit tests may use any part of either program; archives only pull in what is referenced.
 TEST_LINK := $(if $(SERVER_OBJ),$(LIBSERVER)) $(if $(CLIENT_OBJ),$(LIBCLIENT)) $(LIBCOMMON)
 
-build/tests/unit/%: build/tests/unit/%.o $(TEST_LINK)
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $(TEST_LINK)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(if $(CLIENT_OBJ),$(CLIENT_LIBS)) $(LDLIBS)
 
-build/tests/tools/%: build/tests/tools/%.o $(LIBCOMMON)
+$(B)/tests/tools/%: $(B)/tests/tools/%.o $(LIBCOMMON)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-test-build: all $(UNIT_TESTS) $(TEST_TOOLS)
+$(B)/tests/tools/%.so: tests/tools/shim/%.c
+	@mkdir -p $(@D)
+	$(CC) $(OK_CPPFLAGS) $(CPPFLAGS) $(OK_CFLAGS) -fPIC -shared $(LDFLAGS) -o $@ $< -ldl
+
+test-build: all $(UNIT_TESTS) $(TEST_TOOLS) $(TEST_SHIMS)
 
 # Installs what is missing (only then), builds, runs the unit tests and every tests/*.bats.
 test:
@@ -103,7 +157,8 @@ uninstall:
 clean:
 	rm -rf build bin
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# Dependency files of our objects only: not the unpacked packages or tools kept under build/.
+-include $(shell find build \( -name sysroot -o -name tools \) -prune -o -name '*.d' -type f -print 2>/dev/null)
 
 # Optional areas (benchmarks, sanitizers, fuzzing, lint) keep their rules in mk/*.mk.
 -include $(wildcard mk/*.mk)

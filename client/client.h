@@ -17,6 +17,8 @@
 #define OKC_BUF_SIZE 65536                   /* each direction's buffer, in bytes */
 #define OKC_REPLY_PREFIX "Server: "
 #define OKC_ERR_KEEP 256                     /* bytes of a server's ERR line we repeat */
+/* -U's longest path: what sun_path holds with its NUL (107 bytes on Linux). */
+#define OKC_UNIX_PATH_MAX (sizeof ((struct sockaddr_un *)0)->sun_path - 1)
 
 /* Exit status, okclient(1). */
 enum okc_exit {
@@ -39,6 +41,8 @@ struct okc_options {
 	int raw;                 /* -r: replies bare */
 	int timeout_s;           /* -t: 0 means none */
 	const char *history;     /* --history, NULL for ~/.okclient_history */
+	int family;              /* -4 AF_INET, -6 AF_INET6, else AF_UNSPEC */
+	const char *unix_path;   /* -U: a Unix-domain socket instead of HOST and PORT; or NULL */
 	const char *host;
 	uint16_t port;
 };
@@ -51,9 +55,13 @@ enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, 
                                   size_t errlen);
 void okc_print_usage(void);
 
-/* connect.c: resolves o->host and connects; the fd, or -1 with *status and msg set. */
-int okc_connect_server(const struct okc_options *o, struct sockaddr_in *peer, int *status,
-                       char *msg, size_t msglen);
+/*
+ * connect.c: -U's path, or o->host resolved, each address tried in turn within one -t
+ * deadline; the fd with the address it reached in *peer and *peerlen, or -1 with *status and
+ * msg set.
+ */
+int okc_connect_server(const struct okc_options *o, struct sockaddr_storage *peer,
+                       socklen_t *peerlen, int *status, char *msg, size_t msglen);
 
 /*
  * A bounded byte queue: data[start, end) is pending. Bytes are added at the tail (end) and
@@ -113,7 +121,7 @@ size_t okc_feed_replies(struct okc_replies *r, const char *in, size_t n, int eof
 /* session.c: the connection both modes drive. */
 struct okc_session {
 	int fd;                  /* -1 once closed */
-	char peer[OK_ADDRSTRLEN];
+	char peer[OK_SOCKADDR_STRLEN]; /* "127.0.0.1:4242", "[::1]:4242", "unix:PATH" */
 	int timeout_ms;          /* < 0: none */
 	unsigned long long sent; /* complete lines written to the socket */
 	struct okc_replies rep;
@@ -125,8 +133,8 @@ struct okc_session {
 	int64_t wait_since;      /* when the current wait for the server began; -1: not waiting */
 };
 
-void okc_session_init(struct okc_session *s, int fd, const struct sockaddr_in *peer,
-                      const struct okc_options *o);
+void okc_session_init(struct okc_session *s, int fd, const struct sockaddr *peer,
+                      socklen_t peerlen, const struct okc_options *o);
 /* What one send came to. */
 enum okc_send_result {
 	OKC_SEND_OK,             /* the socket took what it could (maybe nothing yet) */

@@ -1,10 +1,12 @@
-/* connect.c - HOST and PORT to a connected socket: our inet_aton first, the resolver otherwise. */
+/* connect.c - HOST and PORT (or -U PATH) to a connected socket: each address in turn, one deadline. */
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include "client.h"
+#include "platform.h" /* OK_SET_SUN_LEN */
 #include "sock.h"
 
 /*
@@ -29,57 +31,131 @@ static int looks_numeric(const char *host)
 	}
 }
 
-/* Fills *sa from a name through getaddrinfo (IPv4); 0, or -1 with msg set. */
-static int resolve_name(const char *host, struct sockaddr_in *sa, char *msg, size_t msglen)
+/*
+ * HOST as an address: 1 with *ss and *len filled, 0 when it is a name to look up, -1 with msg
+ * set (exit 3) when it is meant as an address but is none (a colon or a bracket marks IPv6), or
+ * is of the family -4 or -6 excludes.
+ */
+static int parse_literal(const struct okc_options *o, struct sockaddr_storage *ss,
+                         socklen_t *len, char *msg, size_t msglen)
 {
-	struct addrinfo hints, *res = NULL;
-	int rc;
+	struct sockaddr_in sin;
 
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_INET;
-	hints.ai_socktype = SOCK_STREAM;
-	rc = getaddrinfo(host, NULL, &hints, &res);
-	if (rc != 0 || res == NULL) {
-		snprintf(msg, msglen, "host not found: %s: %s", host,
-		         rc != 0 ? gai_strerror(rc) : "no IPv4 address");
-		if (res)
-			freeaddrinfo(res);
-		return -1;
-	}
-	/* The first IPv4 address, as most clients do for a loopback-first tool. */
-	memcpy(&sa->sin_addr, &((const struct sockaddr_in *)(const void *)res->ai_addr)->sin_addr,
-	       sizeof sa->sin_addr);
-	freeaddrinfo(res);
-	return 0;
-}
-
-/* The address to connect to; 0, or -1 with msg set (exit 3). */
-static int find_address(const struct okc_options *o, struct sockaddr_in *sa, char *msg,
-                        size_t msglen)
-{
-	if (ok_sockaddr_in(sa, o->host, o->port) == 0)
-		return 0;
-	if (looks_numeric(o->host)) {
+	/* IPv4 first, by ok_inet_aton's rules, text after a blank included (version 1's). */
+	if (ok_sockaddr_in(&sin, o->host, o->port) == 0) {
+		memset(ss, 0, sizeof *ss);
+		memcpy(ss, &sin, sizeof sin);
+		*len = sizeof sin;
+	} else if (ok_parse_ip_literal(o->host, ss, len, o->port) < 0) {
+		if (!looks_numeric(o->host) && strpbrk(o->host, ":[]") == NULL)
+			return 0;
 		snprintf(msg, msglen, "address not valid: %s", o->host);
 		return -1;
 	}
-	memset(sa, 0, sizeof *sa);
-	sa->sin_family = AF_INET;
-	sa->sin_port = ok_htons(o->port);
-	return resolve_name(o->host, sa, msg, msglen);
+	if (o->family != AF_UNSPEC && ss->ss_family != o->family) {
+		snprintf(msg, msglen, "-%c: not an %s address: %s", o->family == AF_INET ? '4' : '6',
+		         o->family == AF_INET ? "IPv4" : "IPv6", o->host);
+		return -1;
+	}
+	return 1;
 }
 
-int okc_connect_server(const struct okc_options *o, struct sockaddr_in *peer, int *status,
-                       char *msg, size_t msglen)
+/* A name's addresses, of -4/-6's family or both, in the resolver's order; 0, or -1 with msg. */
+static int resolve_name(const struct okc_options *o, struct addrinfo **res, char *msg,
+                        size_t msglen)
 {
+	struct addrinfo hints;
+	char port[8];
+	int rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = o->family;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(port, sizeof port, "%u", (unsigned)o->port);
+	*res = NULL;
+	rc = getaddrinfo(o->host, port, &hints, res);
+	if (rc == 0 && *res != NULL)
+		return 0;
+	snprintf(msg, msglen, "host not found: %s: %s", o->host,
+	         rc != 0 ? gai_strerror(rc) : "no address");
+	if (*res != NULL)
+		freeaddrinfo(*res);
+	return -1;
+}
+
+/* -U's path as a socket address; options.c has checked that it fits. */
+static socklen_t unix_address(const char *path, struct sockaddr_storage *ss)
+{
+	struct sockaddr_un *sun = (struct sockaddr_un *)(void *)ss;
+
+	memset(ss, 0, sizeof *ss);
+	OK_SET_SUN_LEN(sun, sizeof *sun);
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, path, strlen(path));
+	return (socklen_t)sizeof *sun;
+}
+
+/*
+ * Tries each address until one connects, all within one deadline (-t); the fd with *peer set,
+ * or -1 with the last attempt's failure in *e. A timeout means the deadline is spent: no time
+ * is left for the addresses after it.
+ */
+static int connect_each(const struct addrinfo *ai, int timeout_s, struct sockaddr_storage *peer,
+                        socklen_t *peerlen, struct ok_sock_error *e)
+{
+	int64_t deadline = ok_now_ms() + (int64_t)timeout_s * 1000;
+
+	for (; ai != NULL; ai = ai->ai_next) {
+		int64_t left = deadline - ok_now_ms();
+		int fd = ok_connect_addr(ai->ai_addr, ai->ai_addrlen,
+		                         timeout_s > 0 ? (int)(left > 0 ? left : 0) : -1, e);
+		if (fd >= 0) {
+			memcpy(peer, ai->ai_addr, ai->ai_addrlen);
+			*peerlen = ai->ai_addrlen;
+			return fd;
+		}
+		if (e->step == OK_STEP_TIMEOUT)
+			break;
+	}
+	return -1;
+}
+
+/* The candidate addresses: -U's path or a literal as a list of one, else the resolver's. */
+static int find_addresses(const struct okc_options *o, struct addrinfo *one,
+                          struct addrinfo **list, char *msg, size_t msglen)
+{
+	struct sockaddr_storage *ss = (struct sockaddr_storage *)(void *)one->ai_addr;
+	int literal;
+
+	if (o->unix_path != NULL) {
+		one->ai_addrlen = unix_address(o->unix_path, ss);
+		*list = one;
+		return 0;
+	}
+	literal = parse_literal(o, ss, &one->ai_addrlen, msg, msglen);
+	if (literal != 0) {
+		*list = one;
+		return literal;
+	}
+	return resolve_name(o, list, msg, msglen);
+}
+
+int okc_connect_server(const struct okc_options *o, struct sockaddr_storage *peer,
+                       socklen_t *peerlen, int *status, char *msg, size_t msglen)
+{
+	struct sockaddr_storage ss;
+	struct addrinfo one = { .ai_addr = (struct sockaddr *)(void *)&ss }, *list;
 	struct ok_sock_error e;
 	int fd;
 
-	if (find_address(o, peer, msg, msglen) < 0) {
+	if (find_addresses(o, &one, &list, msg, msglen) < 0) {
 		*status = OKC_EXIT_ADDRESS;
 		return -1;
 	}
-	fd = ok_connect_tcp(peer, o->timeout_s > 0 ? o->timeout_s * 1000 : -1, &e);
+	fd = connect_each(list, o->timeout_s, peer, peerlen, &e);
+	if (list != &one)
+		freeaddrinfo(list);
 	if (fd >= 0)
 		return fd;
 	snprintf(msg, msglen, "%s", e.msg);

@@ -9,10 +9,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include <readline/history.h>
-#include <readline/readline.h>
-
 #include "client.h"
+#include "lineedit.h"
 
 enum { POLL_TTY, POLL_NETOUT, POLL_NETIN, POLL_COUNT };
 
@@ -27,7 +25,7 @@ struct tty_state {
 	int history_warned;
 	int out_closed;          /* stdout is a pipe whose reader left */
 	int out_err;             /* errno of a real failure writing stdout, 0 if none */
-	char prompt[OK_ADDRSTRLEN + 3];
+	char prompt[OK_SOCKADDR_STRLEN + 2]; /* the peer, "> " */
 };
 
 /* Readline's line handler takes no user pointer: the one session lives here. */
@@ -338,7 +336,7 @@ static struct okc_end converse(struct tty_state *t, const sigset_t *open_mask)
 }
 
 /* Readline set up for the callback interface, with signals left to us. */
-static void start_prompt(struct tty_state *t)
+static void start_prompt(struct tty_state *t, const struct okc_options *o)
 {
 	rl_readline_name = "okclient";
 	rl_catch_signals = 0;
@@ -346,6 +344,8 @@ static void start_prompt(struct tty_state *t)
 	/* stdout redirected to a file gets the replies; the prompt stays on the terminal. */
 	if (!isatty(STDOUT_FILENO))
 		rl_outstream = stderr;
+	/* Only now: libedit fixes its streams at its first call, a history one included. */
+	load_history(t, o);
 	snprintf(t->prompt, sizeof t->prompt, "%s> ", t->s->peer);
 	rl_callback_handler_install(t->prompt, on_line);
 	t->prompt_on = 1;
@@ -389,14 +389,13 @@ struct okc_end okc_run_interactive(struct okc_session *s, const struct okc_optio
 		free_state(&t);
 		return (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = "out of memory" };
 	}
-	load_history(&t, o);
 	if (catch_signals(&open_mask) < 0) {
 		end = (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = "sigaction",
 		                        .err = errno };
 		free_state(&t);
 		return end;
 	}
-	start_prompt(&t);
+	start_prompt(&t, o);
 	end = converse(&t, &open_mask);
 	stop_prompt(1);
 	release_signals(&open_mask);

@@ -21,8 +21,9 @@ static int run_client(const struct okc_options *opt)
 {
 	struct okc_session s;
 	struct okc_end end;
-	struct sockaddr_in peer;
-	char msg[256];
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
+	char msg[384]; /* a Unix path of 107 bytes, named in a sentence */
 	int fd, status;
 
 	/* A server or reader that goes away is an error return, never a signal. */
@@ -30,12 +31,12 @@ static int run_client(const struct okc_options *opt)
 		perror("okclient: signal");
 		return OKC_EXIT_LOCAL;
 	}
-	fd = okc_connect_server(opt, &peer, &status, msg, sizeof msg);
+	fd = okc_connect_server(opt, &peer, &peerlen, &status, msg, sizeof msg);
 	if (fd < 0) {
 		fprintf(stderr, "okclient: %s\n", msg);
 		return status;
 	}
-	okc_session_init(&s, fd, &peer, opt);
+	okc_session_init(&s, fd, (const struct sockaddr *)&peer, peerlen, opt);
 	end = isatty(STDIN_FILENO) ? okc_run_interactive(&s, opt) : okc_run_pipe(&s, opt);
 	close(fd);
 	return okc_conclude(&s, &end);
@@ -44,7 +45,7 @@ static int run_client(const struct okc_options *opt)
 int main(int argc, char **argv)
 {
 	struct okc_options opt;
-	char msg[256];
+	char msg[384];
 
 	/*
 	 * Started with stdin or stdout closed (`<&-`, `>&-`), the socket would become fd 0 or 1:

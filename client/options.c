@@ -2,6 +2,8 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "client.h"
 #include "optdiag.h"
@@ -10,9 +12,10 @@
 enum { OPT_HISTORY = 256 };
 
 /* The short options for getopt; the leading ":" asks it to report a missing value apart. */
-#define SHORT_OPTIONS ":rt:hV"
+#define SHORT_OPTIONS ":46U:rt:hV"
 
 static const struct option long_options[] = {
+	{ "unix", required_argument, NULL, 'U' },
 	{ "raw", no_argument, NULL, 'r' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "history", required_argument, NULL, OPT_HISTORY },
@@ -23,16 +26,23 @@ static const struct option long_options[] = {
 
 void okc_print_usage(void)
 {
-	printf("usage: okclient [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]\n"
+	printf("usage: okclient [-4|-6] [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]\n"
+	       "       okclient -U PATH [-r] [-t SECS] [--history FILE]\n"
 	       "Sends lines to an okchat server and prints each reply.\n"
 	       "On a terminal: a prompt with line editing and history. In a pipe: streams.\n"
 	       "\n"
-	       "  HOST               address (numbers-and-dots, e.g. 127.1) or name; default %s\n"
+	       "  HOST               IPv4 address (numbers-and-dots, e.g. 127.1), IPv6 address\n"
+	       "                     (::1 or [::1]) or name, each of its addresses tried in\n"
+	       "                     turn; default %s\n"
 	       "  PORT               1-65535; default %d\n"
+	       "  -4, -6             use IPv4 only, or IPv6 only\n"
+	       "  -U, --unix PATH    connect to the Unix-domain socket PATH (at most %zu bytes)\n"
+	       "                     instead of HOST and PORT\n"
 	       "  -r, --raw          print replies bare instead of \"%sOK\"\n"
 	       "  -t, --timeout SECS give up connecting, or waiting for a reply, after SECS\n"
 	       "                     (1-%lu; default: wait as long as it takes); looking up\n"
-	       "                     a HOST name is not limited by it (the resolver's own)\n"
+	       "                     a HOST name is not limited by it (the resolver's own);\n"
+	       "                     connecting is limited once, for all of HOST's addresses\n"
 	       "      --history FILE keep the prompt's history in FILE (default ~/%s,\n"
 	       "                     last %d lines)\n"
 	       "  -h, --help         show this help and exit\n"
@@ -40,8 +50,11 @@ void okc_print_usage(void)
 	       "\n"
 	       "Exit status: 0 every line answered (or Q), 1 socket failed, 2 connect failed,\n"
 	       "3 address not valid or host not found, 4 send failed, 5 connection lost before\n"
-	       "every line was answered, 6 server sent ERR, 7 timed out, 64 usage error.\n",
-	       OK_DEFAULT_ADDR, OK_DEFAULT_PORT, OKC_REPLY_PREFIX, OKC_TIMEOUT_MAX,
+	       "every line was answered, 6 server sent ERR, 7 timed out, 64 usage error.\n"
+	       "\n"
+	       "Examples: okclient ::1 4242    okclient -6 localhost\n"
+	       "          okclient -U /run/okserver/okserver.sock\n",
+	       OK_DEFAULT_ADDR, OK_DEFAULT_PORT, OKC_UNIX_PATH_MAX, OKC_REPLY_PREFIX, OKC_TIMEOUT_MAX,
 	       OKC_HISTORY_NAME, OKC_HISTORY_MAX);
 }
 
@@ -57,6 +70,33 @@ static int parse_timeout(const char *arg, struct okc_options *o, char *err, size
 	}
 	o->timeout_s = (int)v;
 	return 0;
+}
+
+/* Stores -U's path, or says why it cannot be one: empty, or too long for a socket address. */
+static int parse_unix_path(const char *arg, struct okc_options *o, char *err, size_t errlen)
+{
+	size_t len = strlen(arg);
+
+	if (len == 0 || len > OKC_UNIX_PATH_MAX) {
+		snprintf(err, errlen, len == 0 ? "unix socket path is empty" :
+		         "unix socket path too long: %zu bytes (at most %zu)", len, OKC_UNIX_PATH_MAX);
+		return -1;
+	}
+	o->unix_path = arg;
+	return 0;
+}
+
+/* Options that cannot go together, one check a line; 0 or -1 with err set. */
+static int check_combination(int argc, char **argv, const struct okc_options *o, char *err,
+                             size_t errlen)
+{
+	if (o->unix_path != NULL && o->family != AF_UNSPEC)
+		snprintf(err, errlen, "-U cannot be used with -%c", o->family == AF_INET ? '4' : '6');
+	else if (o->unix_path != NULL && optind < argc)
+		snprintf(err, errlen, "-U takes no HOST or PORT: %s", argv[optind]);
+	else
+		return 0;
+	return -1;
 }
 
 /* HOST and PORT, both optional; 0 or -1 with err set. */
@@ -107,10 +147,17 @@ enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, 
 	memset(o, 0, sizeof *o);
 	o->host = OK_DEFAULT_ADDR;
 	o->port = OK_DEFAULT_PORT;
+	o->family = AF_UNSPEC;
 	optind = 0; /* glibc: a full reset, so the parser can run more than once (unit tests) */
 	opterr = 0; /* we word the message ourselves */
 	while ((c = getopt_long(argc, argv, SHORT_OPTIONS, long_options, NULL)) != -1) {
 		switch (c) {
+		case '4': o->family = AF_INET; break;
+		case '6': o->family = AF_INET6; break;
+		case 'U':
+			if (parse_unix_path(optarg, o, err, errlen) < 0)
+				return OKC_USAGE_ERROR;
+			break;
 		case 'r': o->raw = 1; break;
 		case 't':
 			if (parse_timeout(optarg, o, err, errlen) < 0)
@@ -122,7 +169,8 @@ enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, 
 		default: describe_mistake(c, argv[optind - 1], err, errlen); return OKC_USAGE_ERROR;
 		}
 	}
-	if (parse_operands(argc, argv, o, err, errlen) < 0)
+	if (check_combination(argc, argv, o, err, errlen) < 0 ||
+	    parse_operands(argc, argv, o, err, errlen) < 0)
 		return OKC_USAGE_ERROR;
 	return OKC_RUN;
 }

@@ -4,13 +4,14 @@
 #include <sys/socket.h>
 
 #include "client.h"
+#include "platform.h" /* OK_MSG_NOSIGNAL */
 
-void okc_session_init(struct okc_session *s, int fd, const struct sockaddr_in *peer,
-                      const struct okc_options *o)
+void okc_session_init(struct okc_session *s, int fd, const struct sockaddr *peer,
+                      socklen_t peerlen, const struct okc_options *o)
 {
 	memset(s, 0, sizeof *s);
 	s->fd = fd;
-	ok_format_addr(peer, s->peer, sizeof s->peer);
+	ok_format_sockaddr(peer, peerlen, s->peer, sizeof s->peer);
 	s->timeout_ms = o->timeout_s > 0 ? o->timeout_s * 1000 : -1;
 	s->rep.raw = o->raw;
 	s->wait_since = -1;
@@ -18,7 +19,7 @@ void okc_session_init(struct okc_session *s, int fd, const struct sockaddr_in *p
 
 enum okc_send_result okc_send_pending(struct okc_session *s, struct okc_buf *b)
 {
-	ssize_t n = send(s->fd, b->data + b->start, okc_buf_used(b), MSG_NOSIGNAL);
+	ssize_t n = send(s->fd, b->data + b->start, okc_buf_used(b), OK_MSG_NOSIGNAL);
 
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)

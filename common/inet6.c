@@ -199,7 +199,7 @@ static size_t format_in6(const unsigned char b[16], char *text)
 	int start, len;
 	char *p = text;
 
-	for (int i = 0; i < GROUPS; i++)
+	for (size_t i = 0; i < GROUPS; i++)
 		w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
 	find_zero_run(w, &start, &len);
 	if (start < 0) {

@@ -142,13 +142,14 @@ static int unmap_ipv4(const struct sockaddr_in6 *sin6, struct sockaddr_in *sin)
 static void format_in6(const struct sockaddr_in6 *sin6, char *buf, size_t buflen)
 {
 	struct sockaddr_in sin;
-	char text[INET6_ADDRSTRLEN];
 
-	if (unmap_ipv4(sin6, &sin))
+	if (unmap_ipv4(sin6, &sin)) {
 		ok_format_addr(&sin, buf, buflen);
-	else
+	} else {
+		char text[INET6_ADDRSTRLEN];
 		snprintf(buf, buflen, "[%s]:%u", ok_inet_ntop6(&sin6->sin6_addr, text, sizeof text),
 		         (unsigned)ok_ntohs(sin6->sin6_port));
+	}
 }
 
 /* The path runs to its NUL or to the end of len; none (an unnamed peer) is plain "unix". */

@@ -22,9 +22,53 @@
 #if OK_HAVE_SA_LEN
 #define OK_SET_SIN_LEN(sin) ((sin)->sin_len = (unsigned char)sizeof *(sin))
 #define OK_SET_SIN6_LEN(sin6) ((sin6)->sin6_len = (unsigned char)sizeof *(sin6))
+#define OK_SET_SUN_LEN(sun, len) ((sun)->sun_len = (unsigned char)(len))
 #else
 #define OK_SET_SIN_LEN(sin) ((void)(sin))
 #define OK_SET_SIN6_LEN(sin6) ((void)(sin6))
+#define OK_SET_SUN_LEN(sun, len) ((void)(sun), (void)(len))
+#endif
+
+/*
+ * The Linux-only calls below have portable stand-ins, each used by one helper of sock.c (never
+ * at the call sites). OK_FORCE_PORTABLE=1 (make BACKEND=poll sets it on Linux) takes every
+ * stand-in even where the native call exists, so a Linux build runs the code a Mac runs.
+ */
+#include <sys/socket.h>
+#ifndef OK_FORCE_PORTABLE
+#define OK_FORCE_PORTABLE 0
+#endif
+
+/*
+ * OK_HAVE_SOCK_FLAGS: accept4() and socket()'s SOCK_NONBLOCK | SOCK_CLOEXEC make a descriptor
+ * non-blocking and close-on-exec in the call that makes it (Linux, the BSDs); elsewhere (macOS)
+ * fcntl sets both just after. glibc declares accept4 only under _GNU_SOURCE: sock.c defines it.
+ */
+#ifndef OK_HAVE_SOCK_FLAGS
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC) && !OK_FORCE_PORTABLE
+#define OK_HAVE_SOCK_FLAGS 1
+#else
+#define OK_HAVE_SOCK_FLAGS 0
+#endif
+#endif
+
+/*
+ * OK_MSG_NOSIGNAL: the send() flag that makes a vanished peer an EPIPE instead of a SIGPIPE, or
+ * 0 where there is none. Then OK_SO_NOSIGPIPE is the socket option that does it for every send
+ * on a socket, set as the socket is made (macOS, the BSDs); where neither exists (0 too: Linux
+ * forced portable) only SIGPIPE's SIG_IGN, which both programs set anyway, keeps a broken
+ * connection from killing them.
+ */
+#if defined(MSG_NOSIGNAL) && !OK_FORCE_PORTABLE
+#define OK_MSG_NOSIGNAL MSG_NOSIGNAL
+#define OK_SO_NOSIGPIPE 0
+#else
+#define OK_MSG_NOSIGNAL 0
+#ifdef SO_NOSIGPIPE
+#define OK_SO_NOSIGPIPE SO_NOSIGPIPE
+#else
+#define OK_SO_NOSIGPIPE 0
+#endif
 #endif
 
 #endif

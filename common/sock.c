@@ -1,4 +1,5 @@
 /* sock.c - listen, connect with a timeout, non-blocking, in the spirit of redis's anet.c. */
+#define _GNU_SOURCE /* accept4, where platform.h says it exists */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -8,21 +9,23 @@
 #include <unistd.h>
 
 #include "netaddr.h"
+#include "platform.h"
 #include "sock.h"
 #include "util.h"
 
-/* Records the failure as "op a.b.c.d:port: reason", closes fd if open, returns -1 (errno err). */
-static int record_failure(struct ok_sock_error *e, enum ok_sock_step step, int err, const char *op,
-                          const struct sockaddr_in *sa, int fd)
+/* Records the failure as "op ADDRESS: reason" (ok_format_sockaddr's ADDRESS), closes fd if
+ * open, returns -1. */
+static int record_failure(struct ok_sock_error *e, enum ok_sock_step step, int err,
+                          const char *op, const struct sockaddr *sa, socklen_t len, int fd)
 {
-	char where[OK_ADDRSTRLEN];
+	char where[OK_SOCKADDR_STRLEN];
 
 	if (fd >= 0)
 		close(fd);
 	e->step = step;
 	e->err = err;
-	snprintf(e->msg, sizeof e->msg, "%s %s: %s", op, ok_format_addr(sa, where, sizeof where),
-	         strerror(err));
+	snprintf(e->msg, sizeof e->msg, "%s %s: %s", op,
+	         ok_format_sockaddr(sa, len, where, sizeof where), strerror(err));
 	errno = err;
 	return -1;
 }
@@ -37,32 +40,74 @@ int ok_set_nonblock(int fd, int on)
 	return fcntl(fd, F_SETFL, flags);
 }
 
-/* A stream socket that is non-blocking and not inherited by children; the fd, or -1 and e. */
-static int new_socket(const struct sockaddr_in *sa, struct ok_sock_error *e)
+int ok_set_nonblock_cloexec(int fd)
 {
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return -1;
+	return ok_set_nonblock(fd, 1);
+}
+
+/* What a fresh socket needs beyond the flags of the call that made it: fcntl where there were
+ * none, SO_NOSIGPIPE where send() has no MSG_NOSIGNAL. fd, or -1 with errno and fd closed. */
+static int finish_socket(int fd)
+{
+	int one = 1, err;
 
 	if (fd < 0)
-		return record_failure(e, OK_STEP_SOCKET, errno, "socket", sa, -1);
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || ok_set_nonblock(fd, 1) < 0)
-		return record_failure(e, OK_STEP_OPTION, errno, "fcntl", sa, fd);
+		return -1;
+	if ((OK_HAVE_SOCK_FLAGS || ok_set_nonblock_cloexec(fd) == 0) &&
+	    (OK_SO_NOSIGPIPE == 0 ||
+	     setsockopt(fd, SOL_SOCKET, OK_SO_NOSIGPIPE, &one, sizeof one) == 0))
+		return fd;
+	err = errno;
+	close(fd);
+	errno = err;
+	return -1;
+}
+
+int ok_socket_nonblock(int domain, int type)
+{
+#if OK_HAVE_SOCK_FLAGS
+	type |= SOCK_NONBLOCK | SOCK_CLOEXEC;
+#endif
+	return finish_socket(socket(domain, type, 0));
+}
+
+int ok_accept_nonblock(int fd, struct sockaddr *sa, socklen_t *len)
+{
+#if OK_HAVE_SOCK_FLAGS
+	return finish_socket(accept4(fd, sa, len, SOCK_NONBLOCK | SOCK_CLOEXEC));
+#else
+	return finish_socket(accept(fd, sa, len));
+#endif
+}
+
+/* A stream socket of sa's family that is non-blocking and not inherited by children; the fd,
+ * or -1 and e. */
+static int new_socket(const struct sockaddr *sa, socklen_t len, struct ok_sock_error *e)
+{
+	int fd = ok_socket_nonblock(sa->sa_family, SOCK_STREAM);
+
+	if (fd < 0)
+		return record_failure(e, OK_STEP_SOCKET, errno, "socket", sa, len, -1);
 	return fd;
 }
 
-int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_error *e)
+int ok_listen_tcp(const struct sockaddr_in *sin, int backlog, struct ok_sock_error *e)
 {
+	const struct sockaddr *sa = (const struct sockaddr *)sin;
 	int one = 1;
-	int fd = new_socket(sa, e);
+	int fd = new_socket(sa, sizeof *sin, e);
 
 	if (fd < 0)
 		return -1;
 	/* A restarted server binds at once instead of waiting out TIME_WAIT. */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
-		return record_failure(e, OK_STEP_OPTION, errno, "setsockopt SO_REUSEADDR", sa, fd);
-	if (bind(fd, (const struct sockaddr *)sa, sizeof *sa) < 0)
-		return record_failure(e, OK_STEP_BIND, errno, "bind", sa, fd);
+		return record_failure(e, OK_STEP_OPTION, errno, "setsockopt SO_REUSEADDR", sa, sizeof *sin, fd);
+	if (bind(fd, sa, sizeof *sin) < 0)
+		return record_failure(e, OK_STEP_BIND, errno, "bind", sa, sizeof *sin, fd);
 	if (listen(fd, backlog) < 0)
-		return record_failure(e, OK_STEP_LISTEN, errno, "listen", sa, fd);
+		return record_failure(e, OK_STEP_LISTEN, errno, "listen", sa, sizeof *sin, fd);
 	return fd;
 }
 
@@ -94,22 +139,28 @@ static int wait_connected(int fd, int timeout_ms, int *err)
 	return 0;
 }
 
-int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_sock_error *e)
+int ok_connect_addr(const struct sockaddr *sa, socklen_t len, int timeout_ms,
+                    struct ok_sock_error *e)
 {
 	int err = 0;
-	int fd = new_socket(sa, e);
+	int fd = new_socket(sa, len, e);
 
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) == 0)
+	if (connect(fd, sa, len) == 0)
 		return fd;
 	if (errno != EINPROGRESS && errno != EINTR)
-		return record_failure(e, OK_STEP_CONNECT, errno, "connect", sa, fd);
+		return record_failure(e, OK_STEP_CONNECT, errno, "connect", sa, len, fd);
 	if (wait_connected(fd, timeout_ms, &err) < 0)
-		return record_failure(e, OK_STEP_TIMEOUT, ETIMEDOUT, "connect", sa, fd);
+		return record_failure(e, OK_STEP_TIMEOUT, ETIMEDOUT, "connect", sa, len, fd);
 	if (err != 0)
-		return record_failure(e, OK_STEP_CONNECT, err, "connect", sa, fd);
+		return record_failure(e, OK_STEP_CONNECT, err, "connect", sa, len, fd);
 	return fd;
+}
+
+int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_sock_error *e)
+{
+	return ok_connect_addr((const struct sockaddr *)sa, sizeof *sa, timeout_ms, e);
 }
 
 int ok_local_addr(int fd, struct sockaddr_in *sa)

@@ -3,6 +3,7 @@
 #define OK_SOCK_H
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 /* Which step failed, so each program can map it to the exit status its manual gives. */
 enum ok_sock_step {
@@ -18,20 +19,39 @@ enum ok_sock_step {
 struct ok_sock_error {
 	enum ok_sock_step step;
 	int err;            /* the errno of the failure */
-	char msg[128];
+	char msg[256];      /* room for "connect unix:" and the longest path, and a reason */
 };
 
 /* A listening, non-blocking, close-on-exec socket with SO_REUSEADDR; the fd or -1. */
 int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_error *e);
 
 /*
- * A connected, non-blocking, close-on-exec socket; the fd or -1. timeout_ms < 0 waits as long
- * as the kernel does. A timeout is reported as step OK_STEP_TIMEOUT, err ETIMEDOUT.
+ * A connected, non-blocking, close-on-exec stream socket to sa (IPv4, IPv6 or Unix-domain, len
+ * bytes); the fd or -1, the message naming the address as ok_format_sockaddr does. timeout_ms
+ * < 0 waits as long as the kernel does. A timeout is reported as step OK_STEP_TIMEOUT, err
+ * ETIMEDOUT. A Unix socket whose backlog is full fails at once (EAGAIN): it cannot be waited for.
  */
+int ok_connect_addr(const struct sockaddr *sa, socklen_t len, int timeout_ms,
+                    struct ok_sock_error *e);
+
+/* ok_connect_addr for an IPv4 address. */
 int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_sock_error *e);
 
 /* Turn O_NONBLOCK on (on != 0) or off. 0, or -1 with errno set. */
 int ok_set_nonblock(int fd, int on);
+
+/* Non-blocking and close-on-exec, with fcntl (a pipe, or a socket where the system has no
+ * SOCK_NONBLOCK). 0, or -1 with errno set. */
+int ok_set_nonblock_cloexec(int fd);
+
+/*
+ * socket(domain, type, 0) and accept(fd, sa, len), giving a descriptor that is non-blocking,
+ * close-on-exec and, where send() has no MSG_NOSIGNAL but sockets have SO_NOSIGPIPE, never
+ * raises SIGPIPE: in one call where the system can (accept4, SOCK_* flags), else just after
+ * (platform.h decides). The descriptor, or -1 with errno set.
+ */
+int ok_socket_nonblock(int domain, int type);
+int ok_accept_nonblock(int fd, struct sockaddr *sa, socklen_t *len);
 
 /* The address a socket is bound to (the real port after binding port 0). 0 or -1, errno set. */
 int ok_local_addr(int fd, struct sockaddr_in *sa);

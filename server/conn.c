@@ -12,6 +12,7 @@
 #include "log.h"
 #include "loop.h"
 #include "netaddr.h"
+#include "platform.h" /* OK_MSG_NOSIGNAL */
 #include "server.h"
 
 static const char *const why_text[] = {
@@ -148,7 +149,8 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 	if (c->pend == NULL && alen + blen > 0) {
 		struct iovec iov[2] = { { (void *)a, alen }, { (void *)b, blen } };
 		struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
-		ssize_t n = blen == 0 ? send(fd, a, alen, MSG_NOSIGNAL) : sendmsg(fd, &m, MSG_NOSIGNAL);
+		ssize_t n = blen == 0 ? send(fd, a, alen, OK_MSG_NOSIGNAL)
+		                      : sendmsg(fd, &m, OK_MSG_NOSIGNAL);
 		size_t sent;
 
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
@@ -156,6 +158,7 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 			return -1;
 		}
 		sent = n > 0 ? (size_t)n : 0;
+		s->stats.bytes_out += sent;
 		if (sent >= alen) {
 			b += sent - alen;
 			blen -= sent - alen;
@@ -270,6 +273,7 @@ static int frame_read(struct server *s, struct conn *c, ssize_t n, size_t *olen)
 static ssize_t read_and_answer(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
+	uint64_t lines = c->fr.lines;
 	size_t olen = 0, flen;
 	const char *final;
 	ssize_t n;
@@ -284,14 +288,17 @@ static ssize_t read_and_answer(struct server *s, int fd)
 		close_now_on_error(s, fd, errno);
 		return -1;
 	}
-	if (n == 0)
+	if (n == 0) {
 		c->flags |= CONN_PEER_EOF;
-	else
+	} else {
 		restart_deadline(s, fd);
+		s->stats.bytes_in += (uint64_t)n;
+	}
 	if (frame_read(s, c, n, &olen) < 0) {
 		close_now_on_error(s, fd, ENOMEM);
 		return -1;
 	}
+	s->stats.lines += c->fr.lines - lines; /* the replies this read produced */
 	st = ok_framer_status(&c->fr);
 	if (st == OK_FRAMER_MORE)
 		return send_out(s, fd, s->out, olen, "", 0) < 0 ? -1 : n;
@@ -310,7 +317,7 @@ static void write_pending(struct server *s, int fd)
 	ssize_t n = 0;
 
 	if (c->pend != NULL)
-		n = send(fd, c->pend + c->pend_off, c->pend_len - c->pend_off, MSG_NOSIGNAL);
+		n = send(fd, c->pend + c->pend_off, c->pend_len - c->pend_off, OK_MSG_NOSIGNAL);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			close_now_on_error(s, fd, errno);
@@ -318,6 +325,7 @@ static void write_pending(struct server *s, int fd)
 	}
 	if (n > 0)
 		restart_deadline(s, fd);
+	s->stats.bytes_out += (uint64_t)n;
 	c->pend_off += (uint32_t)n;
 	if (c->pend_off < c->pend_len)
 		return;
@@ -335,6 +343,8 @@ static void read_linger(struct server *s, int fd)
 {
 	ssize_t n = recv(fd, s->in, sizeof s->in, 0);
 
+	if (n > 0)
+		s->stats.bytes_in += (uint64_t)n;
 	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)))
 		return;
 	close_now(s, fd); /* end of input or an error: either way it is over */
@@ -378,6 +388,7 @@ void conn_open(struct server *s, int fd, const struct sockaddr_in *peer, bool re
 	if (s->verbose)
 		server_log("%s connected", format_peer(c, who, sizeof who));
 	if (refuse) {
+		s->stats.refused++;
 		end_with_err(s, fd, WHY_FULL, "server full"); /* no line yet: it ends with LF */
 		return;
 	}

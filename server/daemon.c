@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -41,15 +42,23 @@ int daemon_detach(void)
 	return p[1];
 }
 
-int daemon_ready(int fd)
+/* stderr stays only where logs appended to it go on being read: a regular file. A pipe or a
+ * terminal would hold the caller ("out=$(okserver -d 2>&1)" waits for every writer to close). */
+static bool keep_stderr(bool log_elsewhere)
 {
-	int null = open("/dev/null", O_RDWR);
+	struct stat st;
+
+	return !log_elsewhere && fstat(STDERR_FILENO, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int daemon_ready(int fd, bool log_elsewhere)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	int rc = 0;
 
 	if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0)
 		rc = -1;
-	/* Logs go where the user sent them; only a terminal, soon gone, is cut off. */
-	if (rc == 0 && isatty(STDERR_FILENO) && dup2(null, STDERR_FILENO) < 0)
+	if (rc == 0 && !keep_stderr(log_elsewhere) && dup2(null, STDERR_FILENO) < 0)
 		rc = -1;
 	if (null > STDERR_FILENO)
 		close(null);

@@ -2,6 +2,8 @@
 #ifndef OK_DAEMON_H
 #define OK_DAEMON_H
 
+#include <stdbool.h>
+
 /*
  * The order, in main.c: daemon_detach(), pidfile_write(), the ready line (written by the
  * child), daemon_ready(). So the caller of "okserver -d" gets back control only once the ready
@@ -17,9 +19,12 @@
  */
 int daemon_detach(void);
 
-/* Points stdin and stdout (and stderr, if it is a terminal) at /dev/null, changes directory to
- * "/", then tells the waiting parent it may exit 0; fd is closed. 0, or -1 with errno set. */
-int daemon_ready(int fd);
+/*
+ * Lets go of the caller: stdin and stdout become /dev/null, and so does stderr unless it is a
+ * regular file and the log does not go elsewhere (log_elsewhere: --log FILE). Changes directory
+ * to "/", then tells the waiting parent it may exit 0; fd is closed. 0, or -1 with errno set.
+ */
+int daemon_ready(int fd, bool log_elsewhere);
 
 /* Writes "PID\n" to path. 0, or -1 with errno set. */
 int pidfile_write(const char *path);

@@ -1,4 +1,4 @@
-/* loop.c - the event loop: accept, stop signals and deadlines; the only place that waits. */
+/* loop.c - the event loop: accept, signals and deadlines; the only place that waits. */
 #define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,9 +10,11 @@
 #include "conn.h"
 #include "log.h"
 #include "loop.h"
+#include "notify.h"
 #include "printer.h"
 #include "server.h"
 #include "signals.h"
+#include "sock.h" /* ok_accept_nonblock */
 #include "util.h" /* ok_now_ms */
 
 /* Milliseconds on the monotonic clock, read at most once per wake-up (vDSO, no system call). */
@@ -71,8 +73,7 @@ static void accept_all(struct server *s)
 		struct sockaddr_in peer;
 		socklen_t len = sizeof peer;
 		int one = 1;
-		int fd = accept4(s->listen_fd, (struct sockaddr *)&peer, &len,
-		                 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = ok_accept_nonblock(s->listen_fd, (struct sockaddr *)&peer, &len);
 
 		if (fd < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -82,6 +83,7 @@ static void accept_all(struct server *s)
 			pause_accept(s, errno);
 			return;
 		}
+		s->stats.accepted++;
 		if (fd >= s->table_size) { /* cannot happen while the limit is fixed; never index past */
 			close(fd);
 			continue;
@@ -91,24 +93,46 @@ static void accept_all(struct server *s)
 		conn_open(s, fd, &peer, s->counted_clients >= s->max_clients);
 		if (s->once && s->counted_clients > 0) {
 			s->once_done = true;
+			notify_stopping();
 			stop_listening(s);
 		}
 	}
 }
 
-/* First SIGINT/SIGTERM: stop accepting, answer, say goodbye. A second one: close at once. */
-static void on_stop_signal(struct server *s)
+/* First stop: stop accepting, answer, say goodbye. A second one: close at once. */
+static void begin_stop(struct server *s)
 {
-	if (stop_signal_take(s->signal_fd) == 0)
-		return;
 	if (s->stopping) {
 		s->stop_at = server_now(s);
 		return;
 	}
 	s->stopping = true;
 	s->stop_at = server_now(s) + OK_SHUTDOWN_MS;
+	notify_stopping();
 	stop_listening(s);
 	conn_end_all_for_shutdown(s);
+}
+
+/* What each signal of the set (signals.h) asks for. */
+static void on_signal(struct server *s)
+{
+	switch (stop_signal_take(s->signal_fd)) {
+	case SIGHUP:
+		if (log_is_file())
+			log_reopen(); /* logrotate moved the file away */
+		else if (!s->daemon)
+			begin_stop(s); /* the terminal is gone: as SIGTERM */
+		break;
+	case SIGUSR1:
+		stats_log(&s->stats, s->open_conns, server_now(s));
+		break;
+	case SIGINT:
+	case SIGTERM:
+		begin_stop(s);
+		break;
+	default:
+		break; /* none was pending after all */
+	}
 }
 
 static void expire_list(struct server *s, struct deadline_list *l, int64_t now)
@@ -168,7 +192,7 @@ static int wait_ms(struct server *s)
 	return left <= 0 ? 0 : left > OK_WAIT_MAX_MS ? OK_WAIT_MAX_MS : (int)left;
 }
 
-/* Watches fd for reading; on failure says so, naming what (the listener, the stop signals). */
+/* Watches fd for reading; on failure says so, naming what (the listener, the signals). */
 static int watch(struct server *s, int fd, const char *what)
 {
 	if (loop_backend_add(s->loop, fd, LOOP_READ) == 0)
@@ -193,10 +217,10 @@ static int setup(struct server *s)
 	}
 	s->signal_fd = stop_signals_open();
 	if (s->signal_fd < 0) {
-		server_log("stop signals: %s", strerror(errno));
+		server_log("signals: %s", strerror(errno));
 		return -1;
 	}
-	if (watch(s, s->signal_fd, "stop signals") < 0)
+	if (watch(s, s->signal_fd, "signals") < 0)
 		return -1;
 	if (s->print && (s->printer = printer_open(STDOUT_FILENO, s->max_line)) == NULL) {
 		server_log("print: standard output: %s", strerror(errno));
@@ -259,7 +283,7 @@ static int run_once(struct server *s, struct loop_event *ev, int nev)
 		if (fd == s->listen_fd)
 			accept_all(s);
 		else if (fd == s->signal_fd)
-			on_stop_signal(s);
+			on_signal(s);
 		else if (fd == STDOUT_FILENO && s->printer != NULL)
 			continue; /* stdout takes more: print_out() below writes it */
 		else
@@ -279,6 +303,7 @@ int server_run(struct server *s)
 
 	s->loop = NULL;
 	s->signal_fd = -1;
+	s->stats.started_ms = ok_now_ms();
 	if (ev == NULL)
 		server_log("cannot allocate %d event slots", nev);
 	if (ev == NULL || setup(s) < 0) {

@@ -1,4 +1,5 @@
-/* main.c - okserver: options, listen, detach, ready line, serve, exit status. */
+/* main.c - okserver: options, listen (or take systemd's listener), log, detach, ready line,
+ * serve, exit status. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,8 +13,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "activation.h"
 #include "daemon.h"
+#include "log.h"
 #include "netaddr.h"
+#include "notify.h"
 #include "oklimits.h"
 #include "options.h"
 #include "server.h"
@@ -85,14 +89,16 @@ static int listen_on(const struct server_opts *o)
  */
 static int print_ready(int fd, const struct server_opts *o)
 {
-	struct sockaddr_in sa = o->addr;
-	char where[OK_ADDRSTRLEN], line[64];
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof ss;
+	char where[OK_SOCKADDR_STRLEN], line[sizeof "listening on \n" + OK_SOCKADDR_STRLEN];
 	size_t off = 0, len;
 
-	if (ok_local_addr(fd, &sa) < 0)
-		sa = o->addr;
-	len = (size_t)snprintf(line, sizeof line, "listening on %s\n",
-	                       ok_format_addr(&sa, where, sizeof where));
+	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0)
+		ok_format_sockaddr((struct sockaddr *)&ss, sslen, where, sizeof where);
+	else
+		ok_format_addr(&o->addr, where, sizeof where);
+	len = (size_t)snprintf(line, sizeof line, "listening on %s\n", where);
 	while (off < len) {
 		struct pollfd out = { .fd = STDOUT_FILENO, .events = POLLOUT };
 		ssize_t n;
@@ -137,6 +143,43 @@ static char *absolute_path(const char *name)
 	return path;
 }
 
+/* --log: the log is that file from now on, named absolutely so that SIGHUP can reopen it
+ * after the daemon's chdir("/"). 0, or the exit status. */
+static int open_log(const char *name)
+{
+	char *path = absolute_path(name);
+	int rc = path != NULL ? log_open_file(path) : -1, err = errno;
+
+	free(path);
+	if (rc == 0)
+		return 0;
+	fprintf(stderr, "okserver: log %s: %s\n", name, strerror(err));
+	return EXIT_DAEMON;
+}
+
+/*
+ * systemd's listener (socket activation), in *fd, or -1 there when there is none. Until the
+ * server keeps a list of listeners, one passed descriptor is all it takes. 0, or the exit
+ * status: -p or -b as well is a usage error; a passed descriptor that is no listener is as a
+ * bind that failed (2), the listener the user meant is not there.
+ */
+static int take_activated(const struct server_opts *o, int *fd)
+{
+	char err[128];
+	int n = activation_take(fd, 1, err, sizeof err);
+
+	if (n != 0 && o->listen_set)
+		return options_usage_error(stderr, "-p or -b given with socket activation",
+		                           "LISTEN_FDS");
+	if (n < 0) {
+		fprintf(stderr, "okserver: %s\n", err);
+		return EXIT_BIND;
+	}
+	if (n == 0)
+		*fd = -1;
+	return 0;
+}
+
 /* Detaches (-d), writes the pidfile, prints the ready line; 0 or the exit status. */
 static int become_ready(int fd, const struct server_opts *o, char **pidpath)
 {
@@ -155,7 +198,7 @@ static int become_ready(int fd, const struct server_opts *o, char **pidpath)
 	}
 	if (print_ready(fd, o) == 1)
 		return EXIT_STOPPED_EARLY;
-	if (notify >= 0 && daemon_ready(notify) < 0) {
+	if (notify >= 0 && daemon_ready(notify, o->log != NULL) < 0) {
 		fprintf(stderr, "okserver: daemon: %s\n", strerror(errno));
 		return EXIT_DAEMON;
 	}
@@ -179,6 +222,7 @@ static int serve(int fd, const struct server_opts *o, int table_size)
 	s->idle.delay_ms = (int64_t)o->idle_timeout * 1000;
 	s->verbose = o->verbose;
 	s->once = o->once;
+	s->daemon = o->daemon;
 	s->print = o->print;
 	s->greeting = o->greeting;
 	s->greeting_len = o->greeting != NULL ? strlen(o->greeting) : 0;
@@ -193,9 +237,10 @@ int main(int argc, char **argv)
 	char *pidpath = NULL;
 	int rc, fd, table_size;
 
-	/* SIGINT and SIGTERM wait, blocked, from the first instruction: one that arrives while the
-	 * server is still listening, detaching or printing its ready line is then taken by the
-	 * loop and ends the server cleanly (exit 0, pidfile removed), not by the default action. */
+	/* The signals of signals.h wait, blocked, from the first instruction: a SIGINT or SIGTERM
+	 * that arrives while the server is still listening, detaching or printing its ready line
+	 * is then taken by the loop and ends the server cleanly (exit 0, pidfile removed), not by
+	 * the default action; a SIGHUP or SIGUSR1 then is taken by the loop as any other. */
 	stop_signals_block();
 	rc = parse_options(argc, argv, &o, stdout, stderr);
 	if (rc != OPTS_RUN)
@@ -205,12 +250,16 @@ int main(int argc, char **argv)
 		return EXIT_SOCKET;
 	}
 	signal(SIGPIPE, SIG_IGN); /* a peer that vanishes is an error from send(), not a death */
+	if ((rc = take_activated(&o, &fd)) != 0)
+		return rc;
+	if (o.log != NULL && (rc = open_log(o.log)) != 0)
+		return rc;
 	table_size = fit_fd_limit(&o);
-	fd = listen_on(&o);
-	if (fd < 0)
+	if (fd < 0 && (fd = listen_on(&o)) < 0)
 		return -fd;
 	rc = become_ready(fd, &o, &pidpath);
 	if (rc == 0) {
+		notify_ready(o.daemon);
 		rc = serve(fd, &o, table_size);
 	} else {
 		close(fd);

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "loop.h" /* loop_backend_name */
 #include "netaddr.h"
 #include "oklimits.h"
 #include "optdiag.h"
@@ -17,7 +18,7 @@
 static const char short_options[] = ":p:b:dvhV";
 
 enum { OPT_ONCE = 256, OPT_MAX_CLIENTS, OPT_MAX_LINE, OPT_IDLE_TIMEOUT, OPT_PIDFILE,
-       OPT_GREETING, OPT_PRINT };
+       OPT_LOG, OPT_GREETING, OPT_PRINT };
 
 static const struct option long_options[] = {
 	{ "port", required_argument, NULL, 'p' },
@@ -28,6 +29,7 @@ static const struct option long_options[] = {
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "daemon", no_argument, NULL, 'd' },
 	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+	{ "log", required_argument, NULL, OPT_LOG },
 	{ "greeting", required_argument, NULL, OPT_GREETING },
 	{ "print", no_argument, NULL, OPT_PRINT },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -41,7 +43,7 @@ static void print_help(FILE *out)
 	fprintf(out,
 	        "Usage: okserver [OPTION]...\n"
 	        "Answer every line a client sends with OK; a line that starts with Q is echoed\n"
-	        "back and ends the connection. Many clients at once, one thread, epoll.\n"
+	        "back and ends the connection. Many clients at once, one thread, %s.\n"
 	        "\n"
 	        "  -p, --port PORT          listen on PORT, 0-65535, 0 for any free one (default %d)\n"
 	        "  -b, --bind ADDR          listen on IPv4 address ADDR, numbers and dots\n"
@@ -61,18 +63,24 @@ static void print_help(FILE *out)
 	        "                           clients are not read until it drains\n"
 	        "  -d, --daemon             run in the background once listening\n"
 	        "      --pidfile FILE       write the process id to FILE, removed at exit\n"
-	        "  -v, --verbose            log each connection opened and closed on stderr\n"
+	        "      --log FILE           log to FILE (appended, UTC timestamps), not stderr;\n"
+	        "                           SIGHUP reopens it\n"
+	        "  -v, --verbose            log each connection opened and closed\n"
 	        "  -h, --help               show this help and exit\n"
 	        "  -V, --version            show the version and exit\n"
 	        "\n"
 	        "Once listening it prints \"listening on ADDR:PORT\" on standard output.\n"
+	        "SIGINT, SIGTERM: stop; SIGHUP: reopen the --log file (without --log: ignored\n"
+	        "with -d, else stop); SIGUSR1: log statistics. With LISTEN_PID and LISTEN_FDS\n"
+	        "(systemd socket activation) it serves the sockets passed, and -p, -b are refused;\n"
+	        "with NOTIFY_SOCKET it tells systemd READY=1 and STOPPING=1.\n"
 	        "Examples: okserver -p 2600 --greeting 'Hello, World!'\n"
 	        "          okserver -p 8080 --once --print\n"
 	        "Exit status: 0 normal end (--once, SIGINT, SIGTERM), 1 socket() failed,\n"
 	        "2 bind failed, 3 listen failed, 4 daemon or pidfile failed, 64 usage error.\n",
-	        OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT,
-	        OK_FD_RESERVE, OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX,
-	        OK_GREETING_MAX, OK_PRINT_BUFFER / 1048576);
+	        loop_backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_CLIENTS_LIMIT,
+	        OK_MAX_CLIENTS_DEFAULT, OK_FD_RESERVE, OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT,
+	        OK_IDLE_TIMEOUT_MAX, OK_GREETING_MAX, OK_PRINT_BUFFER / 1048576);
 }
 
 /* One line naming the problem, one line saying where help is; the usage exit status. */
@@ -161,8 +169,10 @@ static int take_value(int c, const char *arg, struct server_opts *o, unsigned lo
 {
 	switch (c) {
 	case 'p':
+		o->listen_set = true;
 		return parse_number_option(err, "port", arg, 0, 65535, port);
 	case 'b':
+		o->listen_set = true;
 		*bind = arg;
 		return 0;
 	case OPT_MAX_CLIENTS:
@@ -181,6 +191,11 @@ static int take_value(int c, const char *arg, struct server_opts *o, unsigned lo
 		if (*arg == '\0')
 			return usage_error(err, "pidfile name is empty", "''");
 		o->pidfile = arg;
+		return 0;
+	case OPT_LOG:
+		if (*arg == '\0')
+			return usage_error(err, "log file name is empty", "''");
+		o->log = arg;
 		return 0;
 	}
 	return 0;
@@ -225,4 +240,9 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 	if (ok_sockaddr_in(&o->addr, bind, (uint16_t)port) < 0)
 		return usage_error(err, "address not valid", bind);
 	return OPTS_RUN;
+}
+
+int options_usage_error(FILE *err, const char *what, const char *input)
+{
+	return usage_error(err, what, input);
 }

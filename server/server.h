@@ -8,6 +8,7 @@
 #include "deadline.h"
 #include "framer.h"
 #include "oklimits.h"
+#include "stats.h"
 
 struct conn;
 struct loop_backend;
@@ -24,6 +25,8 @@ struct server {
 	unsigned max_clients;
 	uint32_t max_line;
 	bool verbose, once, once_done, stopping, accept_paused, fd_freed, now_valid;
+	bool daemon;             /* -d: SIGHUP without --log is ignored, not a stop */
+	struct server_stats stats; /* SIGUSR1's counters */
 	const char *greeting;    /* --greeting TEXT, sent with an LF to each accepted client; or NULL */
 	size_t greeting_len;
 	bool print;              /* --print: the loop opens printer on standard output */

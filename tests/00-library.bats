@@ -4,7 +4,7 @@
 load helpers
 
 setup() {
-	LIB=$TOP/build/libokcommon.a
+	LIB=${OKLIB:-$TOP/build/libokcommon.a}
 	[ -f "$LIB" ] || skip "$LIB is not built: run 'make test-build'"
 	require_binary "$TOOLS/okaddr"
 }

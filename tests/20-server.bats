@@ -112,6 +112,31 @@ $HINT"
 	assert_line --index 0 "Usage: okserver [OPTION]..."
 }
 
+@test "server: --help names the event backend, the one whose wait it makes (strace)" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	local call other trace=$BATS_TEST_TMPDIR/strace.txt
+	call=$(backend_wait_call) || fail "--help names no backend: $("$OKSERVER" --help | sed -n 3p)"
+	SERVER_OUT=$BATS_TEST_TMPDIR/server.out
+	strace -f -e trace=poll,epoll_wait,epoll_pwait -o "$trace" "$OKSERVER" -p 0 --once \
+	    </dev/null >"$SERVER_OUT" 2>&1 3>&- &
+	SERVER_PID=$!
+	SERVER_PORT=$(wait_for_file_line "$SERVER_OUT" '^listening on ' 10) || skip "strace cannot trace here"
+	SERVER_PORT=${SERVER_PORT##*:}
+	run talk 'a\n'
+	assert_output 'OK$'
+	wait_gone "$SERVER_PID" 10
+	wait "$SERVER_PID"
+	SERVER_PID=
+	# The ready line's own poll() watches stdout (fd 1) only: the loop's waits watch for input.
+	if [ "$call" = poll ]; then
+		grep -q 'poll(\[.*events=POLLIN' "$trace"
+		! grep -q 'epoll_wait\|epoll_pwait' "$trace"
+	else
+		grep -q 'epoll_wait(\|epoll_pwait(' "$trace"
+		! grep -q 'poll(\[.*events=POLLIN' "$trace"
+	fi
+}
+
 @test "server: --version and -V print okserver 1.0.0" {
 	run --separate-stderr "$OKSERVER" --version
 	assert_success

@@ -206,11 +206,14 @@ reap_server() {
 	    grep -c '^OK$'"
 	assert_output 10000
 	reap_server
-	local reads writes
+	local reads writes waits call
+	call=$(backend_wait_call) || fail "--help names no backend"
 	# strace -c rows: % time, seconds, usecs/call, calls, [errors], syscall.
 	reads=$(awk '$NF ~ /^(recvfrom|read)$/ { n += $4 } END { print n + 0 }' "$trace")
 	writes=$(awk '$NF ~ /^(sendto|write|sendmsg)$/ { n += $4 } END { print n + 0 }' "$trace")
-	echo "10000 lines: $reads reads, $writes writes" >&3
+	waits=$(awk -v c="$call" '$NF == c { n += $4 } END { print n + 0 }' "$trace")
+	echo "10000 lines: $reads reads, $writes writes, $waits ${call}s" >&3
 	[ "$reads" -ge 1 ] && [ "$reads" -le 1000 ]
 	[ "$writes" -ge 1 ] && [ "$writes" -le 1000 ]
+	[ "$waits" -ge 1 ] && [ "$waits" -le 1000 ]
 }

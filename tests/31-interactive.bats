@@ -19,6 +19,7 @@ teardown() {
 	tmux_stop
 	stop_fake
 	stop_okserver
+	rm -rf "${SOCK_DIR:-/nonexistent}"
 }
 
 @test "client tty: shows the prompt, then each reply under its line" {
@@ -141,4 +142,28 @@ teardown() {
 	tmux_wait '^okclient: write standard output: No space left on device$'
 	run tmux_result
 	assert_output "1 icanon"
+}
+
+@test "client tty: an IPv6 server's prompt is [::1]:PORT>" {
+	stop_okserver
+	start_fake -b ::1
+	tmux_start ::1 "$FAKE_PORT"
+	tmux_wait "^\\[::1\\]:$FAKE_PORT>\$"
+	tmux_keys hello Enter
+	tmux_wait '^Server: OK$'
+	assert_equal "$(tmux_screen)" "[::1]:$FAKE_PORT> hello"$'\n'"Server: OK"$'\n'"[::1]:$FAKE_PORT>"
+	tmux_keys C-d
+	run tmux_result
+	assert_output "0 icanon"
+}
+
+@test "client tty: a Unix-domain server's prompt is unix:PATH>" {
+	stop_okserver
+	SOCK_DIR=$(mktemp -d /tmp/okc-tty.XXXXXX) # short: a socket path holds at most 107 bytes
+	start_fake -U "$SOCK_DIR/ok.sock"
+	tmux_start -U "$SOCK_DIR/ok.sock"
+	tmux_wait "^unix:$SOCK_DIR/ok\\.sock>\$"
+	tmux_keys hi Enter
+	tmux_wait '^Server: OK$'
+	assert_equal "$(tmux_screen)" "unix:$SOCK_DIR/ok.sock> hi"$'\n'"Server: OK"$'\n'"unix:$SOCK_DIR/ok.sock>"
 }

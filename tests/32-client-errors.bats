@@ -143,7 +143,8 @@ teardown() {
 @test "client options: --help goes to stdout and names the defaults" {
 	run --separate-stderr "$OKCLIENT" --help
 	assert_success
-	assert_line --index 0 "usage: okclient [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]"
+	assert_line --index 0 "usage: okclient [-4|-6] [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]"
+	assert_line --index 1 "       okclient -U PATH [-r] [-t SECS] [--history FILE]"
 	assert_output --partial "default 127.0.0.1"
 	assert_output --partial "default 4242"
 	# shellcheck disable=SC2088 # the help text says ~, literally
@@ -157,7 +158,8 @@ teardown() {
 	assert_success
 	assert_line "  -t, --timeout SECS give up connecting, or waiting for a reply, after SECS"
 	assert_line "                     (1-2147483; default: wait as long as it takes); looking up"
-	assert_line "                     a HOST name is not limited by it (the resolver's own)"
+	assert_line "                     a HOST name is not limited by it (the resolver's own);"
+	assert_line "                     connecting is limited once, for all of HOST's addresses"
 }
 
 @test "client options: okclient(1) documents every option and exit code; make install installs it" {
@@ -166,8 +168,10 @@ teardown() {
 	run bash -c "MANWIDTH=100 man -l '$TOP/man/okclient.1' 2>&1 | tr -s ' \n' '  '"
 	assert_success
 	# shellcheck disable=SC2088 # the man page says ~, literally
-	for phrase in "okclient [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]" \
-	    "-r, --raw" "-t, --timeout SECS" "--history FILE" "-h, --help" "-V, --version" \
+	for phrase in "okclient [-4|-6] [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]" \
+	    "okclient -U PATH [-r] [-t SECS] [--history FILE]" "-4, -6" "-U, --unix PATH" \
+	    "okclient ::1 4242" "okclient -U /run/okserver/okserver.sock" "okclient -6 localhost" \
+	    "all of a name's addresses together" "names the last one tried" "-r, --raw" "-t, --timeout SECS" "--history FILE" "-h, --help" "-V, --version" \
 	    "Default: 127.0.0.1" "Default: 4242" "~/.okclient_history" "last 1000 lines" \
 	    "does not cover looking up a HOST name" "/dev/null" "does not count as an answer" \
 	    "EXIT STATUS" " 0 Every line sent was answered" " 1 socket(2) failed" \

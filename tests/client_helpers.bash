@@ -21,13 +21,13 @@ stop_fake() {
 	FAKE_PID=
 }
 
-# How many times slower than itself okclient may run here: under valgrind (OK_UNDER_VALGRIND)
-# or a sanitizer (OK_UNDER_SANITIZER) time is the tool's. Only bounds that measure time scale
-# by it; no behaviour is ever skipped.
+# How many times slower than itself okclient may run here: under valgrind (OK_UNDER_VALGRIND),
+# a sanitizer (OK_UNDER_SANITIZER) or an emulator (OK_UNDER_EMULATOR, qemu-user) time is the
+# tool's. Only bounds that measure time scale by it; no behaviour is ever skipped.
 tool_slowdown() {
 	if [ "${OK_UNDER_VALGRIND:-0}" = 1 ]; then
 		echo 10
-	elif [ "${OK_UNDER_SANITIZER:-0}" = 1 ]; then
+	elif [ "${OK_UNDER_SANITIZER:-0}" = 1 ] || [ "${OK_UNDER_EMULATOR:-0}" = 1 ]; then
 		echo 3
 	else
 		echo 1

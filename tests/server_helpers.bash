@@ -136,3 +136,13 @@ teardown() {
 	kill_bg
 }
 
+
+# backend_wait_call: the system call the server's event loop waits in, from the backend its
+# --help names ("one thread, epoll."): epoll_wait or poll.
+backend_wait_call() {
+	case $("$OKSERVER" --help | sed -n 's/.*one thread, \([a-z]*\)\.$/\1/p') in
+	epoll) echo epoll_wait ;;
+	poll) echo poll ;;
+	*) return 1 ;;
+	esac
+}

@@ -7,6 +7,8 @@
 #
 # Environment (defaults are issue 6's settings):
 #   OKSERVER OKCLIENT OKLOAD    programs under test (default: bin/ and build/bench/ of this tree)
+#   OKSERVER_POLL               okserver's poll build, timed beside OKSERVER when it exists
+#                               (default: build/poll-bench/okserver, which make bench builds)
 #   BENCH_SECONDS=5 BENCH_WARMUP=1 BENCH_PAIRS=3     each timed case: seconds, warm-up, A B pairs
 #   BENCH_IDLE_CONNS=10000      connections held for RSS per connection
 #   BENCH_CG_LINES=1000000      lines sent under callgrind (C=10, P=64)
@@ -19,6 +21,7 @@ ROOT=$PWD
 OKSERVER=${OKSERVER:-$ROOT/bin/okserver}
 OKCLIENT=${OKCLIENT:-$ROOT/bin/okclient}
 OKLOAD=${OKLOAD:-$ROOT/build/bench/okload}
+OKSERVER_POLL=${OKSERVER_POLL:-$ROOT/build/poll-bench/okserver}
 SECS=${BENCH_SECONDS:-5}
 WARM=${BENCH_WARMUP:-1}
 PAIRS=${BENCH_PAIRS:-3}
@@ -46,6 +49,10 @@ main() {
 	: >"$SAMPLES"
 	log "okserver: $OKSERVER"
 	log "okclient: $OKCLIENT"
+	if [ -x "$OKSERVER_POLL" ]; then
+		TIMED_SERVERS=(ok poll redis)
+		log "okserver (poll): $OKSERVER_POLL"
+	fi
 	log "redis:    $(redis-server --version | head -1)"
 	log "settings: ${SECS}s per run after ${WARM}s warm-up, $PAIRS pairs; $IDLE_CONNS idle" \
 		"connections; $CG_LINES lines under callgrind; $PIPE_LINES lines through the client"

@@ -1,8 +1,11 @@
 # cases.sh - the cases of make bench; each records samples "case server metric value".
 # shellcheck shell=bash
-# Sourced by bench.sh. Server names: ok (okserver), redis (redis-server); client: okclient, nc.
+# Sourced by bench.sh. Server names: ok (okserver), poll (its poll build), redis (redis-server);
+# client: okclient, nc.
 
 SERVERS=(ok redis)
+# The timed cases also run the poll build when there is one (bench.sh adds it).
+TIMED_SERVERS=(ok redis)
 
 # name|okload options|title — the timed cases, in the order of the table.
 THROUGHPUT_CASES=(
@@ -12,11 +15,11 @@ THROUGHPUT_CASES=(
 	"pp1000|-c 1000 -P 1|ping-pong C=1000"
 )
 
-# Both servers run side by side; each case alternates between them, A B A B.
+# The servers run side by side; each case alternates between them, A B A B (A B C A B C).
 bench_throughput() {
 	local -A port pid
 	local s c name opts pair
-	for s in "${SERVERS[@]}"; do
+	for s in "${TIMED_SERVERS[@]}"; do
 		start_server "$s" || return 1
 		port[$s]=$SRV_PORT
 		pid[$s]=$SRV_PID
@@ -24,7 +27,7 @@ bench_throughput() {
 	for c in "${THROUGHPUT_CASES[@]}"; do
 		IFS='|' read -r name opts _ <<<"$c"
 		for pair in $(seq "$PAIRS"); do
-			for s in "${SERVERS[@]}"; do
+			for s in "${TIMED_SERVERS[@]}"; do
 				# shellcheck disable=SC2086,SC2153 # options split on purpose; SECS is bench.sh's
 				run_load "${port[$s]}" $((WARM + SECS + 90)) $opts -d "$SECS" -w "$WARM" -t 30
 				log "$name $s #$pair: ${LOAD_LINE:-no result}"
@@ -32,7 +35,7 @@ bench_throughput() {
 			done
 		done
 	done
-	for s in "${SERVERS[@]}"; do
+	for s in "${TIMED_SERVERS[@]}"; do
 		stop_pid "${pid[$s]}"
 		record lost "$s" total "$(sum_samples "$s" lost)"
 		record failed "$s" total "$(sum_samples "$s" failed)"
@@ -149,7 +152,7 @@ count_syscalls() {
 	cp "$out" "$WORK/strace.$s.txt"
 	record syscalls "$s" reads "$(sum_calls "$out" read recv recvfrom recvmsg readv $batches)"
 	record syscalls "$s" writes "$(sum_calls "$out" write send sendto sendmsg writev $batches)"
-	record syscalls "$s" waits "$(sum_calls "$out" epoll_wait epoll_pwait epoll_pwait2 - - $batches)"
+	record syscalls "$s" waits "$(sum_calls "$out" epoll_wait epoll_pwait epoll_pwait2 poll ppoll $batches)"
 	log "strace $s: per batch $(median syscalls "$s" reads) reads," \
 		"$(median syscalls "$s" writes) writes, $(median syscalls "$s" waits) waits"
 }

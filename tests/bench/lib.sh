@@ -124,11 +124,15 @@ start_redis() {
 	return 1
 }
 
-# start_server ok|redis [WRAPPER...]
+# start_server ok|poll|redis [WRAPPER...]
 start_server() {
 	local which=$1
 	shift
-	if [ "$which" = ok ]; then start_okserver "$@"; else start_redis "$@"; fi
+	case $which in
+	ok) start_okserver "$@" ;;
+	poll) OKSERVER=$OKSERVER_POLL start_okserver "$@" ;;
+	*) start_redis "$@" ;;
+	esac
 }
 
 rss_kb() {

@@ -13,7 +13,15 @@ TABLE_ROWS=(
 	"pipelined C=50 P=32|p99 µs|pipe50|p99_us|ok|redis|-|"
 	"ping-pong C=1000|replies/s|pp1000|replies_per_s|ok|redis|min|1.4"
 	"ping-pong C=1000|p99 µs|pp1000|p99_us|ok|redis|max|1.00"
+	"ping-pong C=50|replies/s, poll build|pp50|replies_per_s|poll|ok|-|"
+	"ping-pong C=50|p99 µs, poll build|pp50|p99_us|poll|ok|-|"
+	"pipelined C=50 P=32|replies/s, poll build|pipe50|replies_per_s|poll|ok|-|"
+	"pipelined C=50 P=32|p99 µs, poll build|pipe50|p99_us|poll|ok|-|"
+	"ping-pong C=1000|replies/s, poll build|pp1000|replies_per_s|poll|ok|-|"
+	"ping-pong C=1000|p99 µs, poll build|pp1000|p99_us|poll|ok|-|"
+	"ping-pong C=1000|replies/s, poll build|pp1000|replies_per_s|poll|redis|-|"
 	"all timed runs|lost replies, in all|lost|total|ok|redis|abs|0"
+	"all timed runs|lost replies, in all, poll build|lost|total|poll|redis|abs|0"
 	"all timed runs|runs that gave no result|failed|total|ok|redis|abs|0"
 	"$IDLE_CONNS idle connections|server RSS bytes per connection|rss|bytes_per_conn|ok|redis|abs|256"
 	"$CG_LINES lines, C=10 P=64|server instructions per line|instr|per_line|ok|redis|abs|60"
@@ -23,7 +31,8 @@ TABLE_ROWS=(
 	"seq $PIPE_LINES \\| client \\| wc -l|peak RSS kB|client|rss_kb|okclient|nc|below|8192"
 )
 
-declare -A NAMES=([ok]=okserver [redis]=redis-server [okclient]=okclient [nc]="nc -N")
+declare -A NAMES=([ok]=okserver [poll]="okserver (poll)" [redis]=redis-server [okclient]=okclient
+	[nc]="nc -N")
 
 # verdict CHECK TARGET OURS RATIO: met, missed, or — when there is no target or no data.
 verdict() {

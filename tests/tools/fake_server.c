@@ -1,4 +1,4 @@
-/* fake_server.c - a scripted stand-in server for okclient's tests (failure paths, timing). */
+/* fake_server.c - a scripted stand-in server for okclient's tests (failure paths, timing, families). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,7 +14,9 @@
 #include "sock.h"
 
 /*
- * usage: fake_server [-p 0] [MODE [ARG]]
+ * usage: fake_server [-p 0] [-b ADDR | -U PATH] [MODE [ARG]]
+ *   listens on 127.0.0.1, or on ADDR (IPv4 or IPv6 literal), or on the Unix socket PATH
+ *   (removed at exit), always on a free port; prints "listening on ADDRESS" (ok_format_sockaddr)
  *   ok        answer OK (CR LF mirrored) per line, echo a Q line and close; many clients in turn;
  *             SIGTERM sends "ERR server shutting down" to the client and exits (default mode)
  *   answer N [TEXT]  read everything until the client half-closes, answer only N lines,
@@ -24,6 +27,8 @@
  *   delay MS  as ok, but each batch of replies is sent MS milliseconds late
  *   record F  as ok, but after the Q echo keep reading until the client closes, and append
  *             every byte received to file F (what the client really sent)
+ *   full      never accept, with the accept queue kept full by our own connection: a TCP
+ *             client's handshake gets no answer, its connect hangs (until SIGTERM)
  */
 
 static volatile sig_atomic_t stopping;
@@ -209,36 +214,87 @@ static void serve(int fd, const char *mode, const char *arg, const char *text)
 	}
 }
 
+/* A listening socket on the address -b or -U asked for, or on 127.0.0.1; its address in *ss. */
+static int listen_on(const char *bind_addr, const char *path, int backlog,
+                     struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_un *sun = (struct sockaddr_un *)(void *)ss;
+	int fd;
+
+	if (path != NULL) {
+		memset(ss, 0, sizeof *ss);
+		sun->sun_family = AF_UNIX;
+		snprintf(sun->sun_path, sizeof sun->sun_path, "%s", path);
+		*len = sizeof *sun;
+	} else if (ok_parse_ip_literal(bind_addr, ss, len, 0) < 0) {
+		fprintf(stderr, "fake_server: not an address: %s\n", bind_addr);
+		exit(2);
+	}
+	fd = socket(ss->ss_family, SOCK_STREAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)ss, *len) < 0 || listen(fd, backlog) < 0 ||
+	    getsockname(fd, (struct sockaddr *)ss, len) < 0) {
+		fprintf(stderr, "fake_server: listen: %s\n", strerror(errno));
+		exit(1);
+	}
+	return fd;
+}
+
+/*
+ * Fills the accept queue of a listener made with backlog 0: connects until a connect does not
+ * complete within a second (loopback completes at once while there is room). The connections
+ * stay open, so the queue stays full.
+ */
+static void fill_queue(const struct sockaddr_storage *ss, socklen_t len)
+{
+	struct ok_sock_error e;
+
+	for (int i = 0; i < 16; i++) {
+		if (ok_connect_addr((const struct sockaddr *)ss, len, 1000, &e) < 0)
+			return;
+	}
+	fprintf(stderr, "fake_server: the accept queue never filled\n");
+	exit(1);
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_term };
-	struct sockaddr_in addr;
-	struct ok_sock_error e;
-	char where[OK_ADDRSTRLEN];
+	struct sockaddr_storage addr;
+	socklen_t len;
+	char where[OK_SOCKADDR_STRLEN];
+	const char *bind_addr = "127.0.0.1", *path = NULL;
 	int lfd, argi = 1;
 
-	if (argc > 2 && strcmp(argv[1], "-p") == 0)
-		argi = 3;
+	for (; argi + 1 < argc && argv[argi][0] == '-'; argi += 2) {
+		if (strcmp(argv[argi], "-b") == 0)
+			bind_addr = argv[argi + 1];
+		else if (strcmp(argv[argi], "-U") == 0)
+			path = argv[argi + 1];
+	}
 	const char *mode = argc > argi ? argv[argi] : "ok";
 	const char *arg = argc > argi + 1 ? argv[argi + 1] : "0";
 	const char *text = argc > argi + 2 ? argv[argi + 2] : NULL;
+	int full = strcmp(mode, "full") == 0;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	ok_sockaddr_in(&addr, "127.0.0.1", 0);
-	lfd = ok_listen_tcp(&addr, 16, &e);
-	if (lfd < 0 || ok_set_nonblock(lfd, 0) < 0 || ok_local_addr(lfd, &addr) < 0) {
-		fprintf(stderr, "fake_server: %s\n", e.msg);
-		return 1;
-	}
-	printf("listening on %s\n", ok_format_addr(&addr, where, sizeof where));
+	lfd = listen_on(bind_addr, path, full ? 0 : 16, &addr, &len);
+	if (full)
+		fill_queue(&addr, len);
+	printf("listening on %s\n", ok_format_sockaddr((struct sockaddr *)&addr, len, where,
+	                                               sizeof where));
 	fflush(stdout);
 	while (!stopping) {
-		int fd = wait_readable(lfd) == 0 ? accept(lfd, NULL, NULL) : -1;
-		if (fd < 0)
+		int fd = !full && wait_readable(lfd) == 0 ? accept(lfd, NULL, NULL) : -1;
+		if (fd < 0) {
+			if (full)
+				(void)wait_readable(-1); /* returns only at the stop */
 			continue;
+		}
 		serve(fd, mode, arg, text);
 		close(fd);
 	}
 	close(lfd);
+	if (path != NULL)
+		unlink(path);
 	return 0;
 }

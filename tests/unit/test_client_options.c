@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/socket.h>
 
 #include "../../client/client.h" /* the Makefile gives only -Icommon */
 
@@ -40,6 +41,34 @@ static void defaults_are_loopback_4242(void **state)
 	assert_int_equal(o.raw, 0);
 	assert_int_equal(o.timeout_s, 0);
 	assert_null(o.history);
+	assert_int_equal(o.family, AF_UNSPEC);
+	assert_null(o.unix_path);
+}
+
+static void families_and_unix_path(void **state)
+{
+	char path[OKC_UNIX_PATH_MAX + 2], expect[64];
+	struct okc_options o;
+	(void)state;
+	assert_int_equal(parse(&o, "-6", "::1", "80", END), OKC_RUN);
+	assert_int_equal(o.family, AF_INET6);
+	assert_string_equal(o.host, "::1");
+	assert_int_equal(parse(&o, "-6", "-4", END), OKC_RUN); /* the last one counts, as in nc */
+	assert_int_equal(o.family, AF_INET);
+	assert_int_equal(parse(&o, "--unix", "/run/ok.sock", "-r", END), OKC_RUN);
+	assert_string_equal(o.unix_path, "/run/ok.sock");
+	/* The longest path sun_path holds with its NUL (107 bytes on Linux), then one more. */
+	memset(path, 'a', sizeof path);
+	path[0] = '/';
+	path[OKC_UNIX_PATH_MAX] = '\0';
+	assert_int_equal(parse(&o, "-U", path, END), OKC_RUN);
+	assert_string_equal(o.unix_path, path);
+	path[OKC_UNIX_PATH_MAX] = 'a';
+	path[OKC_UNIX_PATH_MAX + 1] = '\0';
+	assert_int_equal(parse(&o, "-U", path, END), OKC_USAGE_ERROR);
+	snprintf(expect, sizeof expect, "unix socket path too long: %zu bytes (at most %zu)",
+	         OKC_UNIX_PATH_MAX + 1, OKC_UNIX_PATH_MAX);
+	assert_string_equal(err, expect);
 }
 
 static void every_option_is_taken(void **state)
@@ -98,6 +127,11 @@ static void usage_errors_say_what_and_which(void **state)
 		{ "h", "-1", NULL, "unknown option: -1" }, /* getopt sees an option */
 		{ "h", "1", "x", "too many arguments: x" },
 		{ "", NULL, NULL, "host is empty" },
+		{ "-U", "", NULL, "unix socket path is empty" },
+		{ "-U", "/s", "h", "-U takes no HOST or PORT: h" },
+		{ "-4", "-U", "/s", "-U cannot be used with -4" },
+		{ "-U", "/s", "-6", "-U cannot be used with -6" },
+		{ "--unix", NULL, NULL, "option needs a value: --unix" },
 	};
 	struct okc_options o;
 	(void)state;
@@ -112,6 +146,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_are_loopback_4242),
 		cmocka_unit_test(every_option_is_taken),
+		cmocka_unit_test(families_and_unix_path),
 		cmocka_unit_test(help_and_version),
 		cmocka_unit_test(usage_errors_say_what_and_which),
 	};

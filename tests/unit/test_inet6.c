@@ -159,9 +159,9 @@ static char *put_ipv4(char *p, const unsigned char *b)
 /* Each group zero half the time, often below 0x100, often the mapped or compatible prefix. */
 static void random_address(struct in6_addr *a)
 {
-	uint64_t flags = next_random(), values[2] = { next_random(), next_random() };
+	const uint64_t flags = next_random(), values[2] = { next_random(), next_random() };
 
-	for (int i = 0; i < 8; i++) {
+	for (size_t i = 0; i < 8; i++) {
 		unsigned v = (unsigned)(values[i / 4] >> (16 * (i % 4))) & 0xffff;
 		if (flags >> i & 1)
 			v = 0;
@@ -191,10 +191,10 @@ static char *valid_text(char *p)
 	unsigned w[8];
 	uint64_t r = next_random();
 	int dotted = r % 4 == 0, groups = dotted ? 6 : 8;
-	int from = (int)(r >> 8) % 9, len = 0;
+	int from = (int)((r >> 8) % 9), len = 0;
 
 	random_address(&a);
-	for (int i = 0; i < 8; i++)
+	for (size_t i = 0; i < 8; i++)
 		w[i] = (unsigned)a.s6_addr[2 * i] << 8 | a.s6_addr[2 * i + 1];
 	while (from + len < groups && w[from + len] == 0 && (r >> 16) % 8 != 0)
 		len++;
@@ -265,9 +265,9 @@ static void pton6_matches_libc_on_random_inputs(void **state)
 	for (unsigned long i = 0; i < n && bad < 10; i++) {
 		if (i % 4 == 0) {
 			valid_text(base);
-			strcpy(buf, base);
+			snprintf(buf, sizeof buf, "%s", base);
 		} else {
-			strcpy(buf, base);
+			snprintf(buf, sizeof buf, "%s", base);
 			for (uint64_t m = 1 + next_random() % 3; m > 0; m--)
 				mutate(buf, sizeof buf);
 		}

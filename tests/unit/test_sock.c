@@ -5,9 +5,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "netaddr.h"
 #include "sock.h"
@@ -88,6 +91,63 @@ static void connect_refused_is_a_connect_step_error(void **state)
 	assert_string_equal(e.msg, expect);
 }
 
+/* ok_connect_addr against a listener of any family: connects; "connect ADDR: reason" once the
+ * listener is gone. */
+static void connect_addr_then_refused(const struct sockaddr *sa, socklen_t len, int lfd,
+                                      const char *expect)
+{
+	struct ok_sock_error e;
+	int cfd = ok_connect_addr(sa, len, 2000, &e);
+
+	assert_true(cfd >= 0);
+	assert_true(fcntl(cfd, F_GETFD) & FD_CLOEXEC);
+	close(cfd);
+	close(lfd);
+	assert_int_equal(ok_connect_addr(sa, len, 2000, &e), -1);
+	assert_int_equal(e.step, OK_STEP_CONNECT);
+	assert_string_equal(e.msg, expect);
+}
+
+static void connect_addr_reaches_ipv6(void **state)
+{
+	struct sockaddr_in6 sa;
+	socklen_t len = sizeof sa;
+	char expect[128];
+	int lfd = socket(AF_INET6, SOCK_STREAM, 0);
+	(void)state;
+
+	assert_true(lfd >= 0);
+	assert_int_equal(ok_sockaddr_in6(&sa, "::1", 0), 0);
+	if (bind(lfd, (struct sockaddr *)&sa, len) < 0) {
+		close(lfd);
+		skip(); /* no IPv6 loopback on this machine */
+	}
+	assert_int_equal(listen(lfd, 4), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+	snprintf(expect, sizeof expect, "connect [::1]:%u: Connection refused",
+	         (unsigned)ok_ntohs(sa.sin6_port));
+	connect_addr_then_refused((struct sockaddr *)&sa, sizeof sa, lfd, expect);
+}
+
+static void connect_addr_reaches_unix(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[] = "/tmp/test_sock.XXXXXX", expect[128];
+	int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	(void)state;
+
+	assert_true(lfd >= 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s/s", dir);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	/* The file stays after close: connecting to it is refused, as to a dead server's. */
+	snprintf(expect, sizeof expect, "connect unix:%s: Connection refused", sa.sun_path);
+	connect_addr_then_refused((struct sockaddr *)&sa, sizeof sa, lfd, expect);
+	assert_int_equal(unlink(sa.sun_path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -95,6 +155,8 @@ int main(void)
 		cmocka_unit_test(bind_conflict_names_address_port_and_reason),
 		cmocka_unit_test(connect_reaches_a_listener),
 		cmocka_unit_test(connect_refused_is_a_connect_step_error),
+		cmocka_unit_test(connect_addr_reaches_ipv6),
+		cmocka_unit_test(connect_addr_reaches_unix),
 	};
 	return cmocka_run_group_tests_name("sock", tests, NULL, NULL);
 }

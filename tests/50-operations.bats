@@ -1,0 +1,345 @@
+#!/usr/bin/env bats
+# 50-operations.bats - okserver in operation (SPEC section 7): -d, --log, signals, stats, systemd.
+
+load helpers
+load server_helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	require_binary "$OKSERVER"
+}
+
+HINT="Try 'okserver --help' for more information."
+STAMP='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
+
+# adopt_daemon PIDFILE OUTPUT: the daemon's pid in SERVER_PID (stopped in teardown) and its port,
+# from the ready line in OUTPUT, in SERVER_PORT.
+adopt_daemon() {
+	SERVER_PID=$(cat "$1")
+	SERVER_PORT=${2##*:}
+	kill -0 "$SERVER_PID"
+}
+
+# log_has FILE COUNT REGEX: FILE has exactly COUNT lines matching the extended REGEX.
+log_has() {
+	[ "$(grep -c -E -- "$3" "$1")" -eq "$2" ]
+}
+
+# assert_one_connection FILE FIRST PREFIX: FILE is line FIRST, then the -v lines of one
+# connection that sent one line, each starting with PREFIX (a regex).
+assert_one_connection() {
+	run cat "$1"
+	assert_equal "${#lines[@]}" 3
+	assert_line --index 0 "$2"
+	assert_line --index 1 --regexp "^${3}127\.0\.0\.1:[0-9]+ connected\$"
+	assert_line --index 2 --regexp "^${3}127\.0\.0\.1:[0-9]+ closed \(eof\), 1 lines answered\$"
+}
+
+# start_notify_recv NAME COUNT: the NOTIFY_SOCKET stand-in, bound at NAME, waiting for COUNT
+# datagrams; its output in $BATS_TEST_TMPDIR/notify.out.
+start_notify_recv() {
+	[ -x "$TOOLS/notify_recv" ] || skip "$TOOLS/notify_recv is not built: run 'make test-build'"
+	start_bg notify "$TOOLS/notify_recv" "$1" "$2" 10
+	NOTIFY_PID=$LAST_PID
+	wait_for_file_line "$BATS_TEST_TMPDIR/notify.out" '^bound ' 5 >/dev/null ||
+		fail "notify_recv did not bind: $(cat "$BATS_TEST_TMPDIR/notify.out")"
+}
+
+# --- -d: letting go of the caller ---
+
+@test "operations: -d with pipes on stdout and stderr returns at once with the ready line" {
+	local out pidfile=$BATS_TEST_TMPDIR/ok.pid rc=0
+	out=$(timeout 5 "$OKSERVER" -d -p 0 --pidfile "$pidfile" 2>&1) || rc=$?
+	assert_equal "$rc" 0
+	assert_regex "$out" '^listening on 127\.0\.0\.1:[0-9]+$'
+	adopt_daemon "$pidfile" "$out"
+	run talk 'x\n'
+	assert_output 'OK$'
+	# Nothing of the caller is left in the daemon: 0, 1 and 2 are all /dev/null.
+	assert_equal "$(readlink "/proc/$SERVER_PID/fd/0" "/proc/$SERVER_PID/fd/1" \
+	    "/proc/$SERVER_PID/fd/2" | sort -u)" /dev/null
+}
+
+@test "operations: bats' run of okserver -d returns, ready line in its output" {
+	local pidfile=$BATS_TEST_TMPDIR/ok.pid
+	run timeout 5 "$OKSERVER" -d -p 0 --pidfile "$pidfile"
+	assert_success
+	assert_output --regexp '^listening on 127\.0\.0\.1:[0-9]+$'
+	adopt_daemon "$pidfile" "$output"
+	run talk 'x\n'
+	assert_output 'OK$'
+}
+
+@test "operations: -d with stderr a regular file keeps logging there after detaching" {
+	local pidfile=$BATS_TEST_TMPDIR/ok.pid err=$BATS_TEST_TMPDIR/err.log out
+	echo "before" >"$err"
+	out=$(timeout 5 "$OKSERVER" -d -v -p 0 --pidfile "$pidfile" 2>>"$err")
+	adopt_daemon "$pidfile" "$out"
+	assert_equal "$(readlink "/proc/$SERVER_PID/fd/2")" "$err"
+	run talk 'x\n'
+	wait_until 5 grep -q 'closed (eof)' "$err"
+	assert_one_connection "$err" before 'okserver: '
+}
+
+@test "operations: -d with --log lets go of a regular-file stderr too" {
+	local pidfile=$BATS_TEST_TMPDIR/ok.pid err=$BATS_TEST_TMPDIR/err.log out
+	local log=$BATS_TEST_TMPDIR/ok.log
+	out=$(timeout 5 "$OKSERVER" -d -v -p 0 --pidfile "$pidfile" --log "$log" 2>"$err")
+	adopt_daemon "$pidfile" "$out"
+	assert_equal "$(readlink "/proc/$SERVER_PID/fd/2")" /dev/null
+	run talk 'x\n'
+	wait_until 5 grep -q 'closed (eof)' "$log"
+	assert_equal "$(cat "$err")" ""
+}
+
+# --- --log and SIGHUP ---
+
+@test "operations: --log appends timestamped lines, creates the file 0640 less the umask" {
+	local log=$BATS_TEST_TMPDIR/ok.log
+	echo "kept" >"$log"
+	start_okserver -v --log "$log"
+	run talk 'x\n'
+	wait_until 5 grep -q 'closed' "$log"
+	assert_one_connection "$log" kept "$STAMP "
+	assert_equal "$(cat "$SERVER_ERR")" ""
+	# UTC: the stamp is today's date as date -u has it (give or take midnight).
+	run grep -c -E "^($(date -u +%Y-%m-%d)|$(date -u -d '1 minute ago' +%Y-%m-%d))T" "$log"
+	assert_output 2
+	stop_okserver
+	rm -f "$log"
+	umask 022
+	start_okserver --log "$log"
+	stop_okserver
+	assert_equal "$(stat -c %a "$log")" 640
+	rm -f "$log"
+	umask 077
+	start_okserver --log "$log"
+	stop_okserver
+	assert_equal "$(stat -c %a "$log")" 600
+}
+
+@test "operations: a log that cannot be opened exits 4 naming the file and the reason" {
+	run --separate-stderr timeout 5 "$OKSERVER" -p 0 --log /nonexistent/x.log
+	assert_equal "$status" 4
+	assert_equal "$output" ""
+	assert_equal "$stderr" "okserver: log /nonexistent/x.log: No such file or directory"
+	run --separate-stderr timeout 5 "$OKSERVER" -d -p 0 --log "$BATS_TEST_TMPDIR"
+	assert_equal "$status" 4
+	assert_equal "$stderr" "okserver: log $BATS_TEST_TMPDIR: Is a directory"
+	run --separate-stderr timeout 5 "$OKSERVER" --log ''
+	assert_equal "$status" 64
+	assert_equal "$stderr" "okserver: log file name is empty: ''
+$HINT"
+}
+
+@test "operations: SIGHUP reopens --log, so a rotated file is let go" {
+	local log=$BATS_TEST_TMPDIR/ok.log
+	start_okserver -v --log "$log"
+	run talk 'first\n'
+	wait_until 5 grep -q 'closed' "$log"
+	mv "$log" "$log.1"
+	kill -HUP "$SERVER_PID"
+	wait_until 5 test -e "$log"
+	run talk 'second\n'
+	wait_until 5 grep -q 'closed' "$log"
+	log_has "$log.1" 2 "^$STAMP 127\.0\.0\.1:[0-9]+ (connected|closed)"
+	log_has "$log" 2 "^$STAMP 127\.0\.0\.1:[0-9]+ (connected|closed)"
+	kill -0 "$SERVER_PID"
+}
+
+@test "operations: a log whose directory is gone at SIGHUP goes on in the old file, saying why" {
+	local dir=$BATS_TEST_TMPDIR/logs
+	mkdir "$dir"
+	start_okserver -v --log "$dir/ok.log"
+	open_peer held
+	peer_send held 'a\n'
+	wait_until 5 grep -q 'OK' "$BATS_TEST_TMPDIR/held.out"
+	mv "$dir" "$dir.gone"
+	kill -HUP "$SERVER_PID"
+	wait_until 5 grep -q 'cannot reopen' "$dir.gone/ok.log"
+	log_has "$dir.gone/ok.log" 1 \
+	    "^$STAMP log $dir/ok.log: cannot reopen: No such file or directory; logging goes on here$"
+	# The connection it had is served on, and logged to the old file.
+	peer_send held 'Qbye\n'
+	wait_until 5 grep -q 'closed (quit), 2 lines' "$dir.gone/ok.log"
+	assert_equal "$(peer_out held)" 'OK$
+Qbye$'
+	[ ! -e "$dir" ]
+}
+
+@test "operations: SIGHUP without --log stops a foreground server as SIGTERM does" {
+	start_okserver
+	open_peer held
+	peer_send held 'a\n'
+	wait_until 5 grep -q 'OK' "$BATS_TEST_TMPDIR/held.out"
+	kill -HUP "$SERVER_PID"
+	local rc=0
+	wait "$SERVER_PID" || rc=$?
+	SERVER_PID=
+	assert_equal "$rc" 0
+	wait_until 5 grep -q 'ERR' "$BATS_TEST_TMPDIR/held.out"
+	assert_equal "$(peer_out held)" 'OK$
+ERR server shutting down$'
+}
+
+@test "operations: SIGHUP without --log is ignored under -d" {
+	local pidfile=$BATS_TEST_TMPDIR/ok.pid out
+	out=$(timeout 5 "$OKSERVER" -d -p 0 --pidfile "$pidfile")
+	adopt_daemon "$pidfile" "$out"
+	kill -HUP "$SERVER_PID"
+	run talk 'x\n'
+	assert_output 'OK$'
+	kill -0 "$SERVER_PID"
+}
+
+# --- SIGUSR1: statistics ---
+
+@test "operations: SIGUSR1 logs exact counts after a known exchange" {
+	local log=$BATS_TEST_TMPDIR/ok.log
+	start_okserver -v --max-clients 1 --log "$log"
+	open_peer first
+	peer_send first 'a\nb\n'
+	wait_until 5 has_lines "$BATS_TEST_TMPDIR/first.out" 2
+	# The second connection finds the server full: "ERR server full\n" and closed.
+	run talk ''
+	assert_output 'ERR server full$'
+	kill -USR1 "$SERVER_PID"
+	wait_until 5 grep -q 'stats:' "$log"
+	# 2 accepted, 1 refused (still open until its close is logged, or already closed).
+	peer_send first 'Quit\n'
+	peer_close first
+	wait_until 5 eval '[ "$(grep -c " closed " "$log")" -eq 2 ]'
+	kill -USR1 "$SERVER_PID"
+	wait_until 5 eval '[ "$(grep -c "stats:" "$log")" -eq 2 ]'
+	assert_equal "$(peer_out first)" 'OK$
+OK$
+Quit$'
+	# In: "a\nb\nQuit\n" = 9. Out: "OK\n" twice and "Quit\n" = 11, "ERR server full\n" = 16.
+	local head="^$STAMP stats: uptime_s=[0-9]+"
+	run grep 'stats:' "$log"
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 --regexp \
+	    "$head open=[12] accepted=2 refused=1 lines=2 bytes_in=4 bytes_out=22\$"
+	assert_line --index 1 --regexp \
+	    "$head open=0 accepted=2 refused=1 lines=3 bytes_in=9 bytes_out=27\$"
+}
+
+@test "operations: SIGUSR1 without --log writes the stats line on stderr" {
+	start_okserver
+	run talk 'x\r\n'
+	kill -USR1 "$SERVER_PID"
+	wait_until 5 grep -q 'stats:' "$SERVER_ERR"
+	run cat "$SERVER_ERR"
+	assert_output --regexp "^okserver: stats: uptime_s=[0-9]+ open=[01] accepted=1 refused=0 \
+lines=1 bytes_in=3 bytes_out=4\$"
+	kill -0 "$SERVER_PID"
+}
+
+# --- systemd: sd_notify ---
+
+@test "operations: NOTIFY_SOCKET (a path) gets READY=1 once listening and STOPPING=1 at the stop" {
+	local sock=$BATS_TEST_TMPDIR/notify.sock
+	start_notify_recv "$sock" 2
+	NOTIFY_SOCKET=$sock start_okserver
+	wait_until 5 grep -q '^READY=1$' "$BATS_TEST_TMPDIR/notify.out"
+	run talk 'x\n'
+	assert_output 'OK$'
+	kill -TERM "$SERVER_PID"
+	wait_gone "$NOTIFY_PID" 10
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/notify.out")" "bound $sock
+READY=1
+STOPPING=1"
+	assert_equal "$(cat "$SERVER_ERR")" ""
+}
+
+@test "operations: NOTIFY_SOCKET (an @abstract name) under -d gets READY=1 with MAINPID" {
+	local name=@okchat-test-$$-$RANDOM pidfile=$BATS_TEST_TMPDIR/ok.pid out
+	start_notify_recv "$name" 2
+	out=$(NOTIFY_SOCKET=$name timeout 5 "$OKSERVER" -d -p 0 --pidfile "$pidfile")
+	adopt_daemon "$pidfile" "$out"
+	wait_until 5 grep -q '^READY=1' "$BATS_TEST_TMPDIR/notify.out"
+	kill -TERM "$SERVER_PID"
+	wait_gone "$NOTIFY_PID" 10
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/notify.out")" "bound $name
+READY=1 MAINPID=$SERVER_PID
+STOPPING=1"
+}
+
+@test "operations: NOTIFY_SOCKET pointing nowhere: it serves, and says so once" {
+	NOTIFY_SOCKET=$BATS_TEST_TMPDIR/nobody.sock start_okserver
+	run talk 'x\n'
+	assert_output 'OK$'
+	stop_okserver
+	assert_equal "$(cat "$SERVER_ERR")" "okserver: NOTIFY_SOCKET $BATS_TEST_TMPDIR/nobody.sock: \
+No such file or directory; serving without telling systemd"
+	NOTIFY_SOCKET=relative start_okserver
+	run talk 'x\n'
+	assert_output 'OK$'
+	stop_okserver
+	assert_equal "$(cat "$SERVER_ERR")" \
+	    "okserver: NOTIFY_SOCKET relative: not a path or @name; serving without telling systemd"
+}
+
+# --- systemd: socket activation ---
+
+# activated ARGS...: okserver with LISTEN_PID its own pid and LISTEN_FDS=1 (bash execs it, so
+# the pid stays); fd 3 is whatever the caller redirects.
+activated() {
+	# shellcheck disable=SC2016 # $$ and $0 are the inner shell's
+	timeout 5 bash -c 'export LISTEN_PID=$$ LISTEN_FDS=1; exec "$0" "$@"' "$OKSERVER" "$@"
+}
+
+@test "operations: systemd-socket-activate on a Unix socket: one ready line, served" {
+	command -v systemd-socket-activate >/dev/null || skip "systemd-socket-activate is not installed"
+	local sock=$BATS_TEST_TMPDIR/ok.sock
+	start_bg sa systemd-socket-activate -l "$sock" "$OKSERVER" -v
+	wait_until 5 test -S "$sock"
+	run bash -c "printf 'x\nQbye\n' | timeout 10 socat -t 5 - 'UNIX-CONNECT:$sock' | cat -A"
+	assert_output 'OK$
+Qbye$'
+	run grep -c '^listening on ' "$BATS_TEST_TMPDIR/sa.out"
+	assert_output 1
+	run grep '^listening on ' "$BATS_TEST_TMPDIR/sa.out"
+	assert_output "listening on unix:$sock"
+	stop_pid "$LAST_PID" # systemd-socket-activate became okserver: SIGTERM ends it cleanly
+}
+
+@test "operations: systemd-socket-activate on a TCP port: the ready line names it" {
+	command -v systemd-socket-activate >/dev/null || skip "systemd-socket-activate is not installed"
+	local port
+	start_okserver # only to find a free port: systemd-socket-activate will not take port 0
+	port=$SERVER_PORT
+	stop_okserver
+	start_bg sa systemd-socket-activate -l "127.0.0.1:$port" "$OKSERVER"
+	wait_until 5 eval "ss -Htln 'sport = :$port' | grep -q LISTEN"
+	SERVER_PORT=$port
+	run talk 'x\n'
+	assert_output 'OK$'
+	assert_equal "$(grep '^listening on ' "$BATS_TEST_TMPDIR/sa.out")" "listening on 127.0.0.1:$port"
+	stop_pid "$LAST_PID"
+}
+
+@test "operations: LISTEN_FDS=1 for itself with fd 3 not a socket: exit 2, says why" {
+	run --separate-stderr activated 3<"$OKSERVER"
+	assert_equal "$status" 2
+	assert_equal "$output" ""
+	assert_equal "$stderr" "okserver: socket activation: descriptor 3: not a socket"
+	run --separate-stderr activated 3<&-
+	assert_equal "$status" 2
+	assert_equal "$stderr" "okserver: socket activation: descriptor 3: not open"
+}
+
+@test "operations: LISTEN_FDS together with -p or -b is a usage error" {
+	run --separate-stderr activated -p 0 3<"$OKSERVER"
+	assert_equal "$status" 64
+	assert_equal "$stderr" "okserver: -p or -b given with socket activation: LISTEN_FDS
+$HINT"
+	run --separate-stderr activated -b 127.0.0.1 3<"$OKSERVER"
+	assert_equal "$status" 64
+}
+
+@test "operations: LISTEN_PID of another process is not for it: it listens as asked" {
+	LISTEN_PID=1 LISTEN_FDS=1 start_okserver
+	run talk 'x\n'
+	assert_output 'OK$'
+}
