@@ -141,10 +141,12 @@ static int check_bind(FILE *err, const char *bind)
  */
 static int check_greeting(FILE *err, const char *text)
 {
-	char shown[2 * OK_GREETING_MAX + 1], what[64], *o = shown;
+	char shown[2 * OK_GREETING_MAX + 1], *o = shown;
 	size_t len = strlen(text);
 
 	if (len > OK_GREETING_MAX) {
+		char what[64];
+
 		snprintf(what, sizeof what, "greeting too long (at most %u bytes)", OK_GREETING_MAX);
 		snprintf(shown, sizeof shown, "%zu bytes", len);
 		return usage_error(err, what, shown);
