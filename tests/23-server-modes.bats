@@ -249,3 +249,28 @@ $HINT"
 	server_exits_zero 5
 	assert_equal "$(cat "$SERVER_ERR")" ""
 }
+
+@test "modes: SIGUSR1 counts the greeting in bytes_out, not in lines" {
+	start_okserver --greeting hi
+	run talk 'x\nQy\n'
+	assert_output "$(printf 'hi$\nOK$\nQy$')"
+	kill -USR1 "$SERVER_PID"
+	wait_until 5 grep -q 'stats:' "$SERVER_ERR"
+	# In: "x\nQy\n" = 5. Out: "hi\n" = 3, "OK\n" = 3, "Qy\n" = 3. Lines: the two replies.
+	run cat "$SERVER_ERR"
+	assert_output --regexp "^okserver: stats: uptime_s=[0-9]+ open=[01] accepted=1 refused=0 \
+lines=2 bytes_in=5 bytes_out=9\$"
+}
+
+@test "modes: --print with --log: lines on stdout, log lines in the file" {
+	local log=$BATS_TEST_TMPDIR/ok.log
+	start_okserver --print --log "$log" -v
+	run talk 'a\nQb\n'
+	assert_output "$(printf 'OK$\nQb$')"
+	wait_until 5 has_lines "$SERVER_OUT" 3
+	assert_equal "$(printed)" "$(printf 'a\nQb')"
+	wait_until 5 grep -q ' closed ' "$log"
+	run cat "$log"
+	assert_line --index 0 --regexp '^[0-9-]{10}T[0-9:.]{12}Z 127\.0\.0\.1:[0-9]+ connected$'
+	assert_equal "$(cat "$SERVER_ERR")" ""
+}
