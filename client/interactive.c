@@ -1,5 +1,4 @@
 /* interactive.c - the terminal mode: readline's callback interface and the socket in one loop. */
-#define _GNU_SOURCE /* ppoll: signals are let in only while waiting */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -11,6 +10,7 @@
 
 #include "client.h"
 #include "lineedit.h"
+#include "wait.h"
 
 enum { POLL_TTY, POLL_NETOUT, POLL_NETIN, POLL_COUNT };
 
@@ -42,6 +42,7 @@ static void on_signal(int sig)
 		got_tstp = 1;
 	else
 		got_quit = sig;
+	okc_wait_wake();
 }
 
 /* Prints server output without breaking the line being typed: clear it, print, redraw. */
@@ -167,7 +168,7 @@ static void load_history(struct tty_state *t, const struct okc_options *o)
 	}
 }
 
-/* Our own handlers, blocked except inside ppoll; readline's are switched off (start_prompt). */
+/* Our own handlers, blocked except inside okc_wait; readline's are off (start_prompt). */
 static int catch_signals(sigset_t *old)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
@@ -193,6 +194,24 @@ static void release_signals(const sigset_t *old)
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		signal(sigs[i], SIG_DFL);
 	sigprocmask(SIG_SETMASK, old, NULL);
+	okc_wait_close(); /* no handler left to write to its pipe */
+}
+
+/* What okc_wait needs (a self-pipe, on some systems), then our handlers; *what names a failure. */
+static int take_signals(sigset_t *old, const char **what)
+{
+	int err;
+
+	*what = "pipe";
+	if (okc_wait_open() < 0)
+		return -1;
+	*what = "sigaction";
+	if (catch_signals(old) == 0)
+		return 0;
+	err = errno;
+	okc_wait_close();
+	errno = err;
+	return -1;
 }
 
 /* Ctrl-Z: give the terminal back, stop, and take it again on fg. */
@@ -243,15 +262,7 @@ static void set_events(struct tty_state *t, struct pollfd *pfd)
 		pfd[i].revents = 0;
 }
 
-/* ppoll with signals let in only while waiting, so none is missed between check and wait. */
-static int wait_events(struct pollfd *pfd, int timeout_ms, const sigset_t *open_mask)
-{
-	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
-
-	return ppoll(pfd, POLL_COUNT, timeout_ms < 0 ? NULL : &ts, open_mask);
-}
-
-/* Does what ppoll said is ready; -1 when the connection failed (the session says how). */
+/* Does what okc_wait said is ready; -1 when the connection failed (the session says how). */
 static int handle_events(struct tty_state *t, const struct pollfd *pfd)
 {
 	const short gone = POLLHUP | POLLERR | POLLNVAL;
@@ -328,7 +339,8 @@ static struct okc_end converse(struct tty_state *t, const sigset_t *open_mask)
 		if (okc_timer_expired(s))
 			return okc_ended(OKC_ENDED_TIMED_OUT);
 		set_events(t, pfd);
-		if (wait_events(pfd, timeout, open_mask) < 0)
+		/* Signals are let in only while waiting, so none is missed between check and wait. */
+		if (okc_wait(pfd, POLL_COUNT, timeout, open_mask) < 0)
 			continue; /* a signal: its flag is handled at the top */
 		if (handle_events(t, pfd) < 0)
 			return okc_ended(OKC_ENDED_NET_FAILED);
@@ -381,6 +393,7 @@ struct okc_end okc_run_interactive(struct okc_session *s, const struct okc_optio
 	struct tty_state t;
 	sigset_t open_mask;
 	struct okc_end end;
+	const char *what;
 
 	memset(&t, 0, sizeof t);
 	t.s = s;
@@ -389,9 +402,8 @@ struct okc_end okc_run_interactive(struct okc_session *s, const struct okc_optio
 		free_state(&t);
 		return (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = "out of memory" };
 	}
-	if (catch_signals(&open_mask) < 0) {
-		end = (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = "sigaction",
-		                        .err = errno };
+	if (take_signals(&open_mask, &what) < 0) {
+		end = (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = what, .err = errno };
 		free_state(&t);
 		return end;
 	}

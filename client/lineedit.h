@@ -15,7 +15,37 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/ioctl.h>
+
 #include <editline/readline.h>
+
+/*
+ * macOS's libedit (NetBSD's of about 2012, readline.c 1.106) has no rl_catch_sigwinch,
+ * rl_resize_terminal or rl_reset_after_signal (NetBSD added them in 2016), so the client uses
+ * none of the three with libedit and mk/macos/libedit.tbd does not list them:
+ * - rl_catch_sigwinch: with rl_catch_signals 0 libedit installs no handler at all, SIGWINCH
+ *   included, so there is nothing to switch off; the assignment goes to a variable of ours.
+ * - rl_resize_terminal: the terminal's new size, asked of the terminal, given to
+ *   rl_set_screen_size (which libedit has had for long), so lines wrap at the new width.
+ * - rl_reset_after_signal: libedit's rl_cleanup_after_signal changes nothing, so after a
+ *   suspension there is nothing to undo; rl_forced_update_display redraws the line.
+ */
+static int okc_le_catch_sigwinch;
+#define rl_catch_sigwinch okc_le_catch_sigwinch
+
+static inline void okc_resize_terminal(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		rl_set_screen_size(ws.ws_row, ws.ws_col);
+}
+#define rl_resize_terminal okc_resize_terminal
+
+static inline void okc_reset_after_signal(void)
+{
+}
+#define rl_reset_after_signal okc_reset_after_signal
 
 /*
  * libedit has no rl_clear_visible_line. Its stand-in blanks what readline shows on the

@@ -3,6 +3,30 @@
 #define OK_PLATFORM_H
 
 /*
+ * Linux-only calls have portable stand-ins, decided below. OK_FORCE_PORTABLE=1 (the Makefile sets
+ * it for BACKEND=poll where epoll exists) takes every stand-in even where the native call exists,
+ * so a Linux build runs the code a Mac runs.
+ */
+#ifndef OK_FORCE_PORTABLE
+#define OK_FORCE_PORTABLE 0
+#endif
+
+/*
+ * OK_HAVE_PPOLL: ppoll() waits on descriptors with a signal mask set for the wait alone, so a
+ * signal let in only while waiting is never lost between checking a flag and waiting. Linux
+ * has it (glibc and musl declare it under _GNU_SOURCE); macOS has not, and the client takes a
+ * self-pipe there (client/wait.c). OK_FORCE_PORTABLE=1 takes the stand-in on Linux too, so a
+ * Linux build runs the code a Mac runs; -DOK_HAVE_PPOLL=0 or 1 forces this answer alone.
+ */
+#ifndef OK_HAVE_PPOLL
+#if defined(__linux__) && !OK_FORCE_PORTABLE
+#define OK_HAVE_PPOLL 1
+#else
+#define OK_HAVE_PPOLL 0
+#endif
+#endif
+
+/*
  * OK_HAVE_SA_LEN: the socket address structures carry their own length (sin_len, sin6_len,
  * sun_len), as on the BSDs and macOS; Linux and most others have no such field. The BSD
  * stacks announce it with SIN6_LEN, but macOS hides that macro under strict POSIX, so the
@@ -29,15 +53,8 @@
 #define OK_SET_SUN_LEN(sun, len) ((void)(sun), (void)(len))
 #endif
 
-/*
- * The Linux-only calls below have portable stand-ins, each used by one helper of sock.c (never
- * at the call sites). OK_FORCE_PORTABLE=1 (make BACKEND=poll sets it on Linux) takes every
- * stand-in even where the native call exists, so a Linux build runs the code a Mac runs.
- */
+/* The socket calls below: each stand-in is used by one helper of sock.c, never at call sites. */
 #include <sys/socket.h>
-#ifndef OK_FORCE_PORTABLE
-#define OK_FORCE_PORTABLE 0
-#endif
 
 /*
  * OK_HAVE_SOCK_FLAGS: accept4() and socket()'s SOCK_NONBLOCK | SOCK_CLOEXEC make a descriptor

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "netaddr.h"
@@ -14,7 +16,7 @@
 #include "util.h"
 
 /* Records the failure as "op ADDRESS: reason" (ok_format_sockaddr's ADDRESS), closes fd if
- * open, returns -1. */
+ * open, returns -1 with errno err. */
 static int record_failure(struct ok_sock_error *e, enum ok_sock_step step, int err,
                           const char *op, const struct sockaddr *sa, socklen_t len, int fd)
 {
@@ -93,21 +95,77 @@ static int new_socket(const struct sockaddr *sa, socklen_t len, struct ok_sock_e
 	return fd;
 }
 
-int ok_listen_tcp(const struct sockaddr_in *sin, int backlog, struct ok_sock_error *e)
+/* "::" alone serves both families; any other IPv6 address only its own (sock.h). */
+static int set_v6only(int fd, const struct sockaddr *sa)
 {
-	const struct sockaddr *sa = (const struct sockaddr *)sin;
+	static const struct in6_addr any = IN6ADDR_ANY_INIT;
+	struct sockaddr_in6 sin6;
+	int only;
+
+	memcpy(&sin6, sa, sizeof sin6);
+	only = memcmp(&sin6.sin6_addr, &any, sizeof any) != 0;
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &only, sizeof only);
+}
+
+int ok_listen_addr(const struct sockaddr *sa, socklen_t len, int backlog,
+                   struct ok_sock_error *e)
+{
 	int one = 1;
-	int fd = new_socket(sa, sizeof *sin, e);
+	int fd = new_socket(sa, len, e);
 
 	if (fd < 0)
 		return -1;
 	/* A restarted server binds at once instead of waiting out TIME_WAIT. */
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
-		return record_failure(e, OK_STEP_OPTION, errno, "setsockopt SO_REUSEADDR", sa, sizeof *sin, fd);
-	if (bind(fd, sa, sizeof *sin) < 0)
-		return record_failure(e, OK_STEP_BIND, errno, "bind", sa, sizeof *sin, fd);
+		return record_failure(e, OK_STEP_OPTION, errno, "setsockopt SO_REUSEADDR", sa, len, fd);
+	if (sa->sa_family == AF_INET6 && set_v6only(fd, sa) < 0)
+		return record_failure(e, OK_STEP_OPTION, errno, "setsockopt IPV6_V6ONLY", sa, len, fd);
+	if (bind(fd, sa, len) < 0)
+		return record_failure(e, OK_STEP_BIND, errno, "bind", sa, len, fd);
 	if (listen(fd, backlog) < 0)
-		return record_failure(e, OK_STEP_LISTEN, errno, "listen", sa, sizeof *sin, fd);
+		return record_failure(e, OK_STEP_LISTEN, errno, "listen", sa, len, fd);
+	return fd;
+}
+
+int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_error *e)
+{
+	return ok_listen_addr((const struct sockaddr *)sa, (socklen_t)sizeof *sa, backlog, e);
+}
+
+/* Past bind the file exists: a failure removes it before it is recorded. */
+static int fail_after_bind(struct ok_sock_error *e, enum ok_sock_step step, const char *op,
+                           const struct sockaddr_un *un, int fd)
+{
+	int err = errno;
+
+	(void)unlink(un->sun_path);
+	return record_failure(e, step, err, op, (const struct sockaddr *)un, (socklen_t)sizeof *un,
+	                      fd);
+}
+
+int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_sock_error *e)
+{
+	struct sockaddr_un un;
+	const struct sockaddr *sa = (const struct sockaddr *)&un;
+	socklen_t len = (socklen_t)sizeof un;
+	size_t plen = strlen(path);
+	int fd;
+
+	memset(&un, 0, sizeof un);
+	un.sun_family = AF_UNIX;
+	if (plen == 0 || plen >= sizeof un.sun_path)
+		return record_failure(e, OK_STEP_BIND, plen ? ENAMETOOLONG : ENOENT, "bind", sa, len,
+		                      -1);
+	memcpy(un.sun_path, path, plen);
+	OK_SET_SUN_LEN(&un, sizeof un);
+	if ((fd = new_socket(sa, len, e)) < 0)
+		return -1;
+	if (bind(fd, sa, len) < 0)
+		return record_failure(e, OK_STEP_BIND, errno, "bind", sa, len, fd);
+	if (chmod(path, (mode_t)mode) < 0)
+		return fail_after_bind(e, OK_STEP_BIND, "chmod", &un, fd);
+	if (listen(fd, backlog) < 0)
+		return fail_after_bind(e, OK_STEP_LISTEN, "listen", &un, fd);
 	return fd;
 }
 

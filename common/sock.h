@@ -26,6 +26,24 @@ struct ok_sock_error {
 int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_error *e);
 
 /*
+ * The same for an IPv4 or IPv6 address of len bytes. An IPv6 socket serves IPv4 too (as
+ * IPv4-mapped addresses) only when bound to the unspecified address "::": IPV6_V6ONLY is set
+ * explicitly, off for "::" and on for every other address, whatever the system's default, so
+ * "127.0.0.1" and "::1" can listen side by side on one port.
+ */
+int ok_listen_addr(const struct sockaddr *sa, socklen_t len, int backlog,
+                   struct ok_sock_error *e);
+
+/*
+ * A listening, non-blocking, close-on-exec Unix-domain stream socket at path, its file given
+ * mode after bind and before listen (so no client can connect while it has another). The path
+ * must not exist (bind fails with EADDRINUSE otherwise) and must fit sun_path. On a failure
+ * after bind the file it created is removed. The fd, or -1 with e (a chmod failure counts as
+ * step OK_STEP_BIND: the address could not be set up as asked).
+ */
+int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_sock_error *e);
+
+/*
  * A connected, non-blocking, close-on-exec stream socket to sa (IPv4, IPv6 or Unix-domain, len
  * bytes); the fd or -1, the message naming the address as ok_format_sockaddr does. timeout_ms
  * < 0 waits as long as the kernel does. A timeout is reported as step OK_STEP_TIMEOUT, err

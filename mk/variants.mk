@@ -15,6 +15,9 @@ foreign_flags = CPPFLAGS=-Ibuild/$1/include \
 VARIANT_i386    := CC='gcc -m32' $(call foreign_flags,i386)
 VARIANT_s390x   := CC=s390x-linux-gnu-gcc AR=s390x-linux-gnu-ar $(call foreign_flags,s390x)
 VARIANT_libedit := READLINE=libedit
+# The poll variant is the portable build: BACKEND=poll where epoll exists sets OK_FORCE_PORTABLE=1
+# (Makefile, common/platform.h), so every stand-in for a Linux-only call runs, the client's
+# self-pipe wait and the server's self-pipe signals among them, as on a Mac.
 VARIANT_poll    := BACKEND=poll
 # What runs a variant's programs on a machine that cannot execute them itself.
 EMULATOR_i386  := qemu-i386-static

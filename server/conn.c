@@ -21,14 +21,45 @@ static const char *const why_text[] = {
 	[WHY_SHUTDOWN] = "shutdown", [WHY_ERROR] = "error",
 };
 
+/* The peer as -v names it: "127.0.0.1:51234", "[::1]:51234", "unix" (ok_format_sockaddr). */
 static const char *format_peer(const struct conn *c, char *buf, size_t len)
 {
-	struct sockaddr_in sa;
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	socklen_t sl = sizeof(sa_family_t);
 
-	memset(&sa, 0, sizeof sa);
-	sa.sin_addr.s_addr = c->peer_addr;
-	sa.sin_port = c->peer_port;
-	return ok_format_addr(&sa, buf, len);
+	memset(&ss, 0, sizeof ss);
+	ss.ss_family = c->peer_family;
+	if (c->peer_family == AF_INET) {
+		memcpy(&sin->sin_addr, c->peer_addr, sizeof sin->sin_addr);
+		sin->sin_port = c->peer_port;
+		sl = sizeof *sin;
+	} else if (c->peer_family == AF_INET6) {
+		memcpy(&sin6->sin6_addr, c->peer_addr, sizeof sin6->sin6_addr);
+		sin6->sin6_port = c->peer_port;
+		sl = sizeof *sin6;
+	}
+	return ok_format_sockaddr((struct sockaddr *)&ss, sl, buf, len);
+}
+
+/* Keeps what format_peer needs of the peer's address. */
+static void keep_peer(struct conn *c, const struct sockaddr *peer, socklen_t len)
+{
+	struct sockaddr_storage ss;
+
+	memset(&ss, 0, sizeof ss);
+	memcpy(&ss, peer, (size_t)len < sizeof ss ? (size_t)len : sizeof ss);
+	c->peer_family = (uint8_t)(len >= (socklen_t)sizeof(sa_family_t) ? ss.ss_family : AF_UNIX);
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
+		memcpy(c->peer_addr, &sin->sin_addr, sizeof sin->sin_addr);
+		c->peer_port = sin->sin_port;
+	} else if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ss;
+		memcpy(c->peer_addr, &sin6->sin6_addr, sizeof sin6->sin6_addr);
+		c->peer_port = sin6->sin6_port;
+	}
 }
 
 /* Takes the connection off whichever deadline list it is on. */
@@ -63,7 +94,7 @@ static void close_now(struct server *s, int fd)
 	struct conn *c = &s->conns[fd];
 
 	if (s->verbose) {
-		char who[OK_ADDRSTRLEN];
+		char who[OK_SOCKADDR_STRLEN];
 		server_log("%s closed (%s%s%s), %llu lines answered", format_peer(c, who, sizeof who),
 		           why_text[c->why], c->why == WHY_ERROR ? ": " : "",
 		           c->why == WHY_ERROR ? strerror(c->err) : "", (unsigned long long)c->fr.lines);
@@ -85,7 +116,7 @@ static void close_now(struct server *s, int fd)
 static void close_now_on_error(struct server *s, int fd, int err)
 {
 	s->conns[fd].why = WHY_ERROR;
-	s->conns[fd].err = err;
+	s->conns[fd].err = (uint16_t)err;
 	close_now(s, fd);
 }
 
@@ -303,7 +334,7 @@ static ssize_t read_and_answer(struct server *s, int fd)
 	if (st == OK_FRAMER_MORE)
 		return send_out(s, fd, s->out, olen, "", 0) < 0 ? -1 : n;
 	if (st == OK_FRAMER_NOMEM)
-		c->err = ENOMEM;
+		c->err = (uint16_t)ENOMEM;
 	final = ok_framer_final(&c->fr, &flen);
 	end_conversation(s, fd, why_of_status[st], s->out, olen, final, flen);
 	return n;
@@ -367,15 +398,15 @@ void conn_on_event(struct server *s, int fd, unsigned what)
 		read_and_answer(s, fd);
 }
 
-void conn_open(struct server *s, int fd, const struct sockaddr_in *peer, bool refuse)
+void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t len,
+               bool refuse)
 {
 	struct conn *c = &s->conns[fd];
-	char who[OK_ADDRSTRLEN];
+	char who[OK_SOCKADDR_STRLEN];
 
 	memset(c, 0, sizeof *c);
 	c->prev = c->next = -1;
-	c->peer_addr = peer->sin_addr.s_addr;
-	c->peer_port = peer->sin_port;
+	keep_peer(c, peer, len);
 	ok_framer_init(&c->fr, s->max_line);
 	if (loop_backend_add(s->loop, fd, LOOP_READ) < 0) {
 		server_log("%s: watch %s: %s", loop_backend_name(), format_peer(c, who, sizeof who),

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "framer.h"
 #include "printer.h"
@@ -41,10 +41,13 @@ struct conn {
 	uint32_t pend_len, pend_off;
 	int64_t stamp;           /* ms: last activity (open) or last progress (ending) */
 	int prev, next;          /* deadline list links, by descriptor; -1 ends */
-	uint32_t peer_addr;      /* network order, for the log */
+	/* The peer, for the log, compact (a sockaddr_storage would be 128 bytes a record):
+	 * IPv4 or IPv6 address bytes and port in network order; a Unix peer has neither. */
+	uint8_t peer_addr[16];
 	uint16_t peer_port;
+	uint8_t peer_family;     /* AF_INET, AF_INET6 or AF_UNIX */
 	uint8_t state, why, flags;
-	int err;                 /* errno behind WHY_ERROR */
+	uint16_t err;            /* errno behind WHY_ERROR (every errno value fits) */
 };
 
 /*
@@ -65,7 +68,8 @@ struct conn {
  */
 
 /* A descriptor just accepted: watch it and answer it, or (refuse) tell it "ERR server full". */
-void conn_open(struct server *s, int fd, const struct sockaddr_in *peer, bool refuse);
+void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t len,
+               bool refuse);
 /* The backend reported fd ready (what: LOOP_READ, LOOP_WRITE, LOOP_ERROR). */
 void conn_on_event(struct server *s, int fd, unsigned what);
 /* fd's deadline passed: an open connection ends with "ERR idle timeout", an ending one (out of

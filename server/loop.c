@@ -1,9 +1,9 @@
 /* loop.c - the event loop: accept, signals and deadlines; the only place that waits. */
-#define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <unistd.h>
 
@@ -29,8 +29,9 @@ int64_t server_now(struct server *s)
 
 static void listen_for(struct server *s, unsigned interest)
 {
-	if (loop_backend_modify(s->loop, s->listen_fd, interest) < 0)
-		server_log("%s: modify listener: %s", loop_backend_name(), strerror(errno));
+	for (int i = 0; i < s->n_listen; i++)
+		if (loop_backend_modify(s->loop, s->listen_fds[i], interest) < 0)
+			server_log("%s: modify listener: %s", loop_backend_name(), strerror(errno));
 }
 
 /* Out of descriptors (or memory): stop asking until a connection closes or a second passes,
@@ -51,29 +52,38 @@ static void pause_accept(struct server *s, int err)
 static void resume_accept(struct server *s)
 {
 	s->accept_paused = false;
-	if (s->listen_fd >= 0)
-		listen_for(s, LOOP_READ);
+	listen_for(s, LOOP_READ);
 }
 
 static void stop_listening(struct server *s)
 {
-	if (s->listen_fd >= 0) {
+	for (int i = 0; i < s->n_listen; i++) {
 		if (s->loop != NULL)
-			(void)loop_backend_remove(s->loop, s->listen_fd); /* a failure changes nothing */
-		close(s->listen_fd);
+			(void)loop_backend_remove(s->loop, s->listen_fds[i]); /* changes nothing if it fails */
+		close(s->listen_fds[i]);
+		s->listen_fds[i] = -1;
 	}
-	s->listen_fd = -1;
+	s->n_listen = 0;
 	s->accept_paused = false;
 }
 
-/* Accepts until the backlog is empty; beyond --max-clients a connection is told so and closed. */
-static void accept_all(struct server *s)
+static bool is_listener(const struct server *s, int fd)
 {
-	while (s->listen_fd >= 0 && !s->accept_paused) {
-		struct sockaddr_in peer;
+	for (int i = 0; i < s->n_listen; i++)
+		if (s->listen_fds[i] == fd)
+			return true;
+	return false;
+}
+
+/* Accepts from lfd until its backlog is empty; beyond --max-clients (counted over every
+ * listener) a connection is told so and closed. */
+static void accept_all(struct server *s, int lfd)
+{
+	while (s->n_listen > 0 && !s->accept_paused) {
+		struct sockaddr_storage peer = { .ss_family = AF_UNSPEC }; /* unless accept4 says */
 		socklen_t len = sizeof peer;
 		int one = 1;
-		int fd = ok_accept_nonblock(s->listen_fd, (struct sockaddr *)&peer, &len);
+		int fd = ok_accept_nonblock(lfd, (struct sockaddr *)&peer, &len);
 
 		if (fd < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -89,8 +99,9 @@ static void accept_all(struct server *s)
 			continue;
 		}
 		/* Replies are whole lines written at once: no reason to let Nagle hold one back. */
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		conn_open(s, fd, &peer, s->counted_clients >= s->max_clients);
+		if (peer.ss_family != AF_UNIX)
+			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		conn_open(s, fd, (struct sockaddr *)&peer, len, s->counted_clients >= s->max_clients);
 		if (s->once && s->counted_clients > 0) {
 			s->once_done = true;
 			notify_stopping();
@@ -226,7 +237,10 @@ static int setup(struct server *s)
 		server_log("print: standard output: %s", strerror(errno));
 		return -1;
 	}
-	return watch(s, s->listen_fd, "listener");
+	for (int i = 0; i < s->n_listen; i++)
+		if (watch(s, s->listen_fds[i], "listener") < 0)
+			return -1;
+	return 0;
 }
 
 static void teardown(struct server *s)
@@ -280,8 +294,8 @@ static int run_once(struct server *s, struct loop_event *ev, int nev)
 	}
 	for (int i = 0; i < n; i++) {
 		int fd = ev[i].fd;
-		if (fd == s->listen_fd)
-			accept_all(s);
+		if (is_listener(s, fd))
+			accept_all(s, fd);
 		else if (fd == s->signal_fd)
 			on_signal(s);
 		else if (fd == STDOUT_FILENO && s->printer != NULL)

@@ -15,6 +15,7 @@
 
 #include "activation.h"
 #include "daemon.h"
+#include "listeners.h"
 #include "log.h"
 #include "netaddr.h"
 #include "notify.h"
@@ -25,9 +26,8 @@
 #include "sock.h"
 #include "util.h"
 
-#define EXIT_SOCKET 1
-#define EXIT_BIND   2
-#define EXIT_LISTEN 3
+#define EXIT_SOCKET 1 /* also listeners.c's, with 2 bind and 3 listen */
+#define EXIT_BIND   2 /* here: a socket-activation descriptor that is no listener */
 #define EXIT_DAEMON 4
 /* Not an exit status: become_ready() saw SIGINT/SIGTERM before the ready line was out. */
 #define EXIT_STOPPED_EARLY (-1)
@@ -37,10 +37,11 @@
  * redis does) and lowers --max-clients to what the limit allows. Returns the size of the
  * connection table: every descriptor the process may get indexes it.
  */
-static int fit_fd_limit(struct server_opts *o)
+static int fit_fd_limit(struct server_opts *o, int n_listeners)
 {
 	struct rlimit rl;
-	rlim_t want = (rlim_t)o->max_clients + OK_FD_RESERVE;
+	unsigned reserve = OK_FD_RESERVE + (unsigned)n_listeners - 1;
+	rlim_t want = (rlim_t)o->max_clients + reserve;
 	unsigned long cap;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
@@ -55,7 +56,7 @@ static int fit_fd_limit(struct server_opts *o)
 	}
 	if (rl.rlim_cur > INT_MAX / 2)
 		rl.rlim_cur = INT_MAX / 2;
-	cap = rl.rlim_cur > OK_FD_RESERVE ? (unsigned long)rl.rlim_cur - OK_FD_RESERVE : 1;
+	cap = rl.rlim_cur > reserve ? (unsigned long)rl.rlim_cur - reserve : 1;
 	if (o->max_clients > cap) {
 		if (o->max_clients_set)
 			fprintf(stderr, "okserver: max-clients lowered to %lu: the open-file limit is %lu\n",
@@ -65,40 +66,18 @@ static int fit_fd_limit(struct server_opts *o)
 	return (int)rl.rlim_cur;
 }
 
-static int listen_on(const struct server_opts *o)
-{
-	struct ok_sock_error e;
-	int fd = ok_listen_tcp(&o->addr, SOMAXCONN, &e);
-
-	if (fd >= 0)
-		return fd;
-	fprintf(stderr, "okserver: %s\n", e.msg);
-	switch (e.step) {
-	case OK_STEP_BIND: return -EXIT_BIND;
-	case OK_STEP_LISTEN: return -EXIT_LISTEN;
-	default: return -EXIT_SOCKET;
-	}
-}
-
 /*
- * "listening on 127.0.0.1:4242": scripts and tests wait for exactly this line. Written with
- * write() only once poll() says stdout can take it, checking for a stop signal in between, so a
- * full pipe on stdout cannot hold the server past SIGTERM (blocked, it waits for the loop).
- * Returns 1 if a stop signal came first, else 0; a closed or broken stdout is no reason not to
- * serve.
+ * "listening on 127.0.0.1:4242", one line per listener, all in one buffer: scripts and tests
+ * wait for exactly these lines. Written with write() only once poll() says stdout can take it,
+ * checking for a stop signal in between, so a full pipe on stdout cannot hold the server past
+ * SIGTERM (blocked, it waits for the loop). Returns 1 if a stop signal came first, else 0; a
+ * closed or broken stdout is no reason not to serve.
  */
-static int print_ready(int fd, const struct server_opts *o)
+static int print_ready(const struct listeners *l)
 {
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof ss;
-	char where[OK_SOCKADDR_STRLEN], line[sizeof "listening on \n" + OK_SOCKADDR_STRLEN];
-	size_t off = 0, len;
+	char text[OK_READY_TEXT_MAX];
+	size_t off = 0, len = listeners_ready_text(l, text, sizeof text);
 
-	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0)
-		ok_format_sockaddr((struct sockaddr *)&ss, sslen, where, sizeof where);
-	else
-		ok_format_addr(&o->addr, where, sizeof where);
-	len = (size_t)snprintf(line, sizeof line, "listening on %s\n", where);
 	while (off < len) {
 		struct pollfd out = { .fd = STDOUT_FILENO, .events = POLLOUT };
 		ssize_t n;
@@ -112,7 +91,7 @@ static int print_ready(int fd, const struct server_opts *o)
 			continue;
 		if (out.revents & (POLLERR | POLLNVAL))
 			return 0;
-		n = write(STDOUT_FILENO, line + off, len - off);
+		n = write(STDOUT_FILENO, text + off, len - off);
 		if (n < 0 && errno != EINTR && errno != EAGAIN)
 			return 0;
 		if (n > 0)
@@ -158,30 +137,33 @@ static int open_log(const char *name)
 }
 
 /*
- * systemd's listener (socket activation), in *fd, or -1 there when there is none. Until the
- * server keeps a list of listeners, one passed descriptor is all it takes. 0, or the exit
- * status: -p or -b as well is a usage error; a passed descriptor that is no listener is as a
- * bind that failed (2), the listener the user meant is not there.
+ * systemd's listeners (socket activation), up to OK_MAX_LISTENERS, into *l in the order
+ * passed (their ready lines follow it); l->n is 0 when there are none. A passed Unix socket's
+ * file is systemd's: l->unix_made stays NULL, so the end of the server leaves it in place.
+ * 0, or the exit status: -p, -b or -U as well is a usage error; a passed descriptor that is no
+ * listener is as a bind that failed (2), the listener the user meant is not there.
  */
-static int take_activated(const struct server_opts *o, int *fd)
+static int take_activated(const struct server_opts *o, struct listeners *l)
 {
 	char err[128];
-	int n = activation_take(fd, 1, err, sizeof err);
+	int n;
 
+	memset(l, 0, sizeof *l);
+	n = activation_take(l->fd, OK_MAX_LISTENERS, err, sizeof err);
 	if (n != 0 && o->listen_set)
-		return options_usage_error(stderr, "-p or -b given with socket activation",
+		return options_usage_error(stderr, "-p, -b or -U given with socket activation",
 		                           "LISTEN_FDS");
 	if (n < 0) {
 		fprintf(stderr, "okserver: %s\n", err);
 		return EXIT_BIND;
 	}
-	if (n == 0)
-		*fd = -1;
+	l->n = n;
 	return 0;
 }
 
 /* Detaches (-d), writes the pidfile, prints the ready line; 0 or the exit status. */
-static int become_ready(int fd, const struct server_opts *o, char **pidpath)
+static int become_ready(const struct listeners *l, const struct server_opts *o,
+                        char **pidpath)
 {
 	int notify = -1;
 
@@ -196,7 +178,7 @@ static int become_ready(int fd, const struct server_opts *o, char **pidpath)
 		}
 		*pidpath = absolute_path(o->pidfile);
 	}
-	if (print_ready(fd, o) == 1)
+	if (print_ready(l) == 1)
 		return EXIT_STOPPED_EARLY;
 	if (notify >= 0 && daemon_ready(notify, o->log != NULL) < 0) {
 		fprintf(stderr, "okserver: daemon: %s\n", strerror(errno));
@@ -205,17 +187,20 @@ static int become_ready(int fd, const struct server_opts *o, char **pidpath)
 	return 0;
 }
 
-static int serve(int fd, const struct server_opts *o, int table_size)
+/* Serves until the end; the listeners' descriptors pass to the loop, which closes them. */
+static int serve(struct listeners *l, const struct server_opts *o, int table_size)
 {
 	struct server *s = calloc(1, sizeof *s);
 	int rc;
 
 	if (s == NULL) {
 		fprintf(stderr, "okserver: %s\n", strerror(errno));
-		close(fd);
+		listeners_close(l);
 		return EXIT_SOCKET;
 	}
-	s->listen_fd = fd;
+	memcpy(s->listen_fds, l->fd, sizeof s->listen_fds);
+	s->n_listen = l->n;
+	l->n = 0;
 	s->table_size = table_size;
 	s->max_clients = (unsigned)o->max_clients;
 	s->max_line = (uint32_t)o->max_line;
@@ -234,8 +219,9 @@ static int serve(int fd, const struct server_opts *o, int table_size)
 int main(int argc, char **argv)
 {
 	struct server_opts o;
+	struct listeners l;
 	char *pidpath = NULL;
-	int rc, fd, table_size;
+	int rc, table_size;
 
 	/* The signals of signals.h wait, blocked, from the first instruction: a SIGINT or SIGTERM
 	 * that arrives while the server is still listening, detaching or printing its ready line
@@ -250,22 +236,24 @@ int main(int argc, char **argv)
 		return EXIT_SOCKET;
 	}
 	signal(SIGPIPE, SIG_IGN); /* a peer that vanishes is an error from send(), not a death */
-	if ((rc = take_activated(&o, &fd)) != 0)
+	if ((rc = take_activated(&o, &l)) != 0)
 		return rc;
 	if (o.log != NULL && (rc = open_log(o.log)) != 0)
 		return rc;
-	table_size = fit_fd_limit(&o);
-	if (fd < 0 && (fd = listen_on(&o)) < 0)
-		return -fd;
-	rc = become_ready(fd, &o, &pidpath);
+	/* Activated listeners, or the ones the options ask for (listeners_open comes after). */
+	table_size = fit_fd_limit(&o, l.n > 0 ? l.n : (int)o.n_tcp + (o.unix_path != NULL));
+	if (l.n == 0 && (rc = listeners_open(&l, &o)) != 0)
+		return rc;
+	rc = become_ready(&l, &o, &pidpath);
 	if (rc == 0) {
 		notify_ready(o.daemon);
-		rc = serve(fd, &o, table_size);
+		rc = serve(&l, &o, table_size);
 	} else {
-		close(fd);
+		listeners_close(&l);
 		if (rc == EXIT_STOPPED_EARLY)
 			rc = 0; /* stopped as asked, before any client: a normal end */
 	}
+	listeners_remove_unix(&l);
 	if (pidpath != NULL)
 		unlink(pidpath);
 	free(pidpath);

@@ -1,8 +1,9 @@
 /* options.c - okserver's options: getopt_long, one range-checked parser, usage and version. */
 #define _GNU_SOURCE /* getopt_long */
-#include <ctype.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "loop.h" /* loop_backend_name */
 #include "netaddr.h"
@@ -15,14 +16,16 @@
 #define EXIT_USAGE 64
 
 /* The leading ':' makes a missing value ':' rather than '?'. */
-static const char short_options[] = ":p:b:dvhV";
+static const char short_options[] = ":p:b:U:dvhV";
 
 enum { OPT_ONCE = 256, OPT_MAX_CLIENTS, OPT_MAX_LINE, OPT_IDLE_TIMEOUT, OPT_PIDFILE,
-       OPT_LOG, OPT_GREETING, OPT_PRINT };
+       OPT_UNIX_MODE, OPT_LOG, OPT_GREETING, OPT_PRINT };
 
 static const struct option long_options[] = {
 	{ "port", required_argument, NULL, 'p' },
 	{ "bind", required_argument, NULL, 'b' },
+	{ "unix", required_argument, NULL, 'U' },
+	{ "unix-mode", required_argument, NULL, OPT_UNIX_MODE },
 	{ "once", no_argument, NULL, OPT_ONCE },
 	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 	{ "max-line", required_argument, NULL, OPT_MAX_LINE },
@@ -46,8 +49,13 @@ static void print_help(FILE *out)
 	        "back and ends the connection. Many clients at once, one thread, %s.\n"
 	        "\n"
 	        "  -p, --port PORT          listen on PORT, 0-65535, 0 for any free one (default %d)\n"
-	        "  -b, --bind ADDR          listen on IPv4 address ADDR, numbers and dots\n"
-	        "                           (default %s; 0.0.0.0 for every interface)\n"
+	        "  -b, --bind ADDR          listen on ADDR: IPv4 numbers and dots, or IPv6,\n"
+	        "                           bare or in brackets (default %s; 0.0.0.0 for\n"
+	        "                           every IPv4 interface, :: for every IPv6 and IPv4\n"
+	        "                           one); up to %d times, one listener each, one port\n"
+	        "  -U, --unix PATH          also listen on a Unix-domain socket at PATH; alone\n"
+	        "                           (without -p or -b) there is no TCP listener\n"
+	        "      --unix-mode MODE     the socket file's mode, octal (default %04o)\n"
 	        "      --once               serve one connection, then exit\n"
 	        "      --max-clients N      serve at most N clients at once, 1-%u (default %u,\n"
 	        "                           and never more than the open-file limit less %d);\n"
@@ -69,18 +77,23 @@ static void print_help(FILE *out)
 	        "  -h, --help               show this help and exit\n"
 	        "  -V, --version            show the version and exit\n"
 	        "\n"
-	        "Once listening it prints \"listening on ADDR:PORT\" on standard output.\n"
+	        "Once listening it prints one line per listener on standard output:\n"
+	        "\"listening on 127.0.0.1:4242\", \"listening on [::1]:4242\", \"listening on unix:PATH\".\n"
+	        "Examples: okserver -b 127.0.0.1 -b ::1    okserver -b ::\n"
+	        "          okserver -U /tmp/ok.sock --unix-mode 0660\n"
+	        "          okserver -p 2600 --greeting 'Hello, World!'\n"
+	        "          okserver -p 8080 --once --print\n"
 	        "SIGINT, SIGTERM: stop; SIGHUP: reopen the --log file (without --log: ignored\n"
 	        "with -d, else stop); SIGUSR1: log statistics. With LISTEN_PID and LISTEN_FDS\n"
-	        "(systemd socket activation) it serves the sockets passed, and -p, -b are refused;\n"
-	        "with NOTIFY_SOCKET it tells systemd READY=1 and STOPPING=1.\n"
-	        "Examples: okserver -p 2600 --greeting 'Hello, World!'\n"
-	        "          okserver -p 8080 --once --print\n"
+	        "(systemd socket activation) it serves the sockets passed, up to %d, one ready\n"
+	        "line each, and -p, -b, -U are refused; with NOTIFY_SOCKET it tells systemd\n"
+	        "READY=1 and STOPPING=1.\n"
 	        "Exit status: 0 normal end (--once, SIGINT, SIGTERM), 1 socket() failed,\n"
 	        "2 bind failed, 3 listen failed, 4 daemon or pidfile failed, 64 usage error.\n",
-	        loop_backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_CLIENTS_LIMIT,
-	        OK_MAX_CLIENTS_DEFAULT, OK_FD_RESERVE, OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT,
-	        OK_IDLE_TIMEOUT_MAX, OK_GREETING_MAX, OK_PRINT_BUFFER / 1048576);
+	        loop_backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_BINDS,
+	        OK_UNIX_MODE_DEFAULT, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT, OK_FD_RESERVE,
+	        OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX, OK_GREETING_MAX,
+	        OK_PRINT_BUFFER / 1048576, OK_MAX_LISTENERS);
 }
 
 /* One line naming the problem, one line saying where help is; the usage exit status. */
@@ -106,7 +119,7 @@ static int parse_number_option(FILE *err, const char *name, const char *s, unsig
 static void set_defaults(struct server_opts *o)
 {
 	memset(o, 0, sizeof *o);
-	ok_sockaddr_in(&o->addr, OK_DEFAULT_ADDR, OK_DEFAULT_PORT);
+	o->unix_mode = OK_UNIX_MODE_DEFAULT;
 	o->max_clients = OK_MAX_CLIENTS_DEFAULT;
 	o->max_line = OK_MAX_LINE_DEFAULT;
 }
@@ -125,12 +138,55 @@ static int refuse_option(FILE *err, int c, char **argv)
 	return usage_error(err, problem, name);
 }
 
-/* -b is documented as numbers and dots: inet_aton's tolerance of text after a space is not. */
-static int check_bind(FILE *err, const char *bind)
+/* What the addresses are made of, known only once every option has been read. */
+struct where {
+	unsigned long port;
+	bool port_set;
+	const char *binds[OK_MAX_BINDS];
+	unsigned n_binds;
+	bool mode_set;
+};
+
+static int take_bind(FILE *err, const char *arg, struct where *w)
 {
-	for (const char *p = bind; *p != '\0'; p++)
-		if (isspace((unsigned char)*p))
-			return usage_error(err, "address not valid", bind);
+	if (w->n_binds == OK_MAX_BINDS) {
+		char what[64];
+		snprintf(what, sizeof what, "too many -b addresses (at most %d)", OK_MAX_BINDS);
+		return usage_error(err, what, arg);
+	}
+	w->binds[w->n_binds++] = arg;
+	return 0;
+}
+
+/* sun_path holds the path and its NUL: on Linux 107 bytes of path at most. */
+static int take_unix_path(FILE *err, const char *arg, struct server_opts *o)
+{
+	if (*arg == '\0')
+		return usage_error(err, "unix path is empty", "''");
+	if (o->unix_path != NULL)
+		return usage_error(err, "only one -U path", arg);
+	if (strlen(arg) >= sizeof ((struct sockaddr_un *)0)->sun_path) {
+		char what[64];
+		snprintf(what, sizeof what, "unix path too long (at most %zu bytes)",
+		         sizeof ((struct sockaddr_un *)0)->sun_path - 1);
+		return usage_error(err, what, arg);
+	}
+	o->unix_path = arg;
+	return 0;
+}
+
+/* Octal digits only, 0 to 0777: "0660", "660", "0". */
+static int take_unix_mode(FILE *err, const char *arg, struct server_opts *o)
+{
+	unsigned long v = 0;
+
+	if (*arg == '\0' || arg[strspn(arg, "01234567")] != '\0')
+		return usage_error(err, "unix-mode not an octal number", *arg ? arg : "''");
+	for (const char *p = arg; *p != '\0' && v <= 0777; p++)
+		v = v * 8 + (unsigned long)(*p - '0');
+	if (v > 0777)
+		return usage_error(err, "unix-mode too large (at most 0777)", arg);
+	o->unix_mode = (unsigned)v;
 	return 0;
 }
 
@@ -166,17 +222,22 @@ static int check_greeting(FILE *err, const char *text)
 }
 
 /* Handles one option with a value; 0, or the usage exit status. */
-static int take_value(int c, const char *arg, struct server_opts *o, unsigned long *port,
-                      const char **bind, FILE *err)
+static int take_value(int c, const char *arg, struct server_opts *o, struct where *w, FILE *err)
 {
 	switch (c) {
 	case 'p':
 		o->listen_set = true;
-		return parse_number_option(err, "port", arg, 0, 65535, port);
+		w->port_set = true;
+		return parse_number_option(err, "port", arg, 0, 65535, &w->port);
 	case 'b':
 		o->listen_set = true;
-		*bind = arg;
-		return 0;
+		return take_bind(err, arg, w);
+	case 'U':
+		o->listen_set = true;
+		return take_unix_path(err, arg, o);
+	case OPT_UNIX_MODE:
+		w->mode_set = true;
+		return take_unix_mode(err, arg, o);
 	case OPT_MAX_CLIENTS:
 		o->max_clients_set = true;
 		return parse_number_option(err, "max-clients", arg, 1, OK_MAX_CLIENTS_LIMIT,
@@ -203,10 +264,32 @@ static int take_value(int c, const char *arg, struct server_opts *o, unsigned lo
 	return 0;
 }
 
+/*
+ * The TCP listeners' addresses, all on one port. No -b: the default address, unless -U came
+ * alone (neither -p nor -b), which means no TCP at all. Names are refused: ok_parse_ip_literal
+ * takes numbers only, and no white space anywhere.
+ */
+static int fill_addresses(FILE *err, const struct where *w, struct server_opts *o)
+{
+	static const char *const fallback[] = { OK_DEFAULT_ADDR };
+	const char *const *binds = w->n_binds > 0 ? w->binds : fallback;
+	unsigned n = w->n_binds > 0 ? w->n_binds : 1;
+
+	if (w->mode_set && o->unix_path == NULL)
+		return usage_error(err, "--unix-mode needs -U", "--unix-mode");
+	if (w->n_binds == 0 && o->unix_path != NULL && !w->port_set)
+		n = 0;
+	for (o->n_tcp = 0; o->n_tcp < n; o->n_tcp++) {
+		struct listen_addr *a = &o->tcp[o->n_tcp];
+		if (ok_parse_ip_literal(binds[o->n_tcp], &a->ss, &a->len, (uint16_t)w->port) < 0)
+			return usage_error(err, "address not valid", binds[o->n_tcp]);
+	}
+	return 0;
+}
+
 int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE *err)
 {
-	unsigned long port = OK_DEFAULT_PORT;
-	const char *bind = OK_DEFAULT_ADDR;
+	struct where w = { .port = OK_DEFAULT_PORT };
 	int c, rc;
 
 	set_defaults(o);
@@ -228,19 +311,17 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 		case '?':
 			return refuse_option(err, c, argv);
 		default:
-			if ((rc = take_value(c, optarg, o, &port, &bind, err)) != 0)
+			if ((rc = take_value(c, optarg, o, &w, err)) != 0)
 				return rc;
 		}
 	}
 	if (optind < argc)
 		return usage_error(err, "unexpected argument", argv[optind]);
-	if ((rc = check_bind(err, bind)) != 0)
+	if ((rc = fill_addresses(err, &w, o)) != 0)
 		return rc;
 	if (o->print && o->daemon)
 		return usage_error(err, "--print with --daemon",
 		                   "a daemon's standard output is /dev/null");
-	if (ok_sockaddr_in(&o->addr, bind, (uint16_t)port) < 0)
-		return usage_error(err, "address not valid", bind);
 	return OPTS_RUN;
 }
 

@@ -4,10 +4,21 @@
 
 #include <stdbool.h>
 #include <stdio.h>
-#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "oklimits.h"
+
+/* One TCP listener's address: an IPv4 or IPv6 socket address of len bytes. */
+struct listen_addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+};
 
 struct server_opts {
-	struct sockaddr_in addr;     /* -b and -p together */
+	struct listen_addr tcp[OK_MAX_BINDS]; /* -b (or the default) and -p, in the order given */
+	unsigned n_tcp;              /* 0 only with -U and neither -p nor -b: no TCP listener */
+	const char *unix_path;       /* -U, or NULL */
+	unsigned unix_mode;          /* --unix-mode */
 	bool once, daemon, verbose;
 	bool print;                  /* --print */
 	const char *greeting;        /* --greeting TEXT, checked: no CR or LF, OK_GREETING_MAX bytes */

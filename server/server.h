@@ -16,7 +16,9 @@ struct printer;
 
 struct server {
 	struct loop_backend *loop;
-	int listen_fd, signal_fd;
+	int listen_fds[OK_MAX_LISTENERS]; /* main's listeners, all watched alike */
+	int n_listen;            /* 0 once the server stops listening (--once done, stopping) */
+	int signal_fd;
 	struct conn *conns;      /* the connection table, indexed by descriptor */
 	int table_size;          /* records in conns: the open-file limit, so any descriptor fits */
 	unsigned counted_clients;  /* open connections that count against max_clients */

@@ -106,6 +106,21 @@ teardown() {
 	assert_output "130 icanon"
 }
 
+@test "client tty: a resized terminal (SIGWINCH) keeps the line being typed" {
+	tmux_start 127.0.0.1 "$SERVER_PORT"
+	tmux_wait "^$PROMPT_RE\$"
+	tmux_keys abc
+	tmux_wait "^$PROMPT_RE abc\$"
+	tmux_cmd resize-window -x 60 -y 20
+	tmux_keys ' def' Enter
+	tmux_wait '^Server: OK$'
+	tmux_keys C-d
+	run tmux_result
+	assert_output "0 icanon"
+	assert_equal "$(tmux_cmd display-message -p '#{window_width}')" 60
+	assert_equal "$(cat "$TTY_HOME/.okclient_history")" 'abc def'
+}
+
 @test "client tty: a reply arriving while a line is typed is printed above it, the line kept" {
 	stop_okserver
 	start_fake delay 2000

@@ -1,7 +1,10 @@
 #!/usr/bin/env bats
 # 40-hostile.bats - slow and hostile clients: slowloris, idle reclaim, garbage, every byte value.
+# The server listens on 127.0.0.1, ::1 and a Unix socket at once where a test says so
+# (start_mixed), and the hostile clients come over each of them.
 
 load helpers
+load server_helpers
 bats_require_minimum_version 1.5.0
 
 setup() {
@@ -10,7 +13,16 @@ setup() {
 }
 
 teardown() {
-	stop_okserver
+	kill_bg # and the server
+}
+
+# start_mixed: a server on 127.0.0.1, ::1 and a Unix socket; TARGETS names the three
+# as the tools take them (srv_common.h).
+start_mixed() {
+	local sock=$BATS_TEST_TMPDIR/ok.sock
+	start_okserver -b 127.0.0.1 -b ::1 -U "$sock"
+	wait_for_file_line "$SERVER_OUT" '^listening on unix:' 5 >/dev/null || fail "no Unix listener"
+	TARGETS=("$SERVER_PORT" "[::1]:$SERVER_PORT" "unix:$sock")
 }
 
 # The server's open descriptors, from /proc.
@@ -45,6 +57,23 @@ wait_for_fds() {
 	[ "$p99" -le "${HOSTILE_P99_US:-10000}" ] || fail "p99 round trip ${p99} us is over 10 ms"
 }
 
+@test "hostile: slowloris over ::1 and a Unix socket at once: an IPv6 client still quick" {
+	start_mixed
+	# 250 trickling over the Unix socket in the background, 250 over ::1 with the timed client.
+	start_bg unix_loris timeout 30 "$TOOLS/hostile_slowloris" "${TARGETS[2]}" 250 2 10
+	run timeout 30 "$TOOLS/hostile_slowloris" "${TARGETS[1]}" 250 2 200
+	assert_success
+	assert_line --index 0 "trickled: 250 connections, 500 bytes, 0 closed early"
+	local p99=${lines[1]#*p99_us=}
+	p99=${p99%% *}
+	echo "round trip p99 over ::1 beside Unix slowloris: $p99 us" >&3
+	wait "$LAST_PID"
+	run cat "$BATS_TEST_TMPDIR/unix_loris.out"
+	assert_line --index 0 "trickled: 250 connections, 500 bytes, 0 closed early"
+	[ -n "${OK_UNDER_VALGRIND:-}" ] || [ "$p99" -le "${HOSTILE_P99_US:-10000}" ] ||
+		fail "p99 round trip ${p99} us is over 10 ms"
+}
+
 @test "hostile: --idle-timeout reclaims slowloris connections, not while they trickle" {
 	start_okserver --idle-timeout 2
 	local before
@@ -60,31 +89,37 @@ wait_for_fds() {
 	assert_output "OK"
 }
 
-@test "hostile: 64 KiB of garbage without LF gets ERR line too long" {
-	start_okserver
+@test "hostile: 64 KiB of garbage without LF gets ERR line too long (IPv4, IPv6, Unix)" {
+	start_mixed
 	# 65537 bytes, none of them LF or CR: one more than a line may hold, no half-close needed.
 	head -c 300000 /dev/urandom | tr -d '\n\r' | head -c 65537 >"$BATS_TEST_TMPDIR/garbage"
 	[ "$(wc -c <"$BATS_TEST_TMPDIR/garbage")" -eq 65537 ]
-	run --separate-stderr timeout 15 "$TOOLS/hostile_send" "$SERVER_PORT" <"$BATS_TEST_TMPDIR/garbage"
-	assert_success
-	assert_output "ERR line too long"
-	assert_equal "$stderr" ""
+	local t
+	for t in "${TARGETS[@]}"; do
+		run --separate-stderr timeout 15 "$TOOLS/hostile_send" "$t" <"$BATS_TEST_TMPDIR/garbage"
+		assert_success
+		assert_output "ERR line too long"
+		assert_equal "$stderr" ""
+	done
 }
 
 @test "hostile: a 4 MiB flood without LF is cut off at the limit, the server lingers and serves on" {
-	start_okserver
+	start_mixed
 	head -c 4194304 /dev/zero | tr '\0' 'x' >"$BATS_TEST_TMPDIR/flood"
-	run --separate-stderr timeout 15 "$TOOLS/hostile_send" -s "$SERVER_PORT" <"$BATS_TEST_TMPDIR/flood"
-	assert_success
-	assert_output "ERR line too long"
-	assert_equal "$stderr" ""
-	run timeout 10 "$TOOLS/hostile_send" -s "$SERVER_PORT" <<<"next"
-	assert_success
-	assert_output "OK"
+	local t
+	for t in "${TARGETS[@]}"; do
+		run --separate-stderr timeout 15 "$TOOLS/hostile_send" -s "$t" <"$BATS_TEST_TMPDIR/flood"
+		assert_success
+		assert_output "ERR line too long"
+		assert_equal "$stderr" ""
+		run timeout 10 "$TOOLS/hostile_send" -s "$t" <<<"next"
+		assert_success
+		assert_output "OK"
+	done
 }
 
 @test "hostile: every byte 0x00-0xFF and telnet IAC sequences are plain data" {
-	start_okserver
+	start_mixed
 	local input=$BATS_TEST_TMPDIR/bytes want=$BATS_TEST_TMPDIR/want b
 	: >"$input"
 	: >"$want"
@@ -106,9 +141,12 @@ wait_for_fds() {
 	printf '\xff\xfa\x18\x01\xff\xf0\r\n' >>"$input"
 	printf 'OK\nOK\nOK\r\nOK\nOK\r\n' >>"$want"
 	printf 'Q\xff\xfd\x01\x00\r\n' | tee -a "$want" >>"$input"
-	# Binary replies: compared as files (bats' run would lose the NUL).
-	timeout 10 "$TOOLS/hostile_send" "$SERVER_PORT" <"$input" >"$BATS_TEST_TMPDIR/got" \
-		2>"$BATS_TEST_TMPDIR/err"
-	cmp "$want" "$BATS_TEST_TMPDIR/got"
-	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	# Binary replies: compared as files (bats' run would lose the NUL). Over each family.
+	local t
+	for t in "${TARGETS[@]}"; do
+		timeout 10 "$TOOLS/hostile_send" "$t" <"$input" >"$BATS_TEST_TMPDIR/got" \
+			2>"$BATS_TEST_TMPDIR/err"
+		cmp "$want" "$BATS_TEST_TMPDIR/got"
+		[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	done
 }

@@ -208,8 +208,10 @@ ERR server shutting down$'
 	# 2 accepted, 1 refused (still open until its close is logged, or already closed).
 	peer_send first 'Quit\n'
 	peer_close first
+	# shellcheck disable=SC2016 # eval expands it, each time it is tried
 	wait_until 5 eval '[ "$(grep -c " closed " "$log")" -eq 2 ]'
 	kill -USR1 "$SERVER_PID"
+	# shellcheck disable=SC2016 # eval expands it, each time it is tried
 	wait_until 5 eval '[ "$(grep -c "stats:" "$log")" -eq 2 ]'
 	assert_equal "$(peer_out first)" 'OK$
 OK$
@@ -282,11 +284,19 @@ No such file or directory; serving without telling systemd"
 
 # --- systemd: socket activation ---
 
-# activated ARGS...: okserver with LISTEN_PID its own pid and LISTEN_FDS=1 (bash execs it, so
-# the pid stays); fd 3 is whatever the caller redirects.
+# activated ARGS...: okserver with LISTEN_PID its own pid and LISTEN_FDS=${FDS:-1} (bash execs
+# it, so the pid stays); fd 3 on are whatever the caller redirects.
 activated() {
 	# shellcheck disable=SC2016 # $$ and $0 are the inner shell's
-	timeout 5 bash -c 'export LISTEN_PID=$$ LISTEN_FDS=1; exec "$0" "$@"' "$OKSERVER" "$@"
+	timeout 5 bash -c 'export LISTEN_PID=$$ LISTEN_FDS=$1; shift; exec "$0" "$@"' \
+		"$OKSERVER" "${FDS:-1}" "$@"
+}
+
+# activate_ready COUNT: waits for COUNT ready lines of the activated server (start_bg sa) and
+# checks that it is still there.
+activate_ready() {
+	wait_until 5 eval "[ \"\$(grep -c '^listening on ' '$BATS_TEST_TMPDIR/sa.out')\" -ge $1 ]"
+	kill -0 "$LAST_PID"
 }
 
 @test "operations: systemd-socket-activate on a Unix socket: one ready line, served" {
@@ -319,6 +329,63 @@ Qbye$'
 	stop_pid "$LAST_PID"
 }
 
+@test "operations: systemd-socket-activate with two Unix sockets: two ready lines, both served" {
+	command -v systemd-socket-activate >/dev/null || skip "systemd-socket-activate is not installed"
+	local a=$BATS_TEST_TMPDIR/a.sock b=$BATS_TEST_TMPDIR/b.sock sa
+	start_bg sa systemd-socket-activate -l "$a" -l "$b" "$OKSERVER"
+	sa=$LAST_PID
+	wait_until 5 test -S "$b"
+	run bash -c "printf 'x\nQbye\n' | timeout 10 socat -t 5 - 'UNIX-CONNECT:$b' | cat -A"
+	assert_output 'OK$
+Qbye$'
+	activate_ready 2
+	run bash -c "printf 'y\nz\n' | timeout 10 socat -t 5 - 'UNIX-CONNECT:$a' | cat -A"
+	assert_output 'OK$
+OK$'
+	# One line each, in descriptor order (3 is the first -l).
+	run grep '^listening on ' "$BATS_TEST_TMPDIR/sa.out"
+	assert_output "listening on unix:$a
+listening on unix:$b"
+	stop_pid "$sa"
+	# The files are systemd's (here systemd-socket-activate's): okserver leaves them.
+	test -S "$a"
+	test -S "$b"
+}
+
+@test "operations: socket activation of a Unix and a TCP socket: --max-clients counts both" {
+	command -v systemd-socket-activate >/dev/null || skip "systemd-socket-activate is not installed"
+	local sock=$BATS_TEST_TMPDIR/ok.sock port sa
+	start_okserver # only to find a free port: systemd-socket-activate will not take port 0
+	port=$SERVER_PORT
+	stop_okserver
+	start_bg sa systemd-socket-activate -l "$sock" -l "127.0.0.1:$port" "$OKSERVER" \
+		--max-clients 1
+	sa=$LAST_PID
+	wait_until 5 test -S "$sock"
+	OK_TEST_FAMILY=unix SERVER_SOCK=$sock open_peer a
+	peer_send a 'hi\n'
+	wait_until 5 grep -q OK "$BATS_TEST_TMPDIR/a.out"
+	activate_ready 2
+	run grep '^listening on ' "$BATS_TEST_TMPDIR/sa.out"
+	assert_output "listening on unix:$sock
+listening on 127.0.0.1:$port"
+	SERVER_PORT=$port
+	run talk 'x\n'
+	assert_output 'ERR server full$'
+	peer_close a
+	wait_gone "$PEER_PID_a" 5
+	wait_until 5 talk_gives 'OK$' 'y\n'
+	stop_pid "$sa"
+	test -S "$sock"
+}
+
+@test "operations: LISTEN_FDS beyond 17 listeners: exit 2, says why" {
+	FDS=18 run --separate-stderr activated
+	assert_equal "$status" 2
+	assert_equal "$output" ""
+	assert_equal "$stderr" "okserver: socket activation: LISTEN_FDS too large: 18 (0 to 17)"
+}
+
 @test "operations: LISTEN_FDS=1 for itself with fd 3 not a socket: exit 2, says why" {
 	run --separate-stderr activated 3<"$OKSERVER"
 	assert_equal "$status" 2
@@ -329,13 +396,18 @@ Qbye$'
 	assert_equal "$stderr" "okserver: socket activation: descriptor 3: not open"
 }
 
-@test "operations: LISTEN_FDS together with -p or -b is a usage error" {
+@test "operations: LISTEN_FDS together with -p, -b or -U is a usage error" {
 	run --separate-stderr activated -p 0 3<"$OKSERVER"
 	assert_equal "$status" 64
-	assert_equal "$stderr" "okserver: -p or -b given with socket activation: LISTEN_FDS
+	assert_equal "$stderr" "okserver: -p, -b or -U given with socket activation: LISTEN_FDS
 $HINT"
 	run --separate-stderr activated -b 127.0.0.1 3<"$OKSERVER"
 	assert_equal "$status" 64
+	run --separate-stderr activated -U "$BATS_TEST_TMPDIR/ok.sock" 3<"$OKSERVER"
+	assert_equal "$status" 64
+	assert_equal "$stderr" "okserver: -p, -b or -U given with socket activation: LISTEN_FDS
+$HINT"
+	[ ! -e "$BATS_TEST_TMPDIR/ok.sock" ]
 }
 
 @test "operations: LISTEN_PID of another process is not for it: it listens as asked" {

@@ -49,18 +49,47 @@ wait_for_file_line() {
 }
 
 # start_okserver [ARGS...]: starts okserver on a free loopback port, waits for its ready line.
-# Sets SERVER_PID, SERVER_PORT, SERVER_OUT (stdout) and SERVER_ERR (stderr).
+# Sets SERVER_PID, SERVER_PORT, SERVER_OUT (stdout) and SERVER_ERR (stderr), and the raw peers'
+# way to it (SERVER_NC, SERVER_SOCAT). OK_TEST_FAMILY picks where it listens: ipv4 (default,
+# 127.0.0.1), ipv6 (::1) or unix (a socket in the test's directory: SERVER_SOCK, no TCP).
 start_okserver() {
 	require_binary "$OKSERVER"
 	SERVER_OUT=$BATS_TEST_TMPDIR/server.out
 	SERVER_ERR=$BATS_TEST_TMPDIR/server.err
+	SERVER_SOCK=$BATS_TEST_TMPDIR/ok.sock
 	rm -f "$SERVER_OUT" "$SERVER_ERR" # a second server in one test must not see the first's line
-	"$OKSERVER" -p 0 "$@" </dev/null >"$SERVER_OUT" 2>"$SERVER_ERR" 3>&- &
+	local where=(-p 0)
+	case ${OK_TEST_FAMILY:-ipv4} in
+	ipv6) where=(-p 0 -b ::1) ;;
+	unix) where=(-U "$SERVER_SOCK") ;;
+	esac
+	"$OKSERVER" "${where[@]}" "$@" </dev/null >"$SERVER_OUT" 2>"$SERVER_ERR" 3>&- &
 	SERVER_PID=$!
 	local ready
 	ready=$(wait_for_file_line "$SERVER_OUT" '^listening on ' 5) ||
 		fail "okserver printed no ready line: $(cat "$SERVER_ERR")"
 	SERVER_PORT=${ready##*:}
+	set_peer_ways
+}
+
+# set_peer_ways: how nc (SERVER_NC, a command line) and socat (SERVER_SOCAT, an address) reach
+# the server of OK_TEST_FAMILY. The paths hold no white space: the words are split as they are.
+set_peer_ways() {
+	case ${OK_TEST_FAMILY:-ipv4} in
+	ipv6)
+		SERVER_NC="nc -N -6 ::1 $SERVER_PORT"
+		SERVER_SOCAT="TCP6:[::1]:$SERVER_PORT"
+		;;
+	unix)
+		SERVER_PORT=
+		SERVER_NC="nc -N -U $SERVER_SOCK"
+		SERVER_SOCAT="UNIX-CONNECT:$SERVER_SOCK"
+		;;
+	*)
+		SERVER_NC="nc -N 127.0.0.1 $SERVER_PORT"
+		SERVER_SOCAT="TCP:127.0.0.1:$SERVER_PORT"
+		;;
+	esac
 }
 
 # stop_pid PID: TERM, then KILL if it has not gone within 5 seconds, then reaps it. Returns 0

@@ -2,16 +2,21 @@
 # shellcheck shell=bash
 
 # talk FORMAT: sends printf FORMAT to the server with nc, half-closes, prints the replies with
-# cat -A (so "OK^M$" is a CRLF reply, "OK$" an LF one, "^@" a NUL).
+# cat -A (so "OK^M$" is a CRLF reply, "OK$" an LF one, "^@" a NUL). Over the server's family
+# (SERVER_NC, helpers.bash).
 talk() {
-	# shellcheck disable=SC2059 # the argument is a printf format by contract ("x\r\n", "\0")
-	printf "$1" | timeout 10 nc -N 127.0.0.1 "$SERVER_PORT" | cat -A
+	set_peer_ways # a test may have set SERVER_PORT itself (a server started with -d)
+	# The argument is a printf format by contract ("x\r\n", "\0"); SERVER_NC is a command line,
+	# split into its words.
+	# shellcheck disable=SC2059,SC2086
+	printf "$1" | timeout 10 $SERVER_NC | cat -A
 }
 
 # talk_socat FORMAT: the same through socat, a second, independent peer.
 talk_socat() {
+	set_peer_ways
 	# shellcheck disable=SC2059 # a printf format by contract, as for talk
-	printf "$1" | timeout 10 socat -t 5 - "TCP:127.0.0.1:$SERVER_PORT" | cat -A
+	printf "$1" | timeout 10 socat -t 5 - "$SERVER_SOCAT" | cat -A
 }
 
 # wait_until SECONDS COMMAND...: polls COMMAND until it succeeds or the time is up.
@@ -95,7 +100,8 @@ kill_bg() {
 open_peer() {
 	local name=$1 fifo=$BATS_TEST_TMPDIR/$1.in fd
 	mkfifo "$fifo"
-	socat -t 1 - "TCP:127.0.0.1:$SERVER_PORT" <"$fifo" >"$BATS_TEST_TMPDIR/$name.out" 2>&1 3>&- &
+	set_peer_ways
+	socat -t 1 - "$SERVER_SOCAT" <"$fifo" >"$BATS_TEST_TMPDIR/$name.out" 2>&1 3>&- &
 	BG_PIDS+=("$!")
 	printf -v "PEER_PID_$name" %s "$!"
 	exec {fd}>"$fifo"
@@ -144,5 +150,14 @@ backend_wait_call() {
 	epoll) echo epoll_wait ;;
 	poll) echo poll ;;
 	*) return 1 ;;
+	esac
+}
+
+# wait_call_pmask_form CALL: the same wait with a signal mask (epoll_pwait, ppoll), which a libc
+# or an emulator may make in its place.
+wait_call_pmask_form() {
+	case $1 in
+	epoll_wait) echo epoll_pwait ;;
+	poll) echo ppoll ;;
 	esac
 }

@@ -7,29 +7,34 @@ SERVERS=(ok redis)
 # The timed cases also run the poll build when there is one (bench.sh adds it).
 TIMED_SERVERS=(ok redis)
 
-# name|okload options|title — the timed cases, in the order of the table.
+# name|okload options|title|via — the timed cases, in the order of the table; via "unix": over
+# each server's Unix socket instead of 127.0.0.1.
 THROUGHPUT_CASES=(
 	"pp1|-c 1 -P 1|ping-pong C=1"
 	"pp50|-c 50 -P 1|ping-pong C=50"
+	"pp50u|-c 50 -P 1|ping-pong C=50, Unix socket|unix"
 	"pipe50|-c 50 -P 32|pipelined C=50 P=32"
 	"pp1000|-c 1000 -P 1|ping-pong C=1000"
 )
 
 # The servers run side by side; each case alternates between them, A B A B (A B C A B C).
 bench_throughput() {
-	local -A port pid
-	local s c name opts pair
+	local -A port sock pid
+	local s c name opts via pair target
 	for s in "${TIMED_SERVERS[@]}"; do
 		start_server "$s" || return 1
 		port[$s]=$SRV_PORT
+		sock[$s]=$SRV_SOCK
 		pid[$s]=$SRV_PID
 	done
 	for c in "${THROUGHPUT_CASES[@]}"; do
-		IFS='|' read -r name opts _ <<<"$c"
+		IFS='|' read -r name opts _ via <<<"$c"
 		for pair in $(seq "$PAIRS"); do
 			for s in "${TIMED_SERVERS[@]}"; do
+				target=${port[$s]}
+				[ "$via" != unix ] || target=unix:${sock[$s]}
 				# shellcheck disable=SC2086,SC2153 # options split on purpose; SECS is bench.sh's
-				run_load "${port[$s]}" $((WARM + SECS + 90)) $opts -d "$SECS" -w "$WARM" -t 30
+				run_load "$target" $((WARM + SECS + 90)) $opts -d "$SECS" -w "$WARM" -t 30
 				log "$name $s #$pair: ${LOAD_LINE:-no result}"
 				record_load "$name" "$s" "$LOAD_LINE"
 			done

@@ -91,27 +91,34 @@ free_port() {
 	done
 }
 
-# start_okserver [WRAPPER...]: okserver -p 0 (under WRAPPER, e.g. valgrind); sets SRV_PID, SRV_PORT.
+# start_okserver [WRAPPER...]: okserver -p 0 and a Unix socket (under WRAPPER, e.g. valgrind);
+# sets SRV_PID, SRV_PORT, SRV_SOCK. OK_NAME (default okserver) names its files, so that the
+# epoll and poll builds run side by side, each on a socket of its own.
 start_okserver() {
-	local out=$WORK/okserver.out
-	"$@" "$OKSERVER" -p 0 --max-clients "$MAX_CLIENTS" </dev/null >"$out" \
-		2>"$WORK/okserver.err" &
+	local name=${OK_NAME:-okserver}
+	local out=$WORK/$name.out
+	SRV_SOCK=$WORK/$name.sock
+	"$@" "$OKSERVER" -p 0 -U "$SRV_SOCK" --max-clients "$MAX_CLIENTS" </dev/null >"$out" \
+		2>"$WORK/$name.err" &
 	SRV_PID=$!
 	PIDS+=("$SRV_PID")
 	if ! wait_line "$out" '^listening on ' 120 "$SRV_PID"; then
-		log "okserver did not start: $(tail -3 "$WORK/okserver.err")"
+		log "$name did not start: $(tail -3 "$WORK/$name.err")"
 		stop_pid "$SRV_PID"
 		return 1
 	fi
 	SRV_PORT=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$out" | head -1)
 }
 
-# start_redis [WRAPPER...]: redis-server on a free loopback port, no persistence; SRV_PID, SRV_PORT.
+# start_redis [WRAPPER...]: redis-server on a free loopback port and a Unix socket, no
+# persistence; SRV_PID, SRV_PORT, SRV_SOCK.
 start_redis() {
 	local _ conf=$WORK/redis.conf out=$WORK/redis.out
+	SRV_SOCK=$WORK/redis.sock
 	for _ in 1 2 3 4 5; do   # a port found free may be taken before redis binds it
 		SRV_PORT=$(free_port)
-		printf '%s\n' "port $SRV_PORT" "bind $HOST" "protected-mode yes" 'save ""' \
+		printf '%s\n' "port $SRV_PORT" "bind $HOST" "unixsocket $SRV_SOCK" "unixsocketperm 700" \
+			"protected-mode yes" 'save ""' \
 			"appendonly no" "daemonize no" "maxclients $MAX_CLIENTS" \
 			"dir $WORK" 'logfile ""' >"$conf"
 		"$@" redis-server "$conf" </dev/null >"$out" 2>&1 &
@@ -130,7 +137,7 @@ start_server() {
 	shift
 	case $which in
 	ok) start_okserver "$@" ;;
-	poll) OKSERVER=$OKSERVER_POLL start_okserver "$@" ;;
+	poll) OK_NAME=okserver-poll OKSERVER=$OKSERVER_POLL start_okserver "$@" ;;
 	*) start_redis "$@" ;;
 	esac
 }
@@ -139,12 +146,15 @@ rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
 }
 
-# run_load PORT LIMIT OPTIONS...: okload against PORT, bounded in time; its report in LOAD_LINE.
+# run_load PORT|unix:PATH LIMIT OPTIONS...: okload against PORT (or the Unix socket), bounded in
+# time; its report in LOAD_LINE.
 # It runs in the background and is waited for, so a signal to the script acts at once.
 run_load() {
-	local port=$1 limit=$2 pid rc out=$WORK/load.out
+	local port=$1 limit=$2 pid rc out=$WORK/load.out where
 	shift 2
-	timeout -k 5 "$limit" "$OKLOAD" "$@" "$HOST" "$port" </dev/null >"$out" \
+	where=("$HOST" "$port")
+	[ "${port#unix:}" = "$port" ] || where=("$port") # a Unix socket: "unix:PATH" alone
+	timeout -k 5 "$limit" "$OKLOAD" "$@" "${where[@]}" </dev/null >"$out" \
 		2>>"$WORK/okload.err" &
 	pid=$!
 	PIDS+=("$pid")

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "okload.h"
@@ -178,6 +179,26 @@ static void handle_event(struct loop *l, const struct epoll_event *ev)
 		read_conn(l, i);
 }
 
+/* A non-blocking connection to a Unix socket (a local connect is done or refused at once);
+ * the fd, or -1 with the reason in e->msg. */
+static int connect_unix(const char *path, struct ok_sock_error *e)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (strlen(path) >= sizeof un.sun_path)
+		errno = ENAMETOOLONG;
+	else
+		memcpy(un.sun_path, path, strlen(path));
+	if (fd >= 0 && un.sun_path[0] != '\0' &&
+	    connect(fd, (struct sockaddr *)&un, sizeof un) == 0 && ok_set_nonblock(fd, 1) == 0)
+		return fd;
+	snprintf(e->msg, sizeof e->msg, "connect unix:%s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
 /* Opens connections while the ramp allows; each starts its first batch at once. */
 static int open_more(struct loop *l)
 {
@@ -188,7 +209,8 @@ static int open_more(struct loop *l)
 		unsigned long i = l->opened;
 		struct conn *c = &l->conns[i];
 
-		c->fd = ok_connect_tcp(&l->o->addr, timeout_ms, &e);
+		c->fd = l->o->unix_path ? connect_unix(l->o->unix_path, &e)
+		                        : ok_connect_tcp(&l->o->addr, timeout_ms, &e);
 		if (c->fd < 0) {
 			fprintf(stderr, "okload: %s\n", e.msg);
 			return -1;

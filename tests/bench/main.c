@@ -13,7 +13,7 @@
 
 static const char usage_text[] =
 	"usage: okload [-c CONNS] [-P LINES] [-d SECS] [-w SECS] [-t SECS] [-m TEXT]\n"
-	"              [-n LINES | -i] HOST PORT\n"
+	"              [-n LINES | -i] HOST PORT | unix:PATH\n"
 	"  -c CONNS  connections (default 1)\n"
 	"  -P LINES  lines in flight per connection, sent as one batch (default 1: ping-pong)\n"
 	"  -d SECS   measure for SECS after the warm-up (default 5); with -i, hold SECS (default 60)\n"
@@ -75,11 +75,13 @@ static int parse_args(int argc, char **argv, struct load_opts *o)
 		if (rc != 0)
 			return rc;  /* -1 usage error, 1 help shown */
 	}
-	if (argc - optind != 2)
-		return usage("expected HOST PORT", NULL);
-	if (ok_parse_port(argv[optind + 1], &port, &why) < 0 || port == 0)
+	if (argc - optind == 1 && strncmp(argv[optind], "unix:", 5) == 0)
+		o->unix_path = argv[optind] + 5;
+	else if (argc - optind != 2)
+		return usage("expected HOST PORT or unix:PATH", NULL);
+	else if (ok_parse_port(argv[optind + 1], &port, &why) < 0 || port == 0)
 		return usage("port not valid", argv[optind + 1]);
-	if (ok_sockaddr_in(&o->addr, argv[optind], port) < 0)
+	else if (ok_sockaddr_in(&o->addr, argv[optind], port) < 0)
 		return usage("address not valid", argv[optind]);
 	if (o->mode == MODE_COUNT && o->lines < o->conns)
 		return usage("-n must be at least -c", NULL);

@@ -11,6 +11,7 @@ enum load_mode { MODE_DURATION, MODE_COUNT, MODE_IDLE };
 struct load_opts {
 	enum load_mode mode;
 	struct sockaddr_in addr;
+	const char *unix_path;  /* "unix:PATH" given instead of HOST PORT; else NULL */
 	unsigned long conns;    /* C connections */
 	unsigned long pipeline; /* P lines per batch; the next batch goes when all P are answered */
 	unsigned long seconds;  /* measuring time, or holding time in idle mode */

@@ -9,6 +9,8 @@ TABLE_ROWS=(
 	"ping-pong C=1|p99 µs|pp1|p99_us|ok|redis|-|"
 	"ping-pong C=50|replies/s|pp50|replies_per_s|ok|redis|min|1.15"
 	"ping-pong C=50|p99 µs|pp50|p99_us|ok|redis|max|1.00"
+	"ping-pong C=50, Unix socket|replies/s|pp50u|replies_per_s|ok|redis|-|"
+	"ping-pong C=50, Unix socket|p99 µs|pp50u|p99_us|ok|redis|-|"
 	"pipelined C=50 P=32|replies/s|pipe50|replies_per_s|ok|redis|min|3"
 	"pipelined C=50 P=32|p99 µs|pipe50|p99_us|ok|redis|-|"
 	"ping-pong C=1000|replies/s|pp1000|replies_per_s|ok|redis|min|1.4"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh - make soak: one okserver, the soak program's connections against it, then its
-# descriptors and memory back at their baseline, and a fresh client still served.
+# descriptors and memory back at their baseline, and a fresh client still served. The server
+# listens on 127.0.0.1, ::1 and a Unix socket; each connection picks one of them at random.
 # Environment: SOAK_SECONDS (60), SOAK_CONNS (1000), SOAK_SEED, SOAK_MAX_LINE (the server's
 # default), SOAK_WARMUP (3 s), SOAK_RSS_SLACK_KB (see below; "none" skips the memory check),
 # OKSERVER, SOAK.
@@ -55,29 +56,30 @@ wait_fds_at_most() {
 	done
 }
 
-args=(-p 0 --max-clients $((conns + 100)))
+sock=$dir/ok.sock # relative: a deep checkout's absolute path could outgrow sun_path
+args=(-p 0 -b 127.0.0.1 -b ::1 -U "$sock" --max-clients $((conns + 100)))
 [ -n "${SOAK_MAX_LINE:-}" ] && args+=(--max-line "$SOAK_MAX_LINE")
 "$OKSERVER" "${args[@]}" </dev/null >"$dir/out" 2>"$dir/err" &
 server_pid=$!
 for _ in $(seq 100); do
-	grep -q '^listening on ' "$dir/out" && break
+	[ "$(grep -c '^listening on ' "$dir/out")" -eq 3 ] && break
 	sleep 0.1
 done
-port=$(sed -n 's/^listening on .*://p' "$dir/out")
+port=$(sed -n '1s/^listening on 127\.0\.0\.1://p' "$dir/out")
 [ -n "$port" ] || fail "okserver printed no ready line"
 
 fds_cold=$(fds)
 rss_cold=$(status_kb VmRSS)
 if [ "$warmup" -gt 0 ]; then
 	echo "soak: warm-up, $warmup s"
-	timeout $((warmup + grace + 30)) "$SOAK" -p "$port" -c "$conns" -t "$warmup" -g "$grace" \
+	timeout $((warmup + grace + 30)) "$SOAK" -p "$port" -6 -U "$sock" -c "$conns" -t "$warmup" -g "$grace" \
 		-m "${SOAK_MAX_LINE:-65536}" >"$dir/warmup" || { cat "$dir/warmup"; fail "the warm-up failed"; }
 	wait_fds_at_most "$fds_cold"
 fi
 fds_before=$(fds)
 rss_before=$(status_kb VmRSS)
 echo "soak: server before: $fds_before descriptors ($fds_cold when started), RSS $rss_before kB ($rss_cold kB when started)"
-soak_args=(-p "$port" -c "$conns" -t "$seconds" -g "$grace" -m "${SOAK_MAX_LINE:-65536}")
+soak_args=(-p "$port" -6 -U "$sock" -c "$conns" -t "$seconds" -g "$grace" -m "${SOAK_MAX_LINE:-65536}")
 [ -n "${SOAK_SEED:-}" ] && soak_args+=(-s "$SOAK_SEED")
 timeout $((seconds + grace + 30)) "$SOAK" "${soak_args[@]}"
 soak_status=$?

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,8 +41,13 @@ static const char *const end_names[] = { "half-close", "quit", "reset", "too-lon
 
 enum phase { PH_CONNECTING, PH_TALKING, PH_SENT_ALL, PH_DONE };
 
+/* The ways to the server a connection may take: -6 and -U add to IPv4. */
+enum family { FAM_IPV4, FAM_IPV6, FAM_UNIX, NFAM };
+static const char *const family_names[NFAM] = { "ipv4", "ipv6", "unix" };
+
 struct conn {
 	int fd;
+	enum family family;
 	uint64_t serial, rng;
 	unsigned beh;
 	enum ending ending;
@@ -71,11 +77,15 @@ struct conn {
 static struct {
 	uint64_t conns, by_end[NEND], by_beh[NBEH], lines, replies, finals, bytes_out, bytes_in;
 	uint64_t failures, refused_retries, stall_blocked;
+	uint64_t fam_conns[NFAM], fam_lines[NFAM];
 	unsigned peak;
 } tot;
 
 static int epfd;
-static struct sockaddr_in server;
+static struct sockaddr_storage server[NFAM];
+static socklen_t server_len[NFAM];
+static enum family families[NFAM] = { FAM_IPV4 }; /* the ones this run uses */
+static unsigned n_families = 1;
 static uint32_t max_line = 65536;
 static int64_t now;
 static int quiet_failures;
@@ -113,6 +123,12 @@ static void *grow(void *p, size_t *cap, size_t need)
 		die("realloc");
 	*cap = n;
 	return p;
+}
+
+static void count_line(const struct conn *c)
+{
+	tot.lines++;
+	tot.fam_lines[c->family]++;
 }
 
 /* Describes the connection for a failure report. */
@@ -218,7 +234,7 @@ static void generate_line(struct conn *c)
 	append_out(c, buf, n);
 	push_expect(c, crlf ? 'C' : 'L');
 	c->last_crlf = crlf;
-	tot.lines++;
+	count_line(c);
 }
 
 static void set_final(struct conn *c, const char *p, size_t n)
@@ -244,7 +260,7 @@ static void generate_quit(struct conn *c)
 	append_out(c, buf, n);
 	set_final(c, buf, n);
 	c->may_close_at = c->gen_bytes;
-	tot.lines++;
+	count_line(c);
 	for (int i = (c->beh & BEH_TRAILING) ? 1 + (int)pick(c, 5) : 0; i > 0; i--)
 		append_out(c, "ignored after Q\n", 16);
 }
@@ -262,7 +278,7 @@ static void generate_too_long(struct conn *c)
 	c->may_close_at = c->gen_bytes + max_line + 1;
 	append_out(c, buf, n);
 	set_final(c, err, strlen(err));
-	tot.lines++;
+	count_line(c);
 }
 
 /* A last line without LF before the half-close: it still gets its reply, terminated LF. */
@@ -276,7 +292,7 @@ static void generate_partial(struct conn *c)
 		buf[n - 1] = '\r'; /* a CR not followed by LF is content */
 	append_out(c, buf, n);
 	push_expect(c, 'L');
-	tot.lines++;
+	count_line(c);
 }
 
 static bool stalled(const struct conn *c);
@@ -550,13 +566,28 @@ static void count_behaviour(const struct conn *c)
 }
 
 /*
- * A new non-blocking connection. Sources rotate over 127.0.0.1-127.0.0.250 so that the
- * TIME_WAITs of thousands of short connections never exhaust one address's ephemeral ports.
- * Returns false (slot left free, tried again later) when the kernel has no port to give.
+ * IPv4 sources rotate over 127.0.0.1-127.0.0.250 so that the TIME_WAITs of thousands of short
+ * connections never exhaust one address's ephemeral ports.
+ */
+static void bind_source(int fd, uint64_t serial)
+{
+	struct sockaddr_in src;
+	int one = 1;
+
+	ok_sockaddr_in(&src, "127.0.0.1", 0);
+	src.sin_addr.s_addr = ok_htonl(0x7f000001u + (uint32_t)(serial % 250));
+	if (setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one) < 0 ||
+	    bind(fd, (struct sockaddr *)&src, sizeof src) < 0)
+		die("bind source address");
+}
+
+/*
+ * A new non-blocking connection, over one of the run's families (picked at random when there
+ * are several). Returns false (slot left free, tried again later) when the kernel has no port
+ * to give.
  */
 static bool open_conn(struct conn *c, uint64_t serial, uint64_t seed)
 {
-	struct sockaddr_in src;
 	struct epoll_event e = { .events = EPOLLOUT };
 	int one = 1, small = 4096;
 
@@ -564,20 +595,20 @@ static bool open_conn(struct conn *c, uint64_t serial, uint64_t seed)
 	c->serial = serial;
 	c->rng = seed ^ (serial * 0x2545f4914f6cdd1dull);
 	choose_behaviour(c);
-	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	c->family = n_families > 1 ? families[pick(c, n_families)] : families[0];
+	c->fd = socket(server[c->family].ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0)
 		die("socket");
-	ok_sockaddr_in(&src, "127.0.0.1", 0);
-	src.sin_addr.s_addr = ok_htonl(0x7f000001u + (uint32_t)(serial % 250));
-	if (setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one) < 0 ||
-	    bind(c->fd, (struct sockaddr *)&src, sizeof src) < 0)
-		die("bind source address");
-	if ((c->beh & BEH_SPLIT) && setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
+	if (c->family == FAM_IPV4)
+		bind_source(c->fd, serial);
+	if ((c->beh & BEH_SPLIT) && c->family != FAM_UNIX &&
+	    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
 		die("setsockopt TCP_NODELAY");
 	if ((c->beh & BEH_STALL) && (setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small) < 0 ||
 	                             setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof small) < 0))
 		die("setsockopt SO_RCVBUF/SO_SNDBUF"); /* small buffers: back-pressure comes sooner */
-	if (connect(c->fd, (struct sockaddr *)&server, sizeof server) < 0 && errno != EINPROGRESS) {
+	if (connect(c->fd, (struct sockaddr *)&server[c->family], server_len[c->family]) < 0 &&
+	    errno != EINPROGRESS) {
 		if (errno != EADDRNOTAVAIL && errno != EAGAIN)
 			die("connect");
 		tot.refused_retries++;
@@ -590,6 +621,7 @@ static bool open_conn(struct conn *c, uint64_t serial, uint64_t seed)
 	if (epoll_ctl(epfd, EPOLL_CTL_ADD, c->fd, &e) < 0)
 		die("epoll_ctl");
 	count_behaviour(c);
+	tot.fam_conns[c->family]++;
 	return true;
 }
 
@@ -707,6 +739,12 @@ static void print_totals(uint64_t seed, unsigned n, int seconds)
 	       tot.lines, tot.replies, tot.finals, tot.bytes_out, tot.bytes_in);
 	printf("soak: stalled connections whose sends the server held back (back-pressure): %" PRIu64
 	       " of %" PRIu64 "\n", tot.stall_blocked, tot.by_beh[7]);
+	printf("soak: by family:");
+	for (unsigned i = 0; i < n_families; i++)
+		printf("%s %s %" PRIu64 " connections %" PRIu64 " lines", i ? "," : "",
+		       family_names[families[i]],
+		       tot.fam_conns[families[i]], tot.fam_lines[families[i]]);
+	printf("\n");
 	if (tot.refused_retries)
 		printf("soak: connects retried for want of a local port: %" PRIu64 "\n",
 		       tot.refused_retries);
@@ -716,9 +754,33 @@ static void print_totals(uint64_t seed, unsigned n, int seconds)
 
 static int usage(void)
 {
-	fputs("usage: soak -p PORT [-c CONNS] [-t SECONDS] [-s SEED] [-m MAX_LINE] [-g GRACE]\n",
+	fputs("usage: soak -p PORT [-6] [-U PATH] [-c CONNS] [-t SECONDS] [-s SEED] [-m MAX_LINE]\n"
+	      "            [-g GRACE]\n"
+	      "  connections go to 127.0.0.1:PORT, and with -6 also [::1]:PORT, with -U also PATH\n",
 	      stderr);
 	return 64;
+}
+
+/* -6 or -U PATH: connections may also go there. The IPv6 port is set once -p is known. */
+static int add_family(enum family f, const char *path)
+{
+	struct sockaddr_un *un = (struct sockaddr_un *)&server[f];
+
+	if (server_len[f] == 0)
+		families[n_families++] = f;
+	if (f == FAM_IPV6) {
+		server_len[f] = sizeof(struct sockaddr_in6);
+		return 0;
+	}
+	if (strlen(path) >= sizeof un->sun_path) {
+		fprintf(stderr, "soak: -U path too long: %s\n", path);
+		return -1;
+	}
+	memset(un, 0, sizeof *un);
+	un->sun_family = AF_UNIX;
+	memcpy(un->sun_path, path, strlen(path));
+	server_len[f] = sizeof *un;
+	return 0;
 }
 
 static int parse_options(int argc, char **argv, unsigned long v[6])
@@ -728,8 +790,13 @@ static int parse_options(int argc, char **argv, unsigned long v[6])
 	const char *why;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "p:c:t:s:m:g:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:c:t:s:m:g:6U:")) != -1) {
 		const char *at = strchr(letters, opt);
+		if (opt == '6' || opt == 'U') {
+			if (add_family(opt == '6' ? FAM_IPV6 : FAM_UNIX, optarg) < 0)
+				return -1;
+			continue;
+		}
 		if (at == NULL)
 			return -1;
 		if (ok_parse_number(optarg, 1, max[at - letters], &v[at - letters], &why) < 0) {
@@ -759,7 +826,10 @@ int main(int argc, char **argv)
 		conns[i].fd = -1;
 		conns[i].phase = PH_DONE;
 	}
-	ok_sockaddr_in(&server, "127.0.0.1", (uint16_t)v[0]);
+	ok_sockaddr_in((struct sockaddr_in *)&server[FAM_IPV4], "127.0.0.1", (uint16_t)v[0]);
+	server_len[FAM_IPV4] = sizeof(struct sockaddr_in);
+	if (server_len[FAM_IPV6] != 0)
+		ok_sockaddr_in6((struct sockaddr_in6 *)&server[FAM_IPV6], "::1", (uint16_t)v[0]);
 	signal(SIGPIPE, SIG_IGN);
 	printf("soak: seed %lu (rerun with -s %lu)\n", v[3], v[3]);
 	fflush(stdout);

@@ -13,8 +13,9 @@
 #include "util.h"
 
 /*
- * Usage: hostile_send [-s] [-t SECS] PORT < bytes > replies
- * Sends every byte of standard input to 127.0.0.1:PORT exactly as given (no line handling),
+ * Usage: hostile_send [-s] [-t SECS] PORT|[::1]:PORT|unix:PATH < bytes > replies
+ * Sends every byte of standard input to 127.0.0.1:PORT (or ::1, or a Unix socket) exactly as
+ * given (no line handling),
  * reading at the same time so a server's back-pressure cannot deadlock it; with -s it then
  * half-closes. It reads until the server closes its sending side, and sends until everything
  * is sent: a server that answers ERR and half-closes may still read the rest (okserver lingers).
@@ -25,7 +26,7 @@
 
 static int usage(void)
 {
-	fputs("usage: hostile_send [-s] [-t SECS] PORT < input\n", stderr);
+	fputs("usage: hostile_send [-s] [-t SECS] PORT|[::1]:PORT|unix:PATH < input\n", stderr);
 	return 64;
 }
 
@@ -148,7 +149,6 @@ int main(int argc, char **argv)
 	unsigned long secs = 10;
 	bool half_close = false;
 	const char *why;
-	uint16_t port;
 	size_t len;
 	char *buf;
 	int opt, fd, status;
@@ -159,7 +159,7 @@ int main(int argc, char **argv)
 		else if (opt != 't' || ok_parse_number(optarg, 1, 3600, &secs, &why) < 0)
 			return usage();
 	}
-	if (optind != argc - 1 || ok_parse_port(argv[optind], &port, &why) < 0)
+	if (optind != argc - 1)
 		return usage();
 	buf = read_input(&len);
 	if (buf == NULL) {

@@ -16,7 +16,7 @@
 
 /*
  * Usage: hostile_slowloris PORT CONNS SECONDS TRIPS [IDLE_WAIT]
- * Opens CONNS connections to 127.0.0.1:PORT, each sending one byte ('x', never a whole line)
+ * Opens CONNS connections to 127.0.0.1:PORT (or [::1]:PORT, or unix:PATH), each sending one byte ('x', never a whole line)
  * per second, spread evenly over the second, for SECONDS. Meanwhile one more connection makes
  * TRIPS round trips ("ping\n" -> "OK\n"), evenly spaced, each timed alone. Prints:
  *   trickled: CONNS connections, B bytes, K closed early
@@ -182,10 +182,11 @@ int main(int argc, char **argv)
 	int one = 1, fd;
 
 	if (argc != 5 && argc != 6) {
-		fputs("usage: hostile_slowloris PORT CONNS SECONDS TRIPS [IDLE_WAIT]\n", stderr);
+		fputs("usage: hostile_slowloris PORT|[::1]:PORT|unix:PATH CONNS SECONDS TRIPS"
+		      " [IDLE_WAIT]\n", stderr);
 		return 64;
 	}
-	for (int i = 1; i < argc; i++)
+	for (int i = 2; i < argc; i++) /* the target is checked as it is used */
 		if (ok_parse_number(argv[i], 1, max[i - 1], &v[i - 1], &why) < 0) {
 			fprintf(stderr, "hostile_slowloris: %s: %s\n", why, argv[i]);
 			return 64;
@@ -195,7 +196,7 @@ int main(int argc, char **argv)
 	if (l == NULL || rtt == NULL)
 		die_errno("calloc");
 	fd = connect_loopback(argv[1]);
-	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
+	if (!target_is_unix(argv[1]) && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0)
 		die_errno("setsockopt TCP_NODELAY");
 	for (unsigned long i = 0; i < v[1]; i++)
 		l[i].fd = connect_loopback(argv[1]);

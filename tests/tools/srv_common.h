@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "netaddr.h"
 #include "sock.h"
@@ -24,21 +27,58 @@ _Noreturn static inline void die(const char *fmt, ...)
 	exit(1);
 }
 
-/* A connected, non-blocking socket to 127.0.0.1:port, or death. */
-static inline int connect_loopback(const char *port_text)
+/* True when target names a Unix socket ("unix:PATH"), where TCP options do not apply. */
+static inline int target_is_unix(const char *target)
 {
-	struct sockaddr_in sa;
-	struct ok_sock_error e;
-	const char *why;
-	uint16_t port;
-	int fd;
+	return strncmp(target, "unix:", 5) == 0;
+}
 
+/*
+ * The server a tool talks to: a port on 127.0.0.1 ("4242"), on ::1 ("[::1]:4242") or a Unix
+ * socket ("unix:/tmp/ok.sock"), as okserver's ready line names them. Fills *ss, or dies.
+ */
+static inline socklen_t parse_target(const char *target, struct sockaddr_storage *ss)
+{
+	const char *port_text = strncmp(target, "[::1]:", 6) == 0 ? target + 6 : target, *why;
+	struct sockaddr_un *un = (struct sockaddr_un *)ss;
+	uint16_t port;
+
+	memset(ss, 0, sizeof *ss);
+	if (target_is_unix(target)) {
+		if (strlen(target + 5) >= sizeof un->sun_path)
+			die("unix path too long: %s", target + 5);
+		un->sun_family = AF_UNIX;
+		memcpy(un->sun_path, target + 5, strlen(target + 5));
+		return sizeof *un;
+	}
 	if (ok_parse_port(port_text, &port, &why) < 0)
 		die("bad port %s: %s", port_text, why);
-	ok_sockaddr_in(&sa, "127.0.0.1", port);
-	fd = ok_connect_tcp(&sa, 10000, &e);
-	if (fd < 0)
-		die("%s", e.msg);
+	if (port_text != target) {
+		ok_sockaddr_in6((struct sockaddr_in6 *)ss, "::1", port);
+		return sizeof(struct sockaddr_in6);
+	}
+	ok_sockaddr_in((struct sockaddr_in *)ss, "127.0.0.1", port);
+	return sizeof(struct sockaddr_in);
+}
+
+/* A connected, non-blocking socket to the target (parse_target), or death. */
+static inline int connect_loopback(const char *target)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = parse_target(target, &ss);
+	struct ok_sock_error e;
+	int fd;
+
+	if (ss.ss_family == AF_INET) {
+		fd = ok_connect_tcp((struct sockaddr_in *)&ss, 10000, &e);
+		if (fd < 0)
+			die("%s", e.msg);
+		return fd;
+	}
+	/* Loopback and local sockets connect at once (or fail at once): no timeout needed. */
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, len) < 0 || ok_set_nonblock(fd, 1) < 0)
+		die("connect %s: %s", target, strerror(errno));
 	return fd;
 }
 

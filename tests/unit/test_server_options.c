@@ -7,27 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/un.h>
 
 #include "netaddr.h"
 #include "../../server/options.h" /* the Makefile adds only -Icommon */
 #include "../../server/oklimits.h"
 
-/* Parses a NULL-terminated argument list; what went to stdout and stderr lands in out/err. */
-static int parse(struct server_opts *o, char *out, char *err, ...)
+/* Parses argv[0 .. argc); what went to stdout and stderr lands in out/err. */
+static int parse_vector(struct server_opts *o, char *out, char *err, int argc, char **argv)
 {
-	char *argv[32];
-	int argc = 0, rc;
 	char *obuf = NULL, *ebuf = NULL;
 	size_t olen = 0, elen = 0;
 	FILE *fo = open_memstream(&obuf, &olen), *fe = open_memstream(&ebuf, &elen);
-	va_list ap;
+	int rc = parse_options(argc, argv, o, fo, fe);
 
-	argv[argc++] = "okserver";
-	va_start(ap, err);
-	while ((argv[argc] = va_arg(ap, char *)) != NULL)
-		argc++;
-	va_end(ap);
-	rc = parse_options(argc, argv, o, fo, fe);
 	fclose(fo);
 	fclose(fe);
 	snprintf(out, 4096, "%s", obuf);
@@ -37,14 +30,39 @@ static int parse(struct server_opts *o, char *out, char *err, ...)
 	return rc;
 }
 
+/* Parses a NULL-terminated argument list. */
+static int parse(struct server_opts *o, char *out, char *err, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+
+	argv[argc++] = "okserver";
+	va_start(ap, err);
+	while ((argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	return parse_vector(o, out, err, argc, argv);
+}
+
+/* The i-th TCP listener's address as okserver names it. */
+static const char *tcp_addr(const struct server_opts *o, unsigned i, char *buf)
+{
+	return ok_format_sockaddr((const struct sockaddr *)&o->tcp[i].ss, o->tcp[i].len, buf,
+	                          OK_SOCKADDR_STRLEN);
+}
+
 static void defaults_are_the_documented_ones(void **state)
 {
 	struct server_opts o;
-	char out[4096], err[4096], where[OK_ADDRSTRLEN];
+	char out[4096], err[4096], where[OK_SOCKADDR_STRLEN];
 
 	(void)state;
 	assert_int_equal(parse(&o, out, err, (char *)NULL), OPTS_RUN);
-	assert_string_equal(ok_format_addr(&o.addr, where, sizeof where), "127.0.0.1:4242");
+	assert_int_equal(o.n_tcp, 1);
+	assert_string_equal(tcp_addr(&o, 0, where), "127.0.0.1:4242");
+	assert_null(o.unix_path);
+	assert_int_equal(o.unix_mode, 0600);
 	assert_int_equal(o.max_clients, OK_MAX_CLIENTS_DEFAULT);
 	assert_int_equal(o.max_clients, 1024);
 	assert_int_equal(o.max_line, 65536);
@@ -58,13 +76,13 @@ static void defaults_are_the_documented_ones(void **state)
 static void every_option_long_and_short(void **state)
 {
 	struct server_opts o;
-	char out[4096], err[4096], where[OK_ADDRSTRLEN];
+	char out[4096], err[4096], where[OK_SOCKADDR_STRLEN];
 
 	(void)state;
 	assert_int_equal(parse(&o, out, err, "-p", "0", "-b", "0x7f.1", "--once", "--max-clients=7",
 	                       "--max-line", "10", "--idle-timeout", "30", "-dv", "--pidfile",
 	                       "p.pid", (char *)NULL), OPTS_RUN);
-	assert_string_equal(ok_format_addr(&o.addr, where, sizeof where), "127.0.0.1:0");
+	assert_string_equal(tcp_addr(&o, 0, where), "127.0.0.1:0");
 	assert_true(o.once && o.daemon && o.verbose && o.max_clients_set);
 	assert_int_equal(o.max_clients, 7);
 	assert_int_equal(o.max_line, 10);
@@ -72,11 +90,39 @@ static void every_option_long_and_short(void **state)
 	assert_string_equal(o.pidfile, "p.pid");
 	assert_int_equal(parse(&o, out, err, "--port=65535", "--bind", "0.0.0.0", "--daemon",
 	                       "--verbose", (char *)NULL), OPTS_RUN);
-	assert_string_equal(ok_format_addr(&o.addr, where, sizeof where), "0.0.0.0:65535");
+	assert_string_equal(tcp_addr(&o, 0, where), "0.0.0.0:65535");
 	/* getopt_long's unambiguous abbreviations, as GNU tools take them. */
 	assert_int_equal(parse(&o, out, err, "--verb", "--idle=5", (char *)NULL), OPTS_RUN);
 	assert_true(o.verbose);
 	assert_int_equal(o.idle_timeout, 5);
+}
+
+static void binds_and_unix_listeners(void **state)
+{
+	struct server_opts o;
+	char out[4096], err[4096], where[OK_SOCKADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(parse(&o, out, err, "-b", "127.0.0.1", "-b", "[::1]", "--bind=::",
+	                       "-p", "7", (char *)NULL), OPTS_RUN);
+	assert_int_equal(o.n_tcp, 3);
+	assert_string_equal(tcp_addr(&o, 0, where), "127.0.0.1:7");
+	assert_string_equal(tcp_addr(&o, 1, where), "[::1]:7");
+	assert_string_equal(tcp_addr(&o, 2, where), "[::]:7");
+	/* -U alone: no TCP listener; with -p: the default address too. */
+	assert_int_equal(parse(&o, out, err, "-U", "/tmp/s", (char *)NULL), OPTS_RUN);
+	assert_int_equal(o.n_tcp, 0);
+	assert_string_equal(o.unix_path, "/tmp/s");
+	assert_int_equal(parse(&o, out, err, "--unix=/tmp/s", "-p", "0", "--unix-mode", "0660",
+	                       (char *)NULL), OPTS_RUN);
+	assert_int_equal(o.n_tcp, 1);
+	assert_string_equal(tcp_addr(&o, 0, where), "127.0.0.1:0");
+	assert_int_equal(o.unix_mode, 0660);
+	assert_int_equal(parse(&o, out, err, "-U", "s", "-b", "::1", "--unix-mode=0", (char *)NULL),
+	                 OPTS_RUN);
+	assert_int_equal(o.n_tcp, 1);
+	assert_string_equal(tcp_addr(&o, 0, where), "[::1]:4242");
+	assert_int_equal(o.unix_mode, 0);
 }
 
 static void help_and_version_go_to_stdout(void **state)
@@ -129,6 +175,50 @@ static void refusals_name_problem_and_input(void **state)
 	REFUSED("option needs a value: --pidfile", "--pidfile");
 	REFUSED("pidfile name is empty: ''", "--pidfile", "");
 	REFUSED("unexpected argument: extra", "-v", "extra");
+	REFUSED("address not valid: localhost", "-b", "localhost");
+	REFUSED("address not valid: ::1::", "-b", "::1::");
+	REFUSED("address not valid: [::1", "-b", "[::1");
+	REFUSED("address not valid: [127.0.0.1]", "-b", "[127.0.0.1]");
+	REFUSED("unix path is empty: ''", "-U", "");
+	REFUSED("only one -U path: b", "-U", "a", "-U", "b");
+	REFUSED("unix-mode not an octal number: 0x1ff", "-U", "a", "--unix-mode", "0x1ff");
+	REFUSED("unix-mode not an octal number: 8", "-U", "a", "--unix-mode", "8");
+	REFUSED("unix-mode not an octal number: ''", "-U", "a", "--unix-mode", "");
+	REFUSED("unix-mode too large (at most 0777): 1000", "-U", "a", "--unix-mode", "1000");
+	REFUSED("unix-mode too large (at most 0777): 77777777777777777777", "-U", "a",
+	        "--unix-mode", "77777777777777777777");
+	REFUSED("--unix-mode needs -U: --unix-mode", "--unix-mode", "0600");
+}
+
+/* A 17th -b is refused, naming it; a path sun_path cannot hold is refused, naming the limit. */
+static void limits_of_binds_and_paths(void **state)
+{
+	struct server_opts o;
+	char out[4096], err[4096], line[512], path[sizeof ((struct sockaddr_un *)0)->sun_path + 1];
+	char *argv[40] = { "okserver" };
+	int argc = 1;
+	(void)state;
+
+	for (int i = 0; i < 17; i++) {
+		argv[argc++] = "-b";
+		argv[argc++] = i == 16 ? "127.0.0.17" : "::1";
+	}
+	argv[argc] = NULL;
+	assert_int_equal(parse_vector(&o, out, err, argc - 2, argv), OPTS_RUN);
+	assert_int_equal(o.n_tcp, 16);
+	assert_int_equal(parse_vector(&o, out, err, argc, argv), 64);
+	assert_string_equal(err, "okserver: too many -b addresses (at most 16): 127.0.0.17\n"
+	                         "Try 'okserver --help' for more information.\n");
+	/* The longest path fits with its NUL (107 bytes on Linux); one more byte does not. */
+	memset(path, 'p', sizeof path);
+	path[sizeof path - 2] = '\0';
+	assert_int_equal(parse(&o, out, err, "-U", path, (char *)NULL), OPTS_RUN);
+	path[sizeof path - 2] = 'p';
+	path[sizeof path - 1] = '\0';
+	assert_int_equal(parse(&o, out, err, "-U", path, (char *)NULL), 64);
+	snprintf(line, sizeof line, "okserver: unix path too long (at most %zu bytes): %s\n"
+	         "Try 'okserver --help' for more information.\n", sizeof path - 2, path);
+	assert_string_equal(err, line);
 }
 
 /* --greeting: one line of at most OK_GREETING_MAX bytes, empty allowed; --print not with -d. */
@@ -163,6 +253,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_are_the_documented_ones),
 		cmocka_unit_test(every_option_long_and_short),
+		cmocka_unit_test(binds_and_unix_listeners),
+		cmocka_unit_test(limits_of_binds_and_paths),
 		cmocka_unit_test(help_and_version_go_to_stdout),
 		cmocka_unit_test(refusals_name_problem_and_input),
 		cmocka_unit_test(greeting_and_print),

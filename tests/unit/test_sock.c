@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <sys/socket.h>
@@ -91,6 +92,60 @@ static void connect_refused_is_a_connect_step_error(void **state)
 	assert_string_equal(e.msg, expect);
 }
 
+/* ::1 is IPv6-only (sock.h), so 127.0.0.1 takes the same port beside it; the error names
+ * the IPv6 address in brackets. */
+static void ipv6_listener_leaves_ipv4_free(void **state)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in bound;
+	struct ok_sock_error e;
+	socklen_t len;
+	int v4 = listen_any_port(&bound), v6, only = -1;
+	socklen_t olen = sizeof only;
+	(void)state;
+
+	close(v4);
+	assert_int_equal(ok_parse_ip_literal("::1", &ss, &len, ok_ntohs(bound.sin_port)), 0);
+	v6 = ok_listen_addr((struct sockaddr *)&ss, len, 16, &e);
+	if (v6 < 0 && e.err == EADDRNOTAVAIL)
+		skip(); /* no IPv6 loopback on this machine */
+	assert_true(v6 >= 0);
+	assert_int_equal(getsockopt(v6, IPPROTO_IPV6, IPV6_V6ONLY, &only, &olen), 0);
+	assert_int_equal(only, 1);
+	v4 = ok_listen_tcp(&bound, 16, &e);
+	assert_true(v4 >= 0);
+	assert_int_equal(ok_listen_addr((struct sockaddr *)&ss, len, 16, &e), -1);
+	assert_int_equal(e.step, OK_STEP_BIND);
+	assert_non_null(strstr(e.msg, "bind [::1]:"));
+	close(v4);
+	close(v6);
+}
+
+/* The file gets its mode before listen; a second listener on the path is refused. */
+static void unix_listener_has_its_mode(void **state)
+{
+	char dir[] = "/tmp/ok_sock_XXXXXX", path[64], expect[128];
+	struct ok_sock_error e;
+	struct stat st;
+	int fd;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/s", dir);
+	fd = ok_listen_unix(path, 0640, 16, &e);
+	assert_true(fd >= 0);
+	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(ok_listen_unix(path, 0600, 16, &e), -1);
+	snprintf(expect, sizeof expect, "bind unix:%s: Address already in use", path);
+	assert_string_equal(e.msg, expect);
+	close(fd);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* ok_connect_addr against a listener of any family: connects; "connect ADDR: reason" once the
  * listener is gone. */
 static void connect_addr_then_refused(const struct sockaddr *sa, socklen_t len, int lfd,
@@ -155,6 +210,8 @@ int main(void)
 		cmocka_unit_test(bind_conflict_names_address_port_and_reason),
 		cmocka_unit_test(connect_reaches_a_listener),
 		cmocka_unit_test(connect_refused_is_a_connect_step_error),
+		cmocka_unit_test(ipv6_listener_leaves_ipv4_free),
+		cmocka_unit_test(unix_listener_has_its_mode),
 		cmocka_unit_test(connect_addr_reaches_ipv6),
 		cmocka_unit_test(connect_addr_reaches_unix),
 	};

@@ -1,0 +1,193 @@
+/* listeners.c - open the -b and -U listeners, write their ready lines, remove the socket file. */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "listeners.h"
+#include "platform.h" /* OK_SET_SUN_LEN */
+#include "sock.h"
+
+#define EXIT_SOCKET 1
+#define EXIT_BIND   2
+#define EXIT_LISTEN 3
+
+/* The failure's message, and the exit status its step means (okserver(1)). */
+static int report(const struct ok_sock_error *e)
+{
+	fprintf(stderr, "okserver: %s\n", e->msg);
+	switch (e->step) {
+	case OK_STEP_BIND: return EXIT_BIND;
+	case OK_STEP_LISTEN: return EXIT_LISTEN;
+	default: return EXIT_SOCKET;
+	}
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t net_port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = net_port;
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = net_port;
+}
+
+static uint16_t port_of(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port
+	                                : ((const struct sockaddr_in6 *)ss)->sin6_port;
+}
+
+/* The TCP listeners, in order. With -p 0 the first gets a free port and the rest take it. */
+static int open_tcp(struct listeners *l, const struct server_opts *o)
+{
+	uint16_t port = 0;
+
+	for (unsigned i = 0; i < o->n_tcp; i++) {
+		struct listen_addr a = o->tcp[i];
+		struct ok_sock_error e;
+
+		if (i > 0)
+			set_port(&a.ss, port);
+		l->fd[l->n] = ok_listen_addr((struct sockaddr *)&a.ss, a.len, SOMAXCONN, &e);
+		if (l->fd[l->n] < 0)
+			return report(&e);
+		l->n++;
+		if (i == 0) {
+			socklen_t len = sizeof a.ss;
+			port = getsockname(l->fd[0], (struct sockaddr *)&a.ss, &len) == 0 ? port_of(&a.ss)
+			                                                                  : port_of(&o->tcp[0].ss);
+		}
+	}
+	return 0;
+}
+
+/* One line, "okserver: bind unix:PATH: why", and the bind failure's status. */
+static int refuse_path(const char *path, const char *why)
+{
+	fprintf(stderr, "okserver: bind unix:%s: %s\n", path, why);
+	return EXIT_BIND;
+}
+
+/* Is anybody accepting on the socket at path? 0 no (ECONNREFUSED), 1 yes, -1 errno says. */
+static int socket_is_live(const char *path)
+{
+	struct sockaddr_un un;
+	/* Non-blocking: a live server with a full backlog answers EAGAIN instead of holding us. */
+	int fd = ok_socket_nonblock(AF_UNIX, SOCK_STREAM), rc, err;
+
+	if (fd < 0)
+		return -1;
+	memset(&un, 0, sizeof un);
+	un.sun_family = AF_UNIX;
+	memcpy(un.sun_path, path, strlen(path)); /* options.c checked that it fits */
+	OK_SET_SUN_LEN(&un, sizeof un);
+	rc = connect(fd, (struct sockaddr *)&un, sizeof un);
+	err = errno;
+	close(fd);
+	if (rc == 0 || err == EAGAIN || err == EINPROGRESS)
+		return 1;
+	errno = err;
+	return err == ECONNREFUSED ? 0 : -1;
+}
+
+/* A path that exists: a socket nobody accepts on is removed; a live socket, or anything that
+ * is not a socket, is left alone and refused. 0 to go on and bind, or the exit status. */
+static int clear_stale_socket(const char *path)
+{
+	struct stat st;
+	int live;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : refuse_path(path, strerror(errno));
+	if (!S_ISSOCK(st.st_mode))
+		return refuse_path(path, "exists and is not a socket (left as it is)");
+	if ((live = socket_is_live(path)) != 0)
+		return refuse_path(path, live > 0 ? strerror(EADDRINUSE) : strerror(errno));
+	if (unlink(path) < 0 && errno != ENOENT)
+		return refuse_path(path, strerror(errno));
+	return 0;
+}
+
+/* The Unix listener, last; the file it made is recorded so that exit removes it, and only it. */
+static int open_unix(struct listeners *l, const char *path, unsigned mode)
+{
+	struct ok_sock_error e;
+	struct stat st;
+	int rc = clear_stale_socket(path);
+
+	if (rc != 0)
+		return rc;
+	if ((l->fd[l->n] = ok_listen_unix(path, mode, SOMAXCONN, &e)) < 0)
+		return report(&e);
+	l->n++;
+	if (lstat(path, &st) == 0) {
+		l->unix_dev = st.st_dev;
+		l->unix_ino = st.st_ino;
+		l->unix_made = realpath(path, NULL);
+		if (l->unix_made == NULL)
+			l->unix_made = strdup(path); /* no realpath: still removable if -d did not move */
+	}
+	return 0;
+}
+
+int listeners_open(struct listeners *l, const struct server_opts *o)
+{
+	int rc;
+
+	memset(l, 0, sizeof *l);
+	rc = open_tcp(l, o);
+	if (rc == 0 && o->unix_path != NULL)
+		rc = open_unix(l, o->unix_path, o->unix_mode);
+	if (rc != 0) {
+		listeners_close(l);
+		listeners_remove_unix(l);
+	}
+	return rc;
+}
+
+size_t listeners_ready_text(const struct listeners *l, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < l->n && off + 1 < len; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof ss;
+		char where[OK_SOCKADDR_STRLEN];
+		int n;
+
+		if (getsockname(l->fd[i], (struct sockaddr *)&ss, &sl) < 0)
+			snprintf(where, sizeof where, "unknown");
+		else
+			ok_format_sockaddr((struct sockaddr *)&ss, sl, where, sizeof where);
+		n = snprintf(buf + off, len - off, "listening on %s\n", where);
+		off += n < 0 ? 0 : (size_t)n < len - off ? (size_t)n : len - off - 1;
+	}
+	return off;
+}
+
+void listeners_close(struct listeners *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		if (l->fd[i] >= 0)
+			close(l->fd[i]);
+		l->fd[i] = -1;
+	}
+}
+
+void listeners_remove_unix(struct listeners *l)
+{
+	struct stat st;
+
+	if (l->unix_made == NULL)
+		return;
+	if (lstat(l->unix_made, &st) == 0 && st.st_dev == l->unix_dev && st.st_ino == l->unix_ino)
+		(void)unlink(l->unix_made);
+	free(l->unix_made);
+	l->unix_made = NULL;
+}
