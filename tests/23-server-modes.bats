@@ -274,3 +274,26 @@ lines=2 bytes_in=5 bytes_out=9\$"
 	assert_line --index 0 --regexp '^[0-9-]{10}T[0-9:.]{12}Z 127\.0\.0\.1:[0-9]+ connected$'
 	assert_equal "$(cat "$SERVER_ERR")" ""
 }
+
+@test "modes: the greeting reaches every listener's clients: IPv4, IPv6 and Unix (nc, socat)" {
+	local sock=$BATS_TEST_TMPDIR/modes.sock p
+	start_okserver -b 127.0.0.1 -b ::1 -U "$sock" --greeting 'Hello, World!' --print
+	wait_until 5 has_lines "$SERVER_OUT" 3 || fail "ready lines: $(cat "$SERVER_OUT")"
+	p=$SERVER_PORT
+	assert_equal "$(head -n 3 "$SERVER_OUT")" "$(printf 'listening on 127.0.0.1:%s
+listening on [::1]:%s\nlistening on unix:%s' "$p" "$p" "$sock")"
+	run sh -c "printf 'a\nQ4\n' | timeout 10 nc -N 127.0.0.1 $p | cat -A"
+	assert_output "$(printf 'Hello, World!$\nOK$\nQ4$')"
+	run sh -c "printf 'b\r\nQ6\r\n' | timeout 10 nc -N -6 ::1 $p | cat -A"
+	assert_output "$(printf 'Hello, World!$\nOK^M$\nQ6^M$')"
+	run sh -c "printf 'c\nQu\n' | timeout 10 nc -N -U '$sock' | cat -A"
+	assert_output "$(printf 'Hello, World!$\nOK$\nQu$')"
+	run sh -c "printf 'Q6s\n' | timeout 10 socat -t 5 - 'TCP6:[::1]:$p' | cat -A"
+	assert_output "$(printf 'Hello, World!$\nQ6s$')"
+	run sh -c "printf 'Qus\n' | timeout 10 socat -t 5 - 'UNIX-CONNECT:$sock' | cat -A"
+	assert_output "$(printf 'Hello, World!$\nQus$')"
+	# --print hears every family too, in the order the lines were answered.
+	wait_until 5 has_lines "$SERVER_OUT" 11
+	assert_equal "$(tail -n +4 "$SERVER_OUT")" "$(printf 'a\nQ4\nb\nQ6\nc\nQu\nQ6s\nQus')"
+	assert_equal "$(cat "$SERVER_ERR")" ""
+}
