@@ -104,6 +104,7 @@ static void close_now(struct server *s, int fd)
 	close(fd);
 	free(c->pend);
 	ok_framer_free(&c->fr);
+	print_line_drop(&c->pl);
 	if (c->flags & CONN_COUNTED)
 		s->counted_clients--;
 	s->open_conns--;
@@ -121,20 +122,26 @@ static void close_now_on_error(struct server *s, int fd, int err)
 
 /*
  * Output is pending exactly when the socket would not take it: then wait to write, not to read.
+ * Otherwise read, unless --print has paused the reading of open connections: then nothing.
  * 0, or -1 when the change failed and the connection was closed: a connection left reading with
  * output pending would keep every later reply and grow without bound.
  */
 static int set_interest(struct server *s, int fd, bool out)
 {
 	struct conn *c = &s->conns[fd];
+	unsigned want = out ? LOOP_WRITE
+	                    : s->reading_paused && c->state == CONN_OPEN ? 0u : LOOP_READ;
+	unsigned now = (c->flags & CONN_WANT_OUT) ? LOOP_WRITE
+	               : (c->flags & CONN_PARKED) ? 0u : LOOP_READ;
 
-	if (((c->flags & CONN_WANT_OUT) != 0) == out)
+	if (want == now)
 		return 0;
-	if (loop_backend_modify(s->loop, fd, out ? LOOP_WRITE : LOOP_READ) < 0) {
+	if (loop_backend_modify(s->loop, fd, want) < 0) {
 		close_now_on_error(s, fd, errno);
 		return -1;
 	}
-	c->flags = (uint8_t)((c->flags & ~CONN_WANT_OUT) | (out ? CONN_WANT_OUT : 0));
+	c->flags = (uint8_t)((c->flags & ~(CONN_WANT_OUT | CONN_PARKED)) |
+	                     (want == LOOP_WRITE ? CONN_WANT_OUT : 0) | (want == 0 ? CONN_PARKED : 0));
 	return 0;
 }
 
@@ -220,6 +227,7 @@ static void end_conversation(struct server *s, int fd, int why, const char *a, s
 
 	c->why = (uint8_t)why;
 	c->state = CONN_ENDING;
+	print_line_drop(&c->pl); /* a line in progress now will never be answered */
 	restart_deadline(s, fd);
 	if (send_out(s, fd, a, alen, b, blen) < 0)
 		return;
@@ -242,20 +250,69 @@ static const uint8_t why_of_status[] = {
 	[OK_FRAMER_NOMEM] = WHY_ERROR,
 };
 
+/* --print: what the framer tells of a line's content goes to the connection's print_line. */
+struct print_ctx {
+	struct server *s;
+	struct conn *c;
+	bool failed;
+};
+
+static void print_content(void *ctx, const char *p, size_t n, int ends)
+{
+	struct print_ctx *pc = ctx;
+
+	if (printer_take(pc->s->printer, &pc->c->pl, p, n, ends != 0) < 0)
+		pc->failed = true;
+}
+
+/* --print: whether the printer has room for what one more read may print. When it has not,
+ * stdout gets a chance first; if it takes too little, reading pauses until it drains. */
+static bool may_read(struct server *s)
+{
+	if (s->printer == NULL)
+		return true;
+	if (s->reading_paused)
+		return false;
+	if (printer_full(s->printer))
+		printer_flush(s->printer, s->loop);
+	if (printer_full(s->printer))
+		conn_pause_reading(s, true);
+	return !s->reading_paused;
+}
+
+/* Frames n bytes of s->in (0: the end of input) into s->out; --print hears of the lines.
+ * The output buffer holds the replies of a whole read, so all of it is consumed. 0, or -1 when
+ * a line could not be kept for printing (no memory). */
+static int frame_read(struct server *s, struct conn *c, ssize_t n, size_t *olen)
+{
+	struct print_ctx pc = { s, c, false };
+	const struct ok_framer_sink sink = { print_content, &pc };
+	const struct ok_framer_sink *to = s->printer != NULL ? &sink : NULL;
+
+	if (n == 0)
+		ok_framer_finish_sink(&c->fr, to, s->out, sizeof s->out, olen);
+	else
+		ok_framer_feed_sink(&c->fr, to, s->in, (size_t)n, s->out, sizeof s->out, olen);
+	return pc.failed ? -1 : 0;
+}
+
 /*
  * One read, framed in the shared buffer, every reply of it in one write: a batch of pipelined
- * lines costs one recv and one send. Returns the bytes read (0 for none or the end), -1 when
- * the connection was closed.
+ * lines costs one recv and one send. Returns the bytes read (0 for none, the end, or reading
+ * paused by --print), -1 when the connection was closed.
  */
 static ssize_t read_and_answer(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
-	ssize_t n = recv(fd, s->in, sizeof s->in, 0);
 	uint64_t lines = c->fr.lines;
 	size_t olen = 0, flen;
 	const char *final;
+	ssize_t n;
 	int st;
 
+	if (!may_read(s))
+		return 0;
+	n = recv(fd, s->in, sizeof s->in, 0);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return 0;
@@ -264,12 +321,13 @@ static ssize_t read_and_answer(struct server *s, int fd)
 	}
 	if (n == 0) {
 		c->flags |= CONN_PEER_EOF;
-		ok_framer_finish(&c->fr, s->out, sizeof s->out, &olen);
 	} else {
 		restart_deadline(s, fd);
-		/* The output buffer holds the replies of a whole read, so all of it is consumed. */
-		ok_framer_feed(&c->fr, s->in, (size_t)n, s->out, sizeof s->out, &olen);
 		s->stats.bytes_in += (uint64_t)n;
+	}
+	if (frame_read(s, c, n, &olen) < 0) {
+		close_now_on_error(s, fd, ENOMEM);
+		return -1;
 	}
 	s->stats.lines += c->fr.lines - lines; /* the replies this read produced */
 	st = ok_framer_status(&c->fr);
@@ -367,11 +425,19 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 	}
 	c->flags |= CONN_COUNTED;
 	s->counted_clients++;
+	/* The greeting goes first; either call also parks the connection if --print paused. */
+	if (s->greeting != NULL ? send_out(s, fd, s->greeting, s->greeting_len, "\n", 1) < 0
+	                        : set_interest(s, fd, false) < 0)
+		return;
 	restart_deadline(s, fd);
 }
 
 void conn_deadline_passed(struct server *s, int fd)
 {
+	if (s->conns[fd].flags & CONN_PARKED) {
+		restart_deadline(s, fd); /* the server is not reading: the client is not idle */
+		return;
+	}
 	if (s->conns[fd].state == CONN_OPEN)
 		end_with_err(s, fd, WHY_IDLE, "idle timeout");
 	else
@@ -403,4 +469,12 @@ void conn_close_all_now(struct server *s)
 	for (int fd = 0; fd < s->table_size; fd++)
 		if (s->conns[fd].state != CONN_FREE)
 			close_now(s, fd);
+}
+
+void conn_pause_reading(struct server *s, bool pause)
+{
+	s->reading_paused = pause;
+	for (int fd = 0; fd < s->table_size; fd++)
+		if (s->conns[fd].state != CONN_FREE)
+			(void)set_interest(s, fd, (s->conns[fd].flags & CONN_WANT_OUT) != 0);
 }

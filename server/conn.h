@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "framer.h"
+#include "printer.h"
 
 struct server;
 
@@ -26,6 +27,7 @@ enum conn_why { WHY_NONE = 0, WHY_QUIT, WHY_EOF, WHY_TOO_LONG, WHY_IDLE, WHY_FUL
 #define CONN_COUNTED  0x04u /* counts against --max-clients (refused ones do not) */
 #define CONN_ON_IDLE  0x08u /* on the idle deadline list */
 #define CONN_ON_ENDING 0x10u /* on the ending connections' deadline list (their grace) */
+#define CONN_PARKED   0x20u /* the backend's interest is none: --print paused reading */
 
 /*
  * One client, in an array indexed by its descriptor. Small on purpose: input is read into the
@@ -34,6 +36,7 @@ enum conn_why { WHY_NONE = 0, WHY_QUIT, WHY_EOF, WHY_TOO_LONG, WHY_IDLE, WHY_FUL
  */
 struct conn {
 	struct ok_framer fr;
+	struct print_line pl;    /* --print: the line in progress, malloc'd only while there is one */
 	char *pend;              /* unsent output, malloc'd only while there is some */
 	uint32_t pend_len, pend_off;
 	int64_t stamp;           /* ms: last activity (open) or last progress (ending) */
@@ -76,5 +79,7 @@ void conn_deadline_passed(struct server *s, int fd);
 void conn_end_all_for_shutdown(struct server *s);
 /* Closes every connection now: the shutdown's time ran out, or the server is done. */
 void conn_close_all_now(struct server *s);
+/* --print: stops reading every open connection (the printer is full), or starts again. */
+void conn_pause_reading(struct server *s, bool pause);
 
 #endif

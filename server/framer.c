@@ -54,12 +54,21 @@ static int reserve_echo(struct ok_framer *f, size_t need)
 	return 0;
 }
 
+/* Tells the sink, if any, of a piece of the current line's content (ends: the line's last). */
+static void tell_sink(const struct ok_framer_sink *sink, const char *p, size_t n, int ends)
+{
+	if (sink != NULL && (n > 0 || ends))
+		sink->content(sink->ctx, p, n, ends);
+}
+
 /*
  * Adds n > 0 bytes, none of them LF, to the current line. A trailing CR may still be the
  * terminator, so it does not count against the limit yet; every earlier byte does. This makes
  * the check exact and early: a line is refused as soon as it cannot end within the limit.
+ * The sink hears of content only once it is known to be content and within the limit.
  */
-static int add_bytes(struct ok_framer *f, const char *p, size_t n)
+static int add_bytes(struct ok_framer *f, const struct ok_framer_sink *sink, const char *p,
+                     size_t n)
 {
 	unsigned cr = p[n - 1] == '\r';
 	uint64_t total = (uint64_t)f->len + n;
@@ -73,6 +82,9 @@ static int add_bytes(struct ok_framer *f, const char *p, size_t n)
 			return set_final_status(f, OK_FRAMER_NOMEM);
 		memcpy(f->echo + f->len, p, n);
 	}
+	if (f->flags & OK_FR_CR)
+		tell_sink(sink, "\r", 1, 0); /* the CR held back last time: not before an LF */
+	tell_sink(sink, p, n - cr, 0);
 	f->len = (uint32_t)total;
 	f->flags = (uint8_t)((f->flags & ~OK_FR_CR) | (cr ? OK_FR_CR : 0));
 	return 0;
@@ -104,11 +116,13 @@ static inline const char *find_lf(const char *p, const char *end)
 static const char ok_reply[2][4] = { "OK\n", { 'O', 'K', '\r', '\n' } };
 
 /* The current line is complete: its reply goes out (OK), or its echo is the last reply (Q). */
-static void end_line(struct ok_framer *f, char *out, size_t *out_len)
+static void end_line(struct ok_framer *f, const struct ok_framer_sink *sink, char *out,
+                     size_t *out_len)
 {
 	unsigned crlf = (f->flags & OK_FR_CR) != 0;
 
 	f->lines++;
+	tell_sink(sink, "", 0, 1);
 	if (f->flags & OK_FR_Q) {
 		/* The echo holds the CR already, so LF completes either terminator. */
 		f->echo[f->len++] = '\n';
@@ -129,7 +143,8 @@ static void end_line(struct ok_framer *f, char *out, size_t *out_len)
  */
 static const char *answer_whole_lines(const char *p, const char *end, uint32_t max,
                                       char *out, size_t cap, size_t *out_len,
-                                      uint64_t *lines, unsigned *eol)
+                                      uint64_t *lines, unsigned *eol,
+                                      const struct ok_framer_sink *sink)
 {
 	size_t olen = *out_len;
 	uint64_t n_lines = 0;
@@ -142,6 +157,7 @@ static const char *answer_whole_lines(const char *p, const char *end, uint32_t m
 		if (lf == NULL || *p == 'Q' || (n = (size_t)(lf - p)) > max)
 			break;
 		crlf = n > 0 && lf[-1] == '\r';
+		tell_sink(sink, p, n - crlf, 1);
 		memcpy(out + olen, ok_reply[crlf], 4);
 		olen += 3 + crlf;
 		n_lines++;
@@ -157,6 +173,12 @@ static const char *answer_whole_lines(const char *p, const char *end, uint32_t m
 size_t ok_framer_feed(struct ok_framer *f, const char *in, size_t len,
                       char *out, size_t cap, size_t *out_len)
 {
+	return ok_framer_feed_sink(f, NULL, in, len, out, cap, out_len);
+}
+
+size_t ok_framer_feed_sink(struct ok_framer *f, const struct ok_framer_sink *sink,
+                           const char *in, size_t len, char *out, size_t cap, size_t *out_len)
+{
 	const char *p = in, *end;
 
 	if (len == 0 || f->status != OK_FRAMER_MORE)
@@ -170,18 +192,19 @@ size_t ok_framer_feed(struct ok_framer *f, const char *in, size_t len,
 
 		if (f->len == 0) {
 			unsigned eol = (f->flags & OK_FR_CRLF) != 0;
-			p = answer_whole_lines(p, end, f->max_line, out, cap, out_len, &f->lines, &eol);
+			p = answer_whole_lines(p, end, f->max_line, out, cap, out_len, &f->lines, &eol,
+			                       sink);
 			f->flags = eol ? OK_FR_CRLF : 0;
 			if (p >= end || cap - *out_len < 4)
 				break;
 		}
 		lf = find_lf(p, end);
 		n = (size_t)((lf ? lf : end) - p);
-		if (n > 0 && add_bytes(f, p, n) != OK_FRAMER_MORE)
+		if (n > 0 && add_bytes(f, sink, p, n) != OK_FRAMER_MORE)
 			return len; /* too long, or no memory: the conversation is over */
 		if (lf == NULL)
 			return len; /* the line goes on in the next read */
-		end_line(f, out, out_len);
+		end_line(f, sink, out, out_len);
 		if (f->status != OK_FRAMER_MORE)
 			return len; /* bytes after the Q line are discarded */
 		p = lf + 1;
@@ -190,6 +213,12 @@ size_t ok_framer_feed(struct ok_framer *f, const char *in, size_t len,
 }
 
 void ok_framer_finish(struct ok_framer *f, char *out, size_t cap, size_t *out_len)
+{
+	ok_framer_finish_sink(f, NULL, out, cap, out_len);
+}
+
+void ok_framer_finish_sink(struct ok_framer *f, const struct ok_framer_sink *sink,
+                           char *out, size_t cap, size_t *out_len)
 {
 	if (f->status != OK_FRAMER_MORE)
 		return;
@@ -206,8 +235,10 @@ void ok_framer_finish(struct ok_framer *f, char *out, size_t cap, size_t *out_le
 		set_final_status(f, OK_FRAMER_NOMEM);
 		return;
 	}
+	if (f->flags & OK_FR_CR)
+		tell_sink(sink, "\r", 1, 0);
 	f->flags &= (uint8_t)~OK_FR_CR;
-	end_line(f, out, out_len);
+	end_line(f, sink, out, out_len);
 	if (f->status == OK_FRAMER_MORE)
 		set_final_status(f, OK_FRAMER_EOF);
 }

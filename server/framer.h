@@ -43,6 +43,20 @@ enum ok_framer_status {
  * a LF completing a CR from the previous call -> "OK\r\n"). */
 #define OK_FRAMER_OUT_MAX(n) (3 * (size_t)(n) + 4)
 
+/*
+ * Where the content of the lines goes, for okserver --print. content() gets each line's content
+ * in pieces, in order: no piece holds the LF or the CR of a CR LF terminator (a CR held back at
+ * the end of one input, until the next byte shows what it is, comes as its own piece). The
+ * piece with `ends` set, possibly empty, is the line's last; it comes exactly when the line is
+ * answered (its OK, or its echo for a Q line), so the lines come in the order of the replies.
+ * A line that is never answered (too long, or cut off by the end of the conversation) gets
+ * pieces but no end: the receiver throws them away when the conversation is over.
+ */
+struct ok_framer_sink {
+	void (*content)(void *ctx, const char *p, size_t n, int ends);
+	void *ctx;
+};
+
 /* A fresh framer; 1 <= max_line <= OK_MAX_LINE_LIMIT. */
 void ok_framer_init(struct ok_framer *f, uint32_t max_line);
 
@@ -55,6 +69,9 @@ void ok_framer_init(struct ok_framer *f, uint32_t max_line);
  */
 size_t ok_framer_feed(struct ok_framer *f, const char *in, size_t len,
                       char *out, size_t cap, size_t *out_len);
+/* The same, telling sink (NULL: nobody) where each line's content is. */
+size_t ok_framer_feed_sink(struct ok_framer *f, const struct ok_framer_sink *sink,
+                           const char *in, size_t len, char *out, size_t cap, size_t *out_len);
 
 /*
  * End of input (the client half-closed): the bytes after the last LF count as one final line
@@ -62,6 +79,9 @@ size_t ok_framer_feed(struct ok_framer *f, const char *in, size_t len,
  * Afterwards the status is not OK_FRAMER_MORE.
  */
 void ok_framer_finish(struct ok_framer *f, char *out, size_t cap, size_t *out_len);
+/* The same, telling sink (NULL: nobody) the end of the final line and any CR it still holds. */
+void ok_framer_finish_sink(struct ok_framer *f, const struct ok_framer_sink *sink,
+                           char *out, size_t cap, size_t *out_len);
 
 /* The status: enum ok_framer_status. */
 int ok_framer_status(const struct ok_framer *f);

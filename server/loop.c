@@ -11,6 +11,7 @@
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
+#include "printer.h"
 #include "server.h"
 #include "signals.h"
 #include "sock.h" /* ok_accept_nonblock */
@@ -167,8 +168,11 @@ static void run_timers(struct server *s)
 	now = server_now(s);
 	expire_list(s, &s->idle, now);
 	expire_list(s, &s->ending, now);
-	if (s->stopping && now >= s->stop_at)
+	if (s->stopping && now >= s->stop_at) {
 		conn_close_all_now(s);
+		if (s->printer != NULL)
+			printer_abandon(s->printer, s->loop);
+	}
 	if (s->accept_paused && (s->fd_freed || now >= s->accept_retry_at))
 		resume_accept(s);
 	s->fd_freed = false;
@@ -229,6 +233,10 @@ static int setup(struct server *s)
 	}
 	if (watch(s, s->signal_fd, "signals") < 0)
 		return -1;
+	if (s->print && (s->printer = printer_open(STDOUT_FILENO, s->max_line)) == NULL) {
+		server_log("print: standard output: %s", strerror(errno));
+		return -1;
+	}
 	for (int i = 0; i < s->n_listen; i++)
 		if (watch(s, s->listen_fds[i], "listener") < 0)
 			return -1;
@@ -243,9 +251,30 @@ static void teardown(struct server *s)
 	s->conns = NULL;
 	stop_listening(s);
 	stop_signals_close(s->signal_fd);
+	printer_close(s->printer);
+	s->printer = NULL;
 	loop_backend_free(s->loop);
 	s->signal_fd = -1;
 	s->loop = NULL;
+}
+
+/* --print: what this wake-up printed goes out at once, in one write; reading resumes once the
+ * buffer has drained enough. */
+static void print_out(struct server *s)
+{
+	if (s->printer == NULL)
+		return;
+	printer_flush(s->printer, s->loop);
+	if (s->reading_paused && printer_drained(s->printer))
+		conn_pause_reading(s, false);
+}
+
+/* Whether the loop still has work: clients, or (--print) lines for standard output. With no
+ * stop signal it waits for a slow stdout as long as it takes; after one, OK_SHUTDOWN_MS. */
+static bool work_left(const struct server *s)
+{
+	return (!s->stopping && !s->once_done) || s->open_conns > 0 ||
+	       (s->printer != NULL && printer_waiting(s->printer) > 0);
 }
 
 /* One wake-up: every ready descriptor, then the deadlines. The clock cached during the last
@@ -269,10 +298,13 @@ static int run_once(struct server *s, struct loop_event *ev, int nev)
 			accept_all(s, fd);
 		else if (fd == s->signal_fd)
 			on_signal(s);
+		else if (fd == STDOUT_FILENO && s->printer != NULL)
+			continue; /* stdout takes more: print_out() below writes it */
 		else
 			conn_on_event(s, fd, ev[i].what);
 	}
 	run_timers(s);
+	print_out(s);
 	return 0;
 }
 
@@ -293,7 +325,7 @@ int server_run(struct server *s)
 		free(ev);
 		return 1;
 	}
-	while ((!s->stopping && !s->once_done) || s->open_conns > 0) {
+	while (work_left(s)) {
 		if (run_once(s, ev, nev) < 0) {
 			rc = 1;
 			break;

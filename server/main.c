@@ -208,6 +208,9 @@ static int serve(struct listeners *l, const struct server_opts *o, int table_siz
 	s->verbose = o->verbose;
 	s->once = o->once;
 	s->daemon = o->daemon;
+	s->print = o->print;
+	s->greeting = o->greeting;
+	s->greeting_len = o->greeting != NULL ? strlen(o->greeting) : 0;
 	rc = server_run(s);
 	free(s);
 	return rc;

@@ -19,7 +19,7 @@
 static const char short_options[] = ":p:b:U:dvhV";
 
 enum { OPT_ONCE = 256, OPT_MAX_CLIENTS, OPT_MAX_LINE, OPT_IDLE_TIMEOUT, OPT_PIDFILE,
-       OPT_UNIX_MODE, OPT_LOG };
+       OPT_UNIX_MODE, OPT_LOG, OPT_GREETING, OPT_PRINT };
 
 static const struct option long_options[] = {
 	{ "port", required_argument, NULL, 'p' },
@@ -33,6 +33,8 @@ static const struct option long_options[] = {
 	{ "daemon", no_argument, NULL, 'd' },
 	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 	{ "log", required_argument, NULL, OPT_LOG },
+	{ "greeting", required_argument, NULL, OPT_GREETING },
+	{ "print", no_argument, NULL, OPT_PRINT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -62,6 +64,11 @@ static void print_help(FILE *out)
 	        "                           a longer one gets \"ERR line too long\"\n"
 	        "      --idle-timeout SECS  end a connection silent that long with \"ERR idle\n"
 	        "                           timeout\", 0-%u (default 0: never)\n"
+	        "      --greeting TEXT      first send each client TEXT as one line (LF ended),\n"
+	        "                           at most %u bytes, no CR or LF in it\n"
+	        "      --print              write the content of every line received to standard\n"
+	        "                           output, one line each; over %u MiB waiting there,\n"
+	        "                           clients are not read until it drains\n"
 	        "  -d, --daemon             run in the background once listening\n"
 	        "      --pidfile FILE       write the process id to FILE, removed at exit\n"
 	        "      --log FILE           log to FILE (appended, UTC timestamps), not stderr;\n"
@@ -74,6 +81,8 @@ static void print_help(FILE *out)
 	        "\"listening on 127.0.0.1:4242\", \"listening on [::1]:4242\", \"listening on unix:PATH\".\n"
 	        "Examples: okserver -b 127.0.0.1 -b ::1    okserver -b ::\n"
 	        "          okserver -U /tmp/ok.sock --unix-mode 0660\n"
+	        "          okserver -p 2600 --greeting 'Hello, World!'\n"
+	        "          okserver -p 8080 --once --print\n"
 	        "SIGINT, SIGTERM: stop; SIGHUP: reopen the --log file (without --log: ignored\n"
 	        "with -d, else stop); SIGUSR1: log statistics. With LISTEN_PID and LISTEN_FDS\n"
 	        "(systemd socket activation) it serves the sockets passed, up to %d, one ready\n"
@@ -83,7 +92,8 @@ static void print_help(FILE *out)
 	        "2 bind failed, 3 listen failed, 4 daemon or pidfile failed, 64 usage error.\n",
 	        loop_backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_BINDS,
 	        OK_UNIX_MODE_DEFAULT, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT, OK_FD_RESERVE,
-	        OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX, OK_MAX_LISTENERS);
+	        OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX, OK_GREETING_MAX,
+	        OK_PRINT_BUFFER / 1048576, OK_MAX_LISTENERS);
 }
 
 /* One line naming the problem, one line saying where help is; the usage exit status. */
@@ -180,6 +190,37 @@ static int take_unix_mode(FILE *err, const char *arg, struct server_opts *o)
 	return 0;
 }
 
+/*
+ * --greeting goes out as exactly one line: a CR or LF in TEXT would make it two, or a CR LF
+ * line the client reads as something else. The text is shown with them escaped, so the
+ * message stays one line. An empty TEXT is allowed: the greeting is then an empty line.
+ */
+static int check_greeting(FILE *err, const char *text)
+{
+	char shown[2 * OK_GREETING_MAX + 1], *o = shown;
+	size_t len = strlen(text);
+
+	if (len > OK_GREETING_MAX) {
+		char what[64];
+
+		snprintf(what, sizeof what, "greeting too long (at most %u bytes)", OK_GREETING_MAX);
+		snprintf(shown, sizeof shown, "%zu bytes", len);
+		return usage_error(err, what, shown);
+	}
+	if (strpbrk(text, "\r\n") == NULL)
+		return 0;
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == '\r' || *p == '\n') {
+			*o++ = '\\';
+			*o++ = *p == '\r' ? 'r' : 'n';
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = '\0';
+	return usage_error(err, "greeting holds a line break", shown);
+}
+
 /* Handles one option with a value; 0, or the usage exit status. */
 static int take_value(int c, const char *arg, struct server_opts *o, struct where *w, FILE *err)
 {
@@ -206,6 +247,9 @@ static int take_value(int c, const char *arg, struct server_opts *o, struct wher
 	case OPT_IDLE_TIMEOUT:
 		return parse_number_option(err, "idle-timeout", arg, 0, OK_IDLE_TIMEOUT_MAX,
 		                           &o->idle_timeout);
+	case OPT_GREETING:
+		o->greeting = arg;
+		return check_greeting(err, arg);
 	case OPT_PIDFILE:
 		if (*arg == '\0')
 			return usage_error(err, "pidfile name is empty", "''");
@@ -256,6 +300,7 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 		case 'd': o->daemon = true; break;
 		case 'v': o->verbose = true; break;
 		case OPT_ONCE: o->once = true; break;
+		case OPT_PRINT: o->print = true; break;
 		case 'h':
 			print_help(out);
 			return 0;
@@ -274,6 +319,9 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 		return usage_error(err, "unexpected argument", argv[optind]);
 	if ((rc = fill_addresses(err, &w, o)) != 0)
 		return rc;
+	if (o->print && o->daemon)
+		return usage_error(err, "--print with --daemon",
+		                   "a daemon's standard output is /dev/null");
 	return OPTS_RUN;
 }
 

@@ -20,6 +20,8 @@ struct server_opts {
 	const char *unix_path;       /* -U, or NULL */
 	unsigned unix_mode;          /* --unix-mode */
 	bool once, daemon, verbose;
+	bool print;                  /* --print */
+	const char *greeting;        /* --greeting TEXT, checked: no CR or LF, OK_GREETING_MAX bytes */
 	bool max_clients_set;        /* given by the user: lowering it deserves a warning */
 	unsigned long max_clients, max_line, idle_timeout;
 	const char *pidfile;

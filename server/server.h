@@ -12,6 +12,7 @@
 
 struct conn;
 struct loop_backend;
+struct printer;
 
 struct server {
 	struct loop_backend *loop;
@@ -28,6 +29,11 @@ struct server {
 	bool verbose, once, once_done, stopping, accept_paused, fd_freed, now_valid;
 	bool daemon;             /* -d: SIGHUP without --log is ignored, not a stop */
 	struct server_stats stats; /* SIGUSR1's counters */
+	const char *greeting;    /* --greeting TEXT, sent with an LF to each accepted client; or NULL */
+	size_t greeting_len;
+	bool print;              /* --print: the loop opens printer on standard output */
+	bool reading_paused;     /* --print: the printer is full, open connections are not read */
+	struct printer *printer;
 	int64_t now, accept_retry_at, stop_at, emfile_logged_at;
 	struct deadline_list idle, ending;
 	char in[OK_READ_CHUNK];                    /* one read of any connection, framed in place */

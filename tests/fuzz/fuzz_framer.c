@@ -14,7 +14,27 @@ struct model {
 	const char *final;  /* the closing reply: the Q echo or the ERR line */
 	size_t final_len;
 	uint64_t lines;
+	char *printed;      /* what --print writes: each answered line's content and LF */
+	size_t printed_len;
 };
+
+/* Gathers what a framer's sink is told, as --print would write it: content, LF at each end. */
+struct gathered {
+	char *buf;
+	size_t len;
+};
+
+static void gather(void *ctx, const char *p, size_t n, int ends)
+{
+	struct gathered *g = ctx;
+
+	if (memchr(p, '\n', n) != NULL)
+		abort(); /* content never holds an LF */
+	memcpy(g->buf + g->len, p, n);
+	g->len += n;
+	if (ends)
+		g->buf[g->len++] = '\n';
+}
 
 _Noreturn static void fail(const char *what)
 {
@@ -35,6 +55,9 @@ static int model_line(struct model *m, const char *p, size_t n, int crlf, uint32
 		return 1;
 	}
 	m->lines++;
+	memcpy(m->printed + m->printed_len, p, content);
+	m->printed_len += content;
+	m->printed[m->printed_len++] = '\n';
 	if (content > 0 && p[0] == 'Q') {
 		m->status = OK_FRAMER_QUIT;
 		m->final = p; /* the line as sent plus LF: checked against the echo below */
@@ -108,8 +131,9 @@ static uint32_t next_rand(uint32_t *s)
  * Feeds in[0..len) in random pieces through a random small output buffer, gathering every reply
  * into out. A framer that stops early must have left itself fewer than 4 bytes of room.
  */
-static size_t feed_in_pieces(struct ok_framer *f, const char *in, size_t len, uint32_t seed,
-                             char *out, size_t out_cap)
+static size_t feed_in_pieces(struct ok_framer *f, const struct ok_framer_sink *sink,
+                             const char *in, size_t len, uint32_t seed, char *out,
+                             size_t out_cap)
 {
 	size_t pos = 0, out_len = 0;
 	char small[64];
@@ -121,7 +145,7 @@ static size_t feed_in_pieces(struct ok_framer *f, const char *in, size_t len, ui
 
 		if (next_rand(&seed) % 4 == 0)
 			piece = len - pos;
-		used = ok_framer_feed(f, in + pos, piece, small, cap, &got);
+		used = ok_framer_feed_sink(f, sink, in + pos, piece, small, cap, &got);
 		check_invariants(f);
 		if (used > piece || got > cap || (used < piece && cap - got >= 4))
 			fail("feed consumed or produced outside its contract");
@@ -132,6 +156,19 @@ static size_t feed_in_pieces(struct ok_framer *f, const char *in, size_t len, ui
 		pos += used;
 	}
 	return out_len;
+}
+
+/*
+ * The sink heard every answered line whole, in order, as the model prints it; after them at
+ * most the unanswered line's pieces, which hold no LF (checked in gather).
+ */
+static void compare_printed(const struct gathered *g, const struct model *m)
+{
+	if (g->len < m->printed_len || memcmp(g->buf, m->printed, m->printed_len) != 0)
+		fail("content told to the sink differs from the model's answered lines");
+	if (m->status != OK_FRAMER_MORE && m->status != OK_FRAMER_TOO_LONG &&
+	    g->len != m->printed_len)
+		fail("content told to the sink after the conversation ended");
 }
 
 static void compare(const struct ok_framer *f, const char *out, size_t out_len,
@@ -181,6 +218,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ok_framer whole, cut;
 	struct model m = { 0 };
+	struct gathered gw = { 0 }, gc = { 0 };
+	const struct ok_framer_sink sink_whole = { gather, &gw }, sink_cut = { gather, &gc };
 	uint32_t max_line, seed;
 	int finish;
 	size_t cap, got = 0, cut_len;
@@ -198,20 +237,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out = malloc(cap);
 	out_cut = malloc(cap);
 	m.out = malloc(cap);
-	if (out == NULL || out_cut == NULL || m.out == NULL)
+	m.printed = malloc(size + 1);
+	gw.buf = malloc(size + 1);
+	gc.buf = malloc(size + 1);
+	if (out == NULL || out_cut == NULL || m.out == NULL || m.printed == NULL ||
+	    gw.buf == NULL || gc.buf == NULL)
 		fail("out of memory");
 	model_run(&m, in, size, max_line, finish);
 
 	ok_framer_init(&whole, max_line);
-	if (ok_framer_feed(&whole, in, size, out, cap, &got) != size)
+	if (ok_framer_feed_sink(&whole, &sink_whole, in, size, out, cap, &got) != size)
 		fail("whole input not consumed with OUT_MAX room");
 	check_invariants(&whole);
 	ok_framer_init(&cut, max_line);
-	cut_len = feed_in_pieces(&cut, in, size, seed, out_cut, cap);
+	cut_len = feed_in_pieces(&cut, &sink_cut, in, size, seed, out_cut, cap);
 	compare_state(&whole, &cut);
 	if (finish) {
-		ok_framer_finish(&whole, out, cap, &got);
-		ok_framer_finish(&cut, out_cut, cap, &cut_len);
+		ok_framer_finish_sink(&whole, &sink_whole, out, cap, &got);
+		ok_framer_finish_sink(&cut, &sink_cut, out_cut, cap, &cut_len);
 		if (ok_framer_status(&whole) == OK_FRAMER_MORE)
 			fail("still MORE after finish");
 		check_invariants(&whole);
@@ -219,10 +262,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	compare(&whole, out, got, &m);
 	compare(&cut, out_cut, cut_len, &m);
+	compare_printed(&gw, &m);
+	compare_printed(&gc, &m);
+	/* A too-long line's pieces stop wherever the cut showed it too long; all else is equal. */
+	if (m.status != OK_FRAMER_TOO_LONG &&
+	    (gw.len != gc.len || memcmp(gw.buf, gc.buf, gw.len) != 0))
+		fail("content told to the sink depends on how the input was cut");
 	ok_framer_free(&whole);
 	ok_framer_free(&cut);
 	free(out);
 	free(out_cut);
 	free(m.out);
+	free(m.printed);
+	free(gw.buf);
+	free(gc.buf);
 	return 0;
 }

@@ -301,6 +301,81 @@ static void random_feeds_match_the_model(void **state)
 	}
 }
 
+/* What the sink is told, as --print writes it: each piece, "|" after a line's last one. */
+struct told {
+	char buf[256];
+	size_t len;
+};
+
+static void tell(void *ctx, const char *p, size_t n, int ends)
+{
+	struct told *t = ctx;
+
+	assert_true(t->len + n + 1 <= sizeof t->buf);
+	memcpy(t->buf + t->len, p, n);
+	t->len += n;
+	if (ends)
+		t->buf[t->len++] = '|';
+}
+
+/* Feeds in[0..n) in pieces of step bytes (0: whole), then finishes if eof; compares what the
+ * sink heard with want. */
+static void expect_told(const char *in, size_t n, size_t step, int eof, uint32_t max,
+                        const char *want, size_t want_len)
+{
+	struct ok_framer f;
+	struct told t = { .len = 0 };
+	const struct ok_framer_sink sink = { tell, &t };
+	char out[1024];
+	size_t off = 0, olen = 0;
+
+	ok_framer_init(&f, max);
+	while (off < n) {
+		size_t piece = step == 0 || n - off < step ? n - off : step;
+		assert_int_equal(ok_framer_feed_sink(&f, &sink, in + off, piece, out, sizeof out, &olen),
+		                 piece);
+		off += piece;
+	}
+	if (eof)
+		ok_framer_finish_sink(&f, &sink, out, sizeof out, &olen);
+	ok_framer_free(&f);
+	assert_int_equal(t.len, want_len);
+	assert_memory_equal(t.buf, want, want_len);
+}
+
+/* The content of every answered line, and only that: CR LF's CR is not content, a lone CR,
+ * a NUL, 0xFF are; Q lines are told, what follows them is not. */
+static void sink_hears_the_content_of_answered_lines(void **state)
+{
+	static const char in[] = "a\r\n\nb\rc\n\0\xff\r\r\nQuit\r\nlost\n";
+	static const char want[] = "a||b\rc|\0\xff\r|Quit|";
+
+	(void)state;
+	for (size_t step = 0; step <= 3; step++)
+		expect_told(in, sizeof in - 1, step, 0, 64, want, sizeof want - 1);
+}
+
+/* A CR at the end of one feed is held back until the next byte shows what it is; at the end of
+ * input it is content of the final line. */
+static void sink_holds_a_trailing_cr_back(void **state)
+{
+	(void)state;
+	expect_told("ab\r", 3, 0, 0, 64, "ab", 2);
+	expect_told("ab\r\n", 4, 3, 0, 64, "ab|", 3);
+	expect_told("ab\rx\n", 5, 3, 0, 64, "ab\rx|", 5);
+	expect_told("ab\r", 3, 0, 1, 64, "ab\r|", 4);
+	expect_told("tail", 4, 1, 1, 64, "tail|", 5);
+}
+
+/* A line over the limit is never ended, and its bytes past the limit are never told. */
+static void sink_never_ends_a_too_long_line(void **state)
+{
+	(void)state;
+	expect_told("ok\nabcdef\n", 10, 0, 0, 4, "ok|", 3);
+	expect_told("ok\nabcdef\n", 10, 1, 0, 4, "ok|abcd", 7);
+	expect_told("abcd\r", 5, 0, 1, 4, "abcd", 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +394,9 @@ int main(void)
 		cmocka_unit_test(full_output_stops_and_resumes),
 		cmocka_unit_test(echo_of_max_line_q_is_exact),
 		cmocka_unit_test(random_feeds_match_the_model),
+		cmocka_unit_test(sink_hears_the_content_of_answered_lines),
+		cmocka_unit_test(sink_holds_a_trailing_cr_back),
+		cmocka_unit_test(sink_never_ends_a_too_long_line),
 	};
 
 	return cmocka_run_group_tests_name("framer", tests, NULL, NULL);

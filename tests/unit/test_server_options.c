@@ -221,6 +221,33 @@ static void limits_of_binds_and_paths(void **state)
 	assert_string_equal(err, line);
 }
 
+/* --greeting: one line of at most OK_GREETING_MAX bytes, empty allowed; --print not with -d. */
+static void greeting_and_print(void **state)
+{
+	struct server_opts o;
+	char out[4096], err[4096], longest[OK_GREETING_MAX + 2];
+
+	(void)state;
+	assert_int_equal(parse(&o, out, err, (char *)NULL), OPTS_RUN);
+	assert_true(o.greeting == NULL && !o.print);
+	assert_int_equal(parse(&o, out, err, "--greeting", "Hello, World!", "--print", (char *)NULL),
+	                 OPTS_RUN);
+	assert_string_equal(o.greeting, "Hello, World!");
+	assert_true(o.print);
+	assert_int_equal(parse(&o, out, err, "--greeting=", (char *)NULL), OPTS_RUN);
+	assert_string_equal(o.greeting, "");
+	memset(longest, 'x', OK_GREETING_MAX);
+	longest[OK_GREETING_MAX] = '\0';
+	assert_int_equal(parse(&o, out, err, "--greeting", longest, (char *)NULL), OPTS_RUN);
+	longest[OK_GREETING_MAX] = 'x';
+	longest[OK_GREETING_MAX + 1] = '\0';
+	REFUSED("greeting too long (at most 1024 bytes): 1025 bytes", "--greeting", longest);
+	REFUSED("greeting holds a line break: a\\nb", "--greeting", "a\nb");
+	REFUSED("greeting holds a line break: hi\\r", "--greeting", "hi\r");
+	REFUSED("greeting holds a line break: \\r\\n", "--greeting", "\r\n");
+	REFUSED("--print with --daemon: a daemon's standard output is /dev/null", "--print", "-d");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +257,7 @@ int main(void)
 		cmocka_unit_test(limits_of_binds_and_paths),
 		cmocka_unit_test(help_and_version_go_to_stdout),
 		cmocka_unit_test(refusals_name_problem_and_input),
+		cmocka_unit_test(greeting_and_print),
 	};
 
 	return cmocka_run_group_tests_name("server options", tests, NULL, NULL);
