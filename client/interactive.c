@@ -393,7 +393,7 @@ struct okc_end okc_run_interactive(struct okc_session *s, const struct okc_optio
 	struct tty_state t;
 	sigset_t open_mask;
 	struct okc_end end;
-	const char *what;
+	const char *what = "sigaction";
 
 	memset(&t, 0, sizeof t);
 	t.s = s;

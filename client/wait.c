@@ -95,7 +95,7 @@ static void drain_wakes(void)
 	char sink[64];
 
 	while (read(wake_fd[0], sink, sizeof sink) > 0)
-		continue;
+		; /* only emptying it */
 }
 
 /*

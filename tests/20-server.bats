@@ -114,7 +114,7 @@ $HINT"
 
 @test "server: --help names the event backend, the one whose wait it makes (strace)" {
 	command -v strace >/dev/null || skip "strace is not installed"
-	local call other trace=$BATS_TEST_TMPDIR/strace.txt
+	local call trace=$BATS_TEST_TMPDIR/strace.txt
 	call=$(backend_wait_call) || fail "--help names no backend: $("$OKSERVER" --help | sed -n 3p)"
 	SERVER_OUT=$BATS_TEST_TMPDIR/server.out
 	# LeakSanitizer cannot run under ptrace: this traced server skips only the leak check.

@@ -9,6 +9,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "netaddr.h"
+
 /*
  * Usage: notify_recv NAME COUNT SECONDS. Binds a Unix datagram socket at NAME (a path, or
  * "@name" in the abstract namespace), prints "bound NAME", then each datagram on one line (its
@@ -59,9 +61,12 @@ static int receive(int fd, long count, int timeout_ms)
 
 int main(int argc, char **argv)
 {
+	unsigned long count, seconds;
+	const char *why;
 	int fd, rc;
 
-	if (argc != 4) {
+	if (argc != 4 || ok_parse_number(argv[2], 1, 1000, &count, &why) < 0 ||
+	    ok_parse_number(argv[3], 1, 3600, &seconds, &why) < 0) {
 		fputs("usage: notify_recv NAME COUNT SECONDS\n", stderr);
 		return 64;
 	}
@@ -72,7 +77,7 @@ int main(int argc, char **argv)
 	}
 	printf("bound %s\n", argv[1]);
 	fflush(stdout);
-	rc = receive(fd, atol(argv[2]), atoi(argv[3]) * 1000);
+	rc = receive(fd, (long)count, (int)seconds * 1000);
 	if (argv[1][0] == '/')
 		unlink(argv[1]);
 	close(fd);
