@@ -2,7 +2,7 @@
 #ifndef OK_VERSION_H
 #define OK_VERSION_H
 
-#define OK_VERSION "1.0.0"
+#define OK_VERSION "2.0.0"
 #define OK_PROTOCOL_VERSION 1
 
 #endif

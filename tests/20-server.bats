@@ -139,13 +139,13 @@ $HINT"
 	fi
 }
 
-@test "server: --version and -V print okserver 1.0.0" {
+@test "server: --version and -V print okserver 2.0.0" {
 	run --separate-stderr "$OKSERVER" --version
 	assert_success
-	assert_equal "$output" "okserver 1.0.0"
+	assert_equal "$output" "okserver 2.0.0"
 	assert_equal "$stderr" ""
 	run "$OKSERVER" -V
-	assert_output "okserver 1.0.0"
+	assert_output "okserver 2.0.0"
 }
 
 @test "server: --once serves one connection, then exits 0 and stops listening" {

@@ -136,7 +136,7 @@ teardown() {
 @test "client options: -V prints the version" {
 	run --separate-stderr "$OKCLIENT" -V
 	assert_success
-	assert_output "okclient 1.0.0"
+	assert_output "okclient 2.0.0"
 	assert_equal "$stderr" ""
 }
 

@@ -132,7 +132,7 @@ static void help_and_version_go_to_stdout(void **state)
 
 	(void)state;
 	assert_int_equal(parse(&o, out, err, "-V", (char *)NULL), 0);
-	assert_string_equal(out, "okserver 1.0.0\n");
+	assert_string_equal(out, "okserver 2.0.0\n");
 	assert_int_equal(parse(&o, out, err, "--help", (char *)NULL), 0);
 	assert_non_null(strstr(out, "--idle-timeout SECS"));
 	assert_string_equal(err, "");
