@@ -9,9 +9,6 @@ setup() {
 	require_binary "$OKSERVER"
 }
 
-# The hint every usage error ends with.
-HINT="Try 'okserver --help' for more information."
-
 @test "server: -p 0 prints exactly the ready line, with the real port" {
 	start_okserver
 	run cat "$SERVER_OUT"

@@ -10,9 +10,6 @@ setup() {
 	SOCK=$BATS_TEST_TMPDIR/ok.sock
 }
 
-# The hint every usage error ends with.
-HINT="Try 'okserver --help' for more information."
-
 # talk_to WHERE FORMAT: talk through nc to WHERE: "4" (127.0.0.1), "6" (::1) or a socket path.
 talk_to() {
 	local where=(127.0.0.1 "$SERVER_PORT")

@@ -23,8 +23,6 @@ teardown() {
 	HOLD_FDS=()
 }
 
-HINT="Try 'okserver --help' for more information."
-
 # printed: what --print wrote, without the ready line.
 printed() {
 	tail -n +2 "$SERVER_OUT"

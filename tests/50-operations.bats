@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# 50-operations.bats - okserver in operation (SPEC section 7): -d, --log, signals, stats, systemd.
+# 50-operations.bats - okserver in operation (okserver(1)): -d, --log, signals, stats, systemd.
 
 load helpers
 load server_helpers
@@ -9,7 +9,6 @@ setup() {
 	require_binary "$OKSERVER"
 }
 
-HINT="Try 'okserver --help' for more information."
 STAMP='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 
 # adopt_daemon PIDFILE OUTPUT: the daemon's pid in SERVER_PID (stopped in teardown) and its port,

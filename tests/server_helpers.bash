@@ -1,6 +1,10 @@
 # server_helpers.bash - okserver tests: raw peers (nc, socat), process probes, bounded waits.
 # shellcheck shell=bash
 
+# The hint every okserver usage error ends with.
+# shellcheck disable=SC2034 # used by the bats files that load this one
+HINT="Try 'okserver --help' for more information."
+
 # talk FORMAT: sends printf FORMAT to the server with nc, half-closes, prints the replies with
 # cat -A (so "OK^M$" is a CRLF reply, "OK$" an LF one, "^@" a NUL). Over the server's family
 # (SERVER_NC, helpers.bash).
