@@ -181,22 +181,6 @@ teardown() {
 	[ $((SECONDS - start)) -le $((10 * $(tool_slowdown))) ] || fail "took $((SECONDS - start)) s"
 }
 
-@test "client pipe: started with stdin closed, it is empty input: sends nothing, exits 0" {
-	# valgrind opens the program file itself on the lowest free descriptor, 0, before okclient
-	# runs, and then refuses okclient any use of it: no closed stdin can reach okclient there.
-	# The plain and sanitizer runs test this; valgrind's run tests everything else.
-	skip_under_valgrind "valgrind itself takes the closed descriptor 0"
-	start_fake record "$BATS_TEST_TMPDIR/received"
-	# Closed inside bash -c: `run ... <&-` would let run's own output pipe take fd 0.
-	# shellcheck disable=SC2016 # expanded by the inner bash
-	run --separate-stderr timeout 10 bash -c '"$@" <&-' _ "$OKCLIENT" -r 127.0.0.1 "$FAKE_PORT"
-	assert_success
-	assert_output ""
-	assert_equal "$stderr" ""
-	stop_fake
-	assert_equal "$(wc -c <"$BATS_TEST_TMPDIR/received")" 0
-}
-
 @test "client pipe: started with stdout closed, replies are discarded, never sent back" {
 	local fifo=$BATS_TEST_TMPDIR/in status=0
 	start_fake record "$BATS_TEST_TMPDIR/received"

@@ -22,14 +22,6 @@ skip() {
 	bats_skip "$@"
 }
 
-# skip_under_valgrind REASON: skips only under valgrind (OK_UNDER_VALGRIND=1), for the rare
-# test that valgrind itself makes impossible, not merely slower; strict mode lets it stand
-# there (tests/run.sh knows its "under valgrind: " prefix), as the plain runs still test it.
-skip_under_valgrind() {
-	[ "${OK_UNDER_VALGRIND:-0}" = 1 ] || return 0
-	bats_skip "under valgrind: $1"
-}
-
 # Skips, saying what to build, when a binary under test is not there.
 require_binary() {
 	[ -x "$1" ] || skip "$1 is not built: run 'make test-build'"

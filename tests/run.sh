@@ -15,15 +15,13 @@ strict_failed=()
 skip_re='^(not )?ok .* # skip'
 
 # OK_STRICT_SKIPS=1 (CI sets it): a skip means something did not run, so it counts as a failure
-# and is named; locally a skip stays a skip. The one skip it lets stand is a test that valgrind
-# itself makes impossible (tests/helpers.bash, skip_under_valgrind), and only in a valgrind run.
+# and is named; locally a skip stays a skip.
 strict_skips() {
-	local label=$1 allowed='^$' line # '^$': no skip line is empty, so none is let through
+	local label=$1 line
 	[ "${OK_STRICT_SKIPS:-0}" = 1 ] || return 0
-	[ "${OK_UNDER_VALGRIND:-0}" != 1 ] || allowed='# skip under valgrind: '
 	while IFS= read -r line; do
 		strict_failed+=("$label: $line")
-	done < <(grep -i -E "$skip_re" "$out" | grep -v -- "$allowed")
+	done < <(grep -i -E "$skip_re" "$out")
 }
 
 # Counts TAP results in $out; a run that failed without a "not ok" line counts as one failure.
