@@ -125,14 +125,14 @@ char *ok_format_addr(const struct sockaddr_in *sa, char *buf, size_t len)
 	return buf;
 }
 
-/* ::ffff:a.b.c.d, an IPv4 peer of a dual-stack listener: stored as sin, else 0. */
-static int unmap_ipv4(const struct sockaddr_in6 *sin6, struct sockaddr_in *sin)
+int ok_unmap_ipv4(const struct sockaddr_in6 *sin6, struct sockaddr_in *sin)
 {
 	static const unsigned char prefix[12] = { [10] = 0xff, [11] = 0xff };
 
 	if (memcmp(sin6->sin6_addr.s6_addr, prefix, sizeof prefix) != 0)
 		return 0;
 	memset(sin, 0, sizeof *sin);
+	OK_SET_SIN_LEN(sin);
 	sin->sin_family = AF_INET;
 	sin->sin_port = sin6->sin6_port;
 	memcpy(&sin->sin_addr, sin6->sin6_addr.s6_addr + 12, 4);
@@ -141,15 +141,10 @@ static int unmap_ipv4(const struct sockaddr_in6 *sin6, struct sockaddr_in *sin)
 
 static void format_in6(const struct sockaddr_in6 *sin6, char *buf, size_t buflen)
 {
-	struct sockaddr_in sin;
+	char text[INET6_ADDRSTRLEN];
 
-	if (unmap_ipv4(sin6, &sin)) {
-		ok_format_addr(&sin, buf, buflen);
-	} else {
-		char text[INET6_ADDRSTRLEN];
-		snprintf(buf, buflen, "[%s]:%u", ok_inet_ntop6(&sin6->sin6_addr, text, sizeof text),
-		         (unsigned)ok_ntohs(sin6->sin6_port));
-	}
+	snprintf(buf, buflen, "[%s]:%u", ok_inet_ntop6(&sin6->sin6_addr, text, sizeof text),
+	         (unsigned)ok_ntohs(sin6->sin6_port));
 }
 
 /* The path runs to its NUL or to the end of len; none (an unnamed peer) is plain "unix". */

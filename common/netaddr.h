@@ -65,9 +65,16 @@ int ok_parse_ip_literal(const char *text, struct sockaddr_storage *ss, socklen_t
 #define OK_SOCKADDR_STRLEN (sizeof "unix:" + sizeof ((struct sockaddr_un *)0)->sun_path)
 
 /*
- * Names a socket address for the user: "127.0.0.1:4242", "[::1]:4242", an IPv4-mapped IPv6
- * address in IPv4 form ("127.0.0.1:51234"), "unix:PATH", "unix" for an unnamed Unix socket,
- * "unknown" for anything else. Cut to fit like snprintf (OK_SOCKADDR_STRLEN bytes are always
+ * An IPv4-mapped IPv6 address (::ffff:a.b.c.d), as a dual-stack listener sees an IPv4 peer:
+ * 1 with *sin the same address and port in IPv4 form, else 0 and *sin untouched.
+ */
+int ok_unmap_ipv4(const struct sockaddr_in6 *sin6, struct sockaddr_in *sin);
+
+/*
+ * Names a socket address for the user: "127.0.0.1:4242", "[::1]:4242" (IPv6 always in
+ * inet_ntop's canonical text, a mapped address too: "[::ffff:127.0.0.1]:4242"; a peer meant to
+ * read as IPv4 goes through ok_unmap_ipv4 first), "unix:PATH", "unix" for an unnamed Unix
+ * socket, "unknown" for anything else. Cut to fit like snprintf (OK_SOCKADDR_STRLEN bytes are always
  * enough; buflen must not be 0). Returns buf.
  */
 const char *ok_format_sockaddr(const struct sockaddr *sa, socklen_t len, char *buf,

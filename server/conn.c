@@ -21,7 +21,8 @@ static const char *const why_text[] = {
 	[WHY_SHUTDOWN] = "shutdown", [WHY_ERROR] = "error",
 };
 
-/* The peer as -v names it: "127.0.0.1:51234", "[::1]:51234", "unix" (ok_format_sockaddr). */
+/* The peer as -v names it: "127.0.0.1:51234", "[::1]:51234", "unix" (ok_format_sockaddr);
+ * an IPv4 peer of a dual-stack listener was kept in IPv4 form (keep_peer). */
 static const char *format_peer(const struct conn *c, char *buf, size_t len)
 {
 	struct sockaddr_storage ss;
@@ -47,9 +48,15 @@ static const char *format_peer(const struct conn *c, char *buf, size_t len)
 static void keep_peer(struct conn *c, const struct sockaddr *peer, socklen_t len)
 {
 	struct sockaddr_storage ss;
+	struct sockaddr_in mapped;
 
 	memset(&ss, 0, sizeof ss);
 	memcpy(&ss, peer, (size_t)len < sizeof ss ? (size_t)len : sizeof ss);
+	if (ss.ss_family == AF_INET6 && (size_t)len >= sizeof(struct sockaddr_in6) &&
+	    ok_unmap_ipv4((const struct sockaddr_in6 *)&ss, &mapped)) {
+		memset(&ss, 0, sizeof ss);
+		memcpy(&ss, &mapped, sizeof mapped);
+	}
 	c->peer_family = (uint8_t)(len >= (socklen_t)sizeof(sa_family_t) ? ss.ss_family : AF_UNIX);
 	if (ss.ss_family == AF_INET) {
 		const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;

@@ -1,4 +1,5 @@
 /* daemon.c - -d and --pidfile: detach once listening, record the pid. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -68,6 +69,34 @@ int daemon_ready(int fd, bool log_elsewhere)
 		rc = -1;
 	close(fd);
 	return rc;
+}
+
+/* Without /dev/fd: every descriptor the limit allows, at most this many (a huge limit would
+ * cost a second of close calls for nothing). */
+#define CLOSE_SCAN_MAX 65536
+
+void daemon_close_inherited(int first)
+{
+	DIR *d = opendir("/dev/fd");
+	struct dirent *e;
+	long max;
+
+	if (d == NULL) {
+		max = sysconf(_SC_OPEN_MAX);
+		if (max < 0 || max > CLOSE_SCAN_MAX)
+			max = CLOSE_SCAN_MAX;
+		for (int fd = first; fd < max; fd++)
+			(void)close(fd); /* EBADF for the many that are not open */
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+
+		if (*end == '\0' && end != e->d_name && fd >= first && fd != dirfd(d))
+			(void)close((int)fd);
+	}
+	closedir(d);
 }
 
 int pidfile_write(const char *path)

@@ -26,6 +26,14 @@ int daemon_detach(void);
  */
 int daemon_ready(int fd, bool log_elsewhere);
 
+/*
+ * Closes every descriptor from first up that the process inherited: a caller's pipe held open
+ * by a daemon (bats' fd 3, "exec 4>&1") would keep "$(okserver -d ...)" waiting forever.
+ * For -d, before the server opens anything of its own; first is 3 plus the listeners systemd
+ * passed. Reads the open ones from /dev/fd, or tries each up to the open-file limit.
+ */
+void daemon_close_inherited(int first);
+
 /* Writes "PID\n" to path. 0, or -1 with errno set. */
 int pidfile_write(const char *path);
 

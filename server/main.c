@@ -238,6 +238,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN); /* a peer that vanishes is an error from send(), not a death */
 	if ((rc = take_activated(&o, &l)) != 0)
 		return rc;
+	if (o.daemon)
+		daemon_close_inherited(3 + l.n); /* before anything of ours gets a descriptor */
 	if (o.log != NULL && (rc = open_log(o.log)) != 0)
 		return rc;
 	/* Activated listeners, or the ones the options ask for (listeners_open comes after). */

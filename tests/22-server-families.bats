@@ -90,6 +90,13 @@ mode_of() {
 	assert_equal "$stderr" "okserver: bind [::1]:$SERVER_PORT: Address already in use"
 }
 
+@test "families: an IPv4-mapped -b is named as given: the kernel refuses it IPv6-only, exit 2" {
+	# Every IPv6 -b but :: is IPv6-only, and an IPv6-only socket cannot take ::ffff:a.b.c.d.
+	run --separate-stderr timeout 10 "$OKSERVER" -p 0 -b ::ffff:127.0.0.1
+	assert_equal "$status" 2
+	assert_equal "$stderr" "okserver: bind [::ffff:127.0.0.1]:0: Invalid argument"
+}
+
 @test "families: host names and malformed IPv6 are refused with 64" {
 	local bad
 	for bad in localhost ::1:: '[::1' 1:2:3:4:5:6:7:8:9 '[127.0.0.1]' '::1%lo'; do

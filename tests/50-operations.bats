@@ -59,6 +59,23 @@ start_notify_recv() {
 	    "/proc/$SERVER_PID/fd/2" | sort -u)" /dev/null
 }
 
+@test "operations: -d lets go of inherited descriptors too: a reader of one gets its end" {
+	local fifo=$BATS_TEST_TMPDIR/fd4 pidfile=$BATS_TEST_TMPDIR/ok.pid
+	mkfifo "$fifo"
+	# fd 4, the write end of the fifo, is the caller's (as "exec 4>&1" in a script): once the
+	# parent has exited, only a daemon that kept it could hold the reader back.
+	"$OKSERVER" -d -p 0 --pidfile "$pidfile" 4>"$fifo" >"$BATS_TEST_TMPDIR/out" 3>&- &
+	run timeout 5 cat "$fifo"
+	assert_success
+	assert_output ""
+	wait $! || fail "okserver -d exited $?"
+	adopt_daemon "$pidfile" "$(cat "$BATS_TEST_TMPDIR/out")"
+	run talk 'x\n'
+	assert_output 'OK$'
+	run bash -c 'readlink /proc/"$1"/fd/*' _ "$SERVER_PID"
+	refute_output --partial "$fifo"
+}
+
 @test "operations: bats' run of okserver -d returns, ready line in its output" {
 	local pidfile=$BATS_TEST_TMPDIR/ok.pid
 	run timeout 5 "$OKSERVER" -d -p 0 --pidfile "$pidfile"

@@ -454,7 +454,7 @@ static void sockaddr_formatter_names_each_family(void **state)
 	assert_string_equal(format_literal("::1", 4242, buf, sizeof buf), "[::1]:4242");
 	assert_string_equal(format_literal("[2001:DB8:0::1]", 0, buf, sizeof buf), "[2001:db8::1]:0");
 	assert_string_equal(format_literal("::ffff:127.0.0.1", 51234, buf, sizeof buf),
-	                    "127.0.0.1:51234");
+	                    "[::ffff:127.0.0.1]:51234");
 	assert_string_equal(format_literal("::1.2.3.4", 1, buf, sizeof buf), "[::1.2.3.4]:1");
 	assert_string_equal(format_literal("::", 65535, buf, sizeof buf), "[::]:65535");
 	assert_string_equal(format_literal("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 65535, buf,
