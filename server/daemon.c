@@ -79,10 +79,10 @@ void daemon_close_inherited(int first)
 {
 	DIR *d = opendir("/dev/fd");
 	struct dirent *e;
-	long max;
 
 	if (d == NULL) {
-		max = sysconf(_SC_OPEN_MAX);
+		long max = sysconf(_SC_OPEN_MAX);
+
 		if (max < 0 || max > CLOSE_SCAN_MAX)
 			max = CLOSE_SCAN_MAX;
 		for (int fd = first; fd < max; fd++)
