@@ -127,7 +127,7 @@ static void begin_stop(struct server *s)
 /* What each signal of the set (signals.h) asks for. */
 static void on_signal(struct server *s)
 {
-	switch (stop_signal_take(s->signal_fd)) {
+	switch (server_signal_take(s->signal_fd)) {
 	case SIGHUP:
 		if (log_is_file())
 			log_reopen(); /* logrotate moved the file away */
@@ -226,7 +226,7 @@ static int setup(struct server *s)
 		server_log("%s: create: %s", loop_backend_name(), strerror(errno));
 		return -1;
 	}
-	s->signal_fd = stop_signals_open();
+	s->signal_fd = server_signals_open();
 	if (s->signal_fd < 0) {
 		server_log("signals: %s", strerror(errno));
 		return -1;
@@ -250,7 +250,7 @@ static void teardown(struct server *s)
 	free(s->conns);
 	s->conns = NULL;
 	stop_listening(s);
-	stop_signals_close(s->signal_fd);
+	server_signals_close(s->signal_fd);
 	printer_close(s->printer);
 	s->printer = NULL;
 	loop_backend_free(s->loop);

@@ -227,7 +227,7 @@ int main(int argc, char **argv)
 	 * that arrives while the server is still listening, detaching or printing its ready line
 	 * is then taken by the loop and ends the server cleanly (exit 0, pidfile removed), not by
 	 * the default action; a SIGHUP or SIGUSR1 then is taken by the loop as any other. */
-	stop_signals_block();
+	server_signals_block();
 	rc = parse_options(argc, argv, &o, stdout, stderr);
 	if (rc != OPTS_RUN)
 		return rc;

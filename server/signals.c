@@ -3,7 +3,7 @@
 
 #include "signals.h"
 
-void stop_signal_set(sigset_t *set)
+void server_signal_set(sigset_t *set)
 {
 	static const int taken[] = SERVER_SIGNALS;
 
@@ -12,11 +12,11 @@ void stop_signal_set(sigset_t *set)
 		sigaddset(set, taken[i]);
 }
 
-void stop_signals_block(void)
+void server_signals_block(void)
 {
 	sigset_t set;
 
-	stop_signal_set(&set);
+	server_signal_set(&set);
 	(void)sigprocmask(SIG_BLOCK, &set, NULL); /* fails only for an invalid "how" */
 }
 

@@ -21,11 +21,11 @@
 #define SERVER_SIGNALS { SIGINT, SIGTERM, SIGHUP, SIGUSR1 }
 
 /* Fills set with SERVER_SIGNALS, for the descriptor's implementation. */
-void stop_signal_set(sigset_t *set);
+void server_signal_set(sigset_t *set);
 
 /* Blocks the set, so that its signals wait to be taken; main's first call, before anything
  * can be interrupted. Cannot fail. */
-void stop_signals_block(void);
+void server_signals_block(void);
 
 /* True when SIGINT or SIGTERM waits, blocked, to be taken: for main before the loop runs. */
 bool stop_signal_pending(void);
@@ -34,13 +34,13 @@ bool stop_signal_pending(void);
  * the set is taken from it from now on (the self-pipe's handlers are installed and the set let
  * in, so a signal that was pending lands in the pipe at once). The descriptor, or -1 with
  * errno. */
-int stop_signals_open(void);
+int server_signals_open(void);
 
 /* Takes one pending signal of the set from the descriptor: its number, or 0 when none was
  * there. */
-int stop_signal_take(int fd);
+int server_signal_take(int fd);
 
 /* Closes the descriptor (-1 is allowed); the set is left blocked, its signals waiting. */
-void stop_signals_close(int fd);
+void server_signals_close(int fd);
 
 #endif

@@ -7,7 +7,7 @@
 
 /*
  * The handler only writes the signal's number, one byte, to a non-blocking pipe; the loop reads
- * it like any other event. Until stop_signals_open the signals stay blocked (main blocks them
+ * it like any other event. Until server_signals_open the signals stay blocked (main blocks them
  * first thing), so sigpending() still sees one that came early, and the handlers are installed
  * before the signals are let in: one that was pending then lands in the pipe at once.
  * One byte per delivery: where signalfd would merge two of the same signal not yet taken, the
@@ -42,12 +42,12 @@ static int install_handlers(const sigset_t *set)
 	return 0;
 }
 
-int stop_signals_open(void)
+int server_signals_open(void)
 {
 	sigset_t set;
 	int p[2], err;
 
-	stop_signal_set(&set);
+	server_signal_set(&set);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 || pipe(p) < 0)
 		return -1;
 	if (ok_set_nonblock_cloexec(p[0]) == 0 && ok_set_nonblock_cloexec(p[1]) == 0) {
@@ -63,7 +63,7 @@ int stop_signals_open(void)
 	return -1;
 }
 
-int stop_signal_take(int fd)
+int server_signal_take(int fd)
 {
 	unsigned char b;
 
@@ -74,12 +74,12 @@ int stop_signal_take(int fd)
 
 /* Blocks the signals again before the pipe goes, so none is written to a descriptor that may
  * already be reused; like signalfd's, they then wait, blocked. */
-void stop_signals_close(int fd)
+void server_signals_close(int fd)
 {
 	sigset_t set;
 	int w = write_end;
 
-	stop_signal_set(&set);
+	server_signal_set(&set);
 	(void)sigprocmask(SIG_BLOCK, &set, NULL);
 	write_end = -1;
 	if (w >= 0)

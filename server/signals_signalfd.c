@@ -4,17 +4,17 @@
 
 #include "signals.h"
 
-int stop_signals_open(void)
+int server_signals_open(void)
 {
 	sigset_t set;
 
-	stop_signal_set(&set);
+	server_signal_set(&set);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -1;
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
-int stop_signal_take(int fd)
+int server_signal_take(int fd)
 {
 	struct signalfd_siginfo si;
 
@@ -23,7 +23,7 @@ int stop_signal_take(int fd)
 	return (int)si.ssi_signo;
 }
 
-void stop_signals_close(int fd)
+void server_signals_close(int fd)
 {
 	if (fd >= 0)
 		close(fd);
