@@ -78,7 +78,8 @@ static int expand_gap(unsigned char b[16], size_t used, long gap)
 /*
  * Groups separated by ':', at most one "::" standing for one or more zero groups, the last
  * two groups optionally written as a dotted IPv4 tail. Nothing else: no white space, no zone
- * id, no brackets. *dst is written only for a valid address.
+ * id, no brackets. *dst is written only for a valid address. Some 40 lines on purpose: one scan
+ * whose few states (used, gap, p) read best in one place, as glibc's own does.
  */
 int ok_inet_pton6(const char *src, struct in6_addr *dst)
 {

@@ -216,6 +216,8 @@ static int serve(struct listeners *l, const struct server_opts *o, int table_siz
 	return rc;
 }
 
+/* The server's life in order, each step one call; about 40 lines with the comments that say
+ * why the order is what it is. */
 int main(int argc, char **argv)
 {
 	struct server_opts o;

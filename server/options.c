@@ -41,6 +41,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* One text, long as the options are many: it reads as it prints. */
 static void print_help(FILE *out)
 {
 	fprintf(out,
@@ -221,8 +222,10 @@ static int check_greeting(FILE *err, const char *text)
 	return usage_error(err, "greeting holds a line break", shown);
 }
 
-/* Handles one option with a value; 0, or the usage exit status. */
-static int take_value(int c, const char *arg, struct server_opts *o, struct where *w, FILE *err)
+/* Where to listen: -p, -b, -U (each marks that the command line chose, which socket activation
+ * refuses) and --unix-mode. */
+static int take_listen_value(int c, const char *arg, struct server_opts *o, struct where *w,
+                             FILE *err)
 {
 	switch (c) {
 	case 'p':
@@ -235,9 +238,33 @@ static int take_value(int c, const char *arg, struct server_opts *o, struct wher
 	case 'U':
 		o->listen_set = true;
 		return take_unix_path(err, arg, o);
-	case OPT_UNIX_MODE:
+	default: /* OPT_UNIX_MODE */
 		w->mode_set = true;
 		return take_unix_mode(err, arg, o);
+	}
+}
+
+/* --pidfile and --log: any name but the empty one. */
+static int take_file_name(FILE *err, const char *what, const char *arg, const char **name)
+{
+	if (*arg == '\0') {
+		char problem[64];
+		snprintf(problem, sizeof problem, "%s name is empty", what);
+		return usage_error(err, problem, "''");
+	}
+	*name = arg;
+	return 0;
+}
+
+/* Handles one option with a value; 0, or the usage exit status. */
+static int take_value(int c, const char *arg, struct server_opts *o, struct where *w, FILE *err)
+{
+	switch (c) {
+	case 'p':
+	case 'b':
+	case 'U':
+	case OPT_UNIX_MODE:
+		return take_listen_value(c, arg, o, w, err);
 	case OPT_MAX_CLIENTS:
 		o->max_clients_set = true;
 		return parse_number_option(err, "max-clients", arg, 1, OK_MAX_CLIENTS_LIMIT,
@@ -251,15 +278,9 @@ static int take_value(int c, const char *arg, struct server_opts *o, struct wher
 		o->greeting = arg;
 		return check_greeting(err, arg);
 	case OPT_PIDFILE:
-		if (*arg == '\0')
-			return usage_error(err, "pidfile name is empty", "''");
-		o->pidfile = arg;
-		return 0;
+		return take_file_name(err, "pidfile", arg, &o->pidfile);
 	case OPT_LOG:
-		if (*arg == '\0')
-			return usage_error(err, "log file name is empty", "''");
-		o->log = arg;
-		return 0;
+		return take_file_name(err, "log file", arg, &o->log);
 	}
 	return 0;
 }
