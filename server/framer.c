@@ -141,7 +141,13 @@ static void end_line(struct ok_framer *f, const struct ok_framer_sink *sink, cha
  * the compiler keeps the loop in registers (stores through the char pointer `out` could
  * otherwise alias the framer's fields). Returns where it stopped; *lines and *eol are updated.
  */
-static const char *answer_whole_lines(const char *p, const char *end, uint32_t max,
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+static ALWAYS_INLINE const char *answer_whole_lines(const char *p, const char *end, uint32_t max,
                                       char *out, size_t cap, size_t *out_len,
                                       uint64_t *lines, unsigned *eol,
                                       const struct ok_framer_sink *sink)
@@ -192,8 +198,13 @@ size_t ok_framer_feed_sink(struct ok_framer *f, const struct ok_framer_sink *sin
 
 		if (f->len == 0) {
 			unsigned eol = (f->flags & OK_FR_CRLF) != 0;
-			p = answer_whole_lines(p, end, f->max_line, out, cap, out_len, &f->lines, &eol,
-			                       sink);
+			/* Twice, so the common case (no sink: no --print) is compiled without its test. */
+			if (sink == NULL)
+				p = answer_whole_lines(p, end, f->max_line, out, cap, out_len, &f->lines,
+				                       &eol, NULL);
+			else
+				p = answer_whole_lines(p, end, f->max_line, out, cap, out_len, &f->lines,
+				                       &eol, sink);
 			f->flags = eol ? OK_FR_CRLF : 0;
 			if (p >= end || cap - *out_len < 4)
 				break;
