@@ -102,7 +102,7 @@ static socklen_t unix_address(const char *path, struct sockaddr_storage *ss)
  * is left for the addresses after it.
  */
 static int connect_each(const struct addrinfo *ai, int timeout_s, struct sockaddr_storage *peer,
-                        socklen_t *peerlen, struct ok_sock_error *e)
+                        socklen_t *peerlen, struct ok_err *e)
 {
 	int64_t deadline = ok_now_ms() + (int64_t)timeout_s * 1000;
 
@@ -115,7 +115,7 @@ static int connect_each(const struct addrinfo *ai, int timeout_s, struct sockadd
 			*peerlen = ai->ai_addrlen;
 			return fd;
 		}
-		if (e->step == OK_STEP_TIMEOUT)
+		if (e->code == OK_STEP_TIMEOUT)
 			break;
 	}
 	return -1;
@@ -146,7 +146,7 @@ int okc_connect_server(const struct okc_options *o, struct sockaddr_storage *pee
 {
 	struct sockaddr_storage ss;
 	struct addrinfo one = { .ai_addr = (struct sockaddr *)(void *)&ss }, *list;
-	struct ok_sock_error e;
+	struct ok_err e;
 	int fd;
 
 	if (find_addresses(o, &one, &list, msg, msglen) < 0) {
@@ -159,7 +159,7 @@ int okc_connect_server(const struct okc_options *o, struct sockaddr_storage *pee
 	if (fd >= 0)
 		return fd;
 	snprintf(msg, msglen, "%s", e.msg);
-	switch (e.step) {
+	switch (e.code) {
 	case OK_STEP_SOCKET:
 	case OK_STEP_OPTION: *status = OKC_EXIT_LOCAL; break;
 	case OK_STEP_TIMEOUT: *status = OKC_EXIT_TIMEOUT; break;

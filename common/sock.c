@@ -17,19 +17,15 @@
 
 /* Records the failure as "op ADDRESS: reason" (ok_format_sockaddr's ADDRESS), closes fd if
  * open, returns -1 with errno err. */
-static int record_failure(struct ok_sock_error *e, enum ok_sock_step step, int err,
+static int record_failure(struct ok_err *e, enum ok_sock_step step, int err,
                           const char *op, const struct sockaddr *sa, socklen_t len, int fd)
 {
 	char where[OK_SOCKADDR_STRLEN];
 
 	if (fd >= 0)
 		close(fd);
-	e->step = step;
-	e->err = err;
-	snprintf(e->msg, sizeof e->msg, "%s %s: %s", op,
-	         ok_format_sockaddr(sa, len, where, sizeof where), strerror(err));
-	errno = err;
-	return -1;
+	return ok_err_set(e, (int)step, err, "%s %s", op,
+	                  ok_format_sockaddr(sa, len, where, sizeof where));
 }
 
 int ok_set_nonblock(int fd, int on)
@@ -86,7 +82,7 @@ int ok_accept_nonblock(int fd, struct sockaddr *sa, socklen_t *len)
 
 /* A stream socket of sa's family that is non-blocking and not inherited by children; the fd,
  * or -1 and e. */
-static int new_socket(const struct sockaddr *sa, socklen_t len, struct ok_sock_error *e)
+static int new_socket(const struct sockaddr *sa, socklen_t len, struct ok_err *e)
 {
 	int fd = ok_socket_nonblock(sa->sa_family, SOCK_STREAM);
 
@@ -108,7 +104,7 @@ static int set_v6only(int fd, const struct sockaddr *sa)
 }
 
 int ok_listen_addr(const struct sockaddr *sa, socklen_t len, int backlog,
-                   struct ok_sock_error *e)
+                   struct ok_err *e)
 {
 	int one = 1;
 	int fd = new_socket(sa, len, e);
@@ -127,13 +123,13 @@ int ok_listen_addr(const struct sockaddr *sa, socklen_t len, int backlog,
 	return fd;
 }
 
-int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_error *e)
+int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_err *e)
 {
 	return ok_listen_addr((const struct sockaddr *)sa, (socklen_t)sizeof *sa, backlog, e);
 }
 
 /* Past bind the file exists: a failure removes it before it is recorded. */
-static int fail_after_bind(struct ok_sock_error *e, enum ok_sock_step step, const char *op,
+static int fail_after_bind(struct ok_err *e, enum ok_sock_step step, const char *op,
                            const struct sockaddr_un *un, int fd)
 {
 	int err = errno;
@@ -143,7 +139,7 @@ static int fail_after_bind(struct ok_sock_error *e, enum ok_sock_step step, cons
 	                      fd);
 }
 
-int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_sock_error *e)
+int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_err *e)
 {
 	struct sockaddr_un un;
 	const struct sockaddr *sa = (const struct sockaddr *)&un;
@@ -198,7 +194,7 @@ static int wait_connected(int fd, int timeout_ms, int *err)
 }
 
 int ok_connect_addr(const struct sockaddr *sa, socklen_t len, int timeout_ms,
-                    struct ok_sock_error *e)
+                    struct ok_err *e)
 {
 	int err = 0;
 	int fd = new_socket(sa, len, e);
@@ -216,7 +212,7 @@ int ok_connect_addr(const struct sockaddr *sa, socklen_t len, int timeout_ms,
 	return fd;
 }
 
-int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_sock_error *e)
+int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_err *e)
 {
 	return ok_connect_addr((const struct sockaddr *)sa, sizeof *sa, timeout_ms, e);
 }

@@ -5,6 +5,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "err.h"
+
 /* Which step failed, so each program can map it to the exit status its manual gives. */
 enum ok_sock_step {
 	OK_STEP_SOCKET = 1, /* socket() itself */
@@ -15,15 +17,11 @@ enum ok_sock_step {
 	OK_STEP_TIMEOUT     /* connect did not finish in time */
 };
 
-/* Helpers never print: they fill this with "operation address: reason" and return -1. */
-struct ok_sock_error {
-	enum ok_sock_step step;
-	int err;            /* the errno of the failure */
-	char msg[256];      /* room for "connect unix:" and the longest path, and a reason */
-};
+/* Helpers never print: they fill a struct ok_err (err.h) with code = the step that failed and
+ * msg = "operation address: reason", and return -1. */
 
 /* A listening, non-blocking, close-on-exec socket with SO_REUSEADDR; the fd or -1. */
-int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_error *e);
+int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_err *e);
 
 /*
  * The same for an IPv4 or IPv6 address of len bytes. An IPv6 socket serves IPv4 too (as
@@ -32,7 +30,7 @@ int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_sock_erro
  * "127.0.0.1" and "::1" can listen side by side on one port.
  */
 int ok_listen_addr(const struct sockaddr *sa, socklen_t len, int backlog,
-                   struct ok_sock_error *e);
+                   struct ok_err *e);
 
 /*
  * A listening, non-blocking, close-on-exec Unix-domain stream socket at path, its file given
@@ -41,7 +39,7 @@ int ok_listen_addr(const struct sockaddr *sa, socklen_t len, int backlog,
  * after bind the file it created is removed. The fd, or -1 with e (a chmod failure counts as
  * step OK_STEP_BIND: the address could not be set up as asked).
  */
-int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_sock_error *e);
+int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_err *e);
 
 /*
  * A connected, non-blocking, close-on-exec stream socket to sa (IPv4, IPv6 or Unix-domain, len
@@ -50,10 +48,10 @@ int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_sock_
  * ETIMEDOUT. A Unix socket whose backlog is full fails at once (EAGAIN): it cannot be waited for.
  */
 int ok_connect_addr(const struct sockaddr *sa, socklen_t len, int timeout_ms,
-                    struct ok_sock_error *e);
+                    struct ok_err *e);
 
 /* ok_connect_addr for an IPv4 address. */
-int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_sock_error *e);
+int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_err *e);
 
 /* Turn O_NONBLOCK on (on != 0) or off. 0, or -1 with errno set. */
 int ok_set_nonblock(int fd, int on);

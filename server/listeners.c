@@ -18,10 +18,10 @@
 #define EXIT_LISTEN 3
 
 /* The failure's message, and the exit status its step means (okserver(1)). */
-static int report(const struct ok_sock_error *e)
+static int report(const struct ok_err *e)
 {
 	fprintf(stderr, "okserver: %s\n", e->msg);
-	switch (e->step) {
+	switch (e->code) {
 	case OK_STEP_BIND: return EXIT_BIND;
 	case OK_STEP_LISTEN: return EXIT_LISTEN;
 	default: return EXIT_SOCKET;
@@ -49,7 +49,7 @@ static int open_tcp(struct listeners *l, const struct server_opts *o)
 
 	for (unsigned i = 0; i < o->n_tcp; i++) {
 		struct listen_addr a = o->tcp[i];
-		struct ok_sock_error e;
+		struct ok_err e;
 
 		if (i > 0)
 			set_port(&a.ss, port);
@@ -116,7 +116,7 @@ static int clear_stale_socket(const char *path)
 /* The Unix listener, last; the file it made is recorded so that exit removes it, and only it. */
 static int open_unix(struct listeners *l, const char *path, unsigned mode)
 {
-	struct ok_sock_error e;
+	struct ok_err e;
 	struct stat st;
 	int rc = clear_stale_socket(path);
 

@@ -181,7 +181,7 @@ static void handle_event(struct loop *l, const struct epoll_event *ev)
 
 /* A non-blocking connection to a Unix socket (a local connect is done or refused at once);
  * the fd, or -1 with the reason in e->msg. */
-static int connect_unix(const char *path, struct ok_sock_error *e)
+static int connect_unix(const char *path, struct ok_err *e)
 {
 	struct sockaddr_un un = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -202,7 +202,7 @@ static int connect_unix(const char *path, struct ok_sock_error *e)
 /* Opens connections while the ramp allows; each starts its first batch at once. */
 static int open_more(struct loop *l)
 {
-	struct ok_sock_error e;
+	struct ok_err e;
 	int timeout_ms = (int)l->o->timeout * 1000;
 
 	while (l->opened < l->o->conns && l->opened - l->answered < RAMP) {

@@ -246,7 +246,7 @@ static int listen_on(const char *bind_addr, const char *path, int backlog,
  */
 static void fill_queue(const struct sockaddr_storage *ss, socklen_t len)
 {
-	struct ok_sock_error e;
+	struct ok_err e;
 
 	for (int i = 0; i < 16; i++) {
 		if (ok_connect_addr((const struct sockaddr *)ss, len, 1000, &e) < 0)

@@ -66,7 +66,7 @@ static inline int connect_loopback(const char *target)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = parse_target(target, &ss);
-	struct ok_sock_error e;
+	struct ok_err e;
 	int fd;
 
 	if (ss.ss_family == AF_INET) {

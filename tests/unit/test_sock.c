@@ -20,7 +20,7 @@
 static int listen_any_port(struct sockaddr_in *bound)
 {
 	struct sockaddr_in sa;
-	struct ok_sock_error e;
+	struct ok_err e;
 	int fd;
 
 	assert_int_equal(ok_sockaddr_in(&sa, "127.0.0.1", 0), 0);
@@ -47,13 +47,13 @@ static void listen_gives_a_nonblocking_cloexec_socket(void **state)
 static void bind_conflict_names_address_port_and_reason(void **state)
 {
 	struct sockaddr_in bound;
-	struct ok_sock_error e;
+	struct ok_err e;
 	char expect[128], where[OK_ADDRSTRLEN];
 	int fd = listen_any_port(&bound);
 	(void)state;
 
 	assert_int_equal(ok_listen_tcp(&bound, 16, &e), -1);
-	assert_int_equal(e.step, OK_STEP_BIND);
+	assert_int_equal(e.code, OK_STEP_BIND);
 	assert_int_equal(e.err, EADDRINUSE);
 	snprintf(expect, sizeof expect, "bind %s: Address already in use",
 	         ok_format_addr(&bound, where, sizeof where));
@@ -64,7 +64,7 @@ static void bind_conflict_names_address_port_and_reason(void **state)
 static void connect_reaches_a_listener(void **state)
 {
 	struct sockaddr_in bound;
-	struct ok_sock_error e;
+	struct ok_err e;
 	int lfd = listen_any_port(&bound);
 	int cfd = ok_connect_tcp(&bound, 2000, &e);
 	(void)state;
@@ -78,14 +78,14 @@ static void connect_reaches_a_listener(void **state)
 static void connect_refused_is_a_connect_step_error(void **state)
 {
 	struct sockaddr_in bound;
-	struct ok_sock_error e;
+	struct ok_err e;
 	char expect[128], where[OK_ADDRSTRLEN];
 	int lfd = listen_any_port(&bound);
 	(void)state;
 
 	close(lfd); /* nobody listens on that port now */
 	assert_int_equal(ok_connect_tcp(&bound, 2000, &e), -1);
-	assert_int_equal(e.step, OK_STEP_CONNECT);
+	assert_int_equal(e.code, OK_STEP_CONNECT);
 	assert_int_equal(e.err, ECONNREFUSED);
 	snprintf(expect, sizeof expect, "connect %s: Connection refused",
 	         ok_format_addr(&bound, where, sizeof where));
@@ -98,7 +98,7 @@ static void ipv6_listener_leaves_ipv4_free(void **state)
 {
 	struct sockaddr_storage ss;
 	struct sockaddr_in bound;
-	struct ok_sock_error e;
+	struct ok_err e;
 	socklen_t len;
 	int v4 = listen_any_port(&bound), v6, only = -1;
 	socklen_t olen = sizeof only;
@@ -115,7 +115,7 @@ static void ipv6_listener_leaves_ipv4_free(void **state)
 	v4 = ok_listen_tcp(&bound, 16, &e);
 	assert_true(v4 >= 0);
 	assert_int_equal(ok_listen_addr((struct sockaddr *)&ss, len, 16, &e), -1);
-	assert_int_equal(e.step, OK_STEP_BIND);
+	assert_int_equal(e.code, OK_STEP_BIND);
 	assert_non_null(strstr(e.msg, "bind [::1]:"));
 	close(v4);
 	close(v6);
@@ -125,7 +125,7 @@ static void ipv6_listener_leaves_ipv4_free(void **state)
 static void unix_listener_has_its_mode(void **state)
 {
 	char dir[] = "/tmp/ok_sock_XXXXXX", path[64], expect[128];
-	struct ok_sock_error e;
+	struct ok_err e;
 	struct stat st;
 	int fd;
 	(void)state;
@@ -151,7 +151,7 @@ static void unix_listener_has_its_mode(void **state)
 static void connect_addr_then_refused(const struct sockaddr *sa, socklen_t len, int lfd,
                                       const char *expect)
 {
-	struct ok_sock_error e;
+	struct ok_err e;
 	int cfd = ok_connect_addr(sa, len, 2000, &e);
 
 	assert_true(cfd >= 0);
@@ -159,7 +159,7 @@ static void connect_addr_then_refused(const struct sockaddr *sa, socklen_t len, 
 	close(cfd);
 	close(lfd);
 	assert_int_equal(ok_connect_addr(sa, len, 2000, &e), -1);
-	assert_int_equal(e.step, OK_STEP_CONNECT);
+	assert_int_equal(e.code, OK_STEP_CONNECT);
 	assert_string_equal(e.msg, expect);
 }
 
