@@ -52,6 +52,8 @@ for f in $sh_files; do
 	esac
 done
 
+scripts/check-docs.sh || failed=$((failed + 1)) # the manual pages and --help (lint: docs)
+
 if [ "$failed" -ne 0 ]; then
 	echo "lint: $failed analyser(s) reported findings"
 	exit 1
