@@ -19,8 +19,9 @@ endif
 OK_CPPFLAGS := -Icommon -D_POSIX_C_SOURCE=200809L
 OK_CFLAGS    = -std=c11 $(WARNINGS) $(CFLAGS)
 
-# Where objects, archives and programs go; a build variant (mk/variants.mk) moves them all
-# under build/VARIANT/ with B=build/VARIANT BIN=build/VARIANT/bin.
+# Where objects, archives and programs go. Every other build (the variants of mk/variants.mk,
+# the sanitizer and fuzzer builds of mk/check.mk, the bench's poll server) is this Makefile
+# again with B=build/NAME BIN=build/NAME/bin and its own CC, CFLAGS or choices.
 B   ?= build
 BIN ?= bin
 
@@ -43,7 +44,7 @@ OK_CPPFLAGS += -DOK_FORCE_PORTABLE=1
 endif
 CHOICES := $(BACKEND) $(SIGNALS) portable=$(PORTABLE)
 SERVER_SRC := $(filter-out server/main.c server/loop_%.c server/signals_%.c,$(wildcard server/*.c)) \
-	$(if $(wildcard server/main.c),server/loop_$(BACKEND).c server/signals_$(SIGNALS).c)
+	server/loop_$(BACKEND).c server/signals_$(SIGNALS).c
 # Each program is its main.o plus an archive of the rest, so unit tests can link the parts.
 SERVER_OBJ := $(patsubst %.c,$(B)/%.o,$(SERVER_SRC))
 CLIENT_OBJ := $(patsubst %.c,$(B)/%.o,$(filter-out client/main.c,$(wildcard client/*.c)))
@@ -66,7 +67,7 @@ ifeq ($(wildcard server/loop_$(BACKEND).c),)
 $(error BACKEND=$(BACKEND): server/loop_$(BACKEND).c: no such backend)
 endif
 
-PROGRAMS := $(if $(wildcard server/main.c),$(BIN)/okserver) $(if $(wildcard client/main.c),$(BIN)/okclient)
+PROGRAMS := $(BIN)/okserver $(BIN)/okclient
 MANPAGES := $(wildcard man/*.1)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
@@ -117,10 +118,10 @@ $(BIN)/okclient: $(B)/client/main.o $(LIBCLIENT) $(LIBCOMMON)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(CLIENT_LIBS) $(LDLIBS)
 
 # Unit tests may use any part of either program; archives only pull in what is referenced.
-TEST_LINK := $(if $(SERVER_OBJ),$(LIBSERVER)) $(if $(CLIENT_OBJ),$(LIBCLIENT)) $(LIBCOMMON)
+TEST_LINK := $(LIBSERVER) $(LIBCLIENT) $(LIBCOMMON)
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(TEST_LINK)
-	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(if $(CLIENT_OBJ),$(CLIENT_LIBS)) $(LDLIBS)
+	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(CLIENT_LIBS) $(LDLIBS)
 
 $(B)/tests/tools/%: $(B)/tests/tools/%.o $(LIBCOMMON)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -147,8 +148,8 @@ deps:
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	$(if $(PROGRAMS),$(INSTALL) -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/)
-	$(if $(MANPAGES),$(INSTALL) -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/)
+	$(INSTALL) -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGRAMS)))

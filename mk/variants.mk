@@ -30,7 +30,7 @@ variant_make = $(MAKE) --no-print-directory B=build/$1 BIN=build/$1/bin WERROR=1
 # build-VARIANT: programs, unit tests and test tools of the variant (its packages installed).
 $(addprefix build-,$(VARIANTS)): build-%:
 	@scripts/variant-deps.sh $*
-	@$(call variant_make,$*) test-build
+	@+$(call variant_make,$*) test-build
 
 # The peers stay native (see variant-run.sh): the normal build's test tools are made too.
 $(addprefix test-,$(VARIANTS)): test-%: build-%
