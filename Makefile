@@ -138,8 +138,9 @@ test:
 	@$(MAKE) --no-print-directory test-build
 	@tests/run.sh
 
+# Only what building and running need: the test tools come with make test.
 run:
-	@scripts/deps.sh
+	@scripts/deps.sh --build
 	@$(MAKE) --no-print-directory all
 	@scripts/run.sh
 
