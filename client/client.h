@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "err.h"
 #include "netaddr.h"
 #include "util.h"
 
@@ -50,18 +51,18 @@ struct okc_options {
 /* What okc_parse_options asks main to do. */
 enum okc_action { OKC_RUN, OKC_HELP, OKC_VERSION, OKC_USAGE_ERROR };
 
-/* options.c: pure parsing; on OKC_USAGE_ERROR, err holds the message (no program name). */
-enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, char *err,
-                                  size_t errlen);
+/* options.c: pure parsing; on OKC_USAGE_ERROR, e holds the message (code OKC_EXIT_USAGE). */
+enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o,
+                                  struct ok_err *e);
 void okc_print_usage(void);
 
 /*
  * connect.c: -U's path, or o->host resolved, each address tried in turn within one -t
- * deadline; the fd with the address it reached in *peer and *peerlen, or -1 with *status and
- * msg set.
+ * deadline; the fd with the address it reached in *peer and *peerlen, or -1 with e set (its
+ * code the exit status: OKC_EXIT_LOCAL, _CONNECT, _ADDRESS or _TIMEOUT).
  */
 int okc_connect_server(const struct okc_options *o, struct sockaddr_storage *peer,
-                       socklen_t *peerlen, int *status, char *msg, size_t msglen);
+                       socklen_t *peerlen, struct ok_err *e);
 
 /*
  * A bounded byte queue: data[start, end) is pending. Bytes are added at the tail (end) and

@@ -197,21 +197,20 @@ static void release_signals(const sigset_t *old)
 	okc_wait_close(); /* no handler left to write to its pipe */
 }
 
-/* What okc_wait needs (a self-pipe, on some systems), then our handlers; *what names a failure. */
-static int take_signals(sigset_t *old, const char **what)
+/* What okc_wait needs (a self-pipe, on some systems), then our handlers. NULL, or the call
+ * that failed with errno set. */
+static const char *take_signals(sigset_t *old)
 {
 	int err;
 
-	*what = "pipe";
 	if (okc_wait_open() < 0)
-		return -1;
-	*what = "sigaction";
+		return "pipe";
 	if (catch_signals(old) == 0)
-		return 0;
+		return NULL;
 	err = errno;
 	okc_wait_close();
 	errno = err;
-	return -1;
+	return "sigaction";
 }
 
 /* Ctrl-Z: give the terminal back, stop, and take it again on fg. */
@@ -393,7 +392,7 @@ struct okc_end okc_run_interactive(struct okc_session *s, const struct okc_optio
 	struct tty_state t;
 	sigset_t open_mask;
 	struct okc_end end;
-	const char *what = "sigaction";
+	const char *what;
 
 	memset(&t, 0, sizeof t);
 	t.s = s;
@@ -402,7 +401,7 @@ struct okc_end okc_run_interactive(struct okc_session *s, const struct okc_optio
 		free_state(&t);
 		return (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = "out of memory" };
 	}
-	if (take_signals(&open_mask, &what) < 0) {
+	if ((what = take_signals(&open_mask)) != NULL) {
 		end = (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = what, .err = errno };
 		free_state(&t);
 		return end;
