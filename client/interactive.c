@@ -248,29 +248,32 @@ static void show_replies(struct tty_state *t)
 	}
 }
 
-/* Arms the slots: the terminal only while no line waits to be sent. */
+/* Arms the slots: the terminal only while no line waits to be sent; the socket's for the
+ * events the transport asked for. */
 static void set_events(struct tty_state *t, struct pollfd *pfd)
 {
+	struct okc_session *s = t->s;
+
 	pfd[POLL_TTY].fd = t->prompt_on && t->line == NULL ? STDIN_FILENO : -1;
 	pfd[POLL_TTY].events = POLLIN;
-	pfd[POLL_NETOUT].fd = t->line != NULL ? t->s->fd : -1;
-	pfd[POLL_NETOUT].events = POLLOUT;
-	pfd[POLL_NETIN].fd = !t->s->net_eof ? t->s->fd : -1;
-	pfd[POLL_NETIN].events = POLLIN;
+	pfd[POLL_NETOUT].fd = t->line != NULL || s->shut_again ? s->st.fd : -1;
+	pfd[POLL_NETOUT].events = s->send_wait;
+	pfd[POLL_NETIN].fd = !s->net_eof ? s->st.fd : -1;
+	pfd[POLL_NETIN].events = s->recv_wait;
 	for (int i = 0; i < POLL_COUNT; i++)
 		pfd[i].revents = 0;
 }
 
-/* Does what okc_wait said is ready; -1 when the connection failed (the session says how). */
+/* Does what okc_wait said is ready; -1 when the connection failed (the session says how). A
+ * socket slot's revents is what it waited for, or trouble: its call tells which. The line
+ * slot may be armed for the half-close alone, which check_ending finishes. */
 static int handle_events(struct tty_state *t, const struct pollfd *pfd)
 {
-	const short gone = POLLHUP | POLLERR | POLLNVAL;
-
-	if (pfd[POLL_NETIN].revents & (POLLIN | gone) && okc_recv_replies(t->s, &t->rx) < 0)
+	if (pfd[POLL_NETIN].revents != 0 && okc_recv_replies(t->s, &t->rx) < 0)
 		return -1;
-	if (pfd[POLL_NETOUT].revents & (POLLOUT | gone) && send_line(t) == OKC_SEND_FAILED)
+	if (pfd[POLL_NETOUT].revents != 0 && t->line != NULL && send_line(t) == OKC_SEND_FAILED)
 		return -1;
-	if (pfd[POLL_TTY].revents & (POLLIN | gone))
+	if (pfd[POLL_TTY].revents != 0)
 		rl_callback_read_char();
 	return 0;
 }

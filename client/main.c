@@ -20,6 +20,7 @@ static int usage_error(const struct ok_err *e)
 static int run_client(const struct okc_options *opt)
 {
 	struct okc_session s;
+	struct ok_stream st;
 	struct okc_end end;
 	struct sockaddr_storage peer;
 	socklen_t peerlen;
@@ -36,9 +37,10 @@ static int run_client(const struct okc_options *opt)
 		fprintf(stderr, "okclient: %s\n", e.msg);
 		return e.code;
 	}
-	okc_session_init(&s, fd, (const struct sockaddr *)&peer, peerlen, opt);
+	ok_stream_plain(&st, fd);
+	okc_session_init(&s, &st, (const struct sockaddr *)&peer, peerlen, opt);
 	end = isatty(STDIN_FILENO) ? okc_run_interactive(&s, opt) : okc_run_pipe(&s, opt);
-	close(fd);
+	okc_session_close(&s);
 	return okc_conclude(&s, &end);
 }
 
