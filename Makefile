@@ -43,22 +43,23 @@ SERVER_SRC := $(filter-out server/main.c server/loop_%.c,$(wildcard server/*.c))
 	$(if $(wildcard server/main.c),server/loop_$(BACKEND).c)
 # Each program is its main.o plus an archive of the rest, so unit tests can link the parts.
 SERVER_OBJ := $(patsubst %.c,$(B)/%.o,$(SERVER_SRC))
-CLIENT_OBJ := $(patsubst %.c,$(B)/%.o,$(filter-out client/main.c,$(wildcard client/*.c)))
 LIBCOMMON  := $(B)/libokcommon.a
 LIBSERVER  := $(B)/libokserver.a
 LIBCLIENT  := $(B)/libokclient.a
-# The client's line editor: GNU readline, or libedit's readline interface (READLINE=libedit, as
-# macOS has it). client/lineedit.h includes the one chosen; a change of choice rebuilds the client.
+# The client's line editor, client/lineedit_$(READLINE).c behind client/lineedit.h, as BACKEND
+# chooses the loop: GNU readline, or libedit's readline interface (READLINE=libedit, as macOS
+# has it). A change of choice rebuilds the client.
 READLINE ?= readline
 ifeq ($(READLINE),libedit)
 CLIENT_LIBS ?= -ledit
-LINEEDIT_CPPFLAGS := -DOKC_LIBEDIT=1
 else ifeq ($(READLINE),readline)
 CLIENT_LIBS ?= -lreadline
-LINEEDIT_CPPFLAGS :=
 else
 $(error READLINE=$(READLINE): no such line editor (readline or libedit))
 endif
+CLIENT_SRC := $(filter-out client/main.c client/lineedit_%.c,$(wildcard client/*.c)) \
+	$(if $(wildcard client/main.c),client/lineedit_$(READLINE).c)
+CLIENT_OBJ := $(patsubst %.c,$(B)/%.o,$(CLIENT_SRC))
 ifeq ($(wildcard server/loop_$(BACKEND).c),)
 $(error BACKEND=$(BACKEND): server/loop_$(BACKEND).c: no such backend)
 endif
@@ -103,7 +104,6 @@ $(B)/lineedit.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(READLINE)' | cmp -s - $@ || echo '$(READLINE)' >$@
 $(CLIENT_OBJ) $(B)/client/main.o: $(B)/lineedit.stamp
-$(CLIENT_OBJ) $(B)/client/main.o: OK_CPPFLAGS += $(LINEEDIT_CPPFLAGS)
 
 $(BIN)/okserver: $(B)/server/main.o $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(@D)

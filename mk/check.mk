@@ -22,8 +22,8 @@ SAN_LOGS := $(abspath build/asan/logs)
 SAN_ENV := OK_UNDER_SANITIZER=1 ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=$(SAN_LOGS)/asan \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$(SAN_LOGS)/ubsan
 
-# SERVER_SRC is the Makefile's: it picks the one event backend compiled.
-CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
+# SERVER_SRC and CLIENT_SRC are the Makefile's: they pick the one event backend and the one
+# line editor compiled.
 
 # --- AddressSanitizer + UndefinedBehaviorSanitizer build: programs, unit tests, test tools ---
 
