@@ -366,7 +366,7 @@ struct okc_end okc_run_interactive(struct okc_session *s, const struct okc_optio
 	struct tty_state t;
 	sigset_t open_mask;
 	struct okc_end end;
-	const char *what;
+	const char *failed;
 
 	memset(&t, 0, sizeof t);
 	t.s = s;
@@ -375,8 +375,8 @@ struct okc_end okc_run_interactive(struct okc_session *s, const struct okc_optio
 		free_state(&t);
 		return (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = "out of memory" };
 	}
-	if ((what = take_signals(&open_mask)) != NULL) {
-		end = (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = what, .err = errno };
+	if ((failed = take_signals(&open_mask)) != NULL) {
+		end = (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = failed, .err = errno };
 		free_state(&t);
 		return end;
 	}

@@ -96,11 +96,14 @@ void lineedit_clear_history(void)
 	clear_history();
 }
 
-/* libedit's handler: the caller's, then the prompt again for the next line (see above). */
+/* libedit's handler: the caller's, then the prompt again for the next line (see above),
+ * unless the caller's stopped the editor. */
 static void take_line(char *line)
 {
-	handler(line);
-	if (handler != NULL)
+	lineedit_line_fn *caller = handler;
+
+	caller(line);
+	if (lineedit_active())
 		rl_callback_handler_install(shown_prompt, take_line);
 }
 
