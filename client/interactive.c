@@ -150,10 +150,13 @@ static void load_history(struct tty_state *t, const struct okc_options *o)
 	}
 }
 
-/* Our own handlers, blocked except inside okc_wait; the editor has none (start_prompt). */
+/* The signals the prompt takes, with our own handlers: blocked except inside okc_wait; the
+ * editor has none (start_prompt). */
+static const int taken[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
+#define TAKEN_COUNT (sizeof taken / sizeof taken[0])
+
 static int catch_signals(sigset_t *old)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
 	struct sigaction sa;
 	sigset_t block;
 
@@ -161,20 +164,18 @@ static int catch_signals(sigset_t *old)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&block);
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-		if (sigaction(sigs[i], &sa, NULL) < 0)
+	for (size_t i = 0; i < TAKEN_COUNT; i++) {
+		if (sigaction(taken[i], &sa, NULL) < 0)
 			return -1;
-		sigaddset(&block, sigs[i]);
+		sigaddset(&block, taken[i]);
 	}
 	return sigprocmask(SIG_BLOCK, &block, old);
 }
 
 static void release_signals(const sigset_t *old)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
-
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		signal(sigs[i], SIG_DFL);
+	for (size_t i = 0; i < TAKEN_COUNT; i++)
+		signal(taken[i], SIG_DFL);
 	sigprocmask(SIG_SETMASK, old, NULL);
 	okc_wait_close(); /* no handler left to write to its pipe */
 }
