@@ -54,8 +54,9 @@ int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_err *
 /* Turn O_NONBLOCK on (on != 0) or off. 0, or -1 with errno set. */
 int ok_set_nonblock(int fd, int on);
 
-/* Non-blocking and close-on-exec, with fcntl (a pipe, or a socket where the system has no
- * SOCK_NONBLOCK). 0, or -1 with errno set. */
+/* Non-blocking and close-on-exec, with fcntl: the one helper for a descriptor made without
+ * those flags (a pipe, a socket where the system has no SOCK_NONBLOCK, a listener systemd
+ * passed). 0, or -1 with errno set. */
 int ok_set_nonblock_cloexec(int fd);
 
 /*

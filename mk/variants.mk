@@ -17,7 +17,7 @@ VARIANT_s390x   := CC=s390x-linux-gnu-gcc AR=s390x-linux-gnu-ar $(call foreign_f
 VARIANT_libedit := READLINE=libedit
 # The poll variant is the portable build: BACKEND=poll where epoll exists sets OK_FORCE_PORTABLE=1
 # (Makefile, common/platform.h), so every stand-in for a Linux-only call runs, the client's
-# self-pipe wait and the server's self-pipe signals among them, as on a Mac.
+# self-pipe wait among them, as on a Mac.
 VARIANT_poll    := BACKEND=poll
 # What runs a variant's programs on a machine that cannot execute them itself.
 EMULATOR_i386  := qemu-i386-static
