@@ -26,8 +26,8 @@ BIN ?= bin
 
 COMMON_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard common/*.c))
 # The platform's choices, made here once by asking $(CC) whether a header exists (so a cross
-# compiler answers for its own target): the event backend, server/loop_$(BACKEND).c, epoll or
-# else poll; the signal descriptor, server/signals_$(SIGNALS).c, signalfd or else pipe.
+# compiler answers for its own target): the event backend, server/backend_$(BACKEND).c, epoll
+# or else poll; the signal descriptor, server/signals_$(SIGNALS).c, signalfd or else pipe.
 # BACKEND=poll where epoll exists is the portable build: it takes the self-pipe and every
 # stand-in of common/platform.h too (PORTABLE=1 sets OK_FORCE_PORTABLE), so Linux runs the code
 # a Mac runs. Where poll is the default, each native call the system has is still used.
@@ -42,8 +42,8 @@ ifeq ($(PORTABLE),1)
 OK_CPPFLAGS += -DOK_FORCE_PORTABLE=1
 endif
 CHOICES := $(BACKEND) $(SIGNALS) portable=$(PORTABLE)
-SERVER_SRC := $(filter-out server/main.c server/loop_%.c server/signals_%.c,$(wildcard server/*.c)) \
-	$(if $(wildcard server/main.c),server/loop_$(BACKEND).c server/signals_$(SIGNALS).c)
+SERVER_SRC := $(filter-out server/main.c server/backend_%.c server/signals_%.c,$(wildcard server/*.c)) \
+	$(if $(wildcard server/main.c),server/backend_$(BACKEND).c server/signals_$(SIGNALS).c)
 # Each program is its main.o plus an archive of the rest, so unit tests can link the parts.
 SERVER_OBJ := $(patsubst %.c,$(B)/%.o,$(SERVER_SRC))
 CLIENT_OBJ := $(patsubst %.c,$(B)/%.o,$(filter-out client/main.c,$(wildcard client/*.c)))
@@ -62,8 +62,8 @@ LINEEDIT_CPPFLAGS :=
 else
 $(error READLINE=$(READLINE): no such line editor (readline or libedit))
 endif
-ifeq ($(wildcard server/loop_$(BACKEND).c),)
-$(error BACKEND=$(BACKEND): server/loop_$(BACKEND).c: no such backend)
+ifeq ($(wildcard server/backend_$(BACKEND).c),)
+$(error BACKEND=$(BACKEND): server/backend_$(BACKEND).c: no such backend)
 endif
 
 PROGRAMS := $(if $(wildcard server/main.c),$(BIN)/okserver) $(if $(wildcard client/main.c),$(BIN)/okclient)

@@ -7,8 +7,8 @@ BENCH_LOAD := build/bench/okload
 # timed beside the default one. One compiler call from the sources, in its own folder, so it
 # never mixes with the objects of build/.
 BENCH_POLL := build/poll-bench/okserver
-BENCH_POLL_SRC := $(filter-out server/loop_%.c server/signals_%.c,$(wildcard server/*.c)) \
-	server/loop_poll.c server/signals_pipe.c $(wildcard common/*.c)
+BENCH_POLL_SRC := $(filter-out server/backend_%.c server/signals_%.c,$(wildcard server/*.c)) \
+	server/backend_poll.c server/signals_pipe.c $(wildcard common/*.c)
 
 .PHONY: bench bench-build
 

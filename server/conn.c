@@ -10,7 +10,7 @@
 
 #include "conn.h"
 #include "log.h"
-#include "loop.h"
+#include "backend.h"
 #include "netaddr.h"
 #include "platform.h" /* OK_MSG_NOSIGNAL */
 #include "server.h"
@@ -107,7 +107,7 @@ static void close_now(struct server *s, int fd)
 		           c->why == WHY_ERROR ? strerror(c->err) : "", (unsigned long long)c->fr.lines);
 	}
 	take_off_deadlines(s, fd);
-	(void)loop_backend_remove(s->loop, fd); /* a failure changes nothing: fd is closed next */
+	(void)backend_remove(s->backend, fd); /* a failure changes nothing: fd is closed next */
 	close(fd);
 	free(c->pend);
 	ok_framer_free(&c->fr);
@@ -136,19 +136,19 @@ static void close_now_on_error(struct server *s, int fd, int err)
 static int set_interest(struct server *s, int fd, bool out)
 {
 	struct conn *c = &s->conns[fd];
-	unsigned want = out ? LOOP_WRITE
-	                    : s->reading_paused && c->state == CONN_OPEN ? 0u : LOOP_READ;
-	unsigned now = (c->flags & CONN_WANT_OUT) ? LOOP_WRITE
-	               : (c->flags & CONN_PARKED) ? 0u : LOOP_READ;
+	unsigned want = out ? BACKEND_WRITE
+	                    : s->reading_paused && c->state == CONN_OPEN ? 0u : BACKEND_READ;
+	unsigned now = (c->flags & CONN_WANT_OUT) ? BACKEND_WRITE
+	               : (c->flags & CONN_PARKED) ? 0u : BACKEND_READ;
 
 	if (want == now)
 		return 0;
-	if (loop_backend_modify(s->loop, fd, want) < 0) {
+	if (backend_modify(s->backend, fd, want) < 0) {
 		close_now_on_error(s, fd, errno);
 		return -1;
 	}
 	c->flags = (uint8_t)((c->flags & ~(CONN_WANT_OUT | CONN_PARKED)) |
-	                     (want == LOOP_WRITE ? CONN_WANT_OUT : 0) | (want == 0 ? CONN_PARKED : 0));
+	                     (want == BACKEND_WRITE ? CONN_WANT_OUT : 0) | (want == 0 ? CONN_PARKED : 0));
 	return 0;
 }
 
@@ -281,7 +281,7 @@ static bool may_read(struct server *s)
 	if (s->reading_paused)
 		return false;
 	if (printer_full(s->printer))
-		printer_flush(s->printer, s->loop);
+		printer_flush(s->printer, s->backend);
 	if (printer_full(s->printer))
 		conn_pause_reading(s, true);
 	return !s->reading_paused;
@@ -415,8 +415,8 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 	c->prev = c->next = -1;
 	keep_peer(c, peer, len);
 	ok_framer_init(&c->fr, s->max_line);
-	if (loop_backend_add(s->loop, fd, LOOP_READ) < 0) {
-		server_log("%s: watch %s: %s", loop_backend_name(), format_peer(c, who, sizeof who),
+	if (backend_add(s->backend, fd, BACKEND_READ) < 0) {
+		server_log("%s: watch %s: %s", backend_name(), format_peer(c, who, sizeof who),
 		           strerror(errno));
 		close(fd);
 		return;

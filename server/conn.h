@@ -22,7 +22,7 @@ enum conn_state {
 enum conn_why { WHY_NONE = 0, WHY_QUIT, WHY_EOF, WHY_TOO_LONG, WHY_IDLE, WHY_FULL,
                 WHY_SHUTDOWN, WHY_ERROR };
 
-#define CONN_WANT_OUT 0x01u /* the backend's interest is LOOP_WRITE (output pending), else READ */
+#define CONN_WANT_OUT 0x01u /* the backend's interest is BACKEND_WRITE (output pending), else READ */
 #define CONN_PEER_EOF 0x02u /* the client half-closed: nothing left to linger for */
 #define CONN_COUNTED  0x04u /* counts against --max-clients (refused ones do not) */
 #define CONN_ON_IDLE  0x08u /* on the idle deadline list */
@@ -70,7 +70,7 @@ struct conn {
 /* A descriptor just accepted: watch it and answer it, or (refuse) tell it "ERR server full". */
 void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t len,
                bool refuse);
-/* The backend reported fd ready (what: LOOP_READ, LOOP_WRITE, LOOP_ERROR). */
+/* The backend reported fd ready (what: BACKEND_READ, BACKEND_WRITE, BACKEND_ERROR). */
 void conn_on_event(struct server *s, int fd, unsigned what);
 /* fd's deadline passed: an open connection ends with "ERR idle timeout", an ending one (out of
  * grace) is closed now. */

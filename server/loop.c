@@ -9,7 +9,7 @@
 
 #include "conn.h"
 #include "log.h"
-#include "loop.h"
+#include "backend.h"
 #include "notify.h"
 #include "printer.h"
 #include "server.h"
@@ -30,8 +30,8 @@ int64_t server_now(struct server *s)
 static void listen_for(struct server *s, unsigned interest)
 {
 	for (int i = 0; i < s->n_listen; i++)
-		if (loop_backend_modify(s->loop, s->listen_fds[i], interest) < 0)
-			server_log("%s: modify listener: %s", loop_backend_name(), strerror(errno));
+		if (backend_modify(s->backend, s->listen_fds[i], interest) < 0)
+			server_log("%s: modify listener: %s", backend_name(), strerror(errno));
 }
 
 /* Out of descriptors (or memory): stop asking until a connection closes or a second passes,
@@ -52,14 +52,14 @@ static void pause_accept(struct server *s, int err)
 static void resume_accept(struct server *s)
 {
 	s->accept_paused = false;
-	listen_for(s, LOOP_READ);
+	listen_for(s, BACKEND_READ);
 }
 
 static void stop_listening(struct server *s)
 {
 	for (int i = 0; i < s->n_listen; i++) {
-		if (s->loop != NULL)
-			(void)loop_backend_remove(s->loop, s->listen_fds[i]); /* changes nothing if it fails */
+		if (s->backend != NULL)
+			(void)backend_remove(s->backend, s->listen_fds[i]); /* changes nothing if it fails */
 		close(s->listen_fds[i]);
 		s->listen_fds[i] = -1;
 	}
@@ -171,7 +171,7 @@ static void run_timers(struct server *s)
 	if (s->stopping && now >= s->stop_at) {
 		conn_close_all_now(s);
 		if (s->printer != NULL)
-			printer_abandon(s->printer, s->loop);
+			printer_abandon(s->printer, s->backend);
 	}
 	if (s->accept_paused && (s->fd_freed || now >= s->accept_retry_at))
 		resume_accept(s);
@@ -206,9 +206,9 @@ static int wait_ms(struct server *s)
 /* Watches fd for reading; on failure says so, naming what (the listener, the signals). */
 static int watch(struct server *s, int fd, const char *what)
 {
-	if (loop_backend_add(s->loop, fd, LOOP_READ) == 0)
+	if (backend_add(s->backend, fd, BACKEND_READ) == 0)
 		return 0;
-	server_log("%s: watch %s: %s", loop_backend_name(), what, strerror(errno));
+	server_log("%s: watch %s: %s", backend_name(), what, strerror(errno));
 	return -1;
 }
 
@@ -221,9 +221,9 @@ static int setup(struct server *s)
 		server_log("cannot allocate %d connection records", s->table_size);
 		return -1;
 	}
-	s->loop = loop_backend_create(s->table_size);
-	if (s->loop == NULL) {
-		server_log("%s: create: %s", loop_backend_name(), strerror(errno));
+	s->backend = backend_create(s->table_size);
+	if (s->backend == NULL) {
+		server_log("%s: create: %s", backend_name(), strerror(errno));
 		return -1;
 	}
 	s->signal_fd = server_signals_open();
@@ -253,9 +253,9 @@ static void teardown(struct server *s)
 	server_signals_close(s->signal_fd);
 	printer_close(s->printer);
 	s->printer = NULL;
-	loop_backend_free(s->loop);
+	backend_free(s->backend);
 	s->signal_fd = -1;
-	s->loop = NULL;
+	s->backend = NULL;
 }
 
 /* --print: what this wake-up printed goes out at once, in one write; reading resumes once the
@@ -264,7 +264,7 @@ static void print_out(struct server *s)
 {
 	if (s->printer == NULL)
 		return;
-	printer_flush(s->printer, s->loop);
+	printer_flush(s->printer, s->backend);
 	if (s->reading_paused && printer_drained(s->printer))
 		conn_pause_reading(s, false);
 }
@@ -279,17 +279,17 @@ static bool work_left(const struct server *s)
 
 /* One wake-up: every ready descriptor, then the deadlines. The clock cached during the last
  * batch is dropped before the wait is computed, and again after the wait returns. */
-static int run_once(struct server *s, struct loop_event *ev, int nev)
+static int run_once(struct server *s, struct backend_event *ev, int nev)
 {
 	int n;
 
 	s->now_valid = false;
-	n = loop_backend_wait(s->loop, ev, nev, wait_ms(s));
+	n = backend_wait(s->backend, ev, nev, wait_ms(s));
 	s->now_valid = false;
 	if (n < 0) {
 		if (errno == EINTR)
 			return 0;
-		server_log("%s: wait: %s", loop_backend_name(), strerror(errno));
+		server_log("%s: wait: %s", backend_name(), strerror(errno));
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
@@ -312,10 +312,10 @@ int server_run(struct server *s)
 {
 	int nev = s->table_size < 1 ? 1 : s->table_size < OK_EVENTS_MAX ? s->table_size
 	                                                                : OK_EVENTS_MAX;
-	struct loop_event *ev = malloc((size_t)nev * sizeof *ev);
+	struct backend_event *ev = malloc((size_t)nev * sizeof *ev);
 	int rc = 0;
 
-	s->loop = NULL;
+	s->backend = NULL;
 	s->signal_fd = -1;
 	s->stats.started_ms = ok_now_ms();
 	if (ev == NULL)

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/un.h>
 
-#include "loop.h" /* loop_backend_name */
+#include "backend.h" /* backend_name */
 #include "netaddr.h"
 #include "oklimits.h"
 #include "optdiag.h"
@@ -91,7 +91,7 @@ static void print_help(FILE *out)
 	        "READY=1 and STOPPING=1.\n"
 	        "Exit status: 0 normal end (--once, SIGINT, SIGTERM), 1 socket() failed,\n"
 	        "2 bind failed, 3 listen failed, 4 daemon or pidfile failed, 64 usage error.\n",
-	        loop_backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_BINDS,
+	        backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_BINDS,
 	        OK_UNIX_MODE_DEFAULT, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT, OK_FD_RESERVE,
 	        OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX, OK_GREETING_MAX,
 	        OK_PRINT_BUFFER / 1048576, OK_MAX_LISTENERS);

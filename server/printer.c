@@ -7,14 +7,14 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "loop.h"
+#include "backend.h"
 #include "oklimits.h"
 #include "printer.h"
 
 struct printer {
 	int fd;
 	int saved_flags;         /* fd's file status flags before printer_open */
-	bool watched;            /* on the backend, for LOOP_WRITE */
+	bool watched;            /* on the backend, for BACKEND_WRITE */
 	bool broken;             /* a write failed for good: lines are dropped */
 	uint32_t max_line;
 	size_t cap, head, used;  /* the ring: `used` bytes from buf[head], wrapping at cap */
@@ -113,13 +113,13 @@ int printer_take(struct printer *pr, struct print_line *l, const char *p, size_t
 
 /* Watches fd for writing, or stops; a descriptor the backend cannot watch (a regular file
  * never makes a write wait, so this is rare) is a failure like a failed write. */
-static int watch(struct printer *pr, struct loop_backend *b, bool want)
+static int watch(struct printer *pr, struct backend *b, bool want)
 {
 	int rc;
 
 	if (pr->watched == want)
 		return 0;
-	rc = want ? loop_backend_add(b, pr->fd, LOOP_WRITE) : loop_backend_remove(b, pr->fd);
+	rc = want ? backend_add(b, pr->fd, BACKEND_WRITE) : backend_remove(b, pr->fd);
 	if (rc < 0 && want)
 		return -1;
 	pr->watched = want; /* a failed remove changes nothing: the fd is only ever written */
@@ -127,7 +127,7 @@ static int watch(struct printer *pr, struct loop_backend *b, bool want)
 }
 
 /* Standard output failed for good: say so once, drop what waits, print nothing more. */
-static void give_up(struct printer *pr, struct loop_backend *b, const char *what, int err)
+static void give_up(struct printer *pr, struct backend *b, const char *what, int err)
 {
 	server_log("print: standard output: %s%s; %zu bytes not printed, and no more lines will be",
 	           what, strerror(err), pr->used);
@@ -136,7 +136,7 @@ static void give_up(struct printer *pr, struct loop_backend *b, const char *what
 	(void)watch(pr, b, false);
 }
 
-void printer_flush(struct printer *pr, struct loop_backend *b)
+void printer_flush(struct printer *pr, struct backend *b)
 {
 	while (pr->used > 0) {
 		size_t first = pr->used < pr->cap - pr->head ? pr->used : pr->cap - pr->head;
@@ -175,7 +175,7 @@ bool printer_drained(const struct printer *pr)
 	return pr->used <= OK_PRINT_BUFFER / 2;
 }
 
-void printer_abandon(struct printer *pr, struct loop_backend *b)
+void printer_abandon(struct printer *pr, struct backend *b)
 {
 	if (pr->used > 0)
 		server_log("print: standard output took nothing for too long at shutdown; "

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct loop_backend;
+struct backend;
 
 /*
  * How --print keeps its promises (okserver(1)):
@@ -14,7 +14,7 @@ struct loop_backend;
  *    answered; only then does it go, with its LF, into the shared buffer in one piece, so lines
  *    of different connections never mix and come out in the order they were answered;
  *  - never waiting on standard output: it is made non-blocking, written as far as it takes
- *    data, and watched by the loop's backend (LOOP_WRITE) only while the buffer holds some;
+ *    data, and watched by the loop's backend (BACKEND_WRITE) only while the buffer holds some;
  *  - bounded: once more than OK_PRINT_BUFFER bytes wait (printer_full), the connections are not
  *    read until half of it has drained (printer_drained). The buffer has room for that much
  *    plus what one more read can add: its own OK_READ_CHUNK bytes, a line in progress from an
@@ -45,7 +45,7 @@ void print_line_drop(struct print_line *l);
 
 /* Writes what fd takes now; has backend b watch fd for writing exactly while bytes are left. A
  * failed write is said once on stderr, and from then on lines are dropped. */
-void printer_flush(struct printer *pr, struct loop_backend *b);
+void printer_flush(struct printer *pr, struct backend *b);
 /* Bytes waiting for fd. */
 size_t printer_waiting(const struct printer *pr);
 /* More than OK_PRINT_BUFFER bytes wait: one more read might not fit. */
@@ -53,6 +53,6 @@ bool printer_full(const struct printer *pr);
 /* Half of OK_PRINT_BUFFER or less waits: reading may go on. */
 bool printer_drained(const struct printer *pr);
 /* The shutdown's time ran out: drops what waits, saying how much, and stops watching fd. */
-void printer_abandon(struct printer *pr, struct loop_backend *b);
+void printer_abandon(struct printer *pr, struct backend *b);
 
 #endif

@@ -11,11 +11,11 @@
 #include "stats.h"
 
 struct conn;
-struct loop_backend;
+struct backend;
 struct printer;
 
 struct server {
-	struct loop_backend *loop;
+	struct backend *backend;
 	int listen_fds[OK_MAX_LISTENERS]; /* main's listeners, all watched alike */
 	int n_listen;            /* 0 once the server stops listening (--once done, stopping) */
 	int signal_fd;
