@@ -8,9 +8,9 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "backend.h" /* BACKEND_READ, BACKEND_WRITE: what a connection waits for */
 #include "conn.h"
 #include "log.h"
-#include "backend.h"
 #include "netaddr.h"
 #include "platform.h" /* OK_MSG_NOSIGNAL */
 #include "server.h"
@@ -95,8 +95,9 @@ static void restart_deadline(struct server *s, int fd)
 	c->flags |= c->state == CONN_OPEN ? CONN_ON_IDLE : CONN_ON_ENDING;
 }
 
-/* Closes now: the descriptor, the deadlines, the record; nothing more is sent. */
-static void close_now(struct server *s, int fd)
+/* Closes now: the descriptor, the deadlines, the record; nothing more is sent. loop.c then has
+ * the backend forget the descriptor. */
+void conn_close_now(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
@@ -107,7 +108,6 @@ static void close_now(struct server *s, int fd)
 		           c->why == WHY_ERROR ? strerror(c->err) : "", (unsigned long long)c->fr.lines);
 	}
 	take_off_deadlines(s, fd);
-	(void)backend_remove(s->backend, fd); /* a failure changes nothing: fd is closed next */
 	close(fd);
 	free(c->pend);
 	ok_framer_free(&c->fr);
@@ -120,36 +120,33 @@ static void close_now(struct server *s, int fd)
 }
 
 /* A system call on the connection failed with err: closes now; -v logs err as the reason. */
-static void close_now_on_error(struct server *s, int fd, int err)
+void conn_close_on_error(struct server *s, int fd, int err)
 {
 	s->conns[fd].why = WHY_ERROR;
 	s->conns[fd].err = (uint16_t)err;
-	close_now(s, fd);
+	conn_close_now(s, fd);
 }
 
-/*
- * Output is pending exactly when the socket would not take it: then wait to write, not to read.
- * Otherwise read, unless --print has paused the reading of open connections: then nothing.
- * 0, or -1 when the change failed and the connection was closed: a connection left reading with
- * output pending would keep every later reply and grow without bound.
- */
-static int set_interest(struct server *s, int fd, bool out)
+/* --print has paused the reading of open connections: this one waits for nothing, but errors. */
+static bool parked(const struct server *s, const struct conn *c)
 {
-	struct conn *c = &s->conns[fd];
-	unsigned want = out ? BACKEND_WRITE
-	                    : s->reading_paused && c->state == CONN_OPEN ? 0u : BACKEND_READ;
-	unsigned now = (c->flags & CONN_WANT_OUT) ? BACKEND_WRITE
-	               : (c->flags & CONN_PARKED) ? 0u : BACKEND_READ;
+	return s->reading_paused && c->state == CONN_OPEN && c->pend == NULL;
+}
 
-	if (want == now)
+unsigned conn_interest(const struct server *s, int fd)
+{
+	const struct conn *c = &s->conns[fd];
+
+	if (parked(s, c))
 		return 0;
-	if (backend_modify(s->backend, fd, want) < 0) {
-		close_now_on_error(s, fd, errno);
-		return -1;
-	}
-	c->flags = (uint8_t)((c->flags & ~(CONN_WANT_OUT | CONN_PARKED)) |
-	                     (want == BACKEND_WRITE ? CONN_WANT_OUT : 0) | (want == 0 ? CONN_PARKED : 0));
-	return 0;
+	return (c->flags & CONN_WANTS_WRITE) ? BACKEND_WRITE : BACKEND_READ;
+}
+
+/* Records the event the connection waits for before its next read or write can go on. */
+static void wait_for(struct conn *c, unsigned what)
+{
+	c->flags = (uint8_t)((c->flags & ~CONN_WANTS_WRITE) |
+	                     (what == BACKEND_WRITE ? CONN_WANTS_WRITE : 0));
 }
 
 /* Keeps what the socket did not take, after what was already waiting. 0, or -1: no memory. */
@@ -192,7 +189,7 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 		size_t sent;
 
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			close_now_on_error(s, fd, errno);
+			conn_close_on_error(s, fd, errno);
 			return -1;
 		}
 		sent = n > 0 ? (size_t)n : 0;
@@ -207,10 +204,12 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 		}
 	}
 	if (keep_pending(c, a, alen, b, blen) < 0) {
-		close_now_on_error(s, fd, ENOMEM);
+		conn_close_on_error(s, fd, ENOMEM);
 		return -1;
 	}
-	return set_interest(s, fd, c->pend != NULL);
+	if (c->pend != NULL)
+		wait_for(c, BACKEND_WRITE);
+	return 0;
 }
 
 /* The last reply is out: half-close, then read until the peer closes, so no reset eats it. */
@@ -219,7 +218,7 @@ static void half_close_then_linger(struct server *s, int fd)
 	struct conn *c = &s->conns[fd];
 
 	if ((c->flags & CONN_PEER_EOF) || shutdown(fd, SHUT_WR) < 0) {
-		close_now(s, fd); /* nothing more can arrive, or the peer is gone already */
+		conn_close_now(s, fd); /* nothing more can arrive, or the peer is gone already */
 		return;
 	}
 	c->state = CONN_LINGER;
@@ -273,7 +272,8 @@ static void print_content(void *ctx, const char *p, size_t n, int ends)
 }
 
 /* --print: whether the printer has room for what one more read may print. When it has not,
- * stdout gets a chance first; if it takes too little, reading pauses until it drains. */
+ * stdout gets a chance first; if it takes too little, reading pauses until it drains (loop.c
+ * parks the open connections, and lets them go again). */
 static bool may_read(struct server *s)
 {
 	if (s->printer == NULL)
@@ -281,9 +281,9 @@ static bool may_read(struct server *s)
 	if (s->reading_paused)
 		return false;
 	if (printer_full(s->printer))
-		printer_flush(s->printer, s->backend);
+		printer_flush(s->printer);
 	if (printer_full(s->printer))
-		conn_pause_reading(s, true);
+		s->reading_paused = true;
 	return !s->reading_paused;
 }
 
@@ -323,7 +323,7 @@ static ssize_t read_and_answer(struct server *s, int fd)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return 0;
-		close_now_on_error(s, fd, errno);
+		conn_close_on_error(s, fd, errno);
 		return -1;
 	}
 	if (n == 0) {
@@ -333,7 +333,7 @@ static ssize_t read_and_answer(struct server *s, int fd)
 		s->stats.bytes_in += (uint64_t)n;
 	}
 	if (frame_read(s, c, n, &olen) < 0) {
-		close_now_on_error(s, fd, ENOMEM);
+		conn_close_on_error(s, fd, ENOMEM);
 		return -1;
 	}
 	s->stats.lines += c->fr.lines - lines; /* the replies this read produced */
@@ -358,7 +358,7 @@ static void write_pending(struct server *s, int fd)
 		n = send(fd, c->pend + c->pend_off, c->pend_len - c->pend_off, OK_MSG_NOSIGNAL);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			close_now_on_error(s, fd, errno);
+			conn_close_on_error(s, fd, errno);
 		return;
 	}
 	if (n > 0)
@@ -370,8 +370,7 @@ static void write_pending(struct server *s, int fd)
 	free(c->pend);
 	c->pend = NULL;
 	c->pend_len = c->pend_off = 0;
-	if (set_interest(s, fd, false) < 0)
-		return;
+	wait_for(c, BACKEND_READ);
 	if (c->state == CONN_ENDING)
 		half_close_then_linger(s, fd);
 }
@@ -385,19 +384,18 @@ static void read_linger(struct server *s, int fd)
 		s->stats.bytes_in += (uint64_t)n;
 	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)))
 		return;
-	close_now(s, fd); /* end of input or an error: either way it is over */
+	conn_close_now(s, fd); /* end of input or an error: either way it is over */
 }
 
 /* Level-triggered: each event is handled by what the connection waits for; an error or hang-up
  * shows itself in the recv or send that follows, so the event bits are not needed. */
-void conn_on_event(struct server *s, int fd, unsigned what)
+void conn_on_event(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
-	(void)what;
 	if (c->state == CONN_FREE)
 		return; /* closed earlier in this batch of events */
-	if (c->flags & CONN_WANT_OUT)
+	if (c->pend != NULL)
 		write_pending(s, fd);
 	else if (c->state == CONN_LINGER)
 		read_linger(s, fd);
@@ -415,12 +413,6 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 	c->prev = c->next = -1;
 	keep_peer(c, peer, len);
 	ok_framer_init(&c->fr, s->max_line);
-	if (backend_add(s->backend, fd, BACKEND_READ) < 0) {
-		server_log("%s: watch %s: %s", backend_name(), format_peer(c, who, sizeof who),
-		           strerror(errno));
-		close(fd);
-		return;
-	}
 	c->state = CONN_OPEN;
 	s->open_conns++;
 	if (s->verbose)
@@ -432,27 +424,25 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 	}
 	c->flags |= CONN_COUNTED;
 	s->counted_clients++;
-	/* The greeting goes first; either call also parks the connection if --print paused. */
-	if (s->greeting != NULL ? send_out(s, fd, s->greeting, s->greeting_len, "\n", 1) < 0
-	                        : set_interest(s, fd, false) < 0)
+	if (s->greeting != NULL && send_out(s, fd, s->greeting, s->greeting_len, "\n", 1) < 0)
 		return;
 	restart_deadline(s, fd);
 }
 
 void conn_deadline_passed(struct server *s, int fd)
 {
-	if (s->conns[fd].flags & CONN_PARKED) {
+	if (parked(s, &s->conns[fd])) {
 		restart_deadline(s, fd); /* the server is not reading: the client is not idle */
 		return;
 	}
 	if (s->conns[fd].state == CONN_OPEN)
 		end_with_err(s, fd, WHY_IDLE, "idle timeout");
 	else
-		close_now(s, fd);
+		conn_close_now(s, fd);
 }
 
 /* Shutdown: answer what has arrived (as far as back-pressure allows), then say goodbye. */
-static void end_for_shutdown(struct server *s, int fd)
+void conn_end_for_shutdown(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
@@ -464,24 +454,10 @@ static void end_for_shutdown(struct server *s, int fd)
 		end_with_err(s, fd, WHY_SHUTDOWN, "server shutting down");
 }
 
-void conn_end_all_for_shutdown(struct server *s)
+const char *conn_name_peer(const struct sockaddr *peer, socklen_t len, char *buf, size_t size)
 {
-	for (int fd = 0; fd < s->table_size; fd++)
-		if (s->conns[fd].state != CONN_FREE)
-			end_for_shutdown(s, fd);
-}
+	struct conn c = { .peer_family = 0 };
 
-void conn_close_all_now(struct server *s)
-{
-	for (int fd = 0; fd < s->table_size; fd++)
-		if (s->conns[fd].state != CONN_FREE)
-			close_now(s, fd);
-}
-
-void conn_pause_reading(struct server *s, bool pause)
-{
-	s->reading_paused = pause;
-	for (int fd = 0; fd < s->table_size; fd++)
-		if (s->conns[fd].state != CONN_FREE)
-			(void)set_interest(s, fd, (s->conns[fd].flags & CONN_WANT_OUT) != 0);
+	keep_peer(&c, peer, len);
+	return format_peer(&c, buf, size);
 }

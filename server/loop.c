@@ -7,24 +7,72 @@
 #include <netinet/tcp.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "conn.h"
 #include "log.h"
-#include "backend.h"
+#include "loop.h"
+#include "netaddr.h" /* OK_SOCKADDR_STRLEN */
 #include "notify.h"
 #include "printer.h"
 #include "server.h"
 #include "signals.h"
 #include "sock.h" /* ok_accept_nonblock */
-#include "util.h" /* ok_now_ms */
 
-/* Milliseconds on the monotonic clock, read at most once per wake-up (vDSO, no system call). */
-int64_t server_now(struct server *s)
+/* s->watched[fd]: the descriptor is on the backend, with the interest in the low bits. */
+#define WATCHED 0x80u
+
+/* Tells the backend what connection fd waits for now (conn_interest), when that changed; a
+ * connection closed meanwhile is forgotten. Every change of a connection's interest is made
+ * here, after each call into conn.c. */
+static void sync_conn(struct server *s, int fd)
 {
-	if (!s->now_valid) {
-		s->now = ok_now_ms();
-		s->now_valid = true;
+	uint8_t *w = &s->watched[fd];
+	unsigned want;
+
+	if (s->conns[fd].state == CONN_FREE) {
+		if (*w != 0)
+			(void)backend_remove(s->backend, fd); /* closed: epoll forgot it, poll did not */
+		*w = 0;
+		return;
 	}
-	return s->now;
+	want = conn_interest(s, fd);
+	if (*w == (WATCHED | want))
+		return;
+	if (backend_modify(s->backend, fd, want) < 0) {
+		/* Left as it was, the connection would keep every later reply and grow unbounded. */
+		conn_close_on_error(s, fd, errno);
+		sync_conn(s, fd);
+		return;
+	}
+	*w = (uint8_t)(WATCHED | want);
+}
+
+/* Calls f (if any) on every open connection, then tells the backend what each waits for. */
+static void for_each_conn(struct server *s, void (*f)(struct server *, int))
+{
+	for (int fd = 0; fd < s->table_size; fd++) {
+		if (s->conns[fd].state == CONN_FREE)
+			continue;
+		if (f != NULL)
+			f(s, fd);
+		sync_conn(s, fd);
+	}
+}
+
+/* A descriptor just accepted: watched for reading, then opened as a connection. */
+static void open_conn(struct server *s, int fd, const struct sockaddr *peer, socklen_t len)
+{
+	char who[OK_SOCKADDR_STRLEN];
+
+	if (backend_add(s->backend, fd, BACKEND_READ) < 0) {
+		server_log("%s: watch %s: %s", backend_name(), conn_name_peer(peer, len, who, sizeof who),
+		           strerror(errno));
+		close(fd);
+		return;
+	}
+	s->watched[fd] = WATCHED | BACKEND_READ;
+	conn_open(s, fd, peer, len, s->counted_clients >= s->max_clients);
+	sync_conn(s, fd);
 }
 
 static void listen_for(struct server *s, unsigned interest)
@@ -101,7 +149,7 @@ static void accept_all(struct server *s, int lfd)
 		/* Replies are whole lines written at once: no reason to let Nagle hold one back. */
 		if (peer.ss_family != AF_UNIX)
 			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		conn_open(s, fd, (struct sockaddr *)&peer, len, s->counted_clients >= s->max_clients);
+		open_conn(s, fd, (struct sockaddr *)&peer, len);
 		if (s->once && s->counted_clients > 0) {
 			s->once_done = true;
 			notify_stopping();
@@ -121,7 +169,7 @@ static void begin_stop(struct server *s)
 	s->stop_at = server_now(s) + OK_SHUTDOWN_MS;
 	notify_stopping();
 	stop_listening(s);
-	conn_end_all_for_shutdown(s);
+	for_each_conn(s, conn_end_for_shutdown);
 }
 
 /* What each signal of the set (signals.h) asks for. */
@@ -150,8 +198,11 @@ static void expire_list(struct server *s, struct deadline_list *l, int64_t now)
 {
 	int64_t due;
 
-	while ((due = deadline_next(s->conns, l)) >= 0 && due <= now)
-		conn_deadline_passed(s, l->head);
+	while ((due = deadline_next(s->conns, l)) >= 0 && due <= now) {
+		int fd = l->head;
+		conn_deadline_passed(s, fd);
+		sync_conn(s, fd);
+	}
 }
 
 static bool timers_active(const struct server *s)
@@ -169,9 +220,9 @@ static void run_timers(struct server *s)
 	expire_list(s, &s->idle, now);
 	expire_list(s, &s->ending, now);
 	if (s->stopping && now >= s->stop_at) {
-		conn_close_all_now(s);
+		for_each_conn(s, conn_close_now);
 		if (s->printer != NULL)
-			printer_abandon(s->printer, s->backend);
+			printer_abandon(s->printer);
 	}
 	if (s->accept_paused && (s->fd_freed || now >= s->accept_retry_at))
 		resume_accept(s);
@@ -217,7 +268,8 @@ static int setup(struct server *s)
 	s->idle.head = s->idle.tail = s->ending.head = s->ending.tail = -1;
 	s->ending.delay_ms = OK_END_GRACE_MS;
 	s->conns = calloc((size_t)s->table_size, sizeof *s->conns);
-	if (s->conns == NULL) {
+	s->watched = calloc((size_t)s->table_size, sizeof *s->watched);
+	if (s->conns == NULL || s->watched == NULL) {
 		server_log("cannot allocate %d connection records", s->table_size);
 		return -1;
 	}
@@ -245,10 +297,12 @@ static int setup(struct server *s)
 
 static void teardown(struct server *s)
 {
-	if (s->conns != NULL)
-		conn_close_all_now(s);
+	if (s->conns != NULL && s->watched != NULL)
+		for_each_conn(s, conn_close_now);
 	free(s->conns);
+	free(s->watched);
 	s->conns = NULL;
+	s->watched = NULL;
 	stop_listening(s);
 	server_signals_close(s->signal_fd);
 	printer_close(s->printer);
@@ -258,15 +312,39 @@ static void teardown(struct server *s)
 	s->backend = NULL;
 }
 
-/* --print: what this wake-up printed goes out at once, in one write; reading resumes once the
- * buffer has drained enough. */
+/* --print: standard output is watched exactly while bytes wait for it; when the backend cannot
+ * watch it, that is a failure like a failed write (a regular file never makes a write wait, so
+ * this is rare). */
+static void watch_stdout(struct server *s, bool want)
+{
+	int rc;
+
+	if (s->stdout_watched == want)
+		return;
+	rc = want ? backend_add(s->backend, STDOUT_FILENO, BACKEND_WRITE)
+	          : backend_remove(s->backend, STDOUT_FILENO);
+	if (rc < 0 && want) {
+		printer_give_up(s->printer, "cannot wait for it: ", errno);
+		return;
+	}
+	s->stdout_watched = want; /* a failed remove changes nothing: stdout is only ever written */
+}
+
+/* --print: what this wake-up printed goes out at once, in one write. Reading, paused by conn.c
+ * when the buffer filled, resumes once it has drained enough; the open connections are parked
+ * (watched for nothing) meanwhile. */
 static void print_out(struct server *s)
 {
 	if (s->printer == NULL)
 		return;
-	printer_flush(s->printer, s->backend);
+	printer_flush(s->printer);
+	watch_stdout(s, printer_waiting(s->printer) > 0);
 	if (s->reading_paused && printer_drained(s->printer))
-		conn_pause_reading(s, false);
+		s->reading_paused = false;
+	if (s->conns_parked != s->reading_paused) {
+		s->conns_parked = s->reading_paused;
+		for_each_conn(s, NULL);
+	}
 }
 
 /* Whether the loop still has work: clients, or (--print) lines for standard output. With no
@@ -294,14 +372,14 @@ static int run_once(struct server *s, struct backend_event *ev, int nev)
 	}
 	for (int i = 0; i < n; i++) {
 		int fd = ev[i].fd;
-		if (is_listener(s, fd))
+		if (is_listener(s, fd)) {
 			accept_all(s, fd);
-		else if (fd == s->signal_fd)
+		} else if (fd == s->signal_fd) {
 			on_signal(s);
-		else if (fd == STDOUT_FILENO && s->printer != NULL)
-			continue; /* stdout takes more: print_out() below writes it */
-		else
-			conn_on_event(s, fd, ev[i].what);
+		} else if (fd != STDOUT_FILENO || !s->stdout_watched) {
+			conn_on_event(s, fd);
+			sync_conn(s, fd);
+		} /* else standard output takes more: print_out() below writes it */
 	}
 	run_timers(s);
 	print_out(s);

@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "listeners.h"
 #include "log.h"
+#include "loop.h"
 #include "netaddr.h"
 #include "notify.h"
 #include "oklimits.h"

@@ -9,13 +9,15 @@
 #include "framer.h"
 #include "oklimits.h"
 #include "stats.h"
+#include "util.h" /* ok_now_ms */
 
 struct conn;
 struct backend;
 struct printer;
 
 struct server {
-	struct backend *backend;
+	struct backend *backend; /* loop.c is its one caller */
+	uint8_t *watched;        /* loop.c's: per descriptor, WATCHED and the interest the backend has */
 	int listen_fds[OK_MAX_LISTENERS]; /* main's listeners, all watched alike */
 	int n_listen;            /* 0 once the server stops listening (--once done, stopping) */
 	int signal_fd;
@@ -33,6 +35,8 @@ struct server {
 	size_t greeting_len;
 	bool print;              /* --print: the loop opens printer on standard output */
 	bool reading_paused;     /* --print: the printer is full, open connections are not read */
+	bool conns_parked;       /* loop.c's: the backend was told reading_paused */
+	bool stdout_watched;     /* loop.c's: --print, standard output is watched for writing */
 	struct printer *printer;
 	int64_t now, accept_retry_at, stop_at, emfile_logged_at;
 	struct deadline_list idle, ending;
@@ -40,10 +44,15 @@ struct server {
 	char out[OK_FRAMER_OUT_MAX(OK_READ_CHUNK)]; /* the replies to that read */
 };
 
-/* In loop.c: serves until a stop signal (or the one connection of --once) has been seen
- * through. s comes zeroed but for main's settings; 0, or 1 when the loop could not go on. */
-int server_run(struct server *s);
-/* Milliseconds on the monotonic clock, read at most once per wake-up. */
-int64_t server_now(struct server *s);
+/* Milliseconds on the monotonic clock, read at most once per wake-up: the loop drops the value
+ * kept (now_valid) whenever it has waited. */
+static inline int64_t server_now(struct server *s)
+{
+	if (!s->now_valid) {
+		s->now = ok_now_ms();
+		s->now_valid = true;
+	}
+	return s->now;
+}
 
 #endif
