@@ -1,18 +1,14 @@
 /* conn.c - one client: read, frame, write, back-pressure, and the way it ends (conn.h). */
-#define _GNU_SOURCE /* MSG_NOSIGNAL */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
-#include <unistd.h>
 
 #include "backend.h" /* BACKEND_READ, BACKEND_WRITE: what a connection waits for */
 #include "conn.h"
 #include "log.h"
 #include "netaddr.h"
-#include "platform.h" /* OK_MSG_NOSIGNAL */
 #include "server.h"
 
 static const char *const why_text[] = {
@@ -108,7 +104,7 @@ void conn_close_now(struct server *s, int fd)
 		           c->why == WHY_ERROR ? strerror(c->err) : "", (unsigned long long)c->fr.lines);
 	}
 	take_off_deadlines(s, fd);
-	close(fd);
+	ok_stream_close(&c->st);
 	free(c->pend);
 	ok_framer_free(&c->fr);
 	print_line_drop(&c->pl);
@@ -142,11 +138,31 @@ unsigned conn_interest(const struct server *s, int fd)
 	return (c->flags & CONN_WANTS_WRITE) ? BACKEND_WRITE : BACKEND_READ;
 }
 
-/* Records the event the connection waits for before its next read or write can go on. */
-static void wait_for(struct conn *c, unsigned what)
+/* Records the event the transport wants, OK_IO_WANT_READ or OK_IO_WANT_WRITE, before the
+ * connection's next read, write or half-close can go on. */
+static void wait_for(struct conn *c, ssize_t want)
 {
 	c->flags = (uint8_t)((c->flags & ~CONN_WANTS_WRITE) |
-	                     (what == BACKEND_WRITE ? CONN_WANTS_WRITE : 0));
+	                     (want == OK_IO_WANT_WRITE ? CONN_WANTS_WRITE : 0));
+}
+
+/* One write of len bytes in iov: what the transport took (0 or more), or -1 when the connection
+ * was closed. All taken, reading goes on; else the rest waits for the event the transport named
+ * (for a short write, writability). */
+static ssize_t write_out(struct server *s, int fd, const struct iovec *iov, int iovcnt,
+                         size_t len)
+{
+	struct conn *c = &s->conns[fd];
+	ssize_t n = ok_stream_writev(&c->st, iov, iovcnt);
+
+	if (n == OK_IO_ERROR) {
+		conn_close_on_error(s, fd, errno);
+		return -1;
+	}
+	if (n >= 0)
+		s->stats.bytes_out += (uint64_t)n;
+	wait_for(c, n >= 0 && (size_t)n == len ? OK_IO_WANT_READ : n >= 0 ? OK_IO_WANT_WRITE : n);
+	return n > 0 ? n : 0;
 }
 
 /* Keeps what the socket did not take, after what was already waiting. 0, or -1: no memory. */
@@ -183,17 +199,11 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 
 	if (c->pend == NULL && alen + blen > 0) {
 		struct iovec iov[2] = { { (void *)a, alen }, { (void *)b, blen } };
-		struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
-		ssize_t n = blen == 0 ? send(fd, a, alen, OK_MSG_NOSIGNAL)
-		                      : sendmsg(fd, &m, OK_MSG_NOSIGNAL);
-		size_t sent;
+		ssize_t n = write_out(s, fd, iov, blen == 0 ? 1 : 2, alen + blen);
+		size_t sent = (size_t)n;
 
-		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			conn_close_on_error(s, fd, errno);
+		if (n < 0)
 			return -1;
-		}
-		sent = n > 0 ? (size_t)n : 0;
-		s->stats.bytes_out += sent;
 		if (sent >= alen) {
 			b += sent - alen;
 			blen -= sent - alen;
@@ -207,21 +217,26 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 		conn_close_on_error(s, fd, ENOMEM);
 		return -1;
 	}
-	if (c->pend != NULL)
-		wait_for(c, BACKEND_WRITE);
 	return 0;
 }
 
-/* The last reply is out: half-close, then read until the peer closes, so no reset eats it. */
+/* The last reply is out: half-close, then read until the peer closes, so no reset eats it.
+ * A transport that needs I/O to end its side (TLS) is called again once it can have it. */
 static void half_close_then_linger(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
+	int rc = (c->flags & CONN_PEER_EOF) ? OK_IO_ERROR : ok_stream_shutdown(&c->st);
 
-	if ((c->flags & CONN_PEER_EOF) || shutdown(fd, SHUT_WR) < 0) {
+	if (rc == OK_IO_WANT_READ || rc == OK_IO_WANT_WRITE) {
+		wait_for(c, rc);
+		return;
+	}
+	if (rc != 0) {
 		conn_close_now(s, fd); /* nothing more can arrive, or the peer is gone already */
 		return;
 	}
 	c->state = CONN_LINGER;
+	wait_for(c, OK_IO_WANT_READ);
 	restart_deadline(s, fd);
 }
 
@@ -319,14 +334,15 @@ static ssize_t read_and_answer(struct server *s, int fd)
 
 	if (!may_read(s))
 		return 0;
-	n = recv(fd, s->in, sizeof s->in, 0);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return 0;
+	n = ok_stream_read(&c->st, s->in, sizeof s->in);
+	if (n == OK_IO_ERROR) {
 		conn_close_on_error(s, fd, errno);
 		return -1;
 	}
-	if (n == 0) {
+	wait_for(c, n >= 0 ? OK_IO_WANT_READ : n);
+	if (n < 0)
+		return 0; /* nothing yet: the transport said what to wait for */
+	if (n == OK_IO_EOF) {
 		c->flags |= CONN_PEER_EOF;
 	} else {
 		restart_deadline(s, fd);
@@ -352,25 +368,18 @@ static ssize_t read_and_answer(struct server *s, int fd)
 static void write_pending(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
-	ssize_t n = 0;
+	struct iovec iov = { c->pend + c->pend_off, c->pend_len - c->pend_off };
+	ssize_t n = write_out(s, fd, &iov, 1, iov.iov_len);
 
-	if (c->pend != NULL)
-		n = send(fd, c->pend + c->pend_off, c->pend_len - c->pend_off, OK_MSG_NOSIGNAL);
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			conn_close_on_error(s, fd, errno);
+	if (n <= 0)
 		return;
-	}
-	if (n > 0)
-		restart_deadline(s, fd);
-	s->stats.bytes_out += (uint64_t)n;
+	restart_deadline(s, fd);
 	c->pend_off += (uint32_t)n;
 	if (c->pend_off < c->pend_len)
 		return;
 	free(c->pend);
 	c->pend = NULL;
 	c->pend_len = c->pend_off = 0;
-	wait_for(c, BACKEND_READ);
 	if (c->state == CONN_ENDING)
 		half_close_then_linger(s, fd);
 }
@@ -378,29 +387,33 @@ static void write_pending(struct server *s, int fd)
 /* After our half-close: discard what the peer still sends until it closes too. */
 static void read_linger(struct server *s, int fd)
 {
-	ssize_t n = recv(fd, s->in, sizeof s->in, 0);
+	struct conn *c = &s->conns[fd];
+	ssize_t n = ok_stream_read(&c->st, s->in, sizeof s->in);
 
+	if (n == OK_IO_EOF || n == OK_IO_ERROR) {
+		conn_close_now(s, fd); /* end of input or an error: either way it is over */
+		return;
+	}
 	if (n > 0)
 		s->stats.bytes_in += (uint64_t)n;
-	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)))
-		return;
-	conn_close_now(s, fd); /* end of input or an error: either way it is over */
+	wait_for(c, n > 0 ? OK_IO_WANT_READ : n);
 }
 
-/* Level-triggered: each event is handled by what the connection waits for; an error or hang-up
- * shows itself in the recv or send that follows, so the event bits are not needed. */
+/* Level-triggered: each event goes on with what the connection was doing, whichever event the
+ * transport asked for; an error or hang-up shows itself in the read or write that follows, so
+ * the event bits are not needed. */
 void conn_on_event(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
-	if (c->state == CONN_FREE)
-		return; /* closed earlier in this batch of events */
 	if (c->pend != NULL)
 		write_pending(s, fd);
-	else if (c->state == CONN_LINGER)
-		read_linger(s, fd);
 	else if (c->state == CONN_OPEN)
 		read_and_answer(s, fd);
+	else if (c->state == CONN_ENDING)
+		half_close_then_linger(s, fd); /* the transport needed I/O to end our side */
+	else if (c->state == CONN_LINGER)
+		read_linger(s, fd);
 }
 
 void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t len,
@@ -410,6 +423,7 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 	char who[OK_SOCKADDR_STRLEN];
 
 	memset(c, 0, sizeof *c);
+	ok_stream_plain(&c->st, fd); /* the one transport today; TLS would choose here */
 	c->prev = c->next = -1;
 	keep_peer(c, peer, len);
 	ok_framer_init(&c->fr, s->max_line);
