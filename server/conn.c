@@ -97,7 +97,7 @@ void conn_close_now(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
-	if (s->verbose) {
+	if (s->cfg->verbose) {
 		char who[OK_SOCKADDR_STRLEN];
 		server_log("%s closed (%s%s%s), %llu lines answered", format_peer(c, who, sizeof who),
 		           why_text[c->why], c->why == WHY_ERROR ? ": " : "",
@@ -420,16 +420,17 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
                bool refuse)
 {
 	struct conn *c = &s->conns[fd];
+	const char *greeting = s->cfg->greeting;
 	char who[OK_SOCKADDR_STRLEN];
 
 	memset(c, 0, sizeof *c);
 	ok_stream_plain(&c->st, fd); /* the one transport today; TLS would choose here */
 	c->prev = c->next = -1;
 	keep_peer(c, peer, len);
-	ok_framer_init(&c->fr, s->max_line);
+	ok_framer_init(&c->fr, (uint32_t)s->cfg->max_line);
 	c->state = CONN_OPEN;
 	s->open_conns++;
-	if (s->verbose)
+	if (s->cfg->verbose)
 		server_log("%s connected", format_peer(c, who, sizeof who));
 	if (refuse) {
 		s->stats.refused++;
@@ -438,7 +439,7 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 	}
 	c->flags |= CONN_COUNTED;
 	s->counted_clients++;
-	if (s->greeting != NULL && send_out(s, fd, s->greeting, s->greeting_len, "\n", 1) < 0)
+	if (greeting != NULL && send_out(s, fd, greeting, strlen(greeting), "\n", 1) < 0)
 		return;
 	restart_deadline(s, fd);
 }

@@ -50,7 +50,7 @@ static void sync_conn(struct server *s, int fd)
 /* Calls f (if any) on every open connection, then tells the backend what each waits for. */
 static void for_each_conn(struct server *s, void (*f)(struct server *, int))
 {
-	for (int fd = 0; fd < s->table_size; fd++) {
+	for (int fd = 0; fd < s->cfg->table_size; fd++) {
 		if (s->conns[fd].state == CONN_FREE)
 			continue;
 		if (f != NULL)
@@ -71,7 +71,7 @@ static void open_conn(struct server *s, int fd, const struct sockaddr *peer, soc
 		return;
 	}
 	s->watched[fd] = WATCHED | BACKEND_READ;
-	conn_open(s, fd, peer, len, s->counted_clients >= s->max_clients);
+	conn_open(s, fd, peer, len, s->counted_clients >= s->cfg->max_clients);
 	sync_conn(s, fd);
 }
 
@@ -115,6 +115,17 @@ static void stop_listening(struct server *s)
 	s->accept_paused = false;
 }
 
+/* No more clients (--once has its one, or a stop signal came): systemd hears that the server
+ * is stopping, and the listeners are closed. */
+static void stop_accepting(struct server *s)
+{
+	struct ok_err e;
+
+	if (notify_stopping(&e) < 0)
+		server_log("%s", e.msg);
+	stop_listening(s);
+}
+
 static bool is_listener(const struct server *s, int fd)
 {
 	for (int i = 0; i < s->n_listen; i++)
@@ -142,7 +153,7 @@ static void accept_all(struct server *s, int lfd)
 			return;
 		}
 		s->stats.accepted++;
-		if (fd >= s->table_size) { /* cannot happen while the limit is fixed; never index past */
+		if (fd >= s->cfg->table_size) { /* cannot happen: the limit is fixed; never index past */
 			close(fd);
 			continue;
 		}
@@ -150,10 +161,9 @@ static void accept_all(struct server *s, int lfd)
 		if (peer.ss_family != AF_UNIX)
 			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		open_conn(s, fd, (struct sockaddr *)&peer, len);
-		if (s->once && s->counted_clients > 0) {
+		if (s->cfg->once && s->counted_clients > 0) {
 			s->once_done = true;
-			notify_stopping();
-			stop_listening(s);
+			stop_accepting(s);
 		}
 	}
 }
@@ -167,8 +177,7 @@ static void begin_stop(struct server *s)
 	}
 	s->stopping = true;
 	s->stop_at = server_now(s) + OK_SHUTDOWN_MS;
-	notify_stopping();
-	stop_listening(s);
+	stop_accepting(s);
 	for_each_conn(s, conn_end_for_shutdown);
 }
 
@@ -179,7 +188,7 @@ static void on_signal(struct server *s)
 	case SIGHUP:
 		if (log_is_file())
 			log_reopen(); /* logrotate moved the file away */
-		else if (!s->daemon)
+		else if (!s->cfg->daemon)
 			begin_stop(s); /* the terminal is gone: as SIGTERM */
 		break;
 	case SIGUSR1:
@@ -266,14 +275,15 @@ static int watch(struct server *s, int fd, const char *what)
 static int setup(struct server *s)
 {
 	s->idle.head = s->idle.tail = s->ending.head = s->ending.tail = -1;
+	s->idle.delay_ms = (int64_t)s->cfg->idle_timeout * 1000;
 	s->ending.delay_ms = OK_END_GRACE_MS;
-	s->conns = calloc((size_t)s->table_size, sizeof *s->conns);
-	s->watched = calloc((size_t)s->table_size, sizeof *s->watched);
+	s->conns = calloc((size_t)s->cfg->table_size, sizeof *s->conns);
+	s->watched = calloc((size_t)s->cfg->table_size, sizeof *s->watched);
 	if (s->conns == NULL || s->watched == NULL) {
-		server_log("cannot allocate %d connection records", s->table_size);
+		server_log("cannot allocate %d connection records", s->cfg->table_size);
 		return -1;
 	}
-	s->backend = backend_create(s->table_size);
+	s->backend = backend_create(s->cfg->table_size);
 	if (s->backend == NULL) {
 		server_log("%s: create: %s", backend_name(), strerror(errno));
 		return -1;
@@ -285,7 +295,8 @@ static int setup(struct server *s)
 	}
 	if (watch(s, s->signal_fd, "signals") < 0)
 		return -1;
-	if (s->print && (s->printer = printer_open(STDOUT_FILENO, s->max_line)) == NULL) {
+	if (s->cfg->print &&
+	    (s->printer = printer_open(STDOUT_FILENO, (uint32_t)s->cfg->max_line)) == NULL) {
 		server_log("print: standard output: %s", strerror(errno));
 		return -1;
 	}
@@ -388,10 +399,10 @@ static int run_once(struct server *s, struct backend_event *ev, int nev)
 
 int server_run(struct server *s)
 {
-	int nev = s->table_size < 1 ? 1 : s->table_size < OK_EVENTS_MAX ? s->table_size
-	                                                                : OK_EVENTS_MAX;
+	int size = s->cfg->table_size;
+	int nev = size < 1 ? 1 : size < OK_EVENTS_MAX ? size : OK_EVENTS_MAX;
 	struct backend_event *ev = malloc((size_t)nev * sizeof *ev);
-	int rc = 0;
+	int rc = SERVER_EXIT_OK;
 
 	s->backend = NULL;
 	s->signal_fd = -1;
@@ -401,11 +412,11 @@ int server_run(struct server *s)
 	if (ev == NULL || setup(s) < 0) {
 		teardown(s);
 		free(ev);
-		return 1;
+		return SERVER_EXIT_SOCKET;
 	}
 	while (work_left(s)) {
 		if (run_once(s, ev, nev) < 0) {
-			rc = 1;
+			rc = SERVER_EXIT_SOCKET;
 			break;
 		}
 	}

@@ -5,7 +5,8 @@
 struct server;
 
 /* Serves until a stop signal (or the one connection of --once) has been seen through. s comes
- * zeroed but for main's settings; 0, or 1 when the loop could not go on. */
+ * zeroed but for its configuration and main's listeners; SERVER_EXIT_OK, or SERVER_EXIT_SOCKET
+ * when the loop could not go on (said on the log). */
 int server_run(struct server *s);
 
 #endif

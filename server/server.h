@@ -1,4 +1,4 @@
-/* server.h - one okserver's state: what the loop, the connections and main share. */
+/* server.h - one okserver's running state: what the loop and the connections share. */
 #ifndef OK_SERVER_H
 #define OK_SERVER_H
 
@@ -8,6 +8,7 @@
 #include "deadline.h"
 #include "framer.h"
 #include "oklimits.h"
+#include "options.h" /* struct server_config */
 #include "stats.h"
 #include "util.h" /* ok_now_ms */
 
@@ -16,28 +17,22 @@ struct backend;
 struct printer;
 
 struct server {
+	const struct server_config *cfg; /* what the command line asked for: read, never changed */
 	struct backend *backend; /* loop.c is its one caller */
 	uint8_t *watched;        /* loop.c's: per descriptor, WATCHED and the interest the backend has */
 	int listen_fds[OK_MAX_LISTENERS]; /* main's listeners, all watched alike */
 	int n_listen;            /* 0 once the server stops listening (--once done, stopping) */
 	int signal_fd;
-	struct conn *conns;      /* the connection table, indexed by descriptor */
-	int table_size;          /* records in conns: the open-file limit, so any descriptor fits */
+	struct conn *conns;      /* the connection table, cfg->table_size records by descriptor */
 	unsigned counted_clients;  /* open connections that count against max_clients */
 	unsigned open_conns;     /* every open connection, those refused with "ERR server full"
 	                          * (still ending) included: the loop runs until none is left */
-	unsigned max_clients;
-	uint32_t max_line;
-	bool verbose, once, once_done, stopping, accept_paused, fd_freed, now_valid;
-	bool daemon;             /* -d: SIGHUP without --log is ignored, not a stop */
-	struct server_stats stats; /* SIGUSR1's counters */
-	const char *greeting;    /* --greeting TEXT, sent with an LF to each accepted client; or NULL */
-	size_t greeting_len;
-	bool print;              /* --print: the loop opens printer on standard output */
+	bool once_done, stopping, accept_paused, fd_freed, now_valid;
 	bool reading_paused;     /* --print: the printer is full, open connections are not read */
 	bool conns_parked;       /* loop.c's: the backend was told reading_paused */
 	bool stdout_watched;     /* loop.c's: --print, standard output is watched for writing */
-	struct printer *printer;
+	struct server_stats stats; /* SIGUSR1's counters */
+	struct printer *printer; /* --print, or NULL */
 	int64_t now, accept_retry_at, stop_at, emfile_logged_at;
 	struct deadline_list idle, ending;
 	char in[OK_READ_CHUNK];                    /* one read of any connection, framed in place */
