@@ -15,7 +15,7 @@
 /* Interest (add, modify) and readiness (wait). 0 as interest: watched for errors only, parked. */
 #define BACKEND_READ  0x01u
 #define BACKEND_WRITE 0x02u
-#define BACKEND_ERROR 0x04u /* readiness only: an error or hang-up, reported whatever the interest */
+#define BACKEND_ERROR 0x04u /* readiness only: an error or hang-up, whatever the interest */
 
 struct backend_event {
 	int fd;

@@ -91,8 +91,8 @@ static void restart_deadline(struct server *s, int fd)
 	c->flags |= c->state == CONN_OPEN ? CONN_ON_IDLE : CONN_ON_ENDING;
 }
 
-/* Closes now: the descriptor, the deadlines, the record; nothing more is sent. loop.c then has
- * the backend forget the descriptor. */
+/* Closes now: the stream, the deadlines, the record; nothing more is sent. loop.c then has the
+ * backend forget the descriptor. */
 void conn_close_now(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
@@ -159,10 +159,13 @@ static ssize_t write_out(struct server *s, int fd, const struct iovec *iov, int 
 		conn_close_on_error(s, fd, errno);
 		return -1;
 	}
-	if (n >= 0)
-		s->stats.bytes_out += (uint64_t)n;
-	wait_for(c, n >= 0 && (size_t)n == len ? OK_IO_WANT_READ : n >= 0 ? OK_IO_WANT_WRITE : n);
-	return n > 0 ? n : 0;
+	if (n < 0) {
+		wait_for(c, n);
+		return 0;
+	}
+	s->stats.bytes_out += (uint64_t)n;
+	wait_for(c, (size_t)n == len ? OK_IO_WANT_READ : OK_IO_WANT_WRITE);
+	return n;
 }
 
 /* Keeps what the socket did not take, after what was already waiting. 0, or -1: no memory. */

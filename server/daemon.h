@@ -7,10 +7,11 @@
 #include "err.h"
 
 /*
- * Every failure is SERVER_EXIT_DAEMON (options.h). The order, in main.c: daemon_detach(), pidfile_write(), the ready line (written by the
+ * The order, in main.c: daemon_detach(), pidfile_write(), the ready line (written by the
  * child), daemon_ready(). So the caller of "okserver -d" gets back control only once the ready
  * line is out and the pidfile written: "port=$(okserver -d -p 0)" and "okserver -d --pidfile F
- * && cat F" just work. The pidfile is removed by main.c at a clean exit, not here.
+ * && cat F" just work. The pidfile is removed by main.c at a clean exit, not here. Each failure
+ * fills a struct ok_err whose code is SERVER_EXIT_DAEMON (options.h).
  */
 
 /*

@@ -30,8 +30,8 @@ static void sync_conn(struct server *s, int fd)
 	unsigned want;
 
 	if (s->conns[fd].state == CONN_FREE) {
-		if (*w != 0)
-			(void)backend_remove(s->backend, fd); /* closed: epoll forgot it, poll did not */
+		if (*w != 0) /* conn.c closed it: epoll has forgotten it, poll has not */
+			(void)backend_remove(s->backend, fd);
 		*w = 0;
 		return;
 	}
@@ -39,7 +39,7 @@ static void sync_conn(struct server *s, int fd)
 	if (*w == (WATCHED | want))
 		return;
 	if (backend_modify(s->backend, fd, want) < 0) {
-		/* Left as it was, the connection would keep every later reply and grow unbounded. */
+		/* Left as it was, it would keep every later reply and grow without bound. */
 		conn_close_on_error(s, fd, errno);
 		sync_conn(s, fd);
 		return;
@@ -59,14 +59,21 @@ static void for_each_conn(struct server *s, void (*f)(struct server *, int))
 	}
 }
 
+/* A connection's descriptor is ready: it goes on with what it was doing. */
+static void on_conn_event(struct server *s, int fd)
+{
+	conn_on_event(s, fd);
+	sync_conn(s, fd);
+}
+
 /* A descriptor just accepted: watched for reading, then opened as a connection. */
 static void open_conn(struct server *s, int fd, const struct sockaddr *peer, socklen_t len)
 {
 	char who[OK_SOCKADDR_STRLEN];
 
 	if (backend_add(s->backend, fd, BACKEND_READ) < 0) {
-		server_log("%s: watch %s: %s", backend_name(), conn_name_peer(peer, len, who, sizeof who),
-		           strerror(errno));
+		server_log("%s: watch %s: %s", backend_name(),
+		           conn_name_peer(peer, len, who, sizeof who), strerror(errno));
 		close(fd);
 		return;
 	}
@@ -107,7 +114,7 @@ static void stop_listening(struct server *s)
 {
 	for (int i = 0; i < s->n_listen; i++) {
 		if (s->backend != NULL)
-			(void)backend_remove(s->backend, s->listen_fds[i]); /* changes nothing if it fails */
+			(void)backend_remove(s->backend, s->listen_fds[i]); /* a failure changes nothing */
 		close(s->listen_fds[i]);
 		s->listen_fds[i] = -1;
 	}
@@ -153,7 +160,7 @@ static void accept_all(struct server *s, int lfd)
 			return;
 		}
 		s->stats.accepted++;
-		if (fd >= s->cfg->table_size) { /* cannot happen: the limit is fixed; never index past */
+		if (fd >= s->cfg->table_size) { /* cannot happen, the limit is fixed: never index past */
 			close(fd);
 			continue;
 		}
@@ -383,14 +390,14 @@ static int run_once(struct server *s, struct backend_event *ev, int nev)
 	}
 	for (int i = 0; i < n; i++) {
 		int fd = ev[i].fd;
-		if (is_listener(s, fd)) {
+		if (is_listener(s, fd))
 			accept_all(s, fd);
-		} else if (fd == s->signal_fd) {
+		else if (fd == s->signal_fd)
 			on_signal(s);
-		} else if (fd != STDOUT_FILENO || !s->stdout_watched) {
-			conn_on_event(s, fd);
-			sync_conn(s, fd);
-		} /* else standard output takes more: print_out() below writes it */
+		else if (fd == STDOUT_FILENO && s->stdout_watched)
+			continue; /* standard output takes more: print_out() below writes it */
+		else
+			on_conn_event(s, fd);
 	}
 	run_timers(s);
 	print_out(s);

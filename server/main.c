@@ -214,7 +214,7 @@ static int run(struct server_config *c, struct ok_err *e)
 	if (take_activated(c, &l, e) < 0)
 		return -1;
 	if (c->daemon)
-		daemon_close_inherited(ACTIVATION_FIRST_FD + l.n); /* before anything of ours is open */
+		daemon_close_inherited(ACTIVATION_FIRST_FD + l.n); /* before we open anything */
 	if (c->log != NULL && open_log(c->log, e) < 0)
 		return -1;
 	/* Activated listeners, or the ones the options ask for (listeners_open comes after). */

@@ -324,7 +324,8 @@ static int check_whole(int argc, char **argv, const struct where *w, struct serv
 	if (fill_addresses(e, w, o) < 0)
 		return -1;
 	if (o->print && o->daemon)
-		return usage_error(e, "--print with --daemon", "a daemon's standard output is /dev/null");
+		return usage_error(e, "--print with --daemon",
+		                   "a daemon's standard output is /dev/null");
 	return 0;
 }
 

@@ -1,4 +1,4 @@
-/* options.h - okserver's command line: the configuration it fills, the exit statuses, the parser. */
+/* options.h - okserver's command line: the configuration it fills, its exit statuses. */
 #ifndef OK_OPTIONS_H
 #define OK_OPTIONS_H
 

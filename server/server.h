@@ -19,7 +19,7 @@ struct printer;
 struct server {
 	const struct server_config *cfg; /* what the command line asked for: read, never changed */
 	struct backend *backend; /* loop.c is its one caller */
-	uint8_t *watched;        /* loop.c's: per descriptor, WATCHED and the interest the backend has */
+	uint8_t *watched;        /* loop.c's: per descriptor, what the backend was told */
 	int listen_fds[OK_MAX_LISTENERS]; /* main's listeners, all watched alike */
 	int n_listen;            /* 0 once the server stops listening (--once done, stopping) */
 	int signal_fd;
