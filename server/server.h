@@ -28,7 +28,8 @@ struct server {
 	unsigned open_conns;     /* every open connection, those refused with "ERR server full"
 	                          * (still ending) included: the loop runs until none is left */
 	bool once_done, stopping, accept_paused, fd_freed, now_valid;
-	bool reading_paused;     /* --print: the printer is full, open connections are not read */
+	bool reading_paused;     /* --print: the printer is full, open connections are not read
+	                          * (conn.c sets it, loop.c clears it once the printer drains) */
 	bool conns_parked;       /* loop.c's: the backend was told reading_paused */
 	bool stdout_watched;     /* loop.c's: --print, standard output is watched for writing */
 	struct server_stats stats; /* SIGUSR1's counters */
