@@ -27,10 +27,10 @@ BIN ?= bin
 
 COMMON_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard common/*.c))
 # The platform's choice, made here once by asking $(CC) whether a header exists (so a cross
-# compiler answers for its own target): the event backend, server/loop_$(BACKEND).c, epoll or
-# else poll. BACKEND=poll where epoll exists is the portable build: it takes every stand-in of
-# common/platform.h too (PORTABLE=1 sets OK_FORCE_PORTABLE), so Linux runs the code a Mac runs.
-# Where poll is the default, each native call the system has is still used.
+# compiler answers for its own target): the event backend, server/backend_$(BACKEND).c, epoll
+# or else poll. BACKEND=poll where epoll exists is the portable build: it takes every stand-in
+# of common/platform.h too (PORTABLE=1 sets OK_FORCE_PORTABLE), so Linux runs the code a Mac
+# runs. Where poll is the default, each native call the system has is still used.
 have_header = $(shell printf '\043include <%s>\n' $1 | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 && echo yes)
 HAVE_EPOLL := $(call have_header,sys/epoll.h)
 BACKEND  ?= $(if $(HAVE_EPOLL),epoll,poll)
@@ -40,8 +40,8 @@ ifeq ($(PORTABLE),1)
 OK_CPPFLAGS += -DOK_FORCE_PORTABLE=1
 endif
 CHOICES := $(BACKEND) portable=$(PORTABLE)
-SERVER_SRC := $(filter-out server/main.c server/loop_%.c,$(wildcard server/*.c)) \
-	server/loop_$(BACKEND).c
+SERVER_SRC := $(filter-out server/main.c server/backend_%.c,$(wildcard server/*.c)) \
+	server/backend_$(BACKEND).c
 # Each program is its main.o plus an archive of the rest, so unit tests can link the parts.
 SERVER_OBJ := $(patsubst %.c,$(B)/%.o,$(SERVER_SRC))
 LIBCOMMON  := $(B)/libokcommon.a
@@ -59,10 +59,10 @@ else
 $(error READLINE=$(READLINE): no such line editor (readline or libedit))
 endif
 CLIENT_SRC := $(filter-out client/main.c client/lineedit_%.c,$(wildcard client/*.c)) \
-	$(if $(wildcard client/main.c),client/lineedit_$(READLINE).c)
+	client/lineedit_$(READLINE).c
 CLIENT_OBJ := $(patsubst %.c,$(B)/%.o,$(CLIENT_SRC))
-ifeq ($(wildcard server/loop_$(BACKEND).c),)
-$(error BACKEND=$(BACKEND): server/loop_$(BACKEND).c: no such backend)
+ifeq ($(wildcard server/backend_$(BACKEND).c),)
+$(error BACKEND=$(BACKEND): server/backend_$(BACKEND).c: no such backend)
 endif
 
 PROGRAMS := $(BIN)/okserver $(BIN)/okclient
