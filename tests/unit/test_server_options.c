@@ -13,6 +13,9 @@
 #include "../../server/options.h" /* the Makefile adds only -Icommon */
 #include "../../server/oklimits.h"
 
+/* What main prints for a usage error: the message, the hint and their decoration. */
+#define ERR_BUF (sizeof ((struct ok_err *)0)->msg + 128)
+
 /* Parses argv[0 .. argc); what main prints on stdout and stderr then lands in out/err. */
 static int parse_vector(struct server_config *o, char *out, char *err, int argc, char **argv)
 {
@@ -30,7 +33,7 @@ static int parse_vector(struct server_config *o, char *out, char *err, int argc,
 	err[0] = '\0';
 	if (rc == OPTS_USAGE_ERROR) {
 		assert_int_equal(e.code, 64); /* main's exit status */
-		snprintf(err, 4096, "okserver: %s\nTry 'okserver --help' for more information.\n",
+		snprintf(err, ERR_BUF, "okserver: %s\nTry 'okserver --help' for more information.\n",
 		         e.msg);
 	}
 	return rc;
@@ -61,7 +64,7 @@ static const char *tcp_addr(const struct server_config *o, unsigned i, char *buf
 static void defaults_are_the_documented_ones(void **state)
 {
 	struct server_config o;
-	char out[4096], err[4096], where[OK_SOCKADDR_STRLEN];
+	char out[4096], err[ERR_BUF], where[OK_SOCKADDR_STRLEN];
 
 	(void)state;
 	assert_int_equal(parse(&o, out, err, (char *)NULL), OPTS_RUN);
@@ -82,7 +85,7 @@ static void defaults_are_the_documented_ones(void **state)
 static void every_option_long_and_short(void **state)
 {
 	struct server_config o;
-	char out[4096], err[4096], where[OK_SOCKADDR_STRLEN];
+	char out[4096], err[ERR_BUF], where[OK_SOCKADDR_STRLEN];
 
 	(void)state;
 	assert_int_equal(parse(&o, out, err, "-p", "0", "-b", "0x7f.1", "--once", "--max-clients=7",
@@ -106,7 +109,7 @@ static void every_option_long_and_short(void **state)
 static void binds_and_unix_listeners(void **state)
 {
 	struct server_config o;
-	char out[4096], err[4096], where[OK_SOCKADDR_STRLEN];
+	char out[4096], err[ERR_BUF], where[OK_SOCKADDR_STRLEN];
 
 	(void)state;
 	assert_int_equal(parse(&o, out, err, "-b", "127.0.0.1", "-b", "[::1]", "--bind=::",
@@ -134,7 +137,7 @@ static void binds_and_unix_listeners(void **state)
 static void help_and_version_go_to_stdout(void **state)
 {
 	struct server_config o;
-	char out[4096], err[4096];
+	char out[4096], err[ERR_BUF];
 
 	(void)state;
 	assert_int_equal(parse(&o, out, err, "-V", (char *)NULL), OPTS_VERSION);
@@ -154,7 +157,7 @@ static void help_and_version_go_to_stdout(void **state)
 static void refusals_name_problem_and_input(void **state)
 {
 	struct server_config o;
-	char out[4096], err[4096];
+	char out[4096], err[ERR_BUF];
 
 	(void)state;
 	REFUSED("port too large: 65536", "-p", "65536");
@@ -200,7 +203,7 @@ static void refusals_name_problem_and_input(void **state)
 static void limits_of_binds_and_paths(void **state)
 {
 	struct server_config o;
-	char out[4096], err[4096], line[512], path[sizeof ((struct sockaddr_un *)0)->sun_path + 1];
+	char out[4096], err[ERR_BUF], line[512], path[sizeof ((struct sockaddr_un *)0)->sun_path + 1];
 	char *argv[40] = { "okserver" };
 	int argc = 1;
 	(void)state;
@@ -231,7 +234,7 @@ static void limits_of_binds_and_paths(void **state)
 static void greeting_and_print(void **state)
 {
 	struct server_config o;
-	char out[4096], err[4096], longest[OK_GREETING_MAX + 2];
+	char out[4096], err[ERR_BUF], longest[OK_GREETING_MAX + 2];
 
 	(void)state;
 	assert_int_equal(parse(&o, out, err, (char *)NULL), OPTS_RUN);
