@@ -8,19 +8,19 @@ BENCH_LOAD := build/bench/okload
 # never mixes with the objects of build/.
 BENCH_POLL := build/poll-bench/okserver
 BENCH_POLL_SRC := $(filter-out server/loop_%.c server/signals_%.c,$(wildcard server/*.c)) \
-	server/loop_poll.c server/signals_pipe.c $(wildcard common/*.c)
+	server/loop_poll.c server/signals_pipe.c $(COMMON_SRC)
 
 .PHONY: bench bench-build
 
 # The load generator is one program of its own; the generic build/%.o rule compiles its files.
 $(BENCH_LOAD): $(BENCH_OBJ) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lm $(LDLIBS)
+	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lm $(TLS_LIBS) $(LDLIBS)
 
 $(BENCH_POLL): $(BENCH_POLL_SRC) $(wildcard server/*.h common/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(filter-out -DOK_FORCE_PORTABLE=%,$(OK_CPPFLAGS)) -DOK_FORCE_PORTABLE=1 $(CPPFLAGS) \
-		$(OK_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_POLL_SRC) $(LDLIBS)
+		$(OK_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_POLL_SRC) $(TLS_LIBS) $(LDLIBS)
 
 bench-build: all $(BENCH_LOAD) $(BENCH_POLL)
 

@@ -27,7 +27,7 @@ CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
 
 # --- AddressSanitizer + UndefinedBehaviorSanitizer build: programs, unit tests, test tools ---
 
-SAN_COMMON := $(patsubst %.c,build/asan/%.o,$(wildcard common/*.c))
+SAN_COMMON := $(patsubst %.c,build/asan/%.o,$(COMMON_SRC))
 SAN_SERVER := $(patsubst %.c,build/asan/%.o,$(SERVER_SRC))
 SAN_CLIENT := $(patsubst %.c,build/asan/%.o,$(CLIENT_SRC))
 SAN_PROGRAMS := $(addprefix build/asan/,$(PROGRAMS))
@@ -51,17 +51,17 @@ build/asan/libokcommon.a build/asan/libokserver.a build/asan/libokclient.a:
 
 build/asan/bin/okserver: build/asan/server/main.o build/asan/libokserver.a build/asan/libokcommon.a
 	@mkdir -p $(@D)
-	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) $(LDLIBS)
 
 build/asan/bin/okclient: build/asan/client/main.o build/asan/libokclient.a build/asan/libokcommon.a
 	@mkdir -p $(@D)
-	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(CLIENT_LIBS) $(LDLIBS)
+	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(CLIENT_LIBS) $(TLS_LIBS) $(LDLIBS)
 
 build/asan/tests/unit/%: build/asan/tests/unit/%.o $(SAN_TEST_LINK)
-	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(if $(SAN_CLIENT),$(CLIENT_LIBS)) $(LDLIBS)
+	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(if $(SAN_CLIENT),$(CLIENT_LIBS)) $(TLS_LIBS) $(LDLIBS)
 
 build/asan/tests/tools/%: build/asan/tests/tools/%.o build/asan/libokcommon.a
-	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) $(LDLIBS)
 
 # A shim is preloaded into the sanitized programs, whose runtime is linked in: it needs none.
 build/asan/tests/tools/%.so: tests/tools/shim/%.c
@@ -116,7 +116,7 @@ FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 FUZZ_ALL := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SKIP := $(if $(wildcard server/framer.h),,$(filter fuzz_framer,$(FUZZ_ALL)))
 FUZZ_TARGETS := $(filter-out $(FUZZ_SKIP),$(FUZZ_ALL))
-FUZZ_COMMON := $(patsubst %.c,build/fuzz/obj/%.o,$(wildcard common/*.c))
+FUZZ_COMMON := $(patsubst %.c,build/fuzz/obj/%.o,$(COMMON_SRC))
 FUZZ_SERVER := $(patsubst %.c,build/fuzz/obj/%.o,$(SERVER_SRC))
 
 build/fuzz/obj/%.o: %.c
@@ -132,7 +132,7 @@ build/fuzz/libokcommon.a build/fuzz/libokserver.a:
 
 build/fuzz/fuzz_framer: build/fuzz/obj/tests/fuzz/fuzz_framer.o build/fuzz/libokserver.a build/fuzz/libokcommon.a
 build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libokcommon.a
-	$(SAN_CC) $(FUZZ_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(SAN_CC) $(FUZZ_LDFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) $(LDLIBS)
 
 fuzz-build: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 
@@ -150,7 +150,7 @@ check-fuzz:
 
 build/soak/soak: tests/soak/soak.c $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(OK_CPPFLAGS) $(CPPFLAGS) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(OK_CPPFLAGS) $(CPPFLAGS) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) $(LDLIBS)
 
 soak: all build/soak/soak
 	@SOAK_SECONDS=$(SOAK_SECONDS) tests/soak/run.sh
