@@ -4,10 +4,12 @@
 # exact command is printed and the script fails, so nothing half-works silently.
 set -eu
 
-# What each package is for: compiler and make; line editing; C unit tests; command-line tests;
-# raw peers and a terminal for the bats suites; ps, ss, man and strace for what tests inspect.
-PACKAGES="build-essential libreadline-dev libcmocka-dev bats bats-assert bats-support
-netcat-openbsd socat tmux procps iproute2 man-db strace"
+# What each package is for: compiler and make; line editing; TLS (OpenSSL's headers, found with
+# pkg-config); C unit tests; command-line tests; raw peers and a terminal for the bats suites;
+# the openssl command, which makes the TLS tests' certificates and is their peer; ps, ss, man and
+# strace for what tests inspect.
+PACKAGES="build-essential libreadline-dev pkg-config libssl-dev libcmocka-dev bats bats-assert
+bats-support netcat-openbsd socat tmux openssl procps iproute2 man-db strace"
 [ "$#" -gt 0 ] && PACKAGES="$PACKAGES $*"
 
 missing=""
