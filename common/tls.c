@@ -143,12 +143,13 @@ static int use_ca(SSL_CTX *ssl, const char *ca, int server, struct ok_err *e)
 static SSL_CTX *new_ssl_ctx(int server, struct ok_err *e)
 {
 	SSL_CTX *ssl;
-	char why[200];
 
 	ERR_clear_error();
 	if (OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS | OPENSSL_INIT_LOAD_CRYPTO_STRINGS,
 	                     NULL) != 1 ||
 	    (ssl = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method())) == NULL) {
+		char why[200];
+
 		ok_tls_queue_reason(why, sizeof why);
 		ok_err_set(e, 0, 0, "TLS: cannot set up OpenSSL: %s", why);
 		return NULL;

@@ -138,6 +138,11 @@ static ssize_t write_record(struct tls_stream *ts, const void *data, size_t len)
 	if (SSL_write_ex(ts->ssl, data, len, &n) == 1)
 		return (ssize_t)n;
 	r = io_result(ts, 0, errno);
+	if (r == OK_IO_EOF) { /* the peer's close_notify met on the way: a write answers no 0 */
+		snprintf(ts->reason, sizeof ts->reason, "the peer has closed the connection");
+		errno = EPIPE;
+		return OK_IO_ERROR;
+	}
 	if ((r == OK_IO_WANT_READ || r == OK_IO_WANT_WRITE) && ts->pend == NULL) {
 		ts->pend = malloc(len);
 		if (ts->pend == NULL) {
@@ -171,24 +176,20 @@ static ssize_t finish_pending(struct tls_stream *ts, size_t offered)
 	return r;
 }
 
-/* The bytes of one record from the buffers: the first non-empty one itself when it holds them
- * all, or else up to TLS_RECORD bytes gathered into tmp. */
-static const void *gather(const struct iovec *iov, int iovcnt, size_t total, unsigned char *tmp,
-                          size_t *len)
+/* The first want bytes of the buffers (which hold at least that many) as one piece: the first
+ * non-empty buffer itself when it holds them all, or else a copy gathered into tmp. */
+static const void *gather(const struct iovec *iov, size_t want, unsigned char *tmp)
 {
-	size_t want = total < TLS_RECORD ? total : TLS_RECORD;
 	size_t have = 0;
-	int i = 0;
 
-	while (i < iovcnt && iov[i].iov_len == 0)
-		i++;
-	*len = want;
-	if (iov[i].iov_len >= want)
-		return iov[i].iov_base;
-	for (; i < iovcnt && have < want; i++) {
-		size_t take = iov[i].iov_len < want - have ? iov[i].iov_len : want - have;
+	while (iov->iov_len == 0)
+		iov++;
+	if (iov->iov_len >= want)
+		return iov->iov_base;
+	for (; have < want; iov++) {
+		size_t take = iov->iov_len < want - have ? iov->iov_len : want - have;
 
-		memcpy(tmp + have, iov[i].iov_base, take);
+		memcpy(tmp + have, iov->iov_base, take);
 		have += take;
 	}
 	return tmp;
@@ -208,7 +209,8 @@ static ssize_t tls_writev(struct ok_stream *st, const struct iovec *iov, int iov
 		return finish_pending(ts, total);
 	if (total == 0)
 		return 0;
-	data = gather(iov, iovcnt, total, tmp, &len);
+	len = total < TLS_RECORD ? total : TLS_RECORD;
+	data = gather(iov, len, tmp);
 	return write_record(ts, data, len);
 }
 
@@ -269,7 +271,6 @@ static const struct ok_transport tls_transport = {
 static struct tls_stream *new_tls_stream(int fd, struct ok_tls_ctx *ctx, struct ok_err *e)
 {
 	struct tls_stream *ts = calloc(1, sizeof *ts);
-	char why[200];
 
 	if (ts == NULL) {
 		ok_err_set(e, 0, ENOMEM, "TLS");
@@ -278,6 +279,8 @@ static struct tls_stream *new_tls_stream(int fd, struct ok_tls_ctx *ctx, struct 
 	ERR_clear_error();
 	ts->ssl = SSL_new(ctx->ssl);
 	if (ts->ssl == NULL || SSL_set_fd(ts->ssl, fd) != 1) {
+		char why[200];
+
 		ok_tls_queue_reason(why, sizeof why);
 		ok_err_set(e, 0, 0, "TLS: %s", why);
 		SSL_free(ts->ssl);
@@ -328,11 +331,12 @@ int ok_tls_connect(struct ok_stream *st, int fd, struct ok_tls_ctx *ctx, const c
 {
 	struct tls_stream *ts = new_tls_stream(fd, ctx, e);
 	const char *name = ctx->servername != NULL ? ctx->servername : host;
-	char why[200];
 
 	if (ts == NULL)
 		return -1;
 	if (name != NULL && set_peer_name(ts, name) < 0) {
+		char why[200];
+
 		ok_tls_queue_reason(why, sizeof why);
 		ok_err_set(e, 0, 0, "TLS server name %s: %s", name, why);
 		SSL_free(ts->ssl);
