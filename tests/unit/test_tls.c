@@ -29,7 +29,7 @@ static char certs[256];
 static int made_certs;
 static const char *const cert_files[] = {
 	"ca.pem", "ca.key", "inter.pem", "inter.key", "server.pem", "server.key", "client.pem",
-	"client.key", "selfsigned.pem", "selfsigned.key", "other.key",
+	"client.key", "selfsigned.pem", "selfsigned.key", "other.key", "reload.pem", "reload.key",
 };
 
 /* The path of a file of the certificate folder; a few calls' results are alive at once. */
