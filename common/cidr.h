@@ -43,7 +43,7 @@ int ok_inet_pton4(const char *src, struct in_addr *dst);
  */
 int ok_cidr_parse(const char *text, struct ok_cidr *c, struct ok_err *e);
 
-/* The same for text[0..len), which needs no NUL (a word of a line, say); a NUL inside is refused. */
+/* The same for text[0..len), which needs no NUL (a word of a line); a NUL inside is refused. */
 int ok_cidr_parse_mem(const char *text, size_t len, struct ok_cidr *c, struct ok_err *e);
 
 /*

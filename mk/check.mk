@@ -130,7 +130,10 @@ build/fuzz/libokcommon.a build/fuzz/libokserver.a:
 	rm -f $@
 	$(AR) rcs $@ $^
 
-build/fuzz/fuzz_framer: build/fuzz/obj/tests/fuzz/fuzz_framer.o build/fuzz/libokserver.a build/fuzz/libokcommon.a
+# Targets of the server's parts link its archive before common's, which it calls into.
+build/fuzz/fuzz_framer build/fuzz/fuzz_proxy: build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o \
+		build/fuzz/libokserver.a build/fuzz/libokcommon.a
+	$(SAN_CC) $(FUZZ_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libokcommon.a
 	$(SAN_CC) $(FUZZ_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

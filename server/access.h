@@ -1,4 +1,4 @@
-/* access.h - who may connect: allow and deny rules over IPv4 and IPv6 networks (SPEC section 11). */
+/* access.h - who may connect: allow and deny rules over IPv4 and IPv6 networks (SPEC 11). */
 #ifndef OK_ACCESS_H
 #define OK_ACCESS_H
 

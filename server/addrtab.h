@@ -1,4 +1,4 @@
-/* addrtab.h - a hash table from a network (struct ok_cidr) to a 32-bit value, for access and peers. */
+/* addrtab.h - a hash table from a network (struct ok_cidr) to a 32-bit value. */
 #ifndef OK_ADDRTAB_H
 #define OK_ADDRTAB_H
 

@@ -1,4 +1,4 @@
-/* prefixset.c - networks by prefix length in hash tables, searched by binary search over lengths. */
+/* prefixset.c - networks in hash tables by prefix length, searched by binary search on lengths. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>

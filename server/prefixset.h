@@ -1,4 +1,4 @@
-/* prefixset.h - networks with a few bits each; which bits hold an address, in O(log prefix lengths). */
+/* prefixset.h - networks with a few bits each: which bits hold an address, in O(log lengths). */
 #ifndef OK_PREFIXSET_H
 #define OK_PREFIXSET_H
 
