@@ -39,11 +39,11 @@ int ok_inet_pton4(const char *src, struct in_addr *dst)
 /* text[0..len) for a message: at most ECHO_MAX bytes, "..." when cut, '?' for unprintables. */
 static const char *echo_text(const char *text, size_t len, char *buf)
 {
-	size_t n = len > ECHO_MAX ? ECHO_MAX : len;
+	size_t i;
 
-	for (size_t i = 0; i < n; i++)
-		buf[i] = text[i] >= 0x20 && text[i] < 0x7f ? text[i] : '?';
-	strcpy(buf + n, len > n ? "..." : "");
+	for (i = 0; i < len && i < ECHO_MAX; i++)
+		buf[i] = (char)(text[i] >= 0x20 && text[i] < 0x7f ? text[i] : '?');
+	memcpy(buf + i, i < len ? "..." : "", i < len ? 4 : 1); /* each with its NUL */
 	return buf;
 }
 
@@ -72,13 +72,13 @@ static int read_bits(const char *p, size_t n, unsigned max, unsigned *bits, cons
 static int read_address(const char *p, size_t n, struct ok_cidr *c, const char *shown,
                         struct ok_err *e)
 {
-	char tmp[ADDR_TEXT_MAX + 1];
 	int v6 = memchr(p, ':', n) != NULL;
 	struct in_addr a4;
 	struct in6_addr a6;
 
 	memset(c, 0, sizeof *c);
 	if (n <= ADDR_TEXT_MAX && memchr(p, '\0', n) == NULL) {
+		char tmp[ADDR_TEXT_MAX + 1];
 		memcpy(tmp, p, n);
 		tmp[n] = '\0';
 		if (v6 && ok_inet_pton6(tmp, &a6)) {
@@ -113,9 +113,9 @@ int ok_cidr_parse_mem(const char *text, size_t len, struct ok_cidr *c, struct ok
 	size_t alen = slash ? (size_t)(slash - text) : len;
 	struct ok_cidr out;
 
-	echo_text(text, len, shown);
 	if (len == 0)
 		return ok_err_set(e, 0, 0, "an empty network (ADDRESS or ADDRESS/LENGTH)");
+	echo_text(text, len, shown);
 	if (read_address(text, alen, &out, shown, e) < 0)
 		return -1;
 	out.bits = out.family == AF_INET ? 32 : 128;

@@ -162,7 +162,7 @@ static int read_all(int fd, const char *name, char **text, size_t *len, struct o
 		n += (size_t)got;
 		if (n > OK_ACCESS_FILE_MAX) {
 			free(buf);
-			return ok_err_set(e, 0, 0, "%s: larger than %u bytes", name, OK_ACCESS_FILE_MAX);
+			return ok_err_set(e, 0, 0, "%s: larger than %zu bytes", name, OK_ACCESS_FILE_MAX);
 		}
 		if (n == cap && grow_buffer(&buf, &cap) < 0)
 			return ok_err_set(e, 0, ENOMEM, "%s: read", name);

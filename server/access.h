@@ -13,7 +13,7 @@
 #define OK_RULE_DENY  2u
 
 /* The largest --access-file read, far above 10,000 rules (about 300 KiB). */
-#define OK_ACCESS_FILE_MAX (16u * 1024 * 1024)
+#define OK_ACCESS_FILE_MAX ((size_t)16 * 1024 * 1024)
 
 /*
  * A set of rules (opaque), kept in a prefixset.h: once finished, a lookup costs at most 6 hash

@@ -106,7 +106,7 @@ static struct slot *insert(struct table *t, struct words w)
 
 	if (s != NULL && s->present)
 		return s;
-	if ((t->used + 1) * 2 > t->cap) {
+	if (s == NULL || (t->used + 1) * 2 > t->cap) {
 		if (grow(t) < 0)
 			return NULL;
 		s = probe(t, w);

@@ -175,15 +175,15 @@ static const char *parse_v1(struct ok_proxy *p)
 	return NULL;
 }
 
-/* Byte i of a v1 header has just been stored: the prefix byte for byte, the rest at the CRLF. */
-static void step_v1(struct ok_proxy *p, size_t i)
+/* Byte i of a v1 header, c, has just been stored: the prefix byte for byte, the rest at CRLF. */
+static void step_v1(struct ok_proxy *p, size_t i, unsigned char c)
 {
 	const char *why = NULL;
 
 	if (i < sizeof v1_prefix) {
-		if (p->buf[i] != (unsigned char)v1_prefix[i])
+		if (c != (unsigned char)v1_prefix[i])
 			why = "not a PROXY protocol header";
-	} else if (p->buf[i] == '\n') {
+	} else if (c == '\n') {
 		why = p->buf[i - 1] != '\r' ? "PROXY v1: line ends in LF without CR" : parse_v1(p);
 	} else if (p->taken == OK_PROXY_V1_MAX) {
 		why = "PROXY v1: no CRLF within 107 bytes";
@@ -229,14 +229,14 @@ static void finish_v2(struct ok_proxy *p)
 	p->status = OK_PROXY_DONE;
 }
 
-/* Byte i of the fixed 16 has just been stored: each is checked as soon as it can be. */
-static void step_v2(struct ok_proxy *p, size_t i)
+/* Byte i of the fixed 16, c, has just been stored: each is checked as soon as it can be. */
+static void step_v2(struct ok_proxy *p, size_t i, unsigned char c)
 {
 	int command = p->buf[12] & 0xf, need;
 	size_t len;
 
 	if (i < sizeof v2_signature) {
-		if (p->buf[i] != v2_signature[i])
+		if (c != v2_signature[i])
 			refuse(p, "not a PROXY protocol header");
 	} else if (i == 12) {
 		if ((p->buf[12] & 0xf0) != V2_VERSION)
@@ -282,9 +282,9 @@ static void take_byte(struct ok_proxy *p, unsigned char c)
 
 	p->buf[i] = c;
 	if (p->buf[0] == (unsigned char)v1_prefix[0])
-		step_v1(p, i);
+		step_v1(p, i, c);
 	else if (p->buf[0] == v2_signature[0])
-		step_v2(p, i);
+		step_v2(p, i, c);
 	else
 		refuse(p, "not a PROXY protocol header");
 }

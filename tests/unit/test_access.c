@@ -317,7 +317,7 @@ static void expect_file_error(const char *text, size_t len, const char *msg)
 	ok_access_free(a);
 }
 
-#define FILE_ERROR(text, msg) expect_file_error(text, sizeof text - 1, msg)
+#define FILE_ERROR(text, msg) expect_file_error(text, sizeof (text) - 1, msg)
 
 static void access_file_errors_name_file_and_line(void **state)
 {
@@ -407,6 +407,7 @@ static void a_failed_rebuild_keeps_the_old_set(void **state)
 	assert_null(next);
 	assert_string_equal(e.msg, "--allow: 10.0.0.1/8: bits set beyond the /8 prefix");
 	next = ok_access_build(NULL, 0, bad, 1, -1, NULL, &e);
+	assert_null(next);
 	assert_string_equal(e.msg, "--deny: 10.0.0.1/8: bits set beyond the /8 prefix");
 	/* A good file: swap. */
 	fd = pipe_with("deny 10.0.0.7\n");
@@ -474,12 +475,12 @@ static struct ok_access *bench_set(int family, size_t count, unsigned lo, unsign
                                    struct ok_cidr *peers)
 {
 	struct ok_access *a = ok_access_new();
-	struct ok_cidr *nets = calloc(count, sizeof *nets);
+	struct ok_cidr *nets = calloc(count ? count : 1, sizeof *nets);
 	unsigned span = hi - lo + 1;
 	struct ok_err e = { 0 };
 
 	assert_non_null(a);
-	assert_true(nets != NULL || count == 0);
+	assert_non_null(nets);
 	for (size_t i = 0; i < count; i++) {
 		nets[i] = random_host(family);
 		ok_cidr_truncate(&nets[i], lo + (count == span ? (unsigned)i

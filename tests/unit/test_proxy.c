@@ -131,7 +131,16 @@ static void expect_more(const void *in, size_t n)
 	assert_int_equal(o.used, n);
 }
 
-#define S(text) text, sizeof text - 1
+/* Copies the bytes of s, without its NUL, to dst. */
+static void put(void *dst, const char *s)
+{
+	unsigned char *d = dst;
+
+	while (*s != '\0')
+		*d++ = (unsigned char)*s++;
+}
+
+#define S(text) (text), sizeof (text) - 1
 
 /* --- version 1 --- */
 
@@ -174,11 +183,11 @@ static void v1_without_crlf_in_107_bytes(void **state)
 
 	(void)state;
 	memset(in, 'x', sizeof in);
-	memcpy(in, "PROXY UNKNOWN ", 14);
+	put(in, "PROXY UNKNOWN ");
 	expect_invalid(in, sizeof in, 107, "PROXY v1: no CRLF within 107 bytes");
-	memcpy(in + 105, "\r\n", 2); /* the CRLF as bytes 106 and 107: just fits */
+	put(in + 105, "\r\n"); /* the CRLF as bytes 106 and 107: just fits */
 	expect_kept(in, sizeof in, 107, 1);
-	memcpy(in + 105, "x\r\n", 3); /* one byte later: too late */
+	put(in + 105, "x\r\n"); /* one byte later: too late */
 	expect_invalid(in, sizeof in, 107, "PROXY v1: no CRLF within 107 bytes");
 	expect_more(in, 106);
 }
@@ -294,7 +303,7 @@ static size_t v2(unsigned char *out, unsigned ver_cmd, unsigned fam, const void 
 	out[14] = (unsigned char)(body_len >> 8);
 	out[15] = (unsigned char)body_len;
 	memcpy(out + 16, body, body_len);
-	memcpy(out + 16 + body_len, tail, strlen(tail));
+	put(out + 16 + body_len, tail);
 	return 16 + body_len + strlen(tail);
 }
 
@@ -345,8 +354,8 @@ static void v2_other_families_keep_the_real_peer(void **state)
 
 	(void)state;
 	memset(unix_block, 0, sizeof unix_block);
-	memcpy(unix_block, "/run/client.sock", 16);
-	memcpy(unix_block + 108, "/run/server.sock", 16);
+	put(unix_block, "/run/client.sock");
+	put(unix_block + 108, "/run/server.sock");
 	n = v2(in, 0x21, 0x00, "", 0, "x");
 	expect_kept(in, n, 16, 2);
 	n = v2(in, 0x21, 0x12, ipv4_block, sizeof ipv4_block, "x");
@@ -398,7 +407,7 @@ static void v2_longest_header_is_skipped_without_storing_it(void **state)
 	assert_non_null(in);
 	memset(in, 0xab, n);
 	memcpy(in, sig, 12);
-	memcpy(in + 12, "\x21\x21\xff\xff", 4);
+	put(in + 12, "\x21\x21\xff\xff");
 	memcpy(in + 16, ipv6_block, sizeof ipv6_block);
 	for (size_t step = 0; step <= 4096; step = step ? step * 4 : 1) {
 		o = feed(in, n, step);
