@@ -6,7 +6,7 @@
 #include <netinet/in.h>
 
 #include "netaddr.h"
-#include "proxy.h"
+#include "../../server/proxy.h" /* the Makefile adds only -Icommon */
 
 /* What one way of feeding the input produced. */
 struct outcome {
