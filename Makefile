@@ -1,4 +1,4 @@
-# Makefile - okchat: builds okserver, okclient and libokcommon.a; tests, runs and installs them.
+# Makefile - okchat: builds okserver, okclient, okbench and libokcommon.a; tests, runs, installs them.
 # Plain GNU make. Override anything: make CC=clang CFLAGS='-O0 -g' WERROR=1 PREFIX=$HOME/.local
 
 PREFIX  ?= /usr/local
@@ -47,9 +47,11 @@ SERVER_SRC := $(filter-out server/main.c server/loop_%.c server/signals_%.c,$(wi
 # Each program is its main.o plus an archive of the rest, so unit tests can link the parts.
 SERVER_OBJ := $(patsubst %.c,$(B)/%.o,$(SERVER_SRC))
 CLIENT_OBJ := $(patsubst %.c,$(B)/%.o,$(filter-out client/main.c,$(wildcard client/*.c)))
+OKBENCH_OBJ := $(patsubst %.c,$(B)/%.o,$(filter-out okbench/main.c,$(wildcard okbench/*.c)))
 LIBCOMMON  := $(B)/libokcommon.a
 LIBSERVER  := $(B)/libokserver.a
 LIBCLIENT  := $(B)/libokclient.a
+LIBOKBENCH := $(B)/libokbench.a
 # The client's line editor: GNU readline, or libedit's readline interface (READLINE=libedit, as
 # macOS has it). client/lineedit.h includes the one chosen; a change of choice rebuilds the client.
 READLINE ?= readline
@@ -66,7 +68,8 @@ ifeq ($(wildcard server/loop_$(BACKEND).c),)
 $(error BACKEND=$(BACKEND): server/loop_$(BACKEND).c: no such backend)
 endif
 
-PROGRAMS := $(if $(wildcard server/main.c),$(BIN)/okserver) $(if $(wildcard client/main.c),$(BIN)/okclient)
+PROGRAMS := $(if $(wildcard server/main.c),$(BIN)/okserver) $(if $(wildcard client/main.c),$(BIN)/okclient) \
+	$(if $(wildcard okbench/main.c),$(BIN)/okbench)
 MANPAGES := $(wildcard man/*.1)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
@@ -95,11 +98,13 @@ $(B)/lib%.a:
 $(B)/choices.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(CHOICES)' | cmp -s - $@ || echo '$(CHOICES)' >$@
-$(COMMON_OBJ) $(SERVER_OBJ) $(CLIENT_OBJ) $(B)/server/main.o $(B)/client/main.o: $(B)/choices.stamp
+$(COMMON_OBJ) $(SERVER_OBJ) $(CLIENT_OBJ) $(OKBENCH_OBJ) $(B)/server/main.o $(B)/client/main.o \
+	$(B)/okbench/main.o: $(B)/choices.stamp
 
 $(LIBCOMMON): $(COMMON_OBJ)
 $(LIBSERVER): $(SERVER_OBJ)
 $(LIBCLIENT): $(CLIENT_OBJ)
+$(LIBOKBENCH): $(OKBENCH_OBJ)
 
 # Written only when the choice differs from the last build's, so only a change rebuilds.
 $(B)/lineedit.stamp: FORCE
@@ -116,8 +121,13 @@ $(BIN)/okclient: $(B)/client/main.o $(LIBCLIENT) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(CLIENT_LIBS) $(LDLIBS)
 
-# Unit tests may use any part of either program; archives only pull in what is referenced.
-TEST_LINK := $(if $(SERVER_OBJ),$(LIBSERVER)) $(if $(CLIENT_OBJ),$(LIBCLIENT)) $(LIBCOMMON)
+$(BIN)/okbench: $(B)/okbench/main.o $(LIBOKBENCH) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests may use any part of any program; archives only pull in what is referenced.
+TEST_LINK := $(if $(SERVER_OBJ),$(LIBSERVER)) $(if $(CLIENT_OBJ),$(LIBCLIENT)) \
+	$(if $(OKBENCH_OBJ),$(LIBOKBENCH)) $(LIBCOMMON)
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(TEST_LINK)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(if $(CLIENT_OBJ),$(CLIENT_LIBS)) $(LDLIBS)
