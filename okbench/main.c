@@ -88,6 +88,8 @@ static int bench(const struct okb_options *o)
 		return OKB_EXIT_CONNECT;
 	}
 	fd = okb_connect_first(o, &r.target, &r.connect_err);
+	if (fd < 0 && r.connect_err.code == OKB_EXIT_USAGE)
+		return usage_error(r.connect_err.msg);
 	if (fd < 0) {
 		fprintf(stderr, "okbench: %s\n", r.connect_err.msg);
 		return r.connect_err.code;

@@ -209,7 +209,7 @@ static void print_field(const struct okb_options *o, const struct okb_result *r,
 	case 8: printf("%llu", (unsigned long long)r->lost); break;
 	case 9: printf("%llu", (unsigned long long)r->unsent); break;
 	case 10: printf("%lu", r->failed); break;
-	default: printf("%.3f", r->duration_s); break;
+	default: printf("%.6f", r->duration_s); break;
 	}
 }
 
