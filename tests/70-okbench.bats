@@ -64,6 +64,27 @@ server_lines() {
 	assert_equal "${#lines[@]}" 3
 }
 
+@test "okbench: okbench(1) documents every option and exit status; make install installs it" {
+	[ -f "$TOP/man/okbench.1" ] || fail "man/okbench.1 is missing"
+	# Rendered, with every run of blanks and newlines made one space: phrases survive wrapping.
+	run bash -c "MANWIDTH=100 man -l '$TOP/man/okbench.1' 2>&1 | tr -s ' \n' '  '"
+	assert_success
+	local phrase
+	for phrase in "-4, -6" "-U, --unix PATH" "-c CONNS" "-P DEPTH" "-d SECS" "-n LINES" \
+	    "-R RATE" "--line TEXT" "--warmup SECS" "--format text|csv|json" "--idle" "--tls" \
+	    "-h, --help" "-V, --version" "Default: 127.0.0.1" "Default: 4242" "Default: 50" \
+	    "Default: 1 (ping-pong)" "Default: 10" "Default: PING" "nearest rank" \
+	    "within 0.4% of the exact one" "no coordinated omission" "holding N connections" \
+	    "EXIT STATUS" " 0 The run completed" " 1 Errors or lost replies" " 2 Could not connect" \
+	    " 8 TLS failed" " 64 Usage error" "Try 'okbench --help' for more information."; do
+		assert_output --partial -- "$phrase"
+	done
+	run make -s -C "$TOP" install DESTDIR="$BATS_TEST_TMPDIR/root" PREFIX=/usr
+	assert_success
+	cmp "$TOP/man/okbench.1" "$BATS_TEST_TMPDIR/root/usr/share/man/man1/okbench.1"
+	cmp "$TOP/bin/okbench" "$BATS_TEST_TMPDIR/root/usr/bin/okbench"
+}
+
 @test "okbench: usage errors name the option and the value, exit 64 with the hint" {
 	local args expect
 	while IFS='|' read -r args expect; do
