@@ -30,12 +30,14 @@ CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
 SAN_COMMON := $(patsubst %.c,build/asan/%.o,$(wildcard common/*.c))
 SAN_SERVER := $(patsubst %.c,build/asan/%.o,$(SERVER_SRC))
 SAN_CLIENT := $(patsubst %.c,build/asan/%.o,$(CLIENT_SRC))
+SAN_OKBENCH := $(patsubst %.c,build/asan/%.o,$(filter-out okbench/main.c,$(wildcard okbench/*.c)))
 SAN_PROGRAMS := $(addprefix build/asan/,$(PROGRAMS))
 SAN_UNITS := $(patsubst tests/unit/%.c,build/asan/tests/unit/%,$(wildcard tests/unit/test_*.c))
 SAN_TOOLS := $(patsubst tests/tools/%.c,build/asan/tests/tools/%,$(wildcard tests/tools/*.c))
 SAN_SHIMS := $(patsubst build/%,build/asan/%,$(TEST_SHIMS))
 SAN_TEST_LINK := $(if $(SAN_SERVER),build/asan/libokserver.a) \
-	$(if $(SAN_CLIENT),build/asan/libokclient.a) build/asan/libokcommon.a
+	$(if $(SAN_CLIENT),build/asan/libokclient.a) $(if $(SAN_OKBENCH),build/asan/libokbench.a) \
+	build/asan/libokcommon.a
 
 build/asan/%.o: %.c
 	@mkdir -p $(@D)
@@ -44,7 +46,8 @@ build/asan/%.o: %.c
 build/asan/libokcommon.a: $(SAN_COMMON)
 build/asan/libokserver.a: $(SAN_SERVER)
 build/asan/libokclient.a: $(SAN_CLIENT)
-build/asan/libokcommon.a build/asan/libokserver.a build/asan/libokclient.a:
+build/asan/libokbench.a: $(SAN_OKBENCH)
+build/asan/libokcommon.a build/asan/libokserver.a build/asan/libokclient.a build/asan/libokbench.a:
 	@mkdir -p $(@D)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -56,6 +59,10 @@ build/asan/bin/okserver: build/asan/server/main.o build/asan/libokserver.a build
 build/asan/bin/okclient: build/asan/client/main.o build/asan/libokclient.a build/asan/libokcommon.a
 	@mkdir -p $(@D)
 	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(CLIENT_LIBS) $(LDLIBS)
+
+build/asan/bin/okbench: build/asan/okbench/main.o build/asan/libokbench.a build/asan/libokcommon.a
+	@mkdir -p $(@D)
+	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 build/asan/tests/unit/%: build/asan/tests/unit/%.o $(SAN_TEST_LINK)
 	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(if $(SAN_CLIENT),$(CLIENT_LIBS)) $(LDLIBS)
@@ -78,7 +85,8 @@ check-build: $(SAN_PROGRAMS) $(SAN_UNITS) $(SAN_TOOLS) $(SAN_SHIMS)
 check-asan: test-build check-build
 	@rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
 	@$(SAN_ENV) OK_RANDOM_INPUTS=1000000 OKSERVER=$(abspath build/asan/bin/okserver) \
-		OKCLIENT=$(abspath build/asan/bin/okclient) TOOLS=$(abspath build/asan/tests/tools) \
+		OKCLIENT=$(abspath build/asan/bin/okclient) OKBENCH=$(abspath build/asan/bin/okbench) \
+		TOOLS=$(abspath build/asan/tests/tools) \
 		tests/run.sh $(SAN_UNITS) $(wildcard tests/*.bats); status=$$?; \
 		scripts/check-logs.sh sanitizer $(SAN_LOGS) && exit $$status
 
@@ -173,7 +181,7 @@ endif
 # --- static analysis ---
 
 LINT_C := $(filter-out $(FUZZ_SKIP:%=tests/fuzz/%.c),\
-	$(wildcard common/*.c server/*.c client/*.c tests/unit/*.c tests/tools/*.c tests/tools/shim/*.c tests/fuzz/*.c \
+	$(wildcard common/*.c server/*.c client/*.c okbench/*.c tests/unit/*.c tests/tools/*.c tests/tools/shim/*.c tests/fuzz/*.c \
 	tests/soak/*.c tests/bench/*.c))
 LINT_SH := $(wildcard scripts/*.sh tests/*.sh tests/soak/*.sh tests/bench/*.sh tests/*.bats \
 	tests/*.bash .ci/run)

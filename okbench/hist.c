@@ -21,7 +21,7 @@ unsigned okb_hist_bucket(uint64_t v)
 {
 	unsigned e;
 
-	if (v < 2u * OKB_HIST_SUB)
+	if (v < (uint64_t)2 * OKB_HIST_SUB)
 		return (unsigned)v;
 	e = highest_bit(v); /* >= SUB_BITS + 1 */
 	return (e - OKB_HIST_SUB_BITS + 1u) * OKB_HIST_SUB +

@@ -67,13 +67,13 @@ static void format_us(uint64_t ns, char *buf, size_t len)
 static unsigned window_columns(void)
 {
 	struct winsize ws;
-	const char *env = getenv("COLUMNS");
-	long cols = 80;
+	const char *env = getenv("COLUMNS"), *why;
+	unsigned long cols = 80;
 
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		cols = ws.ws_col;
-	else if (env != NULL && atol(env) > 0)
-		cols = atol(env);
+	else if (env == NULL || ok_parse_number(env, 1, 100000, &cols, &why) < 0)
+		cols = 80;
 	return (unsigned)(cols < 60 ? 60 : cols > 1000 ? 1000 : cols);
 }
 
@@ -102,6 +102,8 @@ static void print_histogram(const struct okb_hist *h)
 	fill_rows(h, rows);
 	for (unsigned row = first; row <= last; row++)
 		top = rows[row] > top ? rows[row] : top;
+	if (top == 0)
+		return; /* an empty histogram: no rows */
 	printf("\n  µs from%12s%12s%8s\n", "to", "count", "cum %"); /* µ: 2 bytes, 1 column */
 	for (unsigned row = first; row <= last; row++) {
 		unsigned bar = (unsigned)((rows[row] * width + top - 1) / top);

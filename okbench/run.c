@@ -123,11 +123,10 @@ static int flush_conn(struct run *u, size_t i)
 static void send_lines(struct run *u, size_t i, unsigned m, int64_t t)
 {
 	struct conn *c = &u->c[i];
-	unsigned k;
 
 	if (u->o->rate != 0) {
 		int64_t *ring = u->due + i * ((size_t)u->mask + 1);
-		for (k = 0; k < m; k++, u->next++) {
+		for (unsigned k = 0; k < m; k++, u->next++) {
 			ring[(c->head + c->inflight + k) & u->mask] = due_at(u, u->next);
 			u->sent += u->next >= u->warm;
 		}
@@ -183,7 +182,7 @@ static void take_reply(struct run *u, size_t i, int is_err, int64_t now)
 	}
 	c->inflight--;
 	u->inflight--;
-	u->idle_done += u->o->idle;
+	u->idle_done += u->o->idle ? 1u : 0u;
 	if (t < u->t0)
 		return; /* a warm-up line */
 	u->r->replies++;

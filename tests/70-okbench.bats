@@ -35,6 +35,16 @@ server_lines() {
 	grep 'stats:' "$SERVER_ERR" | tail -1 | sed -n 's/.* lines=\([0-9]*\) .*/\1/p'
 }
 
+# server_answered_over N: okserver has answered more than N lines.
+server_answered_over() {
+	[ "$(server_lines)" -gt "$1" ]
+}
+
+# screen_shows REGEX: a line of the tmux terminal matches the extended REGEX.
+screen_shows() {
+	tmux -S "$TTY_SOCKET" capture-pane -p | grep -qE -- "$1"
+}
+
 # --- the command line ---
 
 @test "okbench: --help says Usage:, fits in 80 columns, names every option and exit status" {
@@ -304,9 +314,13 @@ bench_bg() {
 	BENCH_PID=$!
 }
 
+bench_ended() {
+	! kill -0 "$BENCH_PID" 2>/dev/null
+}
+
 # bench_wait: waits (30 s at most) for it to end; its exit status in BENCH_STATUS.
 bench_wait() {
-	wait_until 30 eval '! kill -0 "$BENCH_PID" 2>/dev/null' || fail "okbench did not end"
+	wait_until 30 bench_ended || fail "okbench did not end"
 	BENCH_STATUS=0
 	wait "$BENCH_PID" || BENCH_STATUS=$?
 	BENCH_PID=
@@ -342,7 +356,7 @@ bench_wait() {
 @test "okbench: SIGINT ends the run early; the replies due are waited for and reported" {
 	start_okserver
 	bench_bg -c 4 -d 60 --warmup 0 --format json 127.0.0.1 "$SERVER_PORT"
-	wait_until 10 eval '[ "$(server_lines)" -gt 100 ]' || fail "no load reached the server"
+	wait_until 10 server_answered_over 100 || fail "no load reached the server"
 	kill -INT "$BENCH_PID"
 	bench_wait
 	local out
@@ -389,7 +403,7 @@ bench_wait() {
 		fail "tmux did not start"
 	# (µ may reach the screen as one or two characters, whatever the locale.)
 	local re='^okbench: [0-9]+ s, [0-9]+ replies/s, p99 [0-9]+\.[0-9] .{1,2}s$'
-	wait_until 10 eval 'tmux -S "$TTY_SOCKET" capture-pane -p | grep -qE "$re"' || {
+	wait_until 10 screen_shows "$re" || {
 		tmux -S "$TTY_SOCKET" capture-pane -p >&2
 		fail "no status line on the terminal"
 	}

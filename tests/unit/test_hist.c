@@ -160,7 +160,7 @@ static void small_values_are_exact(void **state)
 	for (size_t i = 0; i < 256; i++)
 		v[i] = i;
 	check_samples(v, 256);
-	for (uint64_t x = 0; x < 2 * OKB_HIST_SUB; x++) {
+	for (uint64_t x = 0; x < (uint64_t)2 * OKB_HIST_SUB; x++) {
 		assert_int_equal(okb_hist_bucket_low(okb_hist_bucket(x)), x);
 		assert_int_equal(okb_hist_bucket_high(okb_hist_bucket(x)), x);
 	}
