@@ -311,6 +311,8 @@ static void update_phase(struct run *u, int64_t now)
 		end_sending(u, now);
 	else if (u->o->idle && !u->held && u->idle_done > 0 && u->idle_done == u->live) {
 		u->held = 1;
+		if (u->status)
+			okb_status_clear(); /* the line goes below, not into, the status line */
 		fprintf(stderr, "okbench: holding %zu connections\n", u->live);
 	}
 }
