@@ -77,16 +77,18 @@ static unsigned window_columns(void)
 	return (unsigned)(cols < 60 ? 60 : cols > 1000 ? 1000 : cols);
 }
 
-/* Sums the histogram's buckets into rows; a bucket counts in the row of its lowest value (kept
- * within min and max), so a row is exact to within one bucket (under 1%). */
+/* Sums the histogram's buckets into rows; a bucket counts in the row of the value it stands
+ * for, its middle kept within min and max (so the first and last rows are never empty), and a
+ * row is exact to within the one bucket that may straddle each of its ends (under 1%). */
 static void fill_rows(const struct okb_hist *h, uint64_t *rows)
 {
 	for (unsigned b = 0; b < OKB_HIST_BUCKETS; b++) {
-		uint64_t low = okb_hist_bucket_low(b);
+		uint64_t low = okb_hist_bucket_low(b), v;
 		if (h->count[b] == 0)
 			continue;
-		low = low < h->min ? h->min : low > h->max ? h->max : low;
-		rows[row_of(low)] += h->count[b];
+		v = low + (okb_hist_bucket_high(b) - low) / 2;
+		v = v < h->min ? h->min : v > h->max ? h->max : v;
+		rows[row_of(v)] += h->count[b];
 	}
 }
 
