@@ -1,4 +1,4 @@
-# Makefile - okchat: builds okserver, okclient and libokcommon.a; tests, runs and installs them.
+# Makefile - okchat: builds okserver, okclient, okbench and libokcommon.a; tests, runs, installs them.
 # Plain GNU make. Override anything: make CC=clang CFLAGS='-O0 -g' WERROR=1 PREFIX=$HOME/.local
 
 PREFIX  ?= /usr/local
@@ -64,9 +64,11 @@ SERVER_SRC := $(filter-out server/main.c server/backend_%.c,$(wildcard server/*.
 	server/backend_$(BACKEND).c
 # Each program is its main.o plus an archive of the rest, so unit tests can link the parts.
 SERVER_OBJ := $(patsubst %.c,$(B)/%.o,$(SERVER_SRC))
+OKBENCH_OBJ := $(patsubst %.c,$(B)/%.o,$(filter-out okbench/main.c,$(wildcard okbench/*.c)))
 LIBCOMMON  := $(B)/libokcommon.a
 LIBSERVER  := $(B)/libokserver.a
 LIBCLIENT  := $(B)/libokclient.a
+LIBOKBENCH := $(B)/libokbench.a
 # The client's line editor, client/lineedit_$(READLINE).c behind client/lineedit.h, as BACKEND
 # chooses the loop: GNU readline, or libedit's readline interface (READLINE=libedit, as macOS
 # has it). A change of choice rebuilds the client.
@@ -85,7 +87,7 @@ ifeq ($(wildcard server/backend_$(BACKEND).c),)
 $(error BACKEND=$(BACKEND): server/backend_$(BACKEND).c: no such backend)
 endif
 
-PROGRAMS := $(BIN)/okserver $(BIN)/okclient
+PROGRAMS := $(BIN)/okserver $(BIN)/okclient $(BIN)/okbench
 MANPAGES := $(wildcard man/*.1)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
@@ -114,11 +116,13 @@ $(B)/lib%.a:
 $(B)/choices.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(CHOICES)' | cmp -s - $@ || echo '$(CHOICES)' >$@
-$(COMMON_OBJ) $(SERVER_OBJ) $(CLIENT_OBJ) $(B)/server/main.o $(B)/client/main.o: $(B)/choices.stamp
+$(COMMON_OBJ) $(SERVER_OBJ) $(CLIENT_OBJ) $(OKBENCH_OBJ) $(B)/server/main.o $(B)/client/main.o \
+	$(B)/okbench/main.o: $(B)/choices.stamp
 
 $(LIBCOMMON): $(COMMON_OBJ)
 $(LIBSERVER): $(SERVER_OBJ)
 $(LIBCLIENT): $(CLIENT_OBJ)
+$(LIBOKBENCH): $(OKBENCH_OBJ)
 
 # Written only when the choice differs from the last build's, so only a change rebuilds.
 $(B)/lineedit.stamp: FORCE
@@ -134,8 +138,12 @@ $(BIN)/okclient: $(B)/client/main.o $(LIBCLIENT) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(CLIENT_LIBS) $(TLS_LIBS) $(LDLIBS)
 
-# Unit tests may use any part of either program; archives only pull in what is referenced.
-TEST_LINK := $(LIBSERVER) $(LIBCLIENT) $(LIBCOMMON)
+$(BIN)/okbench: $(B)/okbench/main.o $(LIBOKBENCH) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) $(LDLIBS)
+
+# Unit tests may use any part of any program; archives only pull in what is referenced.
+TEST_LINK := $(LIBSERVER) $(LIBCLIENT) $(LIBOKBENCH) $(LIBCOMMON)
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(TEST_LINK)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(CLIENT_LIBS) $(TLS_LIBS) $(LDLIBS)

@@ -40,7 +40,7 @@ check-build:
 check-asan: test-build check-build
 	@rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
 	@$(SAN_ENV) OK_RANDOM_INPUTS=1000000 OKSERVER=$(abspath build/asan/bin/okserver) \
-		OKCLIENT=$(abspath build/asan/bin/okclient) TOOLS=$(abspath build/asan/tests/tools) \
+		OKCLIENT=$(abspath build/asan/bin/okclient) OKBENCH=$(abspath build/asan/bin/okbench) TOOLS=$(abspath build/asan/tests/tools) \
 		tests/run.sh $(SAN_UNITS) $(wildcard tests/*.bats); status=$$?; \
 		scripts/check-logs.sh sanitizer $(SAN_LOGS) && exit $$status
 
@@ -111,7 +111,7 @@ check-soak: all build/soak/soak
 
 # --- static analysis ---
 
-LINT_C := $(wildcard common/*.c server/*.c client/*.c tests/unit/*.c tests/tools/*.c \
+LINT_C := $(wildcard common/*.c server/*.c client/*.c okbench/*.c tests/unit/*.c tests/tools/*.c \
 	tests/tools/shim/*.c tests/fuzz/*.c tests/soak/*.c tests/bench/*.c)
 LINT_SH := $(wildcard scripts/*.sh tests/*.sh tests/soak/*.sh tests/bench/*.sh tests/*.bats \
 	tests/*.bash .ci/run)

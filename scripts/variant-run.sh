@@ -35,7 +35,7 @@ done
 if [ -z "$emulator" ]; then
 	# shellcheck disable=SC2086 # the unit list is meant to split into words
 	exec env OKSERVER="$top/$dir/bin/okserver" OKCLIENT="$top/$dir/bin/okclient" \
-		TOOLS="$top/$dir/tests/tools" OKLIB="$top/$dir/libokcommon.a" \
+		OKBENCH="$top/$dir/bin/okbench" TOOLS="$top/$dir/tests/tools" OKLIB="$top/$dir/libokcommon.a" \
 		tests/run.sh $units $suites
 fi
 
@@ -59,6 +59,7 @@ run=$dir/run
 rm -rf "$run"
 wrap "$dir/bin/okserver" "$run/okserver"
 wrap "$dir/bin/okclient" "$run/okclient"
+wrap "$dir/bin/okbench" "$run/okbench"
 wrapped=""
 for t in $units; do
 	wrap "$t" "$run/unit/${t##*/}"
@@ -79,5 +80,6 @@ done
 
 # shellcheck disable=SC2086 # the unit list is meant to split into words
 exec env OK_UNDER_EMULATOR=1 OK_RANDOM_INPUTS="${OK_RANDOM_INPUTS:-1000000}" \
-	OKSERVER="$top/$run/okserver" OKCLIENT="$top/$run/okclient" TOOLS="$top/$run/tools" \
+	OKSERVER="$top/$run/okserver" OKCLIENT="$top/$run/okclient" OKBENCH="$top/$run/okbench" \
+	TOOLS="$top/$run/tools" \
 	OKLIB="$top/$dir/libokcommon.a" tests/run.sh $wrapped $suites

@@ -2,13 +2,14 @@
 # bench.sh - make bench: okserver beside redis-server (okclient beside nc), A B A B, medians.
 #
 # Ratios, never absolute times: the machine is shared and noisy, so each case runs against both
-# servers in turn, in the same run, with the same generator (build/bench/okload), and the table
-# compares medians. Everything talks to 127.0.0.1 only; every process is stopped by pid.
+# servers in turn, in the same run, with the same generator (okbench), and the table compares
+# medians. okbench itself is timed beside redis-benchmark against redis-server, and its -R rate
+# beside the rate asked for. Everything talks to 127.0.0.1 only; every process is stopped by pid.
 #
 # Environment (defaults are issue 6's settings):
-#   OKSERVER OKCLIENT OKLOAD    programs under test (default: bin/ and build/bench/ of this tree)
+#   OKSERVER OKCLIENT OKBENCH   programs under test (default: bin/ of this tree)
 #   OKSERVER_POLL               okserver's poll build, timed beside OKSERVER when it exists
-#                               (default: build/poll-bench/okserver, which make bench builds)
+#                               (default: build/poll/bin/okserver, which make bench builds)
 #   BENCH_SECONDS=5 BENCH_WARMUP=1 BENCH_PAIRS=3     each timed case: seconds, warm-up, A B pairs
 #   BENCH_IDLE_CONNS=10000      connections held for RSS per connection
 #   BENCH_CG_LINES=1000000      lines sent under callgrind (C=10, P=64)
@@ -20,8 +21,8 @@ ROOT=$PWD
 
 OKSERVER=${OKSERVER:-$ROOT/bin/okserver}
 OKCLIENT=${OKCLIENT:-$ROOT/bin/okclient}
-OKLOAD=${OKLOAD:-$ROOT/build/bench/okload}
-OKSERVER_POLL=${OKSERVER_POLL:-$ROOT/build/poll-bench/okserver}
+OKBENCH=${OKBENCH:-$ROOT/bin/okbench}
+OKSERVER_POLL=${OKSERVER_POLL:-$ROOT/build/poll/bin/okserver}
 SECS=${BENCH_SECONDS:-5}
 WARM=${BENCH_WARMUP:-1}
 PAIRS=${BENCH_PAIRS:-3}
@@ -49,6 +50,7 @@ main() {
 	: >"$SAMPLES"
 	log "okserver: $OKSERVER"
 	log "okclient: $OKCLIENT"
+	log "okbench:  $OKBENCH"
 	if [ -x "$OKSERVER_POLL" ]; then
 		TIMED_SERVERS=(ok poll redis)
 		log "okserver (poll): $OKSERVER_POLL"
@@ -57,7 +59,8 @@ main() {
 	log "settings: ${SECS}s per run after ${WARM}s warm-up, $PAIRS pairs; $IDLE_CONNS idle" \
 		"connections; $CG_LINES lines under callgrind; $PIPE_LINES lines through the client"
 	local case failed=0
-	for case in bench_throughput bench_rss bench_instructions bench_syscalls bench_client; do
+	for case in bench_throughput bench_generator bench_rate bench_rss bench_instructions \
+		bench_syscalls bench_client; do
 		"$case" || { log "$case could not run"; failed=1; }
 	done
 	write_results

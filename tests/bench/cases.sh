@@ -1,13 +1,13 @@
 # cases.sh - the cases of make bench; each records samples "case server metric value".
 # shellcheck shell=bash
 # Sourced by bench.sh. Server names: ok (okserver), poll (its poll build), redis (redis-server);
-# client: okclient, nc.
+# client: okclient, nc; generator: okbench, rb (redis-benchmark).
 
 SERVERS=(ok redis)
 # The timed cases also run the poll build when there is one (bench.sh adds it).
 TIMED_SERVERS=(ok redis)
 
-# name|okload options|title|via — the timed cases, in the order of the table; via "unix": over
+# name|okbench options|title|via — the timed cases, in the order of the table; via "unix": over
 # each server's Unix socket instead of 127.0.0.1.
 THROUGHPUT_CASES=(
 	"pp1|-c 1 -P 1|ping-pong C=1"
@@ -34,9 +34,9 @@ bench_throughput() {
 				target=${port[$s]}
 				[ "$via" != unix ] || target=unix:${sock[$s]}
 				# shellcheck disable=SC2086,SC2153 # options split on purpose; SECS is bench.sh's
-				run_load "$target" $((WARM + SECS + 90)) $opts -d "$SECS" -w "$WARM" -t 30
+				run_load "$target" $((WARM + SECS + 90)) $opts -d "$SECS" --warmup "$WARM"
 				log "$name $s #$pair: ${LOAD_LINE:-no result}"
-				record_load "$name" "$s" "$LOAD_LINE"
+				record_load "$name" "$s"
 			done
 		done
 	done
@@ -47,17 +47,81 @@ bench_throughput() {
 	done
 }
 
+# The generator itself: okbench beside redis-benchmark (-t ping_inline), against the same
+# redis-server, with the same connections and depth, in turn (A B A B). redis-benchmark is
+# given as many requests as okbench answered in its run, so both run about as long.
+# name|connections|depth|title
+GENERATOR_CASES=(
+	"gen_pp50|50|1|ping-pong C=50"
+	"gen_pipe50|50|32|pipelined C=50 P=32"
+)
+# -R's case: this many lines per second in all, on okbench's fixed schedule.
+BENCH_RATE=20000
+
+bench_generator() {
+	local c name conns depth pair lines
+	start_server redis || return 1
+	for c in "${GENERATOR_CASES[@]}"; do
+		IFS='|' read -r name conns depth _ <<<"$c"
+		for pair in $(seq "$PAIRS"); do
+			run_load "$SRV_PORT" $((WARM + SECS + 90)) -c "$conns" -P "$depth" -d "$SECS" \
+				--warmup "$WARM"
+			record "$name" okbench replies_per_s "$(field replies_per_s)"
+			lines=$(field replies)
+			[ "${lines:-0}" -ge 100000 ] || lines=100000
+			run_redis_benchmark "$conns" "$depth" "$lines"
+			record "$name" rb replies_per_s "${RB_RPS:-n/a}"
+			log "$name #$pair: okbench $(field replies_per_s)/s, redis-benchmark ${RB_RPS:-n/a}/s"
+		done
+	done
+	stop_pid "$SRV_PID"
+}
+
+# run_redis_benchmark CONNS DEPTH REQUESTS: redis-benchmark -t ping_inline against the server
+# started last; its requests per second in RB_RPS (empty when it gave none). In the background
+# and waited for, as run_load.
+run_redis_benchmark() {
+	local pid out=$WORK/rb.out
+	: >"$out"
+	timeout -k 5 $((SECS * 20 + 120)) redis-benchmark -h "$HOST" -p "$SRV_PORT" -t ping_inline \
+		-c "$1" -P "$2" -n "$3" --csv -q </dev/null >"$out" 2>>"$WORK/rb.err" &
+	pid=$!
+	PIDS+=("$pid")
+	wait "$pid" || log "redis-benchmark -c $1 -P $2 -n $3 failed: $(tail -1 "$WORK/rb.err")"
+	forget_pid "$pid"
+	# Its CSV: "test","rps",... then "PING_INLINE","90689.23",...
+	RB_RPS=$(awk -F '","' '/^"PING_INLINE"/ { print $2 }' "$out")
+}
+
+# okbench -R: the rate it achieves against okserver, beside the rate asked for.
+bench_rate() {
+	local pair
+	start_server ok || return 1
+	for pair in $(seq "$PAIRS"); do
+		run_load "$SRV_PORT" $((WARM + SECS + 90)) -c 50 -R "$BENCH_RATE" -d "$SECS" \
+			--warmup "$WARM"
+		log "rate $BENCH_RATE #$pair: ${LOAD_LINE:-no result}"
+		record rate okbench replies_per_s "$(field replies_per_s)"
+		record rate okbench p999_us "$(field latency_us_p99.9)"
+		record rate schedule replies_per_s "$BENCH_RATE"
+	done
+	stop_pid "$SRV_PID"
+}
+
 # sum_samples SERVER METRIC: the sum over every case.
 sum_samples() {
 	awk -F '\t' -v s="$1" -v m="$2" \
 		'$2 == s && $3 == m && $4 ~ /^[0-9]+$/ { n += $4 } END { print n + 0 }' "$SAMPLES"
 }
 
+# record_load CASE SERVER: the last run_load's figures, under the metric names of the table.
 record_load() {
-	local m
-	[ -n "$3" ] || record "$1" "$2" failed 1
-	for m in replies_per_s p50_us p99_us p999_us lost; do
-		record "$1" "$2" "$m" "$(field "$m" "$3")"
+	local m f
+	[ -n "$LOAD_LINE" ] || record "$1" "$2" failed 1
+	for m in replies_per_s:replies_per_s p50_us:latency_us_p50 p99_us:latency_us_p99 \
+		p999_us:latency_us_p99.9 lost:lost; do
+		f=$(field "${m#*:}")
+		record "$1" "$2" "${m%%:*}" "${f:-n/a}"
 	done
 }
 
@@ -75,20 +139,19 @@ bench_rss() {
 }
 
 measure_rss() {
-	local s=$1 pair=$2 before after out=$WORK/idle.out held lpid
-	run_load "$SRV_PORT" 30 -c 1 -n 1 -t 10
+	local s=$1 pair=$2 before after out=$WORK/idle.out err=$WORK/idle.err held lpid
+	run_load "$SRV_PORT" 30 -c 1 -n 1 --warmup 0
 	before=$(rss_kb "$SRV_PID")
-	"$OKLOAD" -i -c "$IDLE_CONNS" -d 120 -t 60 "$HOST" "$SRV_PORT" </dev/null >"$out" \
-		2>>"$WORK/okload.err" &
+	"$OKBENCH" --idle -c "$IDLE_CONNS" -d 120 "$HOST" "$SRV_PORT" </dev/null >"$out" 2>"$err" &
 	lpid=$!
 	PIDS+=("$lpid")
-	if wait_line "$out" '^holding ' 90 "$lpid"; then
+	if wait_line "$err" '^okbench: holding ' 90 "$lpid"; then
 		after=$(rss_kb "$SRV_PID")
-		held=$(sed -n 's/^holding \([0-9]*\) .*/\1/p' "$out")
+		held=$(sed -n 's/^okbench: holding \([0-9]*\) .*/\1/p' "$err")
 	fi
 	stop_pid "$lpid"
 	if [ "${held:-0}" != "$IDLE_CONNS" ]; then
-		log "rss $s #$pair: only ${held:-0} of $IDLE_CONNS connections held: $(tail -1 "$out")"
+		log "rss $s #$pair: only ${held:-0} of $IDLE_CONNS connections held: $(tail -1 "$err")"
 		record rss "$s" bytes_per_conn n/a
 		return
 	fi
@@ -109,15 +172,16 @@ bench_instructions() {
 
 count_instructions() {
 	local s=$1 line dump ir
-	run_load "$SRV_PORT" 120 -c 10 -P 64 -n 6400 -t 60   # warm: lazy set-up is not per line
+	run_load "$SRV_PORT" 120 -c 10 -P 64 -n 6400 --warmup 0   # warm: lazy set-up is not per line
 	callgrind_control -z "$SRV_PID" >>"$WORK/callgrind.log" 2>&1
-	run_load "$SRV_PORT" 1800 -c 10 -P 64 -n "$CG_LINES" -t 1500
+	# Exactly CG_LINES lines reach the server between zeroing and dumping: no warm-up here.
+	run_load "$SRV_PORT" 1800 -c 10 -P 64 -n "$CG_LINES" --warmup 0
 	line=$LOAD_LINE
 	callgrind_control -d "$SRV_PID" >>"$WORK/callgrind.log" 2>&1
 	dump=$WORK/cg.$s.$SRV_PID.1   # the first dump: the one between zeroing and dumping
 	ir=$(awk '/^(summary|totals):/ { print $2; exit }' "${dump:-/dev/null}")
-	if [ "$(field replies "$line")" != "$CG_LINES" ] || [ -z "$ir" ]; then
-		log "callgrind $s: no count (${line:-no okload result}; dump ${dump:-missing})"
+	if [ "$(field replies)" != "$CG_LINES" ] || [ -z "$ir" ]; then
+		log "callgrind $s: no count (${line:-no okbench result}; dump ${dump:-missing})"
 		record instr "$s" per_line n/a
 		return
 	fi
@@ -147,11 +211,11 @@ count_syscalls() {
 	spid=$!
 	PIDS+=("$spid")
 	wait_line "$WORK/strace.err" 'attached' 10 "$spid"
-	run_load "$SRV_PORT" 300 -c 10 -P 64 -n $((batches * 64)) -t 240
+	run_load "$SRV_PORT" 300 -c 10 -P 64 -n $((batches * 64)) --warmup 0
 	line=$LOAD_LINE
 	stop_pid "$spid"
-	if [ "$(field replies "$line")" != $((batches * 64)) ] || [ ! -s "$out" ]; then
-		log "strace $s: no count (${line:-no okload result})"
+	if [ "$(field replies)" != $((batches * 64)) ] || [ ! -s "$out" ]; then
+		log "strace $s: no count (${line:-no okbench result})"
 		return
 	fi
 	cp "$out" "$WORK/strace.$s.txt"

@@ -1,5 +1,5 @@
 # lib.sh - bench.sh's plumbing: servers started and stopped by pid, free ports, RSS, medians.
-# Sourced by bench.sh; uses its variables (WORK, HOST, OKSERVER, OKLOAD, IDLE_CONNS ...).
+# Sourced by bench.sh; uses its variables (WORK, HOST, OKSERVER, OKBENCH, IDLE_CONNS ...).
 # shellcheck shell=bash
 
 PIDS=()
@@ -10,18 +10,19 @@ log() { echo "bench: $*" >&2; }
 # and raises the fd limit.
 check_setup() {
 	local p missing=""
-	for p in redis-server valgrind callgrind_control callgrind_annotate strace /usr/bin/time nc; do
+	for p in redis-server redis-benchmark valgrind callgrind_control callgrind_annotate strace \
+		/usr/bin/time nc; do
 		command -v "$p" >/dev/null || missing="$missing $p"
 	done
 	[ -z "$missing" ] || { log "missing:$missing (make bench installs them)"; return 1; }
-	for p in "$OKSERVER" "$OKLOAD"; do
-		[ -x "$p" ] || { log "missing $p (run make bench-build, or set OKSERVER/OKLOAD)"; return 1; }
+	for p in "$OKSERVER" "$OKBENCH"; do
+		[ -x "$p" ] || { log "missing $p (run make bench-build, or set OKSERVER/OKBENCH)"; return 1; }
 	done
 	[ -x "$OKCLIENT" ] || log "missing $OKCLIENT: the client case is skipped"
 	raise_fd_limit
 }
 
-# Each of the idle connections is a descriptor in the server and one in okload.
+# Each of the idle connections is a descriptor in the server and one in okbench.
 raise_fd_limit() {
 	local need=$((MAX_CLIENTS + 1100))
 	if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt "$need" ]; then
@@ -146,29 +147,36 @@ rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
 }
 
-# run_load PORT|unix:PATH LIMIT OPTIONS...: okload against PORT (or the Unix socket), bounded in
-# time; its report in LOAD_LINE.
-# It runs in the background and is waited for, so a signal to the script acts at once.
+# run_load PORT|unix:PATH LIMIT OPTIONS...: okbench against PORT (or the Unix socket), bounded
+# in time; its report (--format csv: a header line and a row) in LOAD_HEAD and LOAD_LINE, empty
+# when it gave none. It runs in the background and is waited for, so a signal to the script acts
+# at once.
 run_load() {
 	local port=$1 limit=$2 pid rc out=$WORK/load.out where
 	shift 2
 	where=("$HOST" "$port")
-	[ "${port#unix:}" = "$port" ] || where=("$port") # a Unix socket: "unix:PATH" alone
-	timeout -k 5 "$limit" "$OKLOAD" "$@" "${where[@]}" </dev/null >"$out" \
-		2>>"$WORK/okload.err" &
+	[ "${port#unix:}" = "$port" ] || where=(-U "${port#unix:}")
+	: >"$out"
+	timeout -k 5 "$limit" "$OKBENCH" --format csv "$@" "${where[@]}" </dev/null >"$out" \
+		2>>"$WORK/okbench.err" &
 	pid=$!
 	PIDS+=("$pid")
 	wait "$pid"
 	rc=$?
 	forget_pid "$pid"
-	[ "$rc" -le 2 ] || log "okload $* ended with status $rc: $(tail -1 "$WORK/okload.err")"
-	# shellcheck disable=SC2034 # the cases (cases.sh) read it
-	LOAD_LINE=$(tail -1 "$out")
+	# 1: errors or lost replies, which the report counts; anything else is no run.
+	[ "$rc" -le 1 ] || log "okbench $* ended with status $rc: $(tail -1 "$WORK/okbench.err")"
+	# shellcheck disable=SC2034 # the cases (cases.sh) read them
+	LOAD_HEAD=$(sed -n 1p "$out")
+	# shellcheck disable=SC2034
+	LOAD_LINE=$(sed -n 2p "$out")
 }
 
-# field KEY LINE: the value of KEY=... in an okload report line.
+# field NAME: the value of okbench's CSV field NAME in the last run_load's report, or nothing.
 field() {
-	sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"
+	awk -F, -v name="$1" -v head="$LOAD_HEAD" -v row="$LOAD_LINE" 'BEGIN {
+		n = split(head, h, ","); split(row, v, ",")
+		for (i = 1; i <= n; i++) if (h[i] == name) { print v[i]; exit } }'
 }
 
 # record CASE SERVER METRIC VALUE: one sample.

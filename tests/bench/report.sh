@@ -3,7 +3,8 @@
 # shellcheck shell=bash
 
 # title|metric|case|key|ours|theirs|check|target — check: min (ratio at least target), max
-# (ratio at most target), abs (our value at most target), below (our value under target), -.
+# (ratio at most target), near (ratio within target of 1), abs (our value at most target),
+# below (our value under target), -.
 TABLE_ROWS=(
 	"ping-pong C=1|replies/s|pp1|replies_per_s|ok|redis|-|"
 	"ping-pong C=1|p99 µs|pp1|p99_us|ok|redis|-|"
@@ -22,6 +23,10 @@ TABLE_ROWS=(
 	"ping-pong C=1000|replies/s, poll build|pp1000|replies_per_s|poll|ok|-|"
 	"ping-pong C=1000|p99 µs, poll build|pp1000|p99_us|poll|ok|-|"
 	"ping-pong C=1000|replies/s, poll build|pp1000|replies_per_s|poll|redis|-|"
+	"ping-pong C=50, redis-server|generator replies/s|gen_pp50|replies_per_s|okbench|rb|min|1.00"
+	"pipelined C=50 P=32, redis-server|generator replies/s|gen_pipe50|replies_per_s|okbench|rb|min|1.00"
+	"-R $BENCH_RATE C=50, okserver|achieved lines/s|rate|replies_per_s|okbench|schedule|near|0.02"
+	"-R $BENCH_RATE C=50, okserver|p99.9 µs|rate|p999_us|okbench|-|-|"
 	"all timed runs|lost replies, in all|lost|total|ok|redis|abs|0"
 	"all timed runs|lost replies, in all, poll build|lost|total|poll|redis|abs|0"
 	"all timed runs|runs that gave no result|failed|total|ok|redis|abs|0"
@@ -34,15 +39,16 @@ TABLE_ROWS=(
 )
 
 declare -A NAMES=([ok]=okserver [poll]="okserver (poll)" [redis]=redis-server [okclient]=okclient
-	[nc]="nc -N")
+	[nc]="nc -N" [okbench]=okbench [rb]="redis-benchmark -t ping_inline" [schedule]="-R asked"
+	[-]="—")
 
 # verdict CHECK TARGET OURS RATIO: met, missed, or — when there is no target or no data.
 verdict() {
 	awk -v c="$1" -v t="$2" -v v="$3" -v r="$4" 'BEGIN {
 		if (c == "-") { print "—"; exit }
-		x = (c == "min" || c == "max") ? r : v
+		x = (c == "min" || c == "max" || c == "near") ? r : v
 		if (x == "n/a") { print "no data"; exit }
-		ok = (c == "min") ? x >= t : (c == "below") ? x < t : x <= t
+		ok = (c == "min") ? x >= t : (c == "below") ? x < t : (c == "near") ? (x - 1 <= t && 1 - x <= t) : x <= t
 		print ok ? "met" : "**missed**" }'
 }
 
@@ -50,6 +56,7 @@ target_text() {
 	case $1 in
 	min) echo "≥ $2×" ;;
 	max) echo "≤ $2×" ;;
+	near) echo "1 ± $2" ;;
 	abs) echo "≤ $2" ;;
 	below) echo "< $2" ;;
 	*) echo "—" ;;
@@ -90,7 +97,7 @@ machine_text() {
 	echo "- machine: $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1))," \
 		"$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
 		"Linux $(uname -r) $(uname -m)"
-	echo "- okserver: $OKSERVER; okclient: $OKCLIENT"
+	echo "- okserver: $OKSERVER; okclient: $OKCLIENT; okbench: $OKBENCH"
 	local srv cli
 	srv=$(git log -1 --format=%h -- server 2>/dev/null)
 	cli=$(git log -1 --format=%h -- client 2>/dev/null)
@@ -107,13 +114,16 @@ machine_text() {
 
 commands_text() {
 	cat <<EOF
-    make bench                      # builds all and build/bench/okload, then tests/bench/bench.sh
-    okload -c 1|50|1000 -P 1 -d $SECS -w $WARM 127.0.0.1 PORT    # ping-pong, each server in turn
-    okload -c 50 -P 32 -d $SECS -w $WARM 127.0.0.1 PORT          # pipelined
-    okload -i -c $IDLE_CONNS 127.0.0.1 PORT     # holds; VmRSS of the server before and after
+    make bench                      # builds all (okbench with it), then tests/bench/bench.sh
+    okbench -c 1|50|1000 -P 1 -d $SECS --warmup $WARM 127.0.0.1 PORT   # ping-pong, each server in turn
+    okbench -c 50 -P 32 -d $SECS --warmup $WARM 127.0.0.1 PORT         # pipelined
+    okbench -c 50 -P 1|32 -d $SECS --warmup $WARM 127.0.0.1 REDIS_PORT # then, as many requests:
+    redis-benchmark -t ping_inline -c 50 -P 1|32 -n REPLIES --csv -q -p REDIS_PORT
+    okbench -c 50 -R $BENCH_RATE -d $SECS --warmup $WARM 127.0.0.1 PORT  # the rate achieved
+    okbench --idle -c $IDLE_CONNS 127.0.0.1 PORT    # holds; VmRSS of the server before and after
     valgrind --tool=callgrind SERVER; callgrind_control -z PID
-    okload -c 10 -P 64 -n $CG_LINES 127.0.0.1 PORT; callgrind_control -d PID   # Ir / lines
-    strace -f -c -p PID & okload -c 10 -P 64 -n 640000 127.0.0.1 PORT           # calls / 10000
+    okbench -c 10 -P 64 -n $CG_LINES --warmup 0 127.0.0.1 PORT; callgrind_control -d PID   # Ir / lines
+    strace -f -c -p PID & okbench -c 10 -P 64 -n 640000 --warmup 0 127.0.0.1 PORT  # calls / 10000
     seq $PIPE_LINES | /usr/bin/time -f %M okclient -r 127.0.0.1 PORT | wc -l   # wall time of the pipe
     seq $PIPE_LINES | /usr/bin/time -f %M nc -N 127.0.0.1 PORT | wc -l
     okserver -p 0 --max-clients $MAX_CLIENTS
@@ -128,7 +138,8 @@ results_text() {
 	echo "# okchat benchmark: okserver beside redis-server"
 	echo
 	echo "Written by \`make bench\` (tests/bench/bench.sh). Medians of A B A B runs; the ratio is"
-	echo "okchat's median over the other's. Latency is per line, from the write of its batch to"
+	echo "okchat's median over the other's. The generator is okbench, itself timed beside"
+	echo "redis-benchmark against redis-server. Latency is per line, from the write of its batch to"
 	echo "the read that brought its reply. The machine is shared: read the ratios, not the times."
 	echo
 	machine_text

@@ -12,6 +12,7 @@ ROOT=$BATS_FILE_TMPDIR/root
 CONTROL=$BATS_FILE_TMPDIR/control
 OKSERVER=$ROOT/usr/bin/okserver
 OKCLIENT=$ROOT/usr/bin/okclient
+OKBENCH=$ROOT/usr/bin/okbench
 
 # The package make deb left for this tree's version, unpacked once for every test.
 setup_file() {
@@ -42,6 +43,7 @@ package_files() {
 	assert_output - <<'END'
 -rw-r--r-- root/root ./lib/systemd/system/okserver.service
 -rw-r--r-- root/root ./lib/systemd/system/okserver.socket
+-rwxr-xr-x root/root ./usr/bin/okbench
 -rwxr-xr-x root/root ./usr/bin/okclient
 -rwxr-xr-x root/root ./usr/bin/okserver
 -rw-r--r-- root/root ./usr/share/doc/okchat/NEWS.gz
@@ -49,6 +51,7 @@ package_files() {
 -rw-r--r-- root/root ./usr/share/doc/okchat/changelog.gz
 -rw-r--r-- root/root ./usr/share/doc/okchat/copyright
 -rw-r--r-- root/root ./usr/share/doc/okchat/examples/okserver.logrotate
+-rw-r--r-- root/root ./usr/share/man/man1/okbench.1.gz
 -rw-r--r-- root/root ./usr/share/man/man1/okclient.1.gz
 -rw-r--r-- root/root ./usr/share/man/man1/okserver.1.gz
 END
@@ -73,6 +76,8 @@ END
 	assert_output "okserver $version"
 	run "$OKCLIENT" -V
 	assert_output "okclient $version"
+	run "$OKBENCH" -V
+	assert_line --index 0 "okbench (okchat) $version"
 }
 
 @test "deb: maintainer scripts never start a unit and enable one only if it was enabled before" {
@@ -90,6 +95,14 @@ END
 	run --separate-stderr timeout 10 "$OKCLIENT" -r 127.0.0.1 "$SERVER_PORT" < <(printf 'a\nQuit\n')
 	assert_success
 	assert_output $'OK\nQuit'
+	assert_equal "$stderr" ""
+}
+
+@test "deb: the packaged okbench measures the packaged okserver: 200 lines, every one answered" {
+	start_okserver
+	run --separate-stderr timeout 20 "$OKBENCH" -c 2 -n 200 --warmup 0 --format csv 127.0.0.1 "$SERVER_PORT"
+	assert_success
+	assert_line --index 1 --regexp "^\"127\\.0\\.0\\.1:$SERVER_PORT\",2,1,0,0,200,[0-9.]+,0,0,0,0,"
 	assert_equal "$stderr" ""
 }
 
@@ -123,12 +136,14 @@ END
 	assert_success
 	run sh -c 'find "$1" -type f -printf "%m %P\n" | sort -k2' sh "$dest"
 	assert_output - <<'END'
+755 usr/bin/okbench
 755 usr/bin/okclient
 755 usr/bin/okserver
+644 usr/share/man/man1/okbench.1
 644 usr/share/man/man1/okclient.1
 644 usr/share/man/man1/okserver.1
 END
-	for page in okclient.1 okserver.1; do
+	for page in okbench.1 okclient.1 okserver.1; do
 		assert_equal "$(zcat "$ROOT/usr/share/man/man1/$page.gz" | md5sum)" "$(md5sum <"$dest/usr/share/man/man1/$page")"
 	done
 }

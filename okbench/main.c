@@ -1,0 +1,131 @@
+/* main.c - okbench: options, the first connection, the run, the report, the exit status. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "okbench.h"
+#include "util.h"
+
+/* Says what was wrong and where help is; the usage error status. */
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "okbench: %s\nTry 'okbench --help' for more information.\n", msg);
+	return OKB_EXIT_USAGE;
+}
+
+/* The first asks the run to end (the replies still due are waited for), the second not to wait. */
+static void on_stop(int sig)
+{
+	(void)sig;
+	if (okb_stop < 2)
+		okb_stop++;
+}
+
+/* No SA_RESTART: a signal ends the poll at once and the loop acts on okb_stop. */
+static int catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;
+	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+		return -1;
+	sa.sa_handler = SIG_IGN; /* a server that goes away is an error return, never a signal */
+	return sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Each connection is a descriptor: the soft limit is raised when it is too small. 0, or -1
+ * with msg when even the hard limit is. */
+static int raise_fd_limit(unsigned long conns, char *msg, size_t len)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)conns + 16;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= need)
+		return 0;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		snprintf(msg, len, "%lu connections need %lu descriptors; the limit is %lu "
+		         "(ulimit -n)", conns, (unsigned long)need, (unsigned long)rl.rlim_max);
+		return -1;
+	}
+	rl.rlim_cur = need;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		snprintf(msg, len, "setrlimit to %lu descriptors: %s", (unsigned long)need,
+		         strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The exit status the result calls for (okbench(1)). */
+static int judge(const struct okb_result *r)
+{
+	if (r->unopened > 0)
+		return OKB_EXIT_CONNECT;
+	if (r->errors > 0 || r->lost > 0 || r->unsent > 0 || r->failed > 0)
+		return OKB_EXIT_FAILED;
+	return OKB_EXIT_OK;
+}
+
+/* Connects, runs, reports; the exit status. */
+static int bench(const struct okb_options *o)
+{
+	static struct okb_result r; /* the histogram is some 60 KiB: not on the stack */
+	char msg[256];
+	int fd, status;
+
+	okb_hist_reset(&r.hist);
+	if (catch_signals() < 0) {
+		perror("okbench: sigaction");
+		return OKB_EXIT_FAILED;
+	}
+	if (raise_fd_limit(o->conns, msg, sizeof msg) < 0) {
+		fprintf(stderr, "okbench: %s\n", msg);
+		return OKB_EXIT_CONNECT;
+	}
+	fd = okb_connect_first(o, &r.target, &r.connect_err);
+	if (fd < 0 && r.connect_err.code == OKB_EXIT_USAGE)
+		return usage_error(r.connect_err.msg);
+	if (fd < 0) {
+		fprintf(stderr, "okbench: %s\n", r.connect_err.msg);
+		return r.connect_err.code;
+	}
+	if (okb_run(o, fd, &r, &r.connect_err) < 0) {
+		fprintf(stderr, "okbench: %s\n", r.connect_err.msg);
+		return OKB_EXIT_FAILED;
+	}
+	if (r.unopened > 0)
+		fprintf(stderr, "okbench: %lu of %lu connections could not be opened: %s\n",
+		        r.unopened, o->conns, r.connect_err.msg);
+	okb_report(o, &r);
+	status = judge(&r);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "okbench: writing the report: %s\n", strerror(errno));
+		return OKB_EXIT_FAILED;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct okb_options opt;
+	char msg[512];
+
+	/* Started with stdout closed, a socket would become fd 1 and get the report. */
+	if (ok_keep_stdio_open() < 0) {
+		fprintf(stderr, "okbench: open /dev/null for a closed standard descriptor: %s\n",
+		        strerror(errno));
+		return OKB_EXIT_FAILED;
+	}
+	switch (okb_parse_options(argc, argv, &opt, msg, sizeof msg)) {
+	case OKB_HELP: okb_print_usage(); return fflush(stdout) == 0 ? 0 : OKB_EXIT_FAILED;
+	case OKB_VERSION: okb_print_version(); return fflush(stdout) == 0 ? 0 : OKB_EXIT_FAILED;
+	case OKB_USAGE_ERROR: return usage_error(msg);
+	case OKB_RUN: break;
+	}
+	return bench(&opt);
+}

@@ -1,0 +1,317 @@
+/* options.c - okbench's command line: getopt_long, range-checked numbers, HOST[:PORT], help. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "okbench.h"
+#include "optdiag.h"
+#include "util.h"
+#include "version.h"
+
+enum { OPT_LINE = 256, OPT_WARMUP, OPT_FORMAT, OPT_IDLE, OPT_TLS };
+
+/* The short options for getopt; the leading ":" asks it to report a missing value apart. */
+#define SHORT_OPTIONS ":46U:c:P:d:n:R:hV"
+
+static const struct option long_options[] = {
+	{ "unix", required_argument, NULL, 'U' },
+	{ "line", required_argument, NULL, OPT_LINE },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "idle", no_argument, NULL, OPT_IDLE },
+	/* SPEC 10's TLS options, known so that each is refused by name in a build without TLS,
+	 * whatever follows it (optional values: no "needs a value" first). */
+	{ "tls", optional_argument, NULL, OPT_TLS },
+	{ "tls-insecure", optional_argument, NULL, OPT_TLS },
+	{ "tls-ca", optional_argument, NULL, OPT_TLS },
+	{ "tls-cert", optional_argument, NULL, OPT_TLS },
+	{ "tls-key", optional_argument, NULL, OPT_TLS },
+	{ "tls-servername", optional_argument, NULL, OPT_TLS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+void okb_print_usage(void)
+{
+	printf("Usage: okbench [-4|-6] [-c CONNS] [-P DEPTH] [-d SECS | -n LINES] [-R RATE]\n"
+	       "               [--line TEXT] [--warmup SECS] [--format text|csv|json]\n"
+	       "               [--idle] [HOST [PORT] | HOST:PORT | [IPV6]:PORT]\n"
+	       "       okbench -U PATH [OPTIONS]\n"
+	       "Loads a line server (okserver, redis-server ...) from many connections driven\n"
+	       "by one event loop; reports replies per second, errors, lost replies and latency\n"
+	       "percentiles (min, p50 ... p99.99, max, in microseconds).\n"
+	       "\n"
+	       "  HOST               IPv4 address (127.1 works), IPv6 address (::1 or [::1])\n"
+	       "                     or name; default %s\n"
+	       "  PORT               1-65535; default %d\n"
+	       "  -4, -6             use IPv4 only, or IPv6 only\n"
+	       "  -U, --unix PATH    connect to the Unix-domain socket PATH instead\n"
+	       "  -c CONNS           connections (1-%lu; default %d)\n"
+	       "  -P DEPTH           lines in flight on a connection, sent in one write; the\n"
+	       "                     next batch when all are answered (1-%lu; default %d)\n"
+	       "  -d SECS            measure for SECS (1-%lu; default %d)\n"
+	       "  -n LINES           measure until LINES replies have come, instead of -d\n"
+	       "  -R RATE            RATE lines per second in all (1-%lu), on a fixed\n"
+	       "                     schedule; latency counts from when each line was due\n"
+	       "      --line TEXT    each line's content, LF added (default %s; at most\n"
+	       "                     %lu bytes)\n"
+	       "      --warmup SECS  run SECS first, not counted (0-%lu; default %d)\n"
+	       "      --format FMT   text (the default, with a histogram), csv or json\n"
+	       "      --idle         one line on each connection, then hold them all open\n"
+	       "                     for -d SECS (to see a server's memory per connection)\n"
+	       "      --tls ...      TLS and its options: this build has no TLS\n"
+	       "  -h, --help         show this help and exit\n"
+	       "  -V, --version      show the version and exit\n"
+	       "\n"
+	       "Exit status: 0 the run completed, no error, nothing lost; 1 errors or lost\n"
+	       "replies; 2 could not connect; 8 TLS failed; 64 usage error.\n",
+	       OK_DEFAULT_ADDR, OK_DEFAULT_PORT, OKB_CONNS_MAX, OKB_DEFAULT_CONNS, OKB_DEPTH_MAX,
+	       OKB_DEFAULT_DEPTH, OKB_SECS_MAX, OKB_DEFAULT_SECS, OKB_RATE_MAX, OKB_DEFAULT_LINE,
+	       OKB_LINE_MAX, OKB_WARMUP_MAX, OKB_DEFAULT_WARMUP);
+}
+
+void okb_print_version(void)
+{
+	printf("okbench (okchat) %s\n"
+	       "TLS: no\n"
+	       "Copyright (c) 2026 the okchat developers. MIT License: see LICENSE.\n",
+	       OK_VERSION);
+}
+
+/* One numeric option through the project's one parser; the message names option and value. */
+static int parse_number(const char *name, const char *arg, unsigned long min, unsigned long max,
+                        unsigned long *out, char *err, size_t errlen)
+{
+	const char *why;
+
+	if (ok_parse_number(arg, min, max, out, &why) == 0)
+		return 0;
+	snprintf(err, errlen, "%s %s: %s (%lu-%lu)", name, why, arg, min, max);
+	return -1;
+}
+
+static int parse_format(const char *arg, struct okb_options *o, char *err, size_t errlen)
+{
+	if (strcmp(arg, "text") == 0)
+		o->format = OKB_FORMAT_TEXT;
+	else if (strcmp(arg, "csv") == 0)
+		o->format = OKB_FORMAT_CSV;
+	else if (strcmp(arg, "json") == 0)
+		o->format = OKB_FORMAT_JSON;
+	else {
+		snprintf(err, errlen, "--format not text, csv or json: %s", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* --line: one line's content, so no LF in it, and no longer than a server takes by default. */
+static int parse_line(const char *arg, struct okb_options *o, char *err, size_t errlen)
+{
+	size_t len = strlen(arg);
+
+	if (strchr(arg, '\n') != NULL)
+		snprintf(err, errlen, "--line holds a newline: one line's content is wanted");
+	else if (len > OKB_LINE_MAX)
+		snprintf(err, errlen, "--line too long: %zu bytes (at most %lu)", len, OKB_LINE_MAX);
+	else {
+		o->line = arg;
+		return 0;
+	}
+	return -1;
+}
+
+/* -U's path: not empty, and short enough for a socket address. */
+static int parse_unix_path(const char *arg, struct okb_options *o, char *err, size_t errlen)
+{
+	size_t len = strlen(arg);
+
+	if (len == 0 || len > OKB_UNIX_PATH_MAX) {
+		snprintf(err, errlen, len == 0 ? "-U: unix socket path is empty" :
+		         "-U: unix socket path too long: %zu bytes (at most %zu)", len, OKB_UNIX_PATH_MAX);
+		return -1;
+	}
+	o->unix_path = arg;
+	return 0;
+}
+
+/* One option's value into o; 0, or -1 with err set. */
+static int take_option(int c, const char *arg, struct okb_options *o, char *err, size_t errlen)
+{
+	switch (c) {
+	case '4': o->family = AF_INET; return 0;
+	case '6': o->family = AF_INET6; return 0;
+	case 'U': return parse_unix_path(arg, o, err, errlen);
+	case 'c': return parse_number("-c", arg, 1, OKB_CONNS_MAX, &o->conns, err, errlen);
+	case 'P': return parse_number("-P", arg, 1, OKB_DEPTH_MAX, &o->depth, err, errlen);
+	case 'd': return parse_number("-d", arg, 1, OKB_SECS_MAX, &o->seconds, err, errlen);
+	case 'n': return parse_number("-n", arg, 1, OKB_LINES_MAX, &o->lines, err, errlen);
+	case 'R': return parse_number("-R", arg, 1, OKB_RATE_MAX, &o->rate, err, errlen);
+	case OPT_WARMUP:
+		return parse_number("--warmup", arg, 0, OKB_WARMUP_MAX, &o->warmup, err, errlen);
+	case OPT_LINE: return parse_line(arg, o, err, errlen);
+	case OPT_FORMAT: return parse_format(arg, o, err, errlen);
+	case OPT_IDLE: o->idle = 1; return 0;
+	default: return -1;
+	}
+}
+
+/* Options that cannot go together, one check a line; 0 or -1 with err set. */
+static int check_combination(int argc, char **argv, int seconds_given,
+                             const struct okb_options *o, char *err, size_t errlen)
+{
+	if (o->unix_path != NULL && o->family != AF_UNSPEC)
+		snprintf(err, errlen, "-U cannot be used with -%c", o->family == AF_INET ? '4' : '6');
+	else if (o->unix_path != NULL && optind < argc)
+		snprintf(err, errlen, "-U takes no HOST or PORT: %s", argv[optind]);
+	else if (seconds_given && o->lines != 0)
+		snprintf(err, errlen, "-d and -n cannot be used together: give one");
+	else if (o->idle && o->lines != 0)
+		snprintf(err, errlen, "--idle cannot be used with -n");
+	else if (o->idle && o->rate != 0)
+		snprintf(err, errlen, "--idle cannot be used with -R");
+	else
+		return 0;
+	return -1;
+}
+
+/* Stores a host text (brackets kept: they mark IPv6); 0 or -1 with err set. */
+static int store_host(struct okb_options *o, const char *text, size_t len, char *err,
+                      size_t errlen)
+{
+	if (len == 0)
+		snprintf(err, errlen, "host is empty");
+	else if (len > OKB_HOST_MAX)
+		snprintf(err, errlen, "host too long: %zu bytes (at most %d)", len, OKB_HOST_MAX);
+	else {
+		memcpy(o->host, text, len);
+		o->host[len] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
+static int store_port(struct okb_options *o, const char *arg, char *err, size_t errlen)
+{
+	const char *why;
+
+	if (ok_parse_port(arg, &o->port, &why) < 0 || (o->port == 0 && (why = "too small"))) {
+		snprintf(err, errlen, "port %s: %s (1-65535)", why, arg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Where a port follows the host in one argument: "[IPV6]:PORT", or "HOST:PORT" with exactly one
+ * colon (a bare IPv6 address has several); NULL when there is none. *hostlen is the host's part.
+ */
+static const char *split_port(const char *arg, size_t *hostlen)
+{
+	const char *colon = strrchr(arg, ':');
+
+	*hostlen = strlen(arg);
+	if (arg[0] == '[') {
+		const char *close = strchr(arg, ']');
+		if (close == NULL || close[1] != ':')
+			return NULL;
+		*hostlen = (size_t)(close + 1 - arg);
+		return close + 2;
+	}
+	if (colon == NULL || strchr(arg, ':') != colon)
+		return NULL;
+	*hostlen = (size_t)(colon - arg);
+	return colon + 1;
+}
+
+/* HOST [PORT], or HOST:PORT; all optional; 0 or -1 with err set. */
+static int parse_operands(int argc, char **argv, struct okb_options *o, char *err, size_t errlen)
+{
+	int left = argc - optind;
+	const char *port;
+	size_t hostlen;
+
+	if (left > 2) {
+		snprintf(err, errlen, "too many arguments: %s", argv[optind + 2]);
+		return -1;
+	}
+	if (left == 0)
+		return 0;
+	port = split_port(argv[optind], &hostlen);
+	if (store_host(o, argv[optind], hostlen, err, errlen) < 0)
+		return -1;
+	if (port != NULL && left == 2) {
+		snprintf(err, errlen, "port given twice: %s and %s", argv[optind], argv[optind + 1]);
+		return -1;
+	}
+	if (port == NULL && left == 2)
+		port = argv[optind + 1];
+	return port != NULL ? store_port(o, port, err, errlen) : 0;
+}
+
+/* getopt_long's ':' or '?' as a message, abbreviations named in full. */
+static void describe_mistake(int c, const char *word, char *err, size_t errlen)
+{
+	static const struct ok_optdiag_table table = {
+		SHORT_OPTIONS, long_options, OK_OPTDIAG_EXPAND
+	};
+	char subject[192];
+	const char *problem =
+		ok_describe_getopt_error(&table, c, optopt, word, subject, sizeof subject);
+
+	snprintf(err, errlen, "%s: %s", problem, subject);
+}
+
+/* A TLS option, named in full however it was typed ("--tls-c=FILE" is --tls-cert). */
+static void refuse_tls(int longindex, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "--%s: this build has no TLS (okbench --version says TLS: no)",
+	         long_options[longindex].name);
+}
+
+static void set_defaults(struct okb_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->family = AF_UNSPEC;
+	memcpy(o->host, OK_DEFAULT_ADDR, sizeof OK_DEFAULT_ADDR);
+	o->port = OK_DEFAULT_PORT;
+	o->conns = OKB_DEFAULT_CONNS;
+	o->depth = OKB_DEFAULT_DEPTH;
+	o->warmup = OKB_DEFAULT_WARMUP;
+	o->line = OKB_DEFAULT_LINE;
+	o->format = OKB_FORMAT_TEXT;
+}
+
+enum okb_action okb_parse_options(int argc, char **argv, struct okb_options *o, char *err,
+                                  size_t errlen)
+{
+	int c, longindex, seconds_given = 0;
+
+	set_defaults(o);
+	optind = 0; /* glibc: a full reset, so the parser can run more than once (unit tests) */
+	opterr = 0; /* we word the message ourselves */
+	while ((c = getopt_long(argc, argv, SHORT_OPTIONS, long_options, &longindex)) != -1) {
+		if (c == 'h')
+			return OKB_HELP;
+		if (c == 'V')
+			return OKB_VERSION;
+		if (c == OPT_TLS) {
+			refuse_tls(longindex, err, errlen);
+			return OKB_USAGE_ERROR;
+		}
+		if (c == ':' || c == '?') {
+			describe_mistake(c, argv[optind - 1], err, errlen);
+			return OKB_USAGE_ERROR;
+		}
+		seconds_given |= c == 'd';
+		if (take_option(c, optarg, o, err, errlen) < 0)
+			return OKB_USAGE_ERROR;
+	}
+	if (check_combination(argc, argv, seconds_given, o, err, errlen) < 0 ||
+	    parse_operands(argc, argv, o, err, errlen) < 0)
+		return OKB_USAGE_ERROR;
+	if (o->lines == 0 && !seconds_given)
+		o->seconds = OKB_DEFAULT_SECS;
+	return OKB_RUN;
+}

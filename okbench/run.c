@@ -1,0 +1,514 @@
+/* run.c - the load: one poll loop drives every connection; batches out, replies counted back. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "okbench.h"
+#include "transport.h"
+#include "wait.h"
+
+#define NS 1000000000LL
+#define READ_SIZE 65536
+#define FOREVER INT64_MAX
+
+/* One connection. Its replies come in order, so the oldest line in flight is the one answered. */
+struct conn {
+	struct ok_stream st;
+	int64_t sent_at;    /* without -R: when the batch in flight was written (all of it at once) */
+	unsigned head;      /* with -R: the ring slot of the oldest line in flight */
+	unsigned inflight;  /* lines written, or being written, and not yet answered */
+	size_t out_len;     /* the last batch's bytes ... */
+	size_t out_left;    /* ... and those the socket has not taken yet */
+	int lead;           /* bytes of "ERR" matched at the current reply's start; -1: it differs */
+	int sent_once;      /* --idle: its one line went */
+};
+
+struct run {
+	const struct okb_options *o;
+	struct okb_result *r;
+	struct conn *c;
+	struct pollfd *pfd;   /* pfd[i] watches c[i]; fd -1 once it is closed */
+	size_t n;             /* connections opened */
+	size_t live;          /* of those, still open */
+	char *block;          /* depth copies of "LINE\n": every batch is the start of it */
+	size_t line_len;
+	char *buf;            /* one read's bytes */
+	int64_t *due;         /* with -R: each connection's ring of due times, mask + 1 slots */
+	unsigned mask;
+	int64_t start, t0;    /* the load began; the warm-up ended */
+	int64_t send_end;     /* no line is sent (or, with -R, due) from then on */
+	int64_t sent_end;     /* when sending did end; FOREVER while it goes on */
+	int64_t drain_end;    /* the run ends then, answered or not; FOREVER while sending */
+	int64_t last_reply;   /* of a measured line */
+	uint64_t quota;       /* -n: measured lines still to send; UINT64_MAX with -d */
+	uint64_t sent;        /* measured lines sent */
+	uint64_t inflight;    /* lines in flight on every connection, warm-up ones too */
+	uint64_t idle_done;   /* --idle: connections whose line was answered */
+	uint64_t next;        /* -R: line i is due at start + i / rate; the next one to send */
+	uint64_t warm;        /* -R: lines due before t0 */
+	uint64_t last;        /* -R: the run's lines, those due before send_end */
+	size_t cursor;        /* -R: where the round of free connections starts */
+	int blocked;          /* -R: a due line waits for a free connection */
+	int sending;
+	int held;             /* --idle: every connection's line answered, and said so */
+	int status;           /* the status line is drawn: standard error is a terminal */
+	int64_t next_status;
+	unsigned stops;       /* okb_stop as last acted on */
+};
+
+volatile sig_atomic_t okb_stop;
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
+}
+
+/* -R: when line i is due, start + floor(i * 1e9 / rate), without overflow. */
+static int64_t due_at(const struct run *u, uint64_t i)
+{
+	uint64_t rate = u->o->rate;
+
+	return u->start + (int64_t)(i / rate) * NS + (int64_t)((i % rate) * (uint64_t)NS / rate);
+}
+
+/* -R: how many lines are due by time t: ceil((t - start + 1) * rate / 1e9). */
+static uint64_t due_by(const struct run *u, int64_t t)
+{
+	uint64_t x, rate = u->o->rate;
+
+	if (t < u->start)
+		return 0;
+	x = (uint64_t)(t - u->start) + 1;
+	return x / NS * rate + (x % NS * rate + NS - 1) / NS;
+}
+
+static void close_conn(struct run *u, size_t i, int failed)
+{
+	struct conn *c = &u->c[i];
+
+	u->inflight -= c->inflight;
+	c->inflight = 0;
+	ok_stream_close(&c->st);
+	u->pfd[i].fd = -1;
+	u->live--;
+	if (failed)
+		u->r->failed++;
+}
+
+/* Writes what the socket takes of the current batch; 0, or -1 when the connection failed. */
+static int flush_conn(struct run *u, size_t i)
+{
+	struct conn *c = &u->c[i];
+
+	while (c->out_left > 0) {
+		ssize_t k = ok_stream_write(&c->st, u->block + (c->out_len - c->out_left), c->out_left);
+		if (k > 0)
+			c->out_left -= (size_t)k;
+		else if (k == OK_IO_WANT_WRITE || k == OK_IO_WANT_READ)
+			break;
+		else
+			return -1;
+	}
+	u->pfd[i].events = (short)(POLLIN | (c->out_left > 0 ? POLLOUT : 0));
+	return 0;
+}
+
+/* Puts m lines in flight on connection i, timed from t (without -R: the write), in one write. */
+static void send_lines(struct run *u, size_t i, unsigned m, int64_t t)
+{
+	struct conn *c = &u->c[i];
+
+	if (u->o->rate != 0) {
+		int64_t *ring = u->due + i * ((size_t)u->mask + 1);
+		for (unsigned k = 0; k < m; k++, u->next++) {
+			ring[(c->head + c->inflight + k) & u->mask] = due_at(u, u->next);
+			u->sent += u->next >= u->warm;
+		}
+	} else {
+		c->sent_at = t;
+		u->sent += t >= u->t0 ? m : 0;
+	}
+	c->inflight += m;
+	u->inflight += m;
+	c->out_len = c->out_left = (size_t)m * u->line_len;
+	if (flush_conn(u, i) < 0)
+		close_conn(u, i, 1);
+}
+
+/* Without -R: connection i's next batch, when it has none in flight and sending goes on. */
+static void start_batch(struct run *u, size_t i, int64_t now)
+{
+	struct conn *c = &u->c[i];
+	uint64_t m = u->o->depth;
+
+	if (!u->sending || c->inflight > 0 || c->out_left > 0 || u->pfd[i].fd < 0)
+		return;
+	if (u->o->idle) {
+		if (c->sent_once)
+			return;
+		c->sent_once = 1;
+		m = 1;
+	} else if (now >= u->t0) {
+		m = m < u->quota ? m : u->quota;
+		if (m == 0)
+			return;
+		if (u->quota != UINT64_MAX)
+			u->quota -= m;
+	}
+	send_lines(u, i, (unsigned)m, now);
+}
+
+/* One reply to connection i's oldest line: counted, and its latency recorded if measured. */
+static void take_reply(struct run *u, size_t i, int is_err, int64_t now)
+{
+	struct conn *c = &u->c[i];
+	int64_t t;
+
+	if (c->inflight == 0) { /* a line nobody asked for: not a line-for-line server */
+		u->r->errors++;
+		return;
+	}
+	if (u->o->rate != 0) {
+		t = u->due[i * ((size_t)u->mask + 1) + c->head];
+		c->head = (c->head + 1) & u->mask;
+	} else {
+		t = c->sent_at;
+	}
+	c->inflight--;
+	u->inflight--;
+	u->idle_done += u->o->idle ? 1u : 0u;
+	if (t < u->t0)
+		return; /* a warm-up line */
+	u->r->replies++;
+	u->r->errors += (uint64_t)is_err;
+	okb_hist_record(&u->r->hist, (uint64_t)(now > t ? now - t : 0), 1);
+	u->last_reply = now;
+}
+
+/* Counts the replies in p[0, n): one per LF; one whose first bytes are "ERR" is an error. */
+static void take_replies(struct run *u, size_t i, const char *p, size_t n, int64_t now)
+{
+	struct conn *c = &u->c[i];
+	const char *end = p + n, *lf;
+
+	while (p < end) {
+		if (c->lead >= 0 && c->lead < 3) { /* still telling whether it starts "ERR" */
+			if (*p == "ERR"[c->lead]) {
+				c->lead++;
+				p++;
+				continue;
+			}
+			c->lead = -1;
+		}
+		lf = memchr(p, '\n', (size_t)(end - p));
+		if (lf == NULL)
+			return;
+		take_reply(u, i, c->lead == 3, now);
+		c->lead = 0;
+		p = lf + 1;
+	}
+}
+
+/* One read on connection i; the end of its stream, or an error, closes it. */
+static void read_conn(struct run *u, size_t i)
+{
+	ssize_t k = ok_stream_read(&u->c[i].st, u->buf, READ_SIZE);
+
+	if (k == OK_IO_WANT_READ || k == OK_IO_WANT_WRITE)
+		return;
+	if (k <= 0) {
+		close_conn(u, i, 1);
+		return;
+	}
+	take_replies(u, i, u->buf, (size_t)k, now_ns());
+	if (u->o->rate == 0)
+		start_batch(u, i, now_ns());
+}
+
+static void handle_conn(struct run *u, size_t i, short revents)
+{
+	/* A transport may want either event for either direction (TLS): both are retried. */
+	if (u->c[i].out_left > 0 && flush_conn(u, i) < 0) {
+		close_conn(u, i, 1);
+		return;
+	}
+	if (revents & (POLLIN | POLLHUP | POLLERR))
+		read_conn(u, i);
+}
+
+/* Whether connection i can take another line now. */
+static int is_free(const struct run *u, size_t i)
+{
+	const struct conn *c = &u->c[i];
+
+	return u->pfd[i].fd >= 0 && c->out_left == 0 && c->inflight < u->o->depth;
+}
+
+/*
+ * -R: the lines due by now go out, shared among the free connections in turn (a round that
+ * starts after the last one used), at most one write each. A line that finds none free waits,
+ * its latency growing from its due time: the server's stall shows, none is hidden.
+ */
+static void schedule(struct run *u, int64_t now)
+{
+	uint64_t limit = due_by(u, now), pending;
+	size_t k, i, nfree = 0;
+
+	limit = limit < u->last ? limit : u->last;
+	u->blocked = 0;
+	if (u->next >= limit)
+		return;
+	pending = limit - u->next;
+	for (i = 0; i < u->n; i++)
+		nfree += (size_t)is_free(u, i);
+	for (k = 0; k < u->n && pending > 0 && nfree > 0; k++) {
+		uint64_t share, room;
+		i = (u->cursor + k) % u->n;
+		if (!is_free(u, i))
+			continue;
+		share = (pending + nfree - 1) / nfree;
+		room = u->o->depth - u->c[i].inflight;
+		share = share < room ? share : room;
+		send_lines(u, i, (unsigned)share, now);
+		pending -= share;
+		nfree--;
+		u->cursor = (i + 1) % u->n;
+	}
+	u->blocked = pending > 0;
+}
+
+/* Sending is over at time t: the rest of the run waits for the replies still due. */
+static void end_sending(struct run *u, int64_t t)
+{
+	u->sending = 0;
+	u->sent_end = t;
+	u->drain_end = t + (int64_t)OKB_DRAIN_MS * 1000000;
+}
+
+/* Signals, the clock and -n's count move the run from sending to draining. */
+static void update_phase(struct run *u, int64_t now)
+{
+	if (okb_stop != 0 && u->stops == 0) {
+		u->stops = 1;
+		if (u->o->rate != 0) {
+			uint64_t due = due_by(u, now);
+			u->last = due < u->last ? due : u->last;
+		}
+		if (u->sending)
+			end_sending(u, now);
+	}
+	if (!u->sending)
+		return;
+	if (now >= u->send_end)
+		end_sending(u, u->send_end);
+	else if (u->o->rate == 0 && u->quota == 0)
+		end_sending(u, now);
+	else if (u->o->idle && !u->held && u->idle_done > 0 && u->idle_done == u->live) {
+		u->held = 1;
+		if (u->status)
+			okb_status_clear(); /* the line goes below, not into, the status line */
+		fprintf(stderr, "okbench: holding %zu connections\n", u->live);
+	}
+}
+
+/* The one place that decides the end, one rule a line. */
+static int finished(const struct run *u, int64_t now)
+{
+	if (okb_stop >= 2)
+		return 1; /* asked twice: stop waiting */
+	if (u->live == 0)
+		return 1; /* no connection left: nothing more can come */
+	if (u->sending)
+		return 0;
+	if (now >= u->drain_end)
+		return 1; /* waited long enough: what is still in flight is lost */
+	return u->inflight == 0 && (u->o->rate == 0 || u->next >= u->last);
+}
+
+/* Until the next thing the loop must do by the clock; -1: nothing (only the sockets). */
+static int64_t wait_ns(const struct run *u, int64_t now)
+{
+	int64_t w = u->sending ? u->send_end : u->drain_end;
+
+	if (u->o->rate != 0 && !u->blocked && u->next < u->last) {
+		int64_t due = due_at(u, u->next);
+		w = due < w ? due : w;
+	}
+	if (u->status && u->next_status < w)
+		w = u->next_status;
+	if (w == FOREVER)
+		return -1;
+	return w > now ? w - now : 0;
+}
+
+static void show_status(struct run *u, int64_t now)
+{
+	double measured = (double)(now - u->t0) / NS;
+
+	if (!u->status || now < u->next_status)
+		return;
+	okb_status_show((double)(now - u->start) / NS, now < u->t0,
+	                measured > 0 ? (double)u->r->replies / measured : 0,
+	                okb_hist_percentile(&u->r->hist, 990000));
+	u->next_status += (int64_t)OKB_STATUS_MS * 1000000;
+}
+
+/* The loop: schedule, wait, serve what is ready, until finished() says so. */
+static int loop(struct run *u, struct ok_err *e)
+{
+	for (;;) {
+		int64_t now = now_ns();
+		size_t i;
+		int n;
+
+		update_phase(u, now);
+		if (finished(u, now))
+			return 0;
+		if (u->o->rate != 0)
+			schedule(u, now);
+		show_status(u, now);
+		n = okb_wait(u->pfd, (nfds_t)u->n, wait_ns(u, now_ns()));
+		if (n < 0 && errno != EINTR)
+			return ok_err_set(e, OKB_EXIT_FAILED, errno, "poll");
+		for (i = 0; i < u->n && n > 0; i++) {
+			if (u->pfd[i].revents == 0 || u->pfd[i].fd < 0)
+				continue;
+			n--;
+			handle_conn(u, i, u->pfd[i].revents);
+		}
+	}
+}
+
+/* Opens the connections after the first, in turn; the first that cannot be opened ends the
+ * opening (the next would most likely fail alike), the rest counted as not opened. */
+static void open_conns(struct run *u, int first_fd)
+{
+	const struct okb_options *o = u->o;
+
+	ok_stream_plain(&u->c[0].st, first_fd);
+	for (u->n = 1; u->n < o->conns && okb_stop == 0; u->n++) {
+		int fd = okb_connect_again(&u->r->target, &u->r->connect_err);
+		if (fd < 0)
+			break;
+		ok_stream_plain(&u->c[u->n].st, fd);
+	}
+	u->r->unopened = o->conns - u->n;
+	u->r->failed = u->r->unopened;
+	for (size_t i = 0; i < u->n; i++)
+		u->pfd[i] = (struct pollfd){ .fd = u->c[i].st.fd, .events = POLLIN };
+	u->live = u->n;
+}
+
+/* The ring size for -R: the power of two at or above the depth. */
+static unsigned ring_mask(unsigned long depth)
+{
+	unsigned size = 1;
+
+	while (size < depth)
+		size <<= 1;
+	return size - 1;
+}
+
+/* Memory for conns connections; 0, or -1 with e. */
+static int allocate(struct run *u, struct ok_err *e)
+{
+	const struct okb_options *o = u->o;
+	size_t len = strlen(o->line);
+
+	u->line_len = len + 1;
+	u->c = calloc(o->conns, sizeof *u->c);
+	u->pfd = calloc(o->conns, sizeof *u->pfd);
+	u->buf = malloc(READ_SIZE);
+	u->block = malloc(u->line_len * o->depth);
+	u->mask = ring_mask(o->depth);
+	if (o->rate != 0)
+		u->due = calloc(o->conns, ((size_t)u->mask + 1) * sizeof *u->due);
+	if (u->c == NULL || u->pfd == NULL || u->buf == NULL || u->block == NULL ||
+	    (o->rate != 0 && u->due == NULL))
+		return ok_err_set(e, OKB_EXIT_FAILED, ENOMEM, "%lu connections", o->conns);
+	for (unsigned long k = 0; k < o->depth; k++) {
+		memcpy(u->block + k * u->line_len, o->line, len);
+		u->block[k * u->line_len + len] = '\n';
+	}
+	return 0;
+}
+
+/* The clock's marks: the start now, the warm-up's end, when sending ends; -R's line counts. */
+static void set_marks(struct run *u)
+{
+	const struct okb_options *o = u->o;
+
+	u->start = now_ns();
+	u->t0 = u->start + (o->idle ? 0 : (int64_t)o->warmup * NS); /* --idle: every line counts */
+	u->send_end = o->idle ? u->start + (int64_t)o->seconds * NS
+	            : o->seconds != 0 ? u->t0 + (int64_t)o->seconds * NS : FOREVER;
+	u->quota = o->lines != 0 ? o->lines : UINT64_MAX;
+	u->sent_end = u->drain_end = FOREVER;
+	u->sending = 1;
+	u->status = isatty(STDERR_FILENO);
+	u->next_status = u->start + (int64_t)OKB_STATUS_MS * 1000000;
+	if (o->rate == 0)
+		return;
+	u->warm = o->warmup != 0 ? due_by(u, u->t0 - 1) : 0;
+	if (o->lines != 0) {
+		u->last = u->warm + o->lines;
+		u->send_end = due_at(u, u->last - 1) + 1;
+	} else {
+		u->last = due_by(u, u->send_end - 1);
+	}
+}
+
+/* What the loop leaves: lost and unsent lines, the measured time. */
+static void conclude(struct run *u)
+{
+	struct okb_result *r = u->r;
+	int64_t end = u->sent_end < u->last_reply ? u->last_reply : u->sent_end;
+
+	if (end == FOREVER)
+		end = now_ns();
+	r->lost = u->sent - r->replies;
+	if (u->o->rate != 0 && u->next < u->last)
+		r->unsent = u->last - (u->next > u->warm ? u->next : u->warm);
+	r->duration_s = end > u->t0 ? (double)(end - u->t0) / NS : 0;
+	if (u->status)
+		okb_status_clear();
+	for (size_t i = 0; i < u->n; i++)
+		if (u->pfd[i].fd >= 0)
+			close_conn(u, i, 0);
+}
+
+static void free_run(struct run *u)
+{
+	free(u->c);
+	free(u->pfd);
+	free(u->buf);
+	free(u->block);
+	free(u->due);
+}
+
+int okb_run(const struct okb_options *o, int fd, struct okb_result *r, struct ok_err *e)
+{
+	struct run u = { .o = o, .r = r };
+	int rc;
+
+	if (allocate(&u, e) < 0) {
+		close(fd);
+		free_run(&u);
+		return -1;
+	}
+	open_conns(&u, fd);
+	set_marks(&u);
+	if (o->rate == 0)
+		for (size_t i = 0; i < u.n; i++)
+			start_batch(&u, i, now_ns());
+	rc = loop(&u, e);
+	conclude(&u);
+	free_run(&u);
+	return rc;
+}

@@ -1,0 +1,117 @@
+/* test_okbench_options.c - okbench's command line: defaults, HOST[:PORT] forms, refusals. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include "../../okbench/okbench.h" /* the Makefile gives only -Icommon */
+
+static struct okb_options o;
+static char err[512];
+
+/* Parses the NULL-terminated words w after "okbench". */
+static enum okb_action parse_words(const char *const *w)
+{
+	char *argv[32] = { "okbench" };
+	int argc = 1;
+
+	for (; *w != NULL && argc < 31; w++)
+		argv[argc++] = (char *)*w;
+	argv[argc] = NULL;
+	err[0] = '\0';
+	return okb_parse_options(argc, argv, &o, err, sizeof err);
+}
+
+#define parse(...) parse_words((const char *const[]){ __VA_ARGS__ })
+
+static void defaults(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_words((const char *const[]){ NULL }), OKB_RUN);
+	assert_string_equal(o.host, "127.0.0.1");
+	assert_int_equal(o.port, 4242);
+	assert_int_equal(o.conns, 50);
+	assert_int_equal(o.depth, 1);
+	assert_int_equal(o.seconds, 10);
+	assert_int_equal(o.lines, 0);
+	assert_int_equal(o.rate, 0);
+	assert_int_equal(o.warmup, 1);
+	assert_string_equal(o.line, "PING");
+	assert_int_equal(o.format, OKB_FORMAT_TEXT);
+	assert_int_equal(o.family, AF_UNSPEC);
+	assert_null(o.unix_path);
+}
+
+static void host_and_port_forms(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("example.org:6379", NULL), OKB_RUN);
+	assert_string_equal(o.host, "example.org");
+	assert_int_equal(o.port, 6379);
+	assert_int_equal(parse("[::1]:4243", NULL), OKB_RUN);
+	assert_string_equal(o.host, "[::1]"); /* the brackets say IPv6 to target.c */
+	assert_int_equal(o.port, 4243);
+	assert_int_equal(parse("::1", NULL), OKB_RUN); /* colons, but no port */
+	assert_string_equal(o.host, "::1");
+	assert_int_equal(o.port, 4242);
+	assert_int_equal(parse("[::1]", "99", NULL), OKB_RUN);
+	assert_string_equal(o.host, "[::1]");
+	assert_int_equal(o.port, 99);
+	assert_int_equal(parse("127.1", "1", NULL), OKB_RUN);
+	assert_string_equal(o.host, "127.1");
+	assert_int_equal(o.port, 1);
+}
+
+static void values_and_modes(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-c", "7", "-P", "1024", "-n", "99", "-R", "5", "--warmup", "0",
+	                       "--line", "", "--format", "json", "-6", NULL), OKB_RUN);
+	assert_int_equal(o.conns, 7);
+	assert_int_equal(o.depth, 1024);
+	assert_int_equal(o.lines, 99);
+	assert_int_equal(o.seconds, 0); /* -n instead of the default -d */
+	assert_int_equal(o.rate, 5);
+	assert_int_equal(o.warmup, 0);
+	assert_string_equal(o.line, "");
+	assert_int_equal(o.format, OKB_FORMAT_JSON);
+	assert_int_equal(o.family, AF_INET6);
+	assert_int_equal(parse("-U", "/tmp/s", "--idle", "-d", "3", "--form=csv", NULL), OKB_RUN);
+	assert_string_equal(o.unix_path, "/tmp/s");
+	assert_int_equal(o.idle, 1);
+	assert_int_equal(o.seconds, 3);
+	assert_int_equal(o.format, OKB_FORMAT_CSV);
+}
+
+static void refusals_name_option_and_value(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("-c", "0", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "-c too small: 0 (1-100000)");
+	assert_int_equal(parse("-R", "1x", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "-R not a number: 1x (1-10000000)");
+	assert_int_equal(parse("h:1", "2", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "port given twice: h:1 and 2");
+	assert_int_equal(parse("h:", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "port not a number:  (1-65535)");
+	assert_int_equal(parse(":80", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "host is empty");
+	assert_int_equal(parse("--tls-k=key.pem", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "--tls-key: this build has no TLS (okbench --version says TLS: no)");
+	assert_int_equal(parse("--he", NULL), OKB_HELP);
+	assert_int_equal(parse("-V", NULL), OKB_VERSION);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(host_and_port_forms),
+		cmocka_unit_test(values_and_modes),
+		cmocka_unit_test(refusals_name_option_and_value),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
