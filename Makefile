@@ -118,6 +118,8 @@ $(BIN)/okclient: $(B)/client/main.o $(LIBCLIENT) $(LIBCOMMON)
 
 # Unit tests may use any part of either program; archives only pull in what is referenced.
 TEST_LINK := $(if $(SERVER_OBJ),$(LIBSERVER)) $(if $(CLIENT_OBJ),$(LIBCLIENT)) $(LIBCOMMON)
+# ... and include the headers of the part they test by name, as that part's own files do.
+$(B)/tests/unit/%.o: OK_CPPFLAGS += -Iserver -Iclient
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(TEST_LINK)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(if $(CLIENT_OBJ),$(CLIENT_LIBS)) $(LDLIBS)

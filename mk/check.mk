@@ -40,6 +40,7 @@ SAN_TEST_LINK := $(if $(SAN_SERVER),build/asan/libokserver.a) \
 build/asan/%.o: %.c
 	@mkdir -p $(@D)
 	$(SAN_CC) $(OK_CPPFLAGS) $(CPPFLAGS) -std=c11 $(WARNINGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+build/asan/tests/unit/%.o: OK_CPPFLAGS += -Iserver -Iclient # as the Makefile's unit tests
 
 build/asan/libokcommon.a: $(SAN_COMMON)
 build/asan/libokserver.a: $(SAN_SERVER)

@@ -10,8 +10,8 @@
 #include <sys/un.h>
 
 #include "netaddr.h"
-#include "../../server/options.h" /* the Makefile adds only -Icommon */
-#include "../../server/oklimits.h"
+#include "oklimits.h"
+#include "options.h"
 
 /* Parses argv[0 .. argc); what went to stdout and stderr lands in out/err. */
 static int parse_vector(struct server_opts *o, char *out, char *err, int argc, char **argv)
