@@ -60,7 +60,7 @@ reap_server() {
 @test "server: SIGTERM exits 0 within a few seconds even if a client does not read" {
 	start_okserver
 	touch "$BATS_TEST_TMPDIR/never"
-	start_bg flood "$TOOLS/srv_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go"
+	start_bg flood "$TOOLS/client_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go"
 	wait_until 30 grep -q stalled "$BATS_TEST_TMPDIR/flood.out"
 	local t0=$SECONDS
 	kill -TERM "$SERVER_PID"
@@ -73,9 +73,9 @@ reap_server() {
 	start_okserver -v
 	local base
 	base=$(open_fds "$SERVER_PID")
-	run timeout 60 "$TOOLS/srv_rude" "$SERVER_PORT" 20 4096 close
+	run timeout 60 "$TOOLS/client_rude" "$SERVER_PORT" 20 4096 close
 	assert_output "done 20"
-	run timeout 60 "$TOOLS/srv_rude" "$SERVER_PORT" 20 4096 reset
+	run timeout 60 "$TOOLS/client_rude" "$SERVER_PORT" 20 4096 reset
 	assert_output "done 20"
 	kill -0 "$SERVER_PID"
 	run talk 'still there?\n'
@@ -87,7 +87,7 @@ reap_server() {
 
 @test "server: --max-clients N: the next connection gets ERR server full, then room again" {
 	start_okserver -v --max-clients 2
-	start_bg hold "$TOOLS/srv_hold" "$SERVER_PORT" 2 30
+	start_bg hold "$TOOLS/client_hold" "$SERVER_PORT" 2 30
 	wait_until 10 grep -q 'holding 2' "$BATS_TEST_TMPDIR/hold.out"
 	wait_until 10 log_count_is 2 connected
 	open_peer full
@@ -132,7 +132,7 @@ reap_server() {
 	fds=$(open_fds "$SERVER_PID")
 	run talk 'warm up\n'
 	base=$(rss_kb "$SERVER_PID")
-	start_bg flood "$TOOLS/srv_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go"
+	start_bg flood "$TOOLS/client_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go"
 	wait_until 30 grep -q stalled "$BATS_TEST_TMPDIR/flood.out"
 	rss=$(rss_kb "$SERVER_PID")
 	touch "$BATS_TEST_TMPDIR/go"
@@ -153,7 +153,7 @@ reap_server() {
 	local ready t0 t1
 	ready=$(wait_for_file_line "$SERVER_OUT" '^listening on ' 5)
 	SERVER_PORT=${ready##*:}
-	start_bg hold "$TOOLS/srv_hold" "$SERVER_PORT" 100 60
+	start_bg hold "$TOOLS/client_hold" "$SERVER_PORT" 100 60
 	wait_until 20 grep -q 'holding 100' "$BATS_TEST_TMPDIR/hold.out"
 	wait_until 10 grep -q 'accept: Too many open files' "$SERVER_ERR"
 	t0=$(cpu_ticks "$SERVER_PID")
@@ -172,7 +172,7 @@ reap_server() {
 	open_peer silent
 	open_peer partial
 	peer_send partial 'no end in sight'
-	start_bg flood "$TOOLS/srv_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go"
+	start_bg flood "$TOOLS/client_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go"
 	wait_until 30 grep -q stalled "$BATS_TEST_TMPDIR/flood.out"
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		run timeout 5 bash -c "printf 'Qhello $i\n' | nc -N 127.0.0.1 $SERVER_PORT"
@@ -185,7 +185,7 @@ reap_server() {
 	start_okserver
 	local fds
 	fds=$(open_fds "$SERVER_PID")
-	run timeout 90 "$TOOLS/srv_many" "$SERVER_PORT" 200 100
+	run timeout 90 "$TOOLS/client_many" "$SERVER_PORT" 200 100
 	assert_success
 	assert_output "clients 200 rounds 100 done 200"
 	wait_until 10 fds_are "$fds"
