@@ -326,7 +326,8 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 			print_help(out);
 			return 0;
 		case 'V':
-			fprintf(out, "okserver %s\n", OK_VERSION);
+			/* The second line is for scripts and tests: the backend, by its own name. */
+			fprintf(out, "okserver %s\nevent loop: %s\n", OK_VERSION, loop_backend_name());
 			return 0;
 		case ':':
 		case '?':

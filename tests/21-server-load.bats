@@ -207,7 +207,7 @@ reap_server() {
 	assert_output 10000
 	reap_server
 	local reads writes waits call
-	call=$(backend_wait_call) || fail "--help names no backend"
+	call=$(backend_wait_call) || fail "--version names no backend"
 	# strace -c rows: % time, seconds, usecs/call, calls, [errors], syscall.
 	reads=$(awk '$NF ~ /^(recvfrom|read)$/ { n += $4 } END { print n + 0 }' "$trace")
 	writes=$(awk '$NF ~ /^(sendto|write|sendmsg)$/ { n += $4 } END { print n + 0 }' "$trace")

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <sys/un.h>
 
+#include "loop.h"
 #include "netaddr.h"
 #include "oklimits.h"
 #include "options.h"
@@ -128,11 +129,12 @@ static void binds_and_unix_listeners(void **state)
 static void help_and_version_go_to_stdout(void **state)
 {
 	struct server_opts o;
-	char out[4096], err[4096];
+	char out[4096], err[4096], version[128];
 
 	(void)state;
 	assert_int_equal(parse(&o, out, err, "-V", (char *)NULL), 0);
-	assert_string_equal(out, "okserver 2.0.0\n");
+	snprintf(version, sizeof version, "okserver 2.0.0\nevent loop: %s\n", loop_backend_name());
+	assert_string_equal(out, version);
 	assert_int_equal(parse(&o, out, err, "--help", (char *)NULL), 0);
 	assert_non_null(strstr(out, "--idle-timeout SECS"));
 	assert_string_equal(err, "");
