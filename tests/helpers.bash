@@ -84,13 +84,23 @@ set_peer_ways() {
 	esac
 }
 
+# pid_gone PID: PID has exited. A zombie has too: an orphan (a daemon) is reaped by init, which
+# may take a second or more; until then kill -0 still finds it. Without /proc, kill -0 alone says.
+pid_gone() {
+	local stat
+	kill -0 "$1" 2>/dev/null || return 0
+	{ read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+	stat=${stat##*) } # after "PID (comm) ", which may hold anything: the state letter
+	[ "${stat%% *}" = Z ]
+}
+
 # stop_pid PID: TERM, then KILL if it has not gone within 5 seconds, then reaps it. Returns 0
 # whatever state the process was in (it runs in teardown under set -e).
 stop_pid() {
 	[ -n "${1:-}" ] || return 0
 	kill -TERM "$1" 2>/dev/null || true
 	local deadline=$((SECONDS + 5))
-	while kill -0 "$1" 2>/dev/null && [ "$SECONDS" -le "$deadline" ]; do
+	while ! pid_gone "$1" && [ "$SECONDS" -le "$deadline" ]; do
 		sleep 0.02
 	done
 	kill -KILL "$1" 2>/dev/null || true

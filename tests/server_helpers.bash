@@ -61,7 +61,7 @@ under_tool() {
 
 # wait_gone PID SECONDS: waits until PID has exited.
 wait_gone() {
-	wait_until "$2" eval "! kill -0 $1 2>/dev/null"
+	wait_until "$2" pid_gone "$1"
 }
 
 # cpu_ticks PID: user + system CPU time of PID in clock ticks.
