@@ -4,9 +4,10 @@
 # exact command is printed and the script fails, so nothing half-works silently.
 set -eu
 
-# What each package is for: compiler and make; line editing; C unit tests; command-line tests;
-# raw peers and a terminal for the bats suites; ps, ss, man and strace for what tests inspect.
-PACKAGES="build-essential libreadline-dev libcmocka-dev bats bats-assert bats-support
+# What each package is for: compiler and make; line editing; C unit tests; command-line tests,
+# run side by side by GNU parallel (bats --jobs); raw peers and a terminal for the bats suites;
+# ps, ss, man and strace for what tests inspect.
+PACKAGES="build-essential libreadline-dev libcmocka-dev bats bats-assert bats-support parallel
 netcat-openbsd socat tmux procps iproute2 man-db strace"
 [ "$#" -gt 0 ] && PACKAGES="$PACKAGES $*"
 

@@ -4,6 +4,8 @@
 load helpers
 load server_helpers
 bats_require_minimum_version 1.5.0
+# Long tests, each with its own server: side by side under bats --jobs (helpers.bash).
+unset BATS_NO_PARALLELIZE_WITHIN_FILE
 
 # fds_are N: the server has exactly N descriptors open.
 fds_are() {
@@ -126,6 +128,8 @@ reap_server() {
 	assert_line --index 12 'ERR idle timeout^M$'
 }
 
+# Alone, after the rest (tests/run.sh): it measures the server's RSS.
+# bats test_tags=serial
 @test "server: a client sending 50 MB without reading: bounded memory, every reply arrives" {
 	start_okserver
 	local base rss fds
@@ -144,6 +148,8 @@ reap_server() {
 	wait_until 10 fds_are "$fds"
 }
 
+# Alone, after the rest (tests/run.sh): it counts the server's CPU ticks.
+# bats test_tags=serial
 @test "server: descriptors exhausted under ulimit -n 64: no spin, served again after" {
 	require_binary "$OKSERVER"
 	SERVER_OUT=$BATS_TEST_TMPDIR/server.out

@@ -188,6 +188,8 @@ $HINT"
 	done
 }
 
+# Alone, after the rest (tests/run.sh): 0.3 s without a reply is taken for the stall.
+# bats test_tags=serial
 @test "modes: --print with stdout full: no client is read, new ones are greeted, none lost" {
 	local dir=$BATS_TEST_TMPDIR answered
 	big_input "$dir/big" 60000 # 6 MB, far more than the pipe and the 1 MiB buffer together
@@ -219,6 +221,8 @@ $HINT"
 	assert_equal "$(cat "$SERVER_ERR")" ""
 }
 
+# Alone, after the rest (tests/run.sh): 0.3 s without a reply is taken for the stall.
+# bats test_tags=serial
 @test "modes: --print with stdout full: SIGTERM still ends the server within the grace" {
 	local dir=$BATS_TEST_TMPDIR
 	big_input "$dir/big" 30000

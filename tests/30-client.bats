@@ -74,6 +74,8 @@ teardown() {
 	assert_equal "$stderr" ""
 }
 
+# Alone, after the rest (tests/run.sh): it measures okclient's peak RSS.
+# bats test_tags=serial
 @test "client pipe: 200,000 lines stream through with exit 0 and peak RSS under 32 MB" {
 	local fifo=$BATS_TEST_TMPDIR/in out=$BATS_TEST_TMPDIR/out deadline hwm exe status lines
 	mkfifo "$fifo"

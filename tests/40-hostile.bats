@@ -39,6 +39,8 @@ wait_for_fds() {
 	[ "$(server_fds)" -eq "$1" ]
 }
 
+# Alone, after the rest (tests/run.sh): it bounds a round trip's latency.
+# bats test_tags=serial
 @test "hostile: 500 slowloris connections do not delay a normal client (p99 <= 10 ms)" {
 	start_okserver
 	run timeout 30 "$TOOLS/hostile_slowloris" "$SERVER_PORT" 500 2 200
@@ -57,6 +59,8 @@ wait_for_fds() {
 	[ "$p99" -le "${HOSTILE_P99_US:-10000}" ] || fail "p99 round trip ${p99} us is over 10 ms"
 }
 
+# Alone, after the rest (tests/run.sh): it bounds a round trip's latency.
+# bats test_tags=serial
 @test "hostile: slowloris over ::1 and a Unix socket at once: an IPv6 client still quick" {
 	start_mixed
 	# 250 trickling over the Unix socket in the background, 250 over ::1 with the timed client.
@@ -74,6 +78,8 @@ wait_for_fds() {
 		fail "p99 round trip ${p99} us is over 10 ms"
 }
 
+# Alone, after the rest (tests/run.sh): a byte a second must beat a 2 s limit on 500 connections.
+# bats test_tags=serial
 @test "hostile: --idle-timeout reclaims slowloris connections, not while they trickle" {
 	start_okserver --idle-timeout 2
 	local before

@@ -35,6 +35,11 @@ load_library() {
 load_library bats-support
 load_library bats-assert
 
+# Under bats --jobs (tests/run.sh) files run side by side, each file's tests one at a time:
+# bats' scheduler of tests within a file polls for a free slot once a second. A file of long,
+# independent tests unsets this after loading helpers, so that its tests run side by side too.
+BATS_NO_PARALLELIZE_WITHIN_FILE=true
+
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 OKSERVER=${OKSERVER:-$TOP/bin/okserver}
 OKCLIENT=${OKCLIENT:-$TOP/bin/okclient}
