@@ -98,13 +98,16 @@ build/valgrind/%: bin/% mk/check.mk
 		'$*' '$(VG_LOGS)' '$*' '$(abspath $<)' >$@
 	@chmod 755 $@
 
+# The tests tagged no-valgrind are left out: valgrind opens the program file on the lowest free
+# descriptor, so a test that starts okclient with stdin closed cannot run under it.
 check-valgrind: all $(VG_WRAPPERS)
 	@rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS)
 	@if [ -z "$(VG_SUITES)" ] || [ -z "$(VG_WRAPPERS)" ]; then \
 		echo "check-valgrind: skipped: tests/10-protocol.bats, tests/30-client.bats or the programs are absent"; \
 	else \
 		OK_UNDER_VALGRIND=1 OKSERVER=$(abspath build/valgrind/okserver) \
-			OKCLIENT=$(abspath build/valgrind/okclient) tests/run.sh $(VG_SUITES); status=$$?; \
+			OKCLIENT=$(abspath build/valgrind/okclient) \
+			tests/run.sh --filter-tags '!no-valgrind' $(VG_SUITES); status=$$?; \
 		scripts/check-logs.sh valgrind $(VG_LOGS) && exit $$status; \
 	fi
 
