@@ -3,10 +3,11 @@
 # Usage: tests/run.sh [--filter-tags TAGS] [FILE.bats | build/tests/unit/test_X ...]
 #   (default: all of them). --filter-tags runs only the bats tests whose tags match, in bats'
 #   own syntax: "!no-valgrind" is every test but those tagged no-valgrind.
-# OK_TEST_JOBS=N: how many bats tests run at once (default 8: they mostly wait, on a server or a
-#   timer); 1 under valgrind, a sanitizer or an emulator, where each is slow enough alone. With
-#   more than one, the unit tests run beside the bats tests, and the tests tagged serial (they
-#   measure a process, or a timing a busy neighbour would upset) run afterwards, one at a time.
+# OK_TEST_JOBS=N: how many bats files run at once (default three per CPU: their tests mostly
+#   wait, on a server or a timer); 1 under valgrind, a sanitizer or an emulator, where each test
+#   is slow enough alone. With more than one, the unit tests run beside the bats tests, and the
+#   tests tagged serial (they measure a process, or a timing a busy neighbour would upset) run
+#   afterwards, one at a time.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -69,7 +70,7 @@ else
 	done
 fi
 
-jobs=${OK_TEST_JOBS:-8}
+jobs=${OK_TEST_JOBS:-$((3 * $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)))}
 if [ -n "${OK_UNDER_VALGRIND:-}${OK_UNDER_SANITIZER:-}${OK_UNDER_EMULATOR:-}" ]; then
 	jobs=${OK_TEST_JOBS:-1}
 fi
