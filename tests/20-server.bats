@@ -39,6 +39,9 @@ setup() {
 	assert_equal "$stderr" "okserver: bind 127.0.0.1:$SERVER_PORT: Address already in use"
 }
 
+# Alone, after the rest (tests/run.sh): it frees a port and binds it again, and a test beside
+# it could take the port meanwhile.
+# bats test_tags=serial
 @test "server: a restart binds the same port at once (SO_REUSEADDR)" {
 	start_okserver
 	local port=$SERVER_PORT

@@ -114,9 +114,11 @@ run_bats() {
 	done
 	shift
 	[ "$#" -gt 0 ] || return 0
+	local start=$SECONDS
 	echo "# bats${match:+ --filter-tags $match}${opts[*]:+ ${opts[*]}}: $*"
 	bats --tap ${match:+--filter-tags "$match"} "${opts[@]}" "$@" 2>&1 | tee "$out"
 	tally "${PIPESTATUS[0]}" bats
+	echo "# bats: $((SECONDS - start)) s"
 }
 
 if [ "$jobs" -le 1 ]; then
