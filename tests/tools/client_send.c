@@ -125,15 +125,15 @@ static int step(int fd, short revents, struct talk_state *t)
 static int talk(int fd, struct talk_state *t, bool half_close, int seconds)
 {
 	int64_t deadline = ok_now_ms() + seconds * 1000LL;
-	int more, n;
 
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = 0 };
 		int64_t left = deadline - ok_now_ms();
+		int more = t->sending ? fill(t) : 1, n;
 
-		if (t->sending && (more = fill(t)) <= 0) {
-			if (more < 0)
-				return 1;
+		if (more < 0)
+			return 1;
+		if (more == 0) {
 			t->sending = false;
 			if (half_close)
 				(void)shutdown(fd, SHUT_WR); /* a server gone: the read says so */
