@@ -144,6 +144,8 @@ $(BIN)/okbench: $(B)/okbench/main.o $(LIBOKBENCH) $(LIBCOMMON)
 
 # Unit tests may use any part of any program; archives only pull in what is referenced.
 TEST_LINK := $(LIBSERVER) $(LIBCLIENT) $(LIBOKBENCH) $(LIBCOMMON)
+# Unit tests include the headers of the part they test by name, as that part's own files do.
+$(B)/tests/unit/%.o: OK_CPPFLAGS += -Iserver -Iclient
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(TEST_LINK)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(CLIENT_LIBS) $(TLS_LIBS) $(LDLIBS)

@@ -8,7 +8,7 @@
 # DIR. When this machine cannot execute them itself, each is started through a generated
 # wrapper, DIR/run/NAME, that execs the emulator on it: the pid a test gets is the program's
 # own process (qemu-user runs the guest inside itself). The peers the tests drive the server
-# with (fake_server, srv_*, hostile_*) stay native: they are the world, not the platform.
+# with (fake_server, client_*, hostile_*) stay native: they are the world, not the platform.
 # Under an emulator OK_UNDER_EMULATOR=1 tells the tests that time, memory and syscall counts
 # are the emulator's, and the unit tests' random-input count is cut to a million.
 set -eu

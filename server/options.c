@@ -99,8 +99,8 @@ void options_print(enum options_action what, FILE *out)
 {
 	if (what == OPTS_HELP)
 		print_help(out);
-	else
-		fprintf(out, "okserver %s\n", OK_VERSION);
+	else /* the second line is for scripts and tests: the backend, by its own name */
+		fprintf(out, "okserver %s\nevent loop: %s\n", OK_VERSION, backend_name());
 }
 
 /* "WHAT: INPUT", the problem and what the user typed; -1. */

@@ -4,6 +4,8 @@
 load helpers
 load server_helpers
 bats_require_minimum_version 1.5.0
+# Long tests, each with its own server: side by side under bats --jobs (helpers.bash).
+unset BATS_NO_PARALLELIZE_WITHIN_FILE
 
 # fds_are N: the server has exactly N descriptors open.
 fds_are() {
@@ -60,7 +62,7 @@ reap_server() {
 @test "server: SIGTERM exits 0 within a few seconds even if a client does not read" {
 	start_okserver
 	touch "$BATS_TEST_TMPDIR/never"
-	start_bg flood "$TOOLS/srv_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go"
+	start_bg flood "$TOOLS/client_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go"
 	wait_until 30 grep -q stalled "$BATS_TEST_TMPDIR/flood.out"
 	local t0=$SECONDS
 	kill -TERM "$SERVER_PID"
@@ -73,9 +75,9 @@ reap_server() {
 	start_okserver -v
 	local base
 	base=$(open_fds "$SERVER_PID")
-	run timeout 60 "$TOOLS/srv_rude" "$SERVER_PORT" 20 4096 close
+	run timeout 60 "$TOOLS/client_rude" "$SERVER_PORT" 20 4096 close
 	assert_output "done 20"
-	run timeout 60 "$TOOLS/srv_rude" "$SERVER_PORT" 20 4096 reset
+	run timeout 60 "$TOOLS/client_rude" "$SERVER_PORT" 20 4096 reset
 	assert_output "done 20"
 	kill -0 "$SERVER_PID"
 	run talk 'still there?\n'
@@ -87,7 +89,7 @@ reap_server() {
 
 @test "server: --max-clients N: the next connection gets ERR server full, then room again" {
 	start_okserver -v --max-clients 2
-	start_bg hold "$TOOLS/srv_hold" "$SERVER_PORT" 2 30
+	start_bg hold "$TOOLS/client_hold" "$SERVER_PORT" 2 30
 	wait_until 10 grep -q 'holding 2' "$BATS_TEST_TMPDIR/hold.out"
 	wait_until 10 log_count_is 2 connected
 	open_peer full
@@ -126,13 +128,15 @@ reap_server() {
 	assert_line --index 12 'ERR idle timeout^M$'
 }
 
+# Alone, after the rest (tests/run.sh): it measures the server's RSS.
+# bats test_tags=serial
 @test "server: a client sending 50 MB without reading: bounded memory, every reply arrives" {
 	start_okserver
 	local base rss fds
 	fds=$(open_fds "$SERVER_PID")
 	run talk 'warm up\n'
 	base=$(rss_kb "$SERVER_PID")
-	start_bg flood "$TOOLS/srv_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go"
+	start_bg flood "$TOOLS/client_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go"
 	wait_until 30 grep -q stalled "$BATS_TEST_TMPDIR/flood.out"
 	rss=$(rss_kb "$SERVER_PID")
 	touch "$BATS_TEST_TMPDIR/go"
@@ -144,6 +148,8 @@ reap_server() {
 	wait_until 10 fds_are "$fds"
 }
 
+# Alone, after the rest (tests/run.sh): it counts the server's CPU ticks.
+# bats test_tags=serial
 @test "server: descriptors exhausted under ulimit -n 64: no spin, served again after" {
 	require_binary "$OKSERVER"
 	SERVER_OUT=$BATS_TEST_TMPDIR/server.out
@@ -153,7 +159,7 @@ reap_server() {
 	local ready t0 t1
 	ready=$(wait_for_file_line "$SERVER_OUT" '^listening on ' 5)
 	SERVER_PORT=${ready##*:}
-	start_bg hold "$TOOLS/srv_hold" "$SERVER_PORT" 100 60
+	start_bg hold "$TOOLS/client_hold" "$SERVER_PORT" 100 60
 	wait_until 20 grep -q 'holding 100' "$BATS_TEST_TMPDIR/hold.out"
 	wait_until 10 grep -q 'accept: Too many open files' "$SERVER_ERR"
 	t0=$(cpu_ticks "$SERVER_PID")
@@ -172,7 +178,7 @@ reap_server() {
 	open_peer silent
 	open_peer partial
 	peer_send partial 'no end in sight'
-	start_bg flood "$TOOLS/srv_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go"
+	start_bg flood "$TOOLS/client_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go"
 	wait_until 30 grep -q stalled "$BATS_TEST_TMPDIR/flood.out"
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		run timeout 5 bash -c "printf 'Qhello $i\n' | nc -N 127.0.0.1 $SERVER_PORT"
@@ -185,7 +191,7 @@ reap_server() {
 	start_okserver
 	local fds
 	fds=$(open_fds "$SERVER_PID")
-	run timeout 90 "$TOOLS/srv_many" "$SERVER_PORT" 200 100
+	run timeout 90 "$TOOLS/client_many" "$SERVER_PORT" 200 100
 	assert_success
 	assert_output "clients 200 rounds 100 done 200"
 	wait_until 10 fds_are "$fds"
@@ -207,7 +213,7 @@ reap_server() {
 	assert_output 10000
 	reap_server
 	local reads writes waits call
-	call=$(backend_wait_call) || fail "--help names no backend"
+	call=$(backend_wait_call) || fail "--version names no backend"
 	# strace -c rows: % time, seconds, usecs/call, calls, [errors], syscall.
 	reads=$(awk '$NF ~ /^(recvfrom|read)$/ { n += $4 } END { print n + 0 }' "$trace")
 	writes=$(awk '$NF ~ /^(sendto|write|sendmsg)$/ { n += $4 } END { print n + 0 }' "$trace")

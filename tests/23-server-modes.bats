@@ -69,11 +69,12 @@ start_into_fifo() {
 	exec {hold}<&- # now only the server writes: the fifo fills and the server sees EOF on none
 }
 
-# send_big NAME FILE: a raw client sending FILE while it reads (tests/tools/srv_stream.c: nc
-# and socat may block in a write and stop reading), its replies in $BATS_TEST_TMPDIR/NAME.out.
+# send_big NAME FILE: a raw client sending FILE while it reads (tests/tools/client_send.c: nc
+# and socat may block in a write and stop reading), half-closing at its end, its replies in
+# $BATS_TEST_TMPDIR/NAME.out.
 send_big() {
-	require_binary "$TOOLS/srv_stream"
-	"$TOOLS/srv_stream" "$SERVER_PORT" <"$2" >"$BATS_TEST_TMPDIR/$1.out" 2>&1 3>&- &
+	require_binary "$TOOLS/client_send"
+	"$TOOLS/client_send" -s -t 120 "$SERVER_PORT" <"$2" >"$BATS_TEST_TMPDIR/$1.out" 2>&1 3>&- &
 	BG_PIDS+=("$!")
 }
 
@@ -187,6 +188,8 @@ $HINT"
 	done
 }
 
+# Alone, after the rest (tests/run.sh): 0.3 s without a reply is taken for the stall.
+# bats test_tags=serial
 @test "modes: --print with stdout full: no client is read, new ones are greeted, none lost" {
 	local dir=$BATS_TEST_TMPDIR answered
 	big_input "$dir/big" 60000 # 6 MB, far more than the pipe and the 1 MiB buffer together
@@ -218,6 +221,8 @@ $HINT"
 	assert_equal "$(cat "$SERVER_ERR")" ""
 }
 
+# Alone, after the rest (tests/run.sh): 0.3 s without a reply is taken for the stall.
+# bats test_tags=serial
 @test "modes: --print with stdout full: SIGTERM still ends the server within the grace" {
 	local dir=$BATS_TEST_TMPDIR
 	big_input "$dir/big" 30000

@@ -8,7 +8,7 @@ load server_helpers
 bats_require_minimum_version 1.5.0
 
 setup() {
-	require_binary "$TOOLS/hostile_send"
+	require_binary "$TOOLS/client_send"
 	require_binary "$TOOLS/hostile_slowloris"
 }
 
@@ -17,7 +17,7 @@ teardown() {
 }
 
 # start_mixed: a server on 127.0.0.1, ::1 and a Unix socket; TARGETS names the three
-# as the tools take them (srv_common.h).
+# as the tools take them (client_common.h).
 start_mixed() {
 	local sock=$BATS_TEST_TMPDIR/ok.sock
 	start_okserver -b 127.0.0.1 -b ::1 -U "$sock"
@@ -39,6 +39,8 @@ wait_for_fds() {
 	[ "$(server_fds)" -eq "$1" ]
 }
 
+# Alone, after the rest (tests/run.sh): it bounds a round trip's latency.
+# bats test_tags=serial
 @test "hostile: 500 slowloris connections do not delay a normal client (p99 <= 10 ms)" {
 	start_okserver
 	run timeout 30 "$TOOLS/hostile_slowloris" "$SERVER_PORT" 500 2 200
@@ -57,6 +59,8 @@ wait_for_fds() {
 	[ "$p99" -le "${HOSTILE_P99_US:-10000}" ] || fail "p99 round trip ${p99} us is over 10 ms"
 }
 
+# Alone, after the rest (tests/run.sh): it bounds a round trip's latency.
+# bats test_tags=serial
 @test "hostile: slowloris over ::1 and a Unix socket at once: an IPv6 client still quick" {
 	start_mixed
 	# 250 trickling over the Unix socket in the background, 250 over ::1 with the timed client.
@@ -74,6 +78,8 @@ wait_for_fds() {
 		fail "p99 round trip ${p99} us is over 10 ms"
 }
 
+# Alone, after the rest (tests/run.sh): a byte a second must beat a 2 s limit on 500 connections.
+# bats test_tags=serial
 @test "hostile: --idle-timeout reclaims slowloris connections, not while they trickle" {
 	start_okserver --idle-timeout 2
 	local before
@@ -84,7 +90,7 @@ wait_for_fds() {
 	assert_line --index 0 "trickled: 500 connections, 1500 bytes, 0 closed early"
 	assert_line --index 2 --regexp '^idle: 500 of 500 closed with ERR idle timeout '
 	wait_for_fds "$before" 5 || fail "server holds $(server_fds) descriptors, not $before"
-	run timeout 10 "$TOOLS/hostile_send" -s "$SERVER_PORT" <<<"still serving"
+	run timeout 10 "$TOOLS/client_send" -s "$SERVER_PORT" <<<"still serving"
 	assert_success
 	assert_output "OK"
 }
@@ -96,7 +102,7 @@ wait_for_fds() {
 	[ "$(wc -c <"$BATS_TEST_TMPDIR/garbage")" -eq 65537 ]
 	local t
 	for t in "${TARGETS[@]}"; do
-		run --separate-stderr timeout 15 "$TOOLS/hostile_send" "$t" <"$BATS_TEST_TMPDIR/garbage"
+		run --separate-stderr timeout 15 "$TOOLS/client_send" "$t" <"$BATS_TEST_TMPDIR/garbage"
 		assert_success
 		assert_output "ERR line too long"
 		assert_equal "$stderr" ""
@@ -108,11 +114,11 @@ wait_for_fds() {
 	head -c 4194304 /dev/zero | tr '\0' 'x' >"$BATS_TEST_TMPDIR/flood"
 	local t
 	for t in "${TARGETS[@]}"; do
-		run --separate-stderr timeout 15 "$TOOLS/hostile_send" -s "$t" <"$BATS_TEST_TMPDIR/flood"
+		run --separate-stderr timeout 15 "$TOOLS/client_send" -s "$t" <"$BATS_TEST_TMPDIR/flood"
 		assert_success
 		assert_output "ERR line too long"
 		assert_equal "$stderr" ""
-		run timeout 10 "$TOOLS/hostile_send" -s "$t" <<<"next"
+		run timeout 10 "$TOOLS/client_send" -s "$t" <<<"next"
 		assert_success
 		assert_output "OK"
 	done
@@ -144,7 +150,7 @@ wait_for_fds() {
 	# Binary replies: compared as files (bats' run would lose the NUL). Over each family.
 	local t
 	for t in "${TARGETS[@]}"; do
-		timeout 10 "$TOOLS/hostile_send" "$t" <"$input" >"$BATS_TEST_TMPDIR/got" \
+		timeout 10 "$TOOLS/client_send" "$t" <"$input" >"$BATS_TEST_TMPDIR/got" \
 			2>"$BATS_TEST_TMPDIR/err"
 		cmp "$want" "$BATS_TEST_TMPDIR/got"
 		[ ! -s "$BATS_TEST_TMPDIR/err" ]

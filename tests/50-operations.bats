@@ -330,6 +330,9 @@ Qbye$'
 	stop_pid "$LAST_PID" # systemd-socket-activate became okserver: SIGTERM ends it cleanly
 }
 
+# Alone, after the rest (tests/run.sh): it frees a port and binds it again, and a test beside
+# it could take the port meanwhile.
+# bats test_tags=serial
 @test "operations: systemd-socket-activate on a TCP port: the ready line names it" {
 	command -v systemd-socket-activate >/dev/null || skip "systemd-socket-activate is not installed"
 	local port
@@ -368,6 +371,9 @@ listening on unix:$b"
 	test -S "$b"
 }
 
+# Alone, after the rest (tests/run.sh): it frees a port and binds it again, and a test beside
+# it could take the port meanwhile.
+# bats test_tags=serial
 @test "operations: socket activation of a Unix and a TCP socket: --max-clients counts both" {
 	command -v systemd-socket-activate >/dev/null || skip "systemd-socket-activate is not installed"
 	local sock=$BATS_TEST_TMPDIR/ok.sock port sa

@@ -61,7 +61,7 @@ under_tool() {
 
 # wait_gone PID SECONDS: waits until PID has exited.
 wait_gone() {
-	wait_until "$2" eval "! kill -0 $1 2>/dev/null"
+	wait_until "$2" pid_gone "$1"
 }
 
 # cpu_ticks PID: user + system CPU time of PID in clock ticks.
@@ -147,10 +147,15 @@ teardown() {
 }
 
 
-# backend_wait_call: the system call the server's event loop waits in, from the backend its
-# --help names ("one thread, epoll."): epoll_wait or poll.
+# backend: the event loop the server was built with, as its --version's second line names it
+# ("event loop: epoll"): epoll or poll.
+backend() {
+	"$OKSERVER" --version | sed -n 's/^event loop: //p'
+}
+
+# backend_wait_call: the system call the server's event loop waits in: epoll_wait or poll.
 backend_wait_call() {
-	case $("$OKSERVER" --help | sed -n 's/.*one thread, \([a-z]*\)\.$/\1/p') in
+	case $(backend) in
 	epoll) echo epoll_wait ;;
 	poll) echo poll ;;
 	*) return 1 ;;

@@ -73,7 +73,9 @@ END
 	run dpkg-deb -I "$DEB"
 	assert_line --regexp '^ +[0-9]+ bytes, +[0-9]+ lines +\* +postinst +#!/bin/sh$'
 	run "$OKSERVER" -V
-	assert_output "okserver $version"
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 "okserver $version"
+	assert_line --index 1 --regexp '^event loop: (epoll|poll)$'
 	run "$OKCLIENT" -V
 	assert_output "okclient $version"
 	run "$OKBENCH" -V

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../client/client.h" /* the Makefile gives only -Icommon */
+#include "client.h"
 
 static void tail_room_and_unused_space(void **state)
 {

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../client/client.h" /* the Makefile gives only -Icommon */
+#include "client.h"
 
 static char said[512]; /* what okc_conclude wrote on stderr */
 

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 #include <sys/socket.h>
 
-#include "../../client/client.h" /* the Makefile gives only -Icommon */
+#include "client.h"
 
 static struct ok_err perr; /* the last parse's error */
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../client/client.h" /* the Makefile gives only -Icommon */
+#include "client.h"
 
 /* Feeds input in pieces of `step` bytes (as recv might), returns what the user would see. */
 static char *framed(int raw, const char *in, size_t n, size_t step, size_t out_cap,

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../client/wait.h" /* the Makefile gives only -Icommon */
+#include "wait.h"
 
 /* Long enough that a wait that missed its signal fails by timing out (0), never by a clock. */
 #define NEVER_MS 10000

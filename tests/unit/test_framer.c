@@ -9,7 +9,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "../../server/framer.h" /* the Makefile adds only -Icommon */
+#include "framer.h"
 
 /* What a conversation produced: the replies, then the closing reply, and the status. */
 struct result {

@@ -1,12 +1,12 @@
-/* srv_pipe.c - pipelined load: C connections, each sending P lines at a time, B times over. */
+/* client_pipe.c - pipelined load: C connections, each sending P lines at a time, B times over. */
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "srv_common.h"
+#include "client_common.h"
 
 /*
- * Usage: srv_pipe PORT C P B
+ * Usage: client_pipe PORT C P B
  * Each of C connections sends P "PING\r\n" lines in one write, waits for P "OK\r\n" replies, and
  * does so B times. Prints "lines N" (C*P*B) and exits 0 only if every reply came, within 120 s.
  */
@@ -85,7 +85,7 @@ int main(int argc, char **argv)
 	long long deadline = ok_now_ms() + 120000;
 
 	if (argc != 5)
-		die("usage: srv_pipe PORT C P B");
+		die("usage: client_pipe PORT C P B");
 	setup_load(&pl, argv);
 	for (unsigned long i = 0; i < pl.c; i++) {
 		pl.fds[i] = connect_loopback(argv[1]);

@@ -1,6 +1,6 @@
-/* srv_common.h - what the okserver test tools share: connect to loopback, time, dying loudly. */
-#ifndef SRV_COMMON_H
-#define SRV_COMMON_H
+/* client_common.h - what okserver's test clients share: connect to loopback, time, dying loudly. */
+#ifndef CLIENT_COMMON_H
+#define CLIENT_COMMON_H
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,11 +1,11 @@
-/* srv_hold.c - opens many connections to okserver and holds them, silent, for a while. */
+/* client_hold.c - opens many connections to okserver and holds them, silent, for a while. */
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "srv_common.h"
+#include "client_common.h"
 
 /*
- * Usage: srv_hold PORT N SECS [ping]
+ * Usage: client_hold PORT N SECS [ping]
  * Opens N connections (connect completes in the kernel even while the server does not accept),
  * with "ping" does one round trip on each ("PING\r\n", expecting "OK\r\n"), prints
  * "holding N", keeps them open and silent for SECS seconds (or until killed), then exits.
@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 	int *fds;
 
 	if (argc != 4 && !(argc == 5 && strcmp(argv[4], "ping") == 0))
-		die("usage: srv_hold PORT N SECS [ping]");
+		die("usage: client_hold PORT N SECS [ping]");
 	n = number_arg(argv[2]);
 	secs = number_arg(argv[3]);
 	fds = calloc(n ? n : 1, sizeof *fds);

@@ -1,12 +1,12 @@
-/* srv_rude.c - clients that send lines and vanish without reading: close, or reset. */
+/* client_rude.c - clients that send lines and vanish without reading: close, or reset. */
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "srv_common.h"
+#include "client_common.h"
 
 /*
- * Usage: srv_rude PORT COUNT KBYTES close|reset
+ * Usage: client_rude PORT COUNT KBYTES close|reset
  * COUNT times: connect, send up to KBYTES KiB of empty lines without reading a reply (stopping
  * early if the server stops taking them for 200 ms), then close with replies unread (the kernel
  * answers the server's next send with a reset) or abort at once with SO_LINGER 0.
@@ -19,7 +19,7 @@ int main(int argc, char **argv)
 	int reset;
 
 	if (argc != 5)
-		die("usage: srv_rude PORT COUNT KBYTES close|reset");
+		die("usage: client_rude PORT COUNT KBYTES close|reset");
 	count = number_arg(argv[2]);
 	total = number_arg(argv[3]) * 1024;
 	reset = strcmp(argv[4], "reset") == 0;

@@ -1,12 +1,12 @@
-/* srv_many.c - many clients at once, each doing many round trips, then Q; all checked. */
+/* client_many.c - many clients at once, each doing many round trips, then Q; all checked. */
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "srv_common.h"
+#include "client_common.h"
 
 /*
- * Usage: srv_many PORT CLIENTS ROUNDS
+ * Usage: client_many PORT CLIENTS ROUNDS
  * Every client sends one line, waits for "OK\n", ROUNDS times (odd rounds end CRLF and expect
  * "OK\r\n"), then sends "Qdone" and expects it echoed and the connection closed. Prints
  * "clients C rounds R done D" and exits 0 only if all clients finished exactly so within 60 s.
@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 	long long deadline = ok_now_ms() + 60000;
 
 	if (argc != 4)
-		die("usage: srv_many PORT CLIENTS ROUNDS");
+		die("usage: client_many PORT CLIENTS ROUNDS");
 	n = number_arg(argv[2]);
 	rounds = number_arg(argv[3]);
 	cs = calloc(n, sizeof *cs);

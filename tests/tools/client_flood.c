@@ -1,12 +1,12 @@
-/* srv_flood.c - a client that sends lines without reading, stalls, then reads every reply. */
+/* client_flood.c - a client that sends lines without reading, stalls, then reads every reply. */
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "srv_common.h"
+#include "client_common.h"
 
 /*
- * Usage: srv_flood PORT MBYTES LINE_LEN GO_FILE
+ * Usage: client_flood PORT MBYTES LINE_LEN GO_FILE
  * Sends MBYTES MiB of LINE_LEN-byte lines (LF included) without reading until the server stops
  * taking them (no progress for 500 ms), prints "stalled SENT" and waits for GO_FILE to exist
  * (the test measures the server meanwhile). Then sends the rest while reading, half-closes,
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 	int fd, half_closed = 0;
 
 	if (argc != 5)
-		die("usage: srv_flood PORT MBYTES LINE_LEN GO_FILE");
+		die("usage: client_flood PORT MBYTES LINE_LEN GO_FILE");
 	fd = connect_loopback(argv[1]);
 	line_len = number_arg(argv[3]);
 	if (line_len < 1 || line_len > 4096)
