@@ -70,7 +70,7 @@ END
 	run dpkg-deb -I "$DEB"
 	assert_line --regexp '^ +[0-9]+ bytes, +[0-9]+ lines +\* +postinst +#!/bin/sh$'
 	run "$OKSERVER" -V
-	assert_output "okserver $version"
+	assert_line --index 0 "okserver (okchat) $version"
 	run "$OKCLIENT" -V
 	assert_output "okclient $version"
 }
