@@ -214,6 +214,39 @@ $HINT"
 	[ ! -e "$pidfile" ]
 }
 
+@test "server: -d without --pidfile says its pid on stderr, the ready line alone on stdout" {
+	run --separate-stderr timeout 10 "$OKSERVER" -d -p 0
+	assert_success
+	assert_output --regexp '^listening on 127\.0\.0\.1:[0-9]+$'
+	SERVER_PORT=${output##*:}
+	assert_regex "$stderr" '^okserver: running in the background as pid [0-9]+$'
+	local pid=${stderr##* }
+	BG_PIDS+=("$pid")
+	# That pid is the server's: the detached one, leader of its own session, serving the port.
+	assert_equal "$(ps -o sid= -p "$pid" | tr -d ' ')" "$pid"
+	run talk 'x\n'
+	assert_output 'OK$'
+	kill -TERM "$pid"
+	wait_gone "$pid" 10
+	run timeout 5 nc -z 127.0.0.1 "$SERVER_PORT"
+	assert_failure
+}
+
+@test "server: -d -v without --pidfile: the start line on stderr names the pid, said once" {
+	run --separate-stderr timeout 10 "$OKSERVER" -d -v -p 0
+	assert_success
+	assert_output --regexp '^listening on 127\.0\.0\.1:[0-9]+$'
+	SERVER_PORT=${output##*:}
+	local pid=${stderr#*, pid }
+	pid=${pid%%,*}
+	BG_PIDS+=("$pid")
+	assert_equal "$stderr" \
+	    "okserver: started, version $VERSION, pid $pid, listening on 127.0.0.1:$SERVER_PORT"
+	assert_equal "$(ps -o sid= -p "$pid" | tr -d ' ')" "$pid"
+	kill -TERM "$pid"
+	wait_gone "$pid" 10
+}
+
 @test "server: -d with the port in use still reports on the terminal and exits 2" {
 	start_okserver
 	run --separate-stderr timeout 10 "$OKSERVER" -d -p "$SERVER_PORT"
@@ -243,15 +276,16 @@ $HINT"
 
 @test "server: SIGTERM or SIGINT while a full stdout holds the ready line: exit 0, pidfile removed" {
 	local fifo=$BATS_TEST_TMPDIR/stdout.fifo pidfile=$BATS_TEST_TMPDIR/early.pid sig rc hold
+	local log=$BATS_TEST_TMPDIR/early.log
 	SERVER_ERR=$BATS_TEST_TMPDIR/server.err
 	mkfifo "$fifo"
 	for sig in TERM INT; do
-		rm -f "$pidfile"
+		rm -f "$pidfile" "$log"
 		# A full pipe on stdout, never read: okserver cannot write its ready line (after listen
 		# and the pidfile, before its event loop), and must still stop when told to.
 		exec {hold}<>"$fifo"
 		timeout 5 dd if=/dev/zero of="$fifo" bs=4096 count=1024 oflag=nonblock 2>/dev/null || true
-		"$OKSERVER" -p 0 --pidfile "$pidfile" </dev/null >"$fifo" 2>"$SERVER_ERR" 3>&- &
+		"$OKSERVER" -p 0 --pidfile "$pidfile" --log "$log" </dev/null >"$fifo" 2>"$SERVER_ERR" 3>&- &
 		SERVER_PID=$!
 		wait_until 10 test -s "$pidfile"
 		kill -"$sig" "$SERVER_PID"
@@ -263,6 +297,11 @@ $HINT"
 		assert_equal "SIG$sig: exit $rc" "SIG$sig: exit 0"
 		[ ! -e "$pidfile" ]
 		assert_equal "$(cat "$SERVER_ERR")" ""
+		# The log says it started (before the ready line) and which signal stopped it.
+		run cut -d ' ' -f 2- "$log"
+		assert_equal "${#lines[@]}" 2
+		assert_line --index 0 --regexp "^started, version ${VERSION//./\\.}, pid [0-9]+, listening on "
+		assert_line --index 1 --regexp "^stopped \(SIG$sig\), pid [0-9]+\$"
 	done
 }
 
@@ -273,18 +312,26 @@ $HINT"
 	run talk 'waytoolongforthis\n'
 	wait_until 5 grep -q 'line too long)' "$SERVER_ERR"
 	run cat "$SERVER_ERR"
-	[ "${#lines[@]}" -eq 6 ]
-	assert_line --index 0 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ connected$'
-	assert_line --index 1 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(eof\), 2 lines answered$'
-	assert_line --index 3 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(quit\), 2 lines answered$'
-	assert_line --index 5 \
+	[ "${#lines[@]}" -eq 7 ]
+	assert_line --index 0 \
+	    "okserver: started, version $VERSION, pid $SERVER_PID, listening on 127.0.0.1:$SERVER_PORT"
+	assert_line --index 1 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ connected$'
+	assert_line --index 2 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(eof\), 2 lines answered$'
+	assert_line --index 4 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(quit\), 2 lines answered$'
+	assert_line --index 6 \
 	    --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(line too long\), 0 lines answered$'
+	local pid=$SERVER_PID
+	stop_okserver
+	run tail -n 1 "$SERVER_ERR"
+	assert_output "okserver: stopped (SIGTERM), pid $pid"
 }
 
-@test "server: without -v it logs nothing per connection" {
+@test "server: without -v it logs nothing per connection, nor when it starts or stops" {
 	start_okserver
 	run talk 'a\n'
 	assert_output 'OK$'
+	assert_equal "$(cat "$SERVER_ERR")" ""
+	stop_okserver
 	assert_equal "$(cat "$SERVER_ERR")" ""
 }
 
