@@ -175,14 +175,16 @@ static void accept_all(struct server *s, int lfd)
 	}
 }
 
-/* First stop: stop accepting, answer, say goodbye. A second one: close at once. */
-static void begin_stop(struct server *s)
+/* First stop: stop accepting, answer, say goodbye. A second one: close at once. sig is the
+ * signal that asks for it, kept (the first one) for the stop line. */
+static void begin_stop(struct server *s, int sig)
 {
 	if (s->stopping) {
 		s->stop_at = server_now(s);
 		return;
 	}
 	s->stopping = true;
+	s->stop_signal = sig;
 	s->stop_at = server_now(s) + OK_SHUTDOWN_MS;
 	stop_accepting(s);
 	for_each_conn(s, conn_end_for_shutdown);
@@ -191,19 +193,21 @@ static void begin_stop(struct server *s)
 /* What each signal of the set (signals.h) asks for. */
 static void on_signal(struct server *s)
 {
-	switch (server_signal_take(s->signal_fd)) {
+	int sig = server_signal_take(s->signal_fd);
+
+	switch (sig) {
 	case SIGHUP:
 		if (log_is_file())
 			log_reopen(); /* logrotate moved the file away */
 		else if (!s->cfg->daemon)
-			begin_stop(s); /* the terminal is gone: as SIGTERM */
+			begin_stop(s, sig); /* the terminal is gone: as SIGTERM */
 		break;
 	case SIGUSR1:
 		stats_log(&s->stats, s->open_conns, server_now(s));
 		break;
 	case SIGINT:
 	case SIGTERM:
-		begin_stop(s);
+		begin_stop(s, sig);
 		break;
 	default:
 		break; /* none was pending after all */

@@ -1,5 +1,5 @@
 /* main.c - okserver: options, listen (or take systemd's listener), log, detach, ready line,
- * serve, exit status. */
+ * the start and stop lines, serve, exit status. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <limits.h>
@@ -22,9 +22,22 @@
 #include "server.h"
 #include "signals.h"
 #include "util.h"
+#include "version.h"
 
 /* become_ready(): SIGINT or SIGTERM came before the ready line was out. */
 #define STOPPED_EARLY 1
+
+/* The start line's room for the listeners' names: a log line less the rest of the start line
+ * ("started, version V, pid P, listening on ", " and N more") and the timestamp. */
+#define START_NAMES_MAX (OK_LOG_LINE_MAX - 128)
+
+/* What run() learns on the way, for the cleanup at the end and for the stop line. */
+struct run_state {
+	char *pidpath;   /* the pidfile written, absolute (-d changes the directory); or NULL */
+	bool started;    /* the start line is out: a stop line follows it */
+	int stop_signal; /* the signal that stopped the server (SIGTERM, ...), 0 when none did */
+	bool once_done;  /* --once: its one connection came */
+};
 
 /* "okserver: MSG" on stderr, and for a usage error the hint; the exit status e names. */
 static int fail(const struct ok_err *e)
@@ -159,10 +172,91 @@ static int take_activated(const struct server_config *c, struct listeners *l, st
 	return 0;
 }
 
-/* Detaches (-d), writes the pidfile, prints the ready line, tells systemd. 0, STOPPED_EARLY,
- * or -1 with e filled. */
+/* The start and stop lines are logged with -v or --log; without either, the log holds only
+ * what went wrong. */
+static bool logs_start_stop(const struct server_config *c)
+{
+	return c->verbose || c->log != NULL;
+}
+
+/*
+ * The listeners as their ready lines name them, ", " between: "127.0.0.1:4242, [::1]:4242,
+ * unix:/run/ok.sock", into names (len bytes). A list too long for it (16 IPv6 addresses and
+ * a long path) ends with the last name that fits and " and N more": the ready lines have all.
+ */
+static void name_listeners(const struct listeners *l, char *names, size_t len)
+{
+	char ready[OK_READY_TEXT_MAX], *p = ready, *eol;
+	size_t off = 0;
+	int shown = 0;
+
+	listeners_ready_text(l, ready, sizeof ready); /* "listening on NAME\n" each */
+	names[0] = '\0';
+	for (; (eol = strchr(p, '\n')) != NULL && shown < l->n; p = eol + 1, shown++) {
+		const char *name = p + sizeof "listening on " - 1;
+		size_t n = (size_t)(eol - name);
+
+		if (off + n + sizeof ", " + sizeof " and 99 more" > len)
+			break;
+		off += (size_t)snprintf(names + off, len - off, "%s%.*s", shown > 0 ? ", " : "",
+		                        (int)n, name);
+	}
+	if (shown < l->n)
+		snprintf(names + off, len - off, " and %d more", l->n - shown);
+}
+
+/* "started, version 2.0.0, pid 1234, listening on 127.0.0.1:4242, [::1]:4242": under -d the
+ * pid of the detached server, the one to signal. */
+static void log_started(const struct listeners *l)
+{
+	char names[START_NAMES_MAX];
+
+	name_listeners(l, names, sizeof names);
+	server_log("started, version %s, pid %ld, listening on %s", OK_VERSION, (long)getpid(),
+	           names);
+}
+
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGINT: return "SIGINT";
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return "SIGHUP";
+	default: return "a signal";
+	}
+}
+
+/* "stopped (SIGTERM), pid 1234": why, from the exit status rc (-1: e says why), the signal the
+ * loop took, or --once. The last line of a server that logged its start. */
+static void log_stopped(const struct run_state *r, int rc, const struct ok_err *e)
+{
+	long pid = (long)getpid();
+
+	if (rc < 0)
+		server_log("stopped (error: %s), pid %ld, exit status %d", e->msg, pid, e->code);
+	else if (rc != SERVER_EXIT_OK)
+		server_log("stopped (error: logged above), pid %ld, exit status %d", pid, rc);
+	else if (r->stop_signal != 0)
+		server_log("stopped (%s), pid %ld", signal_name(r->stop_signal), pid);
+	else
+		server_log("stopped (--once: its connection ended), pid %ld", pid);
+}
+
+/*
+ * -d without --pidfile: the caller still learns which pid to signal, on standard error before
+ * the server lets go of it, unless the start line says it there already (-v without --log).
+ * Standard error, not output: "port=$(okserver -d -p 0)" captures the ready lines alone.
+ */
+static void say_pid(const struct server_config *c)
+{
+	if (c->daemon && c->pidfile == NULL && !(c->verbose && c->log == NULL))
+		fprintf(stderr, "okserver: running in the background as pid %ld\n", (long)getpid());
+}
+
+/* Detaches (-d), writes the pidfile (or says the pid), logs the start line, prints the ready
+ * line, tells systemd. 0, STOPPED_EARLY, or -1 with e filled. */
 static int become_ready(const struct listeners *l, const struct server_config *c,
-                        char **pidpath, struct ok_err *e)
+                        struct run_state *r, struct ok_err *e)
 {
 	struct ok_err told;
 	int notify = -1;
@@ -172,10 +266,17 @@ static int become_ready(const struct listeners *l, const struct server_config *c
 	if (c->pidfile != NULL) {
 		if (pidfile_write(c->pidfile, e) < 0)
 			return -1;
-		*pidpath = absolute_path(c->pidfile);
+		r->pidpath = absolute_path(c->pidfile);
 	}
-	if (print_ready(l) == 1)
+	say_pid(c);
+	if (logs_start_stop(c)) { /* before the ready line: a caller who has it finds the line */
+		log_started(l);
+		r->started = true;
+	}
+	if (print_ready(l) == 1) {
+		r->stop_signal = stop_signal_pending();
 		return STOPPED_EARLY;
+	}
 	if (notify >= 0 && daemon_ready(notify, c->log != NULL, e) < 0)
 		return -1;
 	if (notify_ready(c->daemon, &told) < 0)
@@ -183,9 +284,10 @@ static int become_ready(const struct listeners *l, const struct server_config *c
 	return 0;
 }
 
-/* Serves until the end; the listeners' descriptors pass to the loop, which closes them. The
- * loop's exit status, or -1 with e filled. */
-static int serve(struct listeners *l, const struct server_config *c, struct ok_err *e)
+/* Serves until the end; the listeners' descriptors pass to the loop, which closes them. r learns
+ * why it ended. The loop's exit status, or -1 with e filled. */
+static int serve(struct listeners *l, const struct server_config *c, struct run_state *r,
+                 struct ok_err *e)
 {
 	struct server *s = calloc(1, sizeof *s);
 	int rc;
@@ -199,16 +301,19 @@ static int serve(struct listeners *l, const struct server_config *c, struct ok_e
 	s->n_listen = l->n;
 	l->n = 0;
 	rc = server_run(s);
+	r->stop_signal = s->stop_signal;
+	r->once_done = s->once_done;
 	free(s);
 	return rc;
 }
 
 /* Listens (or takes systemd's listeners), opens the log, detaches, serves. The exit status, or
- * -1 with e filled; either way the socket file and the pidfile made on the way are removed. */
+ * -1 with e filled; either way the socket file and the pidfile made on the way are removed,
+ * then the stop line follows the start line. */
 static int run(struct server_config *c, struct ok_err *e)
 {
 	struct listeners l;
-	char *pidpath = NULL;
+	struct run_state r = { NULL, false, 0, false };
 	int rc;
 
 	if (take_activated(c, &l, e) < 0)
@@ -221,18 +326,20 @@ static int run(struct server_config *c, struct ok_err *e)
 	fit_fd_limit(c, l.n > 0 ? l.n : (int)c->n_tcp + (c->unix_path != NULL));
 	if (l.n == 0 && listeners_open(&l, c, e) < 0)
 		return -1;
-	rc = become_ready(&l, c, &pidpath, e);
+	rc = become_ready(&l, c, &r, e);
 	if (rc == 0) {
-		rc = serve(&l, c, e);
+		rc = serve(&l, c, &r, e);
 	} else {
 		listeners_close(&l);
 		if (rc == STOPPED_EARLY)
 			rc = SERVER_EXIT_OK; /* stopped as asked, before any client: a normal end */
 	}
 	listeners_remove_unix(&l);
-	if (pidpath != NULL)
-		unlink(pidpath);
-	free(pidpath);
+	if (r.pidpath != NULL)
+		unlink(r.pidpath);
+	free(r.pidpath);
+	if (r.started)
+		log_stopped(&r, rc, e);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #include "oklimits.h"
 #include "optdiag.h"
 #include "options.h"
+#include "tls.h" /* ok_tls_version */
 #include "util.h"
 #include "version.h"
 
@@ -39,7 +40,8 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* One text, long as the options are many: it reads as it prints. */
+/* One text, long as the options are many: it reads as it prints, each line within 80
+ * columns (tests/20-server.bats holds it to that, and scripts/check-docs.sh). */
 static void print_help(FILE *out)
 {
 	fprintf(out,
@@ -47,7 +49,8 @@ static void print_help(FILE *out)
 	        "Answer every line a client sends with OK; a line that starts with Q is echoed\n"
 	        "back and ends the connection. Many clients at once, one thread, %s.\n"
 	        "\n"
-	        "  -p, --port PORT          listen on PORT, 0-65535, 0 for any free one (default %d)\n"
+	        "  -p, --port PORT          listen on PORT, 0-65535, 0 for any free one\n"
+	        "                           (default %d)\n"
 	        "  -b, --bind ADDR          listen on ADDR: IPv4 numbers and dots, or IPv6,\n"
 	        "                           bare or in brackets (default %s; 0.0.0.0 for\n"
 	        "                           every IPv4 interface, :: for every IPv6 and IPv4\n"
@@ -56,9 +59,9 @@ static void print_help(FILE *out)
 	        "                           (without -p or -b) there is no TCP listener\n"
 	        "      --unix-mode MODE     the socket file's mode, octal (default %04o)\n"
 	        "      --once               serve one connection, then exit\n"
-	        "      --max-clients N      serve at most N clients at once, 1-%u (default %u,\n"
-	        "                           and never more than the open-file limit less %d);\n"
-	        "                           the next ones get \"ERR server full\"\n"
+	        "      --max-clients N      serve at most N clients at once, 1-%u\n"
+	        "                           (default %u, and never more than the open-file\n"
+	        "                           limit less %d); the next ones get \"ERR server full\"\n"
 	        "      --max-line BYTES     longest line accepted, 1-%u (default %u);\n"
 	        "                           a longer one gets \"ERR line too long\"\n"
 	        "      --idle-timeout SECS  end a connection silent that long with \"ERR idle\n"
@@ -68,7 +71,8 @@ static void print_help(FILE *out)
 	        "      --print              write the content of every line received to standard\n"
 	        "                           output, one line each; over %u MiB waiting there,\n"
 	        "                           clients are not read until it drains\n"
-	        "  -d, --daemon             run in the background once listening\n"
+	        "  -d, --daemon             run in the background once listening; without\n"
+	        "                           --pidfile, say the pid on standard error first\n"
 	        "      --pidfile FILE       write the process id to FILE, removed at exit\n"
 	        "      --log FILE           log to FILE (appended, UTC timestamps), not stderr;\n"
 	        "                           SIGHUP reopens it\n"
@@ -77,7 +81,9 @@ static void print_help(FILE *out)
 	        "  -V, --version            show the version and exit\n"
 	        "\n"
 	        "Once listening it prints one line per listener on standard output:\n"
-	        "\"listening on 127.0.0.1:4242\", \"listening on [::1]:4242\", \"listening on unix:PATH\".\n"
+	        "\"listening on 127.0.0.1:4242\", \"listening on [::1]:4242\",\n"
+	        "\"listening on unix:PATH\". With -v or --log, the log has a line when it starts\n"
+	        "(version, pid, listeners) and one when it stops (why).\n"
 	        "Examples: okserver -b 127.0.0.1 -b ::1    okserver -b ::\n"
 	        "          okserver -U /tmp/ok.sock --unix-mode 0660\n"
 	        "          okserver -p 2600 --greeting 'Hello, World!'\n"
@@ -88,19 +94,33 @@ static void print_help(FILE *out)
 	        "line each, and -p, -b, -U are refused; with NOTIFY_SOCKET it tells systemd\n"
 	        "READY=1 and STOPPING=1.\n"
 	        "Exit status: 0 normal end (--once, SIGINT, SIGTERM), 1 socket() failed,\n"
-	        "2 bind failed, 3 listen failed, 4 daemon or pidfile failed, 64 usage error.\n",
+	        "2 bind failed, 3 listen failed, 4 daemon, pidfile or log file failed,\n"
+	        "64 usage error; okserver(1) has the full list.\n",
 	        backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_BINDS,
 	        OK_UNIX_MODE_DEFAULT, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT, OK_FD_RESERVE,
 	        OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX, OK_GREETING_MAX,
 	        OK_PRINT_BUFFER / 1048576, OK_MAX_LISTENERS);
 }
 
+/* "PROG (PACKAGE) VERSION" as GNU programs print it, the TLS library run ("TLS: no" in a build
+ * without), the event loop built in (tests learn the backend from it), who holds the copyright
+ * and under which licence (LICENSE). */
+static void print_version(FILE *out)
+{
+	fprintf(out,
+	        "okserver (okchat) %s\n"
+	        "TLS: %s\n"
+	        "event loop: %s\n"
+	        "Copyright (c) 2026 the okchat developers; License: MIT\n",
+	        OK_VERSION, ok_tls_version(), backend_name());
+}
+
 void options_print(enum options_action what, FILE *out)
 {
 	if (what == OPTS_HELP)
 		print_help(out);
-	else /* the second line is for scripts and tests: the backend, by its own name */
-		fprintf(out, "okserver %s\nevent loop: %s\n", OK_VERSION, backend_name());
+	else
+		print_version(out);
 }
 
 /* "WHAT: INPUT", the problem and what the user typed; -1. */

@@ -52,7 +52,7 @@ enum options_action { OPTS_RUN, OPTS_HELP, OPTS_VERSION, OPTS_USAGE_ERROR };
  * SERVER_EXIT_USAGE); main prints it with a hint. Nothing is printed here. */
 enum options_action parse_options(int argc, char **argv, struct server_config *c,
                                   struct ok_err *e);
-/* What OPTS_HELP or OPTS_VERSION asks for: the --help text, or the --version line. */
+/* What OPTS_HELP or OPTS_VERSION asks for: the --help text, or the --version lines. */
 void options_print(enum options_action what, FILE *out);
 
 #endif

@@ -28,6 +28,8 @@ struct server {
 	unsigned open_conns;     /* every open connection, those refused with "ERR server full"
 	                          * (still ending) included: the loop runs until none is left */
 	bool once_done, stopping, accept_paused, fd_freed, now_valid;
+	int stop_signal;         /* the signal that began the stop (SIGTERM, SIGINT, SIGHUP), 0
+	                          * when none did: why main's stop line says it stopped */
 	bool reading_paused;     /* --print: the printer is full, open connections are not read
 	                          * (conn.c sets it, loop.c clears it once the printer drains) */
 	bool conns_parked;       /* loop.c's: the backend was told reading_paused */

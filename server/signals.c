@@ -23,13 +23,15 @@ void server_signals_block(void)
 	(void)sigprocmask(SIG_BLOCK, &set, NULL); /* fails only for an invalid "how" */
 }
 
-bool stop_signal_pending(void)
+int stop_signal_pending(void)
 {
 	sigset_t pending;
 
 	if (sigpending(&pending) < 0)
-		return false;
-	return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1;
+		return 0;
+	if (sigismember(&pending, SIGINT) == 1)
+		return SIGINT;
+	return sigismember(&pending, SIGTERM) == 1 ? SIGTERM : 0;
 }
 
 /* The self-pipe's handler for each of SERVER_SIGNALS, which are all blocked while it runs.

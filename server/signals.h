@@ -3,7 +3,6 @@
 #define OK_SIGNALS_H
 
 #include <signal.h>
-#include <stdbool.h>
 
 /*
  * No handler does the server's work: a signal of this set only wakes the loop, which takes it
@@ -26,8 +25,9 @@
  * can be interrupted. Cannot fail. */
 void server_signals_block(void);
 
-/* True when SIGINT or SIGTERM waits, blocked, to be taken: for main before the loop runs. */
-bool stop_signal_pending(void);
+/* The stop signal that waits, blocked, to be taken: SIGINT or SIGTERM (SIGINT when both do), or
+ * 0 when neither does. For main before the loop runs. */
+int stop_signal_pending(void);
 
 /* A non-blocking, close-on-exec descriptor, readable while a signal of the set is pending;
  * the set is taken from it from now on (the handlers are installed and the set let in, so a

@@ -9,6 +9,14 @@ setup() {
 	require_binary "$OKSERVER"
 }
 
+# The version both programs print, as common/version.h has it.
+VERSION=$(sed -n 's/^#define OK_VERSION "\(.*\)"$/\1/p' "$TOP/common/version.h")
+
+# sorted_words: the words on stdin, sorted as numbers, on one line.
+sorted_words() {
+	tr ' ' '\n' | sed '/^$/d' | sort -n | tr '\n' ' '
+}
+
 @test "server: -p 0 prints exactly the ready line, with the real port" {
 	start_okserver
 	run cat "$SERVER_OUT"
@@ -112,6 +120,26 @@ $HINT"
 	assert_line --index 0 "Usage: okserver [OPTION]..."
 }
 
+@test "server: --help fits in 80 columns; its exit statuses are the manual page's, 4 names the log" {
+	run --separate-stderr "$OKSERVER" --help
+	assert_success
+	local line
+	for line in "${lines[@]}"; do
+		[ "${#line}" -le 80 ] || fail "a --help line of ${#line} columns: $line"
+	done
+	local help man
+	help=$(sed -n '/^Exit status:/,$p' <<<"$output" | tr '\n' ' ')
+	assert_regex "$help" '4 daemon, pidfile or log file failed'
+	assert_regex "$help" 'okserver\(1\) has the full list'
+	# "0 normal end (...), 1 socket() failed, ...": each number before a word.
+	help=$(grep -o -E '(^|[ ,])[0-9]+ [a-z]' <<<"$help" | grep -o -E '[0-9]+' | sorted_words)
+	# The manual page's list: a tag of its own at the section's indent for each status.
+	man=$(MANWIDTH=200 man -l "$TOP/man/okserver.1" 2>/dev/null |
+	    sed -n '/^EXIT STATUS/,/^[A-Z]/p' | awk '/^       [0-9]+ / { print $1 }' | sorted_words)
+	assert_equal "$help" "0 1 2 3 4 64 "
+	assert_equal "$man" "$help"
+}
+
 @test "server: --version names the event backend, the one whose wait it makes (strace); --help too" {
 	command -v strace >/dev/null || skip "strace is not installed"
 	local call trace=$BATS_TEST_TMPDIR/strace.txt
@@ -141,13 +169,17 @@ $HINT"
 	fi
 }
 
-@test "server: --version and -V print okserver 2.0.0, then the event loop" {
+@test "server: --version and -V print the version, the TLS line, the event loop, the copyright" {
 	run --separate-stderr "$OKSERVER" --version
 	assert_success
-	assert_equal "${#lines[@]}" 2
-	assert_line --index 0 "okserver 2.0.0"
-	assert_line --index 1 --regexp '^event loop: (epoll|poll)$'
 	assert_equal "$stderr" ""
+	assert_equal "${#lines[@]}" 4
+	assert_line --index 0 "okserver (okchat) $VERSION"
+	assert_line --index 1 --regexp '^TLS: (OpenSSL [0-9]+\.[0-9]+\.[0-9]+.*|no)$'
+	assert_line --index 2 --regexp '^event loop: (epoll|poll)$'
+	assert_line --index 3 "Copyright (c) 2026 the okchat developers; License: MIT"
+	grep -q -x -F "Copyright (c) 2026 the okchat developers" "$TOP/LICENSE"
+	grep -q -x -F "MIT License" "$TOP/LICENSE"
 	local version=$output
 	run "$OKSERVER" -V
 	assert_output "$version"
@@ -187,6 +219,39 @@ $HINT"
 	[ ! -e "$pidfile" ]
 }
 
+@test "server: -d without --pidfile says its pid on stderr, the ready line alone on stdout" {
+	run --separate-stderr timeout 10 "$OKSERVER" -d -p 0
+	assert_success
+	assert_output --regexp '^listening on 127\.0\.0\.1:[0-9]+$'
+	SERVER_PORT=${output##*:}
+	assert_regex "$stderr" '^okserver: running in the background as pid [0-9]+$'
+	local pid=${stderr##* }
+	BG_PIDS+=("$pid")
+	# That pid is the server's: the detached one, leader of its own session, serving the port.
+	assert_equal "$(ps -o sid= -p "$pid" | tr -d ' ')" "$pid"
+	run talk 'x\n'
+	assert_output 'OK$'
+	kill -TERM "$pid"
+	wait_gone "$pid" 10
+	run timeout 5 nc -z 127.0.0.1 "$SERVER_PORT"
+	assert_failure
+}
+
+@test "server: -d -v without --pidfile: the start line on stderr names the pid, said once" {
+	run --separate-stderr timeout 10 "$OKSERVER" -d -v -p 0
+	assert_success
+	assert_output --regexp '^listening on 127\.0\.0\.1:[0-9]+$'
+	SERVER_PORT=${output##*:}
+	local pid=${stderr#*, pid }
+	pid=${pid%%,*}
+	BG_PIDS+=("$pid")
+	assert_equal "$stderr" \
+	    "okserver: started, version $VERSION, pid $pid, listening on 127.0.0.1:$SERVER_PORT"
+	assert_equal "$(ps -o sid= -p "$pid" | tr -d ' ')" "$pid"
+	kill -TERM "$pid"
+	wait_gone "$pid" 10
+}
+
 @test "server: -d with the port in use still reports on the terminal and exits 2" {
 	start_okserver
 	run --separate-stderr timeout 10 "$OKSERVER" -d -p "$SERVER_PORT"
@@ -216,15 +281,16 @@ $HINT"
 
 @test "server: SIGTERM or SIGINT while a full stdout holds the ready line: exit 0, pidfile removed" {
 	local fifo=$BATS_TEST_TMPDIR/stdout.fifo pidfile=$BATS_TEST_TMPDIR/early.pid sig rc hold
+	local log=$BATS_TEST_TMPDIR/early.log
 	SERVER_ERR=$BATS_TEST_TMPDIR/server.err
 	mkfifo "$fifo"
 	for sig in TERM INT; do
-		rm -f "$pidfile"
+		rm -f "$pidfile" "$log"
 		# A full pipe on stdout, never read: okserver cannot write its ready line (after listen
 		# and the pidfile, before its event loop), and must still stop when told to.
 		exec {hold}<>"$fifo"
 		timeout 5 dd if=/dev/zero of="$fifo" bs=4096 count=1024 oflag=nonblock 2>/dev/null || true
-		"$OKSERVER" -p 0 --pidfile "$pidfile" </dev/null >"$fifo" 2>"$SERVER_ERR" 3>&- &
+		"$OKSERVER" -p 0 --pidfile "$pidfile" --log "$log" </dev/null >"$fifo" 2>"$SERVER_ERR" 3>&- &
 		SERVER_PID=$!
 		wait_until 10 test -s "$pidfile"
 		kill -"$sig" "$SERVER_PID"
@@ -236,6 +302,11 @@ $HINT"
 		assert_equal "SIG$sig: exit $rc" "SIG$sig: exit 0"
 		[ ! -e "$pidfile" ]
 		assert_equal "$(cat "$SERVER_ERR")" ""
+		# The log says it started (before the ready line) and which signal stopped it.
+		run cut -d ' ' -f 2- "$log"
+		assert_equal "${#lines[@]}" 2
+		assert_line --index 0 --regexp "^started, version ${VERSION//./\\.}, pid [0-9]+, listening on "
+		assert_line --index 1 --regexp "^stopped \(SIG$sig\), pid [0-9]+\$"
 	done
 }
 
@@ -246,18 +317,26 @@ $HINT"
 	run talk 'waytoolongforthis\n'
 	wait_until 5 grep -q 'line too long)' "$SERVER_ERR"
 	run cat "$SERVER_ERR"
-	[ "${#lines[@]}" -eq 6 ]
-	assert_line --index 0 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ connected$'
-	assert_line --index 1 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(eof\), 2 lines answered$'
-	assert_line --index 3 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(quit\), 2 lines answered$'
-	assert_line --index 5 \
+	[ "${#lines[@]}" -eq 7 ]
+	assert_line --index 0 \
+	    "okserver: started, version $VERSION, pid $SERVER_PID, listening on 127.0.0.1:$SERVER_PORT"
+	assert_line --index 1 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ connected$'
+	assert_line --index 2 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(eof\), 2 lines answered$'
+	assert_line --index 4 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(quit\), 2 lines answered$'
+	assert_line --index 6 \
 	    --regexp '^okserver: 127\.0\.0\.1:[0-9]+ closed \(line too long\), 0 lines answered$'
+	local pid=$SERVER_PID
+	stop_okserver
+	run tail -n 1 "$SERVER_ERR"
+	assert_output "okserver: stopped (SIGTERM), pid $pid"
 }
 
-@test "server: without -v it logs nothing per connection" {
+@test "server: without -v it logs nothing per connection, nor when it starts or stops" {
 	start_okserver
 	run talk 'a\n'
 	assert_output 'OK$'
+	assert_equal "$(cat "$SERVER_ERR")" ""
+	stop_okserver
 	assert_equal "$(cat "$SERVER_ERR")" ""
 }
 

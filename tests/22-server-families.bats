@@ -65,11 +65,12 @@ mode_of() {
 	assert_equal "$(talk_to 4 'a\n')" 'OK$'
 	assert_equal "$(talk_to 6 'b\n')" 'OK$'
 	wait_until 5 log_count_is 2 ' closed '
-	# The IPv4 peer is named in IPv4 form, not as ::ffff:127.0.0.1.
+	# The IPv4 peer is named in IPv4 form, not as ::ffff:127.0.0.1 (after -v's start line).
 	run cat "$SERVER_ERR"
-	assert_line --index 0 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ connected$'
-	assert_line --index 2 --regexp '^okserver: \[::1\]:[0-9]+ connected$'
-	assert_line --index 3 --regexp '^okserver: \[::1\]:[0-9]+ closed \(eof\), 1 lines answered$'
+	assert_line --index 0 --regexp "^okserver: started, .*, listening on \[::\]:$SERVER_PORT\$"
+	assert_line --index 1 --regexp '^okserver: 127\.0\.0\.1:[0-9]+ connected$'
+	assert_line --index 3 --regexp '^okserver: \[::1\]:[0-9]+ connected$'
+	assert_line --index 4 --regexp '^okserver: \[::1\]:[0-9]+ closed \(eof\), 1 lines answered$'
 }
 
 @test "families: -b ::1 is IPv6-only: IPv4 is refused there, and 127.0.0.1 shares the port" {
@@ -238,8 +239,10 @@ mode_of() {
 	assert_equal "$(talk_to "$SOCK" 'a\nb\n')" "$(printf 'OK$\nOK$')"
 	wait_until 5 log_count_is 2 ' closed '
 	run cat "$SERVER_ERR"
-	assert_line --index 0 --regexp '^okserver: \[::1\]:[0-9]+ connected$'
-	assert_line --index 1 --regexp '^okserver: \[::1\]:[0-9]+ closed \(eof\), 1 lines answered$'
-	assert_line --index 2 'okserver: unix connected'
-	assert_line --index 3 'okserver: unix closed (eof), 2 lines answered'
+	assert_line --index 0 --regexp \
+	    "^okserver: started, .*, listening on \[::1\]:$SERVER_PORT, unix:$SOCK\$"
+	assert_line --index 1 --regexp '^okserver: \[::1\]:[0-9]+ connected$'
+	assert_line --index 2 --regexp '^okserver: \[::1\]:[0-9]+ closed \(eof\), 1 lines answered$'
+	assert_line --index 3 'okserver: unix connected'
+	assert_line --index 4 'okserver: unix closed (eof), 2 lines answered'
 }

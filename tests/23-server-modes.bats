@@ -274,7 +274,8 @@ lines=2 bytes_in=5 bytes_out=9\$"
 	assert_equal "$(printed)" "$(printf 'a\nQb')"
 	wait_until 5 grep -q ' closed ' "$log"
 	run cat "$log"
-	assert_line --index 0 --regexp '^[0-9-]{10}T[0-9:.]{12}Z 127\.0\.0\.1:[0-9]+ connected$'
+	assert_line --index 0 --regexp "^[0-9-]{10}T[0-9:.]{12}Z started, .*, pid $SERVER_PID, "
+	assert_line --index 1 --regexp '^[0-9-]{10}T[0-9:.]{12}Z 127\.0\.0\.1:[0-9]+ connected$'
 	assert_equal "$(cat "$SERVER_ERR")" ""
 }
 

@@ -11,6 +11,9 @@ setup() {
 
 STAMP='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 
+# The version both programs print, as common/version.h has it.
+VERSION=$(sed -n 's/^#define OK_VERSION "\(.*\)"$/\1/p' "$TOP/common/version.h")
+
 # adopt_daemon PIDFILE OUTPUT: the daemon's pid in SERVER_PID (stopped in teardown) and its port,
 # from the ready line in OUTPUT, in SERVER_PORT.
 adopt_daemon() {
@@ -24,14 +27,23 @@ log_has() {
 	[ "$(grep -c -E -- "$3" "$1")" -eq "$2" ]
 }
 
-# assert_one_connection FILE FIRST PREFIX: FILE is line FIRST, then the -v lines of one
-# connection that sent one line, each starting with PREFIX (a regex).
+# assert_one_connection FILE FIRST PREFIX: FILE is line FIRST, then the start line of the server
+# SERVER_PID on SERVER_PORT and the -v lines of one connection that sent one line, each starting
+# with PREFIX (a regex).
 assert_one_connection() {
+	local start="started, version ${VERSION//./\\.}, pid $SERVER_PID, listening on"
 	run cat "$1"
-	assert_equal "${#lines[@]}" 3
+	assert_equal "${#lines[@]}" 4
 	assert_line --index 0 "$2"
-	assert_line --index 1 --regexp "^${3}127\.0\.0\.1:[0-9]+ connected\$"
-	assert_line --index 2 --regexp "^${3}127\.0\.0\.1:[0-9]+ closed \(eof\), 1 lines answered\$"
+	assert_line --index 1 --regexp "^${3}$start 127\\.0\\.0\\.1:$SERVER_PORT\$"
+	assert_line --index 2 --regexp "^${3}127\.0\.0\.1:[0-9]+ connected\$"
+	assert_line --index 3 --regexp "^${3}127\.0\.0\.1:[0-9]+ closed \(eof\), 1 lines answered\$"
+}
+
+# log_lines FILE: FILE's lines without their timestamps, each checked to have one.
+log_lines() {
+	grep -v -E "^$STAMP " "$1" && fail "$1: a line without a timestamp"
+	sed -E "s/^$STAMP //" "$1"
 }
 
 # start_notify_recv NAME COUNT: the NOTIFY_SOCKET stand-in, bound at NAME, waiting for COUNT
@@ -120,7 +132,7 @@ start_notify_recv() {
 	assert_equal "$(cat "$SERVER_ERR")" ""
 	# UTC: the stamp is today's date as date -u has it (give or take midnight).
 	run grep -c -E "^($(date -u +%Y-%m-%d)|$(date -u -d '1 minute ago' +%Y-%m-%d))T" "$log"
-	assert_output 2
+	assert_output 3
 	stop_okserver
 	rm -f "$log"
 	umask 022
@@ -132,6 +144,57 @@ start_notify_recv() {
 	start_okserver --log "$log"
 	stop_okserver
 	assert_equal "$(stat -c %a "$log")" 600
+}
+
+@test "operations: --log has a line when the server starts and one when it stops, saying why" {
+	local log=$BATS_TEST_TMPDIR/ok.log sock=$BATS_TEST_TMPDIR/ok.sock pid
+	# Without -v too; every listener named as its ready line names it, in the same order.
+	start_okserver -b 127.0.0.1 -b ::1 -U "$sock" --log "$log"
+	wait_until 5 has_lines "$SERVER_OUT" 3
+	pid=$SERVER_PID
+	run log_lines "$log"
+	assert_output "started, version $VERSION, pid $pid, listening on 127.0.0.1:$SERVER_PORT, \
+[::1]:$SERVER_PORT, unix:$sock"
+	stop_okserver
+	run log_lines "$log"
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 1 "stopped (SIGTERM), pid $pid"
+	assert_equal "$(cat "$SERVER_ERR")" ""
+	# SIGINT; then --once, its one connection served.
+	rm "$log"
+	start_okserver --log "$log"
+	pid=$SERVER_PID
+	kill -INT "$SERVER_PID"
+	wait_gone "$SERVER_PID" 10
+	run log_lines "$log"
+	assert_line --index 1 "stopped (SIGINT), pid $pid"
+	rm "$log"
+	start_okserver --once --log "$log"
+	pid=$SERVER_PID
+	run talk 'x\n'
+	wait_gone "$SERVER_PID" 10
+	run log_lines "$log"
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 "started, version $VERSION, pid $pid, listening on 127.0.0.1:$SERVER_PORT"
+	assert_line --index 1 "stopped (--once: its connection ended), pid $pid"
+}
+
+@test "operations: -d --log without --pidfile: the pid on stderr, the same in the start line" {
+	local log=$BATS_TEST_TMPDIR/ok.log pid
+	run --separate-stderr timeout 5 "$OKSERVER" -d -p 0 --log "$log"
+	assert_success
+	assert_output --regexp '^listening on 127\.0\.0\.1:[0-9]+$'
+	SERVER_PORT=${output##*:}
+	pid=${stderr##* }
+	SERVER_PID=$pid
+	assert_equal "$stderr" "okserver: running in the background as pid $pid"
+	run log_lines "$log"
+	assert_output "started, version $VERSION, pid $pid, listening on 127.0.0.1:$SERVER_PORT"
+	kill -TERM "$pid"
+	wait_gone "$pid" 10
+	SERVER_PID=
+	run log_lines "$log"
+	assert_line --index 1 "stopped (SIGTERM), pid $pid"
 }
 
 @test "operations: a log that cannot be opened exits 4 naming the file and the reason" {
@@ -196,6 +259,14 @@ Qbye$'
 	wait_until 5 grep -q 'ERR' "$BATS_TEST_TMPDIR/held.out"
 	assert_equal "$(peer_out held)" 'OK$
 ERR server shutting down$'
+	# With -v, the stop line says which signal it was.
+	start_okserver -v
+	local pid=$SERVER_PID
+	kill -HUP "$SERVER_PID"
+	wait_gone "$SERVER_PID" 10
+	SERVER_PID=
+	run tail -n 1 "$SERVER_ERR"
+	assert_output "okserver: stopped (SIGHUP), pid $pid"
 }
 
 @test "operations: SIGHUP without --log is ignored under -d" {
@@ -327,6 +398,9 @@ Qbye$'
 	assert_output 1
 	run grep '^listening on ' "$BATS_TEST_TMPDIR/sa.out"
 	assert_output "listening on unix:$sock"
+	# -v: the start line names the listener systemd passed, as the ready line does.
+	run grep '^okserver: started' "$BATS_TEST_TMPDIR/sa.out"
+	assert_output "okserver: started, version $VERSION, pid $LAST_PID, listening on unix:$sock"
 	stop_pid "$LAST_PID" # systemd-socket-activate became okserver: SIGTERM ends it cleanly
 }
 

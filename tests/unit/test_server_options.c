@@ -13,6 +13,8 @@
 #include "netaddr.h"
 #include "oklimits.h"
 #include "options.h"
+#include "tls.h" /* ok_tls_version */
+#include "version.h"
 
 /* What main prints for a usage error: the message, the hint and their decoration. */
 #define ERR_BUF (sizeof ((struct ok_err *)0)->msg + 128)
@@ -138,15 +140,38 @@ static void binds_and_unix_listeners(void **state)
 static void help_and_version_go_to_stdout(void **state)
 {
 	struct server_config o;
-	char out[4096], err[ERR_BUF], version[128];
+	char out[4096], err[ERR_BUF], version[512];
 
 	(void)state;
+	snprintf(version, sizeof version,
+	         "okserver (okchat) %s\nTLS: %s\nevent loop: %s\n"
+	         "Copyright (c) 2026 the okchat developers; License: MIT\n",
+	         OK_VERSION, ok_tls_version(), backend_name());
 	assert_int_equal(parse(&o, out, err, "-V", (char *)NULL), OPTS_VERSION);
-	snprintf(version, sizeof version, "okserver 2.0.0\nevent loop: %s\n", backend_name());
 	assert_string_equal(out, version);
 	assert_int_equal(parse(&o, out, err, "--help", (char *)NULL), OPTS_HELP);
 	assert_non_null(strstr(out, "--idle-timeout SECS"));
 	assert_string_equal(err, "");
+}
+
+/* Every line of --help fits in 80 columns (SPEC section 13), and it starts "Usage:". */
+static void help_fits_in_80_columns(void **state)
+{
+	struct server_config o;
+	char out[4096], err[ERR_BUF];
+	const char *line;
+
+	(void)state;
+	assert_int_equal(parse(&o, out, err, "--help", (char *)NULL), OPTS_HELP);
+	assert_int_equal(strncmp(out, "Usage: okserver ", 16), 0);
+	for (line = out; *line != '\0'; line += strcspn(line, "\n") + 1) {
+		size_t len = strcspn(line, "\n");
+
+		if (len > 80)
+			fail_msg("a --help line of %zu columns: %.*s", len, (int)len, line);
+		if (line[len] == '\0')
+			break;
+	}
 }
 
 /* Asserts that args are refused with exactly `line` and the hint. */
@@ -267,6 +292,7 @@ int main(void)
 		cmocka_unit_test(binds_and_unix_listeners),
 		cmocka_unit_test(limits_of_binds_and_paths),
 		cmocka_unit_test(help_and_version_go_to_stdout),
+		cmocka_unit_test(help_fits_in_80_columns),
 		cmocka_unit_test(refusals_name_problem_and_input),
 		cmocka_unit_test(greeting_and_print),
 	};
