@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "activation.h"
+#include "admit.h"
 #include "daemon.h"
 #include "listeners.h"
 #include "log.h"
@@ -185,7 +186,8 @@ static int become_ready(const struct listeners *l, const struct server_config *c
 
 /* Serves until the end; the listeners' descriptors pass to the loop, which closes them. The
  * loop's exit status, or -1 with e filled. */
-static int serve(struct listeners *l, const struct server_config *c, struct ok_err *e)
+static int serve(struct listeners *l, const struct server_config *c, struct admit *adm,
+                 struct ok_err *e)
 {
 	struct server *s = calloc(1, sizeof *s);
 	int rc;
@@ -195,6 +197,7 @@ static int serve(struct listeners *l, const struct server_config *c, struct ok_e
 		return ok_err_set(e, SERVER_EXIT_SOCKET, 0, "%s", strerror(ENOMEM));
 	}
 	s->cfg = c;
+	s->admit = adm;
 	memcpy(s->listen_fds, l->fd, sizeof s->listen_fds);
 	s->n_listen = l->n;
 	l->n = 0;
@@ -205,7 +208,7 @@ static int serve(struct listeners *l, const struct server_config *c, struct ok_e
 
 /* Listens (or takes systemd's listeners), opens the log, detaches, serves. The exit status, or
  * -1 with e filled; either way the socket file and the pidfile made on the way are removed. */
-static int run(struct server_config *c, struct ok_err *e)
+static int run(struct server_config *c, struct admit *adm, struct ok_err *e)
 {
 	struct listeners l;
 	char *pidpath = NULL;
@@ -223,7 +226,7 @@ static int run(struct server_config *c, struct ok_err *e)
 		return -1;
 	rc = become_ready(&l, c, &pidpath, e);
 	if (rc == 0) {
-		rc = serve(&l, c, e);
+		rc = serve(&l, c, adm, e);
 	} else {
 		listeners_close(&l);
 		if (rc == STOPPED_EARLY)
@@ -240,6 +243,7 @@ static int run(struct server_config *c, struct ok_err *e)
 int main(int argc, char **argv)
 {
 	struct server_config c;
+	struct admit *adm;
 	enum options_action todo;
 	struct ok_err e;
 	int rc;
@@ -258,9 +262,13 @@ int main(int argc, char **argv)
 	}
 	if (ok_keep_stdio_open() < 0) {
 		ok_err_set(&e, SERVER_EXIT_SOCKET, errno, "/dev/null");
+		options_free(&c);
 		return fail(&e);
 	}
 	signal(SIGPIPE, SIG_IGN); /* a peer that vanishes is an error from send(), not a death */
-	rc = run(&c, &e);
+	adm = admit_new(&c, &e); /* the access rules: a faulty --access-file is a usage error */
+	rc = adm == NULL ? -1 : run(&c, adm, &e);
+	admit_free(adm);
+	options_free(&c);
 	return rc < 0 ? fail(&e) : rc;
 }
