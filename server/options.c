@@ -84,7 +84,7 @@ static void print_help(FILE *out)
 	        "      --access-file FILE   more rules, \"allow CIDR\" or \"deny CIDR\" a line,\n"
 	        "                           # comments; SIGHUP reads FILE again\n"
 	        "      --max-per-address N  at most N connections at once from one IPv4 address\n"
-	        "                           or IPv6 /64, 0-%u (default 0: no limit); the next\n"
+	        "                           or IPv6 /64, 0-%u (default 0: none); the next\n"
 	        "                           ones get \"ERR too many connections\"\n"
 	        "      --proxy-from CIDR    peers in CIDR (a load balancer) begin with a PROXY\n"
 	        "                           header, v1 or v2, whose client stands for the peer;\n"
