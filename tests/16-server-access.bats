@@ -30,7 +30,7 @@ from() {
 # listen_from ADDR [PORT]: connects from ADDR and only reads (sending nothing, not even a FIN)
 # until the server closes; prints what came, through cat -A. A denied peer: nothing, at once.
 listen_from() {
-	timeout 10 socat -u "TCP:127.0.0.1:${2:-$SERVER_PORT},bind=$1" - | cat -A
+	timeout 20 socat -u "TCP:127.0.0.1:${2:-$SERVER_PORT},bind=$1" - | cat -A
 }
 
 # hold NAME SOCAT_ADDRESS: a connection kept open, fed through a fifo (peer_send NAME FORMAT,
@@ -102,8 +102,8 @@ haproxy_up() {
 # --proxy-from 127.0.0.9 names it. The options go on the server line of each.
 start_haproxy() {
 	command -v haproxy >/dev/null || skip "haproxy is not installed: run 'make deps'"
-	local cfg=$BATS_TEST_TMPDIR/haproxy.cfg try
-	for try in 1 2 3 4 5; do
+	local cfg=$BATS_TEST_TMPDIR/haproxy.cfg
+	for _ in 1 2 3 4 5; do
 		HAPROXY_V1=$(free_port)
 		HAPROXY_V2=$(free_port)
 		cat >"$cfg" <<END
@@ -590,6 +590,16 @@ Qbye^M$'
 	run from 127.0.0.1 'x\n'
 	assert_output 'OK$'
 	logged 0 'connected \(PROXY'
+}
+
+@test "access: without a smaller --idle-timeout, the header's deadline is 10 seconds" {
+	start_okserver -v --proxy-from 127.0.0.9 --idle-timeout 30
+	local t0=$SECONDS
+	run listen_from 127.0.0.9
+	assert_output ''
+	[ $((SECONDS - t0)) -ge 9 ] || fail "closed after $((SECONDS - t0)) s"
+	[ $((SECONDS - t0)) -le 12 ] || fail "closed after $((SECONDS - t0)) s"
+	logged 1 '^okserver: 127\.0\.0\.9:[0-9]+ closed \(PROXY header: not whole within 10 s\)$'
 }
 
 @test "access: a malformed or cut-short header from a --proxy-from peer is closed and logged" {
