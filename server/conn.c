@@ -507,7 +507,7 @@ static void await_header(struct server *s, int fd)
 static void header_arrived(struct server *s, int fd, const struct ok_proxy_header *h)
 {
 	struct conn *c = &s->conns[fd];
-	char who[OK_SOCKADDR_STRLEN], via[OK_SOCKADDR_STRLEN];
+	char via[OK_SOCKADDR_STRLEN];
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	int version = h->version, relayed = !h->keep_peer;
@@ -523,11 +523,13 @@ static void header_arrived(struct server *s, int fd, const struct ok_proxy_heade
 	admit_header_drop(s->admit, fd); /* h with it */
 	take_off_deadlines(s, fd);
 	c->state = CONN_OPEN;
-	if (s->cfg->verbose && relayed)
+	if (s->cfg->verbose && relayed) {
+		char who[OK_SOCKADDR_STRLEN];
 		server_log("%s connected (PROXY v%d from %s)", format_peer(c, who, sizeof who), version,
 		           via);
-	else if (s->cfg->verbose)
+	} else if (s->cfg->verbose) {
 		server_log("%s connected (PROXY v%d, no client named)", via, version);
+	}
 	if (settle_peer(s, fd) == 0)
 		begin_conversation(s, fd);
 }
@@ -579,7 +581,6 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
                bool refuse)
 {
 	struct conn *c = &s->conns[fd];
-	char who[OK_SOCKADDR_STRLEN];
 
 	memset(c, 0, sizeof *c);
 	ok_stream_plain(&c->st, fd); /* the one transport today; TLS would choose here */
@@ -596,8 +597,10 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 		await_header(s, fd);
 		return;
 	}
-	if (s->cfg->verbose)
+	if (s->cfg->verbose) {
+		char who[OK_SOCKADDR_STRLEN];
 		server_log("%s connected", format_peer(c, who, sizeof who));
+	}
 	if (settle_peer(s, fd) == 0)
 		begin_conversation(s, fd);
 }
