@@ -20,3 +20,11 @@ bench:
 	@scripts/deps.sh $(BENCH_PACKAGES)
 	@$(MAKE) --no-print-directory bench-build
 	@OKSERVER_POLL=$(abspath $(BENCH_POLL)) tests/bench/bench.sh
+	@$(MAKE) --no-print-directory bench-access
+
+# The access rules' rows (tests/bench/access.sh, self-contained): okserver accepting with an
+# access file of 10,000 rules beside none, tests/tools/srv_many as the client; its section of
+# tests/bench/RESULTS.md is replaced, after bench.sh has written the rest.
+.PHONY: bench-access
+bench-access: all $(B)/tests/tools/srv_many
+	@tests/bench/access.sh

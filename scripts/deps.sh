@@ -10,10 +10,11 @@ set -eu
 
 # Building and running: compiler and make, pkg-config, line editing, TLS (OpenSSL 3).
 BUILD_PACKAGES="build-essential pkg-config libreadline-dev libssl-dev"
-# Testing: C unit tests; command-line tests, run side by side by GNU parallel (bats --jobs); raw peers and a terminal for the bats suites;
-# ps, ss, man and strace for what tests inspect; the openssl tool makes the tests' certificates.
+# Testing: C unit tests; command-line tests, run side by side by GNU parallel (bats --jobs);
+# raw peers and a terminal for the bats suites; ps, ss, man and strace for what tests inspect;
+# the openssl tool makes the tests' certificates; HAProxy sends the access tests' PROXY headers.
 TEST_PACKAGES="libcmocka-dev bats bats-assert bats-support parallel
-netcat-openbsd socat tmux procps iproute2 man-db strace openssl"
+netcat-openbsd socat tmux procps iproute2 man-db strace openssl haproxy"
 
 if [ "${1:-}" = --build ]; then
 	shift

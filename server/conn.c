@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "admit.h"   /* who may connect: access rules, PROXY header, per-address counts */
 #include "backend.h" /* BACKEND_READ, BACKEND_WRITE: what a connection waits for */
 #include "conn.h"
 #include "log.h"
@@ -14,20 +15,18 @@
 static const char *const why_text[] = {
 	[WHY_NONE] = "closed", [WHY_QUIT] = "quit", [WHY_EOF] = "eof",
 	[WHY_TOO_LONG] = "line too long", [WHY_IDLE] = "idle", [WHY_FULL] = "full",
-	[WHY_SHUTDOWN] = "shutdown", [WHY_ERROR] = "error",
+	[WHY_SHUTDOWN] = "shutdown", [WHY_ERROR] = "error", [WHY_TOO_MANY] = "too many",
 };
 
-/* The peer as -v names it: "127.0.0.1:51234", "[::1]:51234", "unix" (ok_format_sockaddr);
- * an IPv4 peer of a dual-stack listener was kept in IPv4 form (keep_peer). */
-static const char *format_peer(const struct conn *c, char *buf, size_t len)
+/* The peer kept (keep_peer) as a socket address again; its length. */
+static socklen_t peer_sockaddr(const struct conn *c, struct sockaddr_storage *ss)
 {
-	struct sockaddr_storage ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	socklen_t sl = sizeof(sa_family_t);
 
-	memset(&ss, 0, sizeof ss);
-	ss.ss_family = c->peer_family;
+	memset(ss, 0, sizeof *ss);
+	ss->ss_family = c->peer_family;
 	if (c->peer_family == AF_INET) {
 		memcpy(&sin->sin_addr, c->peer_addr, sizeof sin->sin_addr);
 		sin->sin_port = c->peer_port;
@@ -37,6 +36,16 @@ static const char *format_peer(const struct conn *c, char *buf, size_t len)
 		sin6->sin6_port = c->peer_port;
 		sl = sizeof *sin6;
 	}
+	return sl;
+}
+
+/* The peer as -v names it: "127.0.0.1:51234", "[::1]:51234", "unix" (ok_format_sockaddr);
+ * an IPv4 peer of a dual-stack listener was kept in IPv4 form (keep_peer). */
+static const char *format_peer(const struct conn *c, char *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = peer_sockaddr(c, &ss);
+
 	return ok_format_sockaddr((struct sockaddr *)&ss, sl, buf, len);
 }
 
@@ -74,21 +83,28 @@ static void take_off_deadlines(struct server *s, int fd)
 		deadline_remove(s->conns, &s->idle, fd);
 	if (c->flags & CONN_ON_ENDING)
 		deadline_remove(s->conns, &s->ending, fd);
-	c->flags &= (uint8_t)~(CONN_ON_IDLE | CONN_ON_ENDING);
+	if (c->flags & CONN_ON_HANDSHAKE)
+		deadline_remove(s->conns, &s->handshake, fd);
+	c->flags &= (uint8_t)~(CONN_ON_IDLE | CONN_ON_ENDING | CONN_ON_HANDSHAKE);
 }
 
-/* Restarts the connection's deadline: idle while open, grace while ending. */
+/* Restarts the connection's deadline: idle while open, grace while ending, the handshake's
+ * while its PROXY header is awaited. */
 static void restart_deadline(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
-	struct deadline_list *l = c->state == CONN_OPEN ? &s->idle : &s->ending;
+	struct deadline_list *l = c->state == CONN_OPEN    ? &s->idle
+	                          : c->state == CONN_PROXY ? &s->handshake
+	                                                   : &s->ending;
 
 	if (l->delay_ms <= 0)
 		return;
 	take_off_deadlines(s, fd);
 	c->stamp = server_now(s);
 	deadline_push(s->conns, l, fd);
-	c->flags |= c->state == CONN_OPEN ? CONN_ON_IDLE : CONN_ON_ENDING;
+	c->flags |= c->state == CONN_OPEN    ? CONN_ON_IDLE
+	            : c->state == CONN_PROXY ? CONN_ON_HANDSHAKE
+	                                     : CONN_ON_ENDING;
 }
 
 /* Closes now: the stream, the deadlines, the record; nothing more is sent. loop.c then has the
@@ -97,11 +113,18 @@ void conn_close_now(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
-	if (s->cfg->verbose) {
+	if (c->state == CONN_PROXY) {
+		admit_header_drop(s->admit, fd); /* never "connected" for -v: its end was logged */
+	} else if (s->cfg->verbose) {
 		char who[OK_SOCKADDR_STRLEN];
 		server_log("%s closed (%s%s%s), %llu lines answered", format_peer(c, who, sizeof who),
 		           why_text[c->why], c->why == WHY_ERROR ? ": " : "",
 		           c->why == WHY_ERROR ? strerror(c->err) : "", (unsigned long long)c->fr.lines);
+	}
+	if (c->flags & CONN_PEER_COUNTED) {
+		struct sockaddr_storage ss;
+		socklen_t sl = peer_sockaddr(c, &ss);
+		admit_uncount(s->admit, (struct sockaddr *)&ss, sl);
 	}
 	take_off_deadlines(s, fd);
 	ok_stream_close(&c->st);
@@ -402,6 +425,139 @@ static void read_linger(struct server *s, int fd)
 	wait_for(c, n > 0 ? OK_IO_WANT_READ : n);
 }
 
+/* --- Admission (SPEC 11; admit.h says the steps): the PROXY header, the refusals --- */
+
+/* Who the peer is is settled (its PROXY header read, when it sends one): it counts against
+ * its address. A refusal is kept in why, for begin_conversation to say: full (not counted
+ * against --max-clients, since conn_open) or too many from its address. 0, or -1 when the
+ * connection was closed (no memory to count it). */
+static int settle_peer(struct server *s, int fd)
+{
+	struct conn *c = &s->conns[fd];
+	struct sockaddr_storage ss;
+	socklen_t sl = peer_sockaddr(c, &ss);
+	bool counted;
+
+	if (!(c->flags & CONN_COUNTED)) {
+		c->why = WHY_FULL;
+		return 0;
+	}
+	switch (admit_count(s->admit, (struct sockaddr *)&ss, sl, &counted)) {
+	case OK_PEERS_IN:
+		if (counted)
+			c->flags |= CONN_PEER_COUNTED;
+		return 0;
+	case OK_PEERS_REFUSED:
+		c->flags &= (uint8_t)~CONN_COUNTED; /* refused: as one refused as full */
+		s->counted_clients--;
+		c->why = WHY_TOO_MANY;
+		return 0;
+	default: /* OK_PEERS_NOMEM */
+		conn_close_on_error(s, fd, ENOMEM);
+		return -1;
+	}
+}
+
+/* The conversation begins (a TLS handshake, once there is one, comes just before): the
+ * refusal settle_peer decided, or the greeting and the idle deadline. A refusal's ERR line is
+ * the first line sent, so it ends with LF. */
+static void begin_conversation(struct server *s, int fd)
+{
+	struct conn *c = &s->conns[fd];
+	const char *greeting = s->cfg->greeting;
+
+	if (c->why == WHY_FULL || c->why == WHY_TOO_MANY) {
+		s->stats.refused++;
+		end_with_err(s, fd, c->why,
+		             c->why == WHY_FULL ? "server full" : "too many connections");
+		return;
+	}
+	if (greeting != NULL && send_out(s, fd, greeting, strlen(greeting), "\n", 1) < 0)
+		return;
+	restart_deadline(s, fd);
+}
+
+/* A PROXY header that did not come whole: closed now, nothing sent, logged (with or without
+ * -v) naming the peer that should have sent it. */
+static void drop_header_conn(struct server *s, int fd, const char *why)
+{
+	char who[OK_SOCKADDR_STRLEN];
+
+	server_log("%s closed (PROXY header: %s)", format_peer(&s->conns[fd], who, sizeof who), why);
+	conn_close_now(s, fd);
+}
+
+/* A --proxy-from peer: nothing happens before its PROXY header, which must be whole by the
+ * handshake deadline (from now; progress does not extend it). */
+static void await_header(struct server *s, int fd)
+{
+	struct conn *c = &s->conns[fd];
+
+	c->state = CONN_PROXY;
+	if (admit_header_begin(s->admit, fd, s->cfg->table_size) < 0) {
+		drop_header_conn(s, fd, strerror(errno));
+		return;
+	}
+	restart_deadline(s, fd);
+}
+
+/* The header is whole: the client it names (unless it keeps the real peer: v1 UNKNOWN, v2
+ * LOCAL) stands for the peer from now on, the access rules judge it, and the conversation
+ * begins as for a peer just accepted. */
+static void header_arrived(struct server *s, int fd, const struct ok_proxy_header *h)
+{
+	struct conn *c = &s->conns[fd];
+	char via[OK_SOCKADDR_STRLEN];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int version = h->version, relayed = !h->keep_peer;
+
+	format_peer(c, via, sizeof via);
+	if (relayed)
+		keep_peer(c, (const struct sockaddr *)&h->src, h->src_len);
+	sl = peer_sockaddr(c, &ss);
+	if (relayed && !admit_relayed(s, (struct sockaddr *)&ss, sl)) {
+		conn_close_now(s, fd); /* denied: nothing sent, "denied ADDR" under -v */
+		return;
+	}
+	admit_header_drop(s->admit, fd); /* h with it */
+	take_off_deadlines(s, fd);
+	c->state = CONN_OPEN;
+	if (s->cfg->verbose && relayed) {
+		char who[OK_SOCKADDR_STRLEN];
+		server_log("%s connected (PROXY v%d from %s)", format_peer(c, who, sizeof who), version,
+		           via);
+	} else if (s->cfg->verbose) {
+		server_log("%s connected (PROXY v%d, no client named)", via, version);
+	}
+	if (settle_peer(s, fd) == 0)
+		begin_conversation(s, fd);
+}
+
+/* What the peer sent of its header so far: wait for more, go on, or close. */
+static void read_header(struct server *s, int fd)
+{
+	const struct ok_proxy_header *h = NULL;
+	const char *why = NULL;
+
+	switch (admit_header_read(s->admit, fd, &s->stats.bytes_in, &h, &why)) {
+	case ADMIT_HEADER_MORE:
+		break;
+	case ADMIT_HEADER_DONE:
+		header_arrived(s, fd, h);
+		break;
+	case ADMIT_HEADER_BAD:
+		drop_header_conn(s, fd, why);
+		break;
+	case ADMIT_HEADER_EOF:
+		drop_header_conn(s, fd, "the input ended before it was whole");
+		break;
+	default: /* ADMIT_HEADER_ERROR */
+		drop_header_conn(s, fd, strerror(errno));
+		break;
+	}
+}
+
 /* Level-triggered: each event goes on with what the connection was doing, whichever event the
  * transport asked for; an error or hang-up shows itself in the read or write that follows, so
  * the event bits are not needed. */
@@ -409,7 +565,9 @@ void conn_on_event(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
-	if (c->pend != NULL)
+	if (c->state == CONN_PROXY)
+		read_header(s, fd);
+	else if (c->pend != NULL)
 		write_pending(s, fd);
 	else if (c->state == CONN_OPEN)
 		read_and_answer(s, fd);
@@ -423,8 +581,6 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
                bool refuse)
 {
 	struct conn *c = &s->conns[fd];
-	const char *greeting = s->cfg->greeting;
-	char who[OK_SOCKADDR_STRLEN];
 
 	memset(c, 0, sizeof *c);
 	ok_stream_plain(&c->st, fd); /* the one transport today; TLS would choose here */
@@ -433,22 +589,32 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 	ok_framer_init(&c->fr, (uint32_t)s->cfg->max_line);
 	c->state = CONN_OPEN;
 	s->open_conns++;
-	if (s->cfg->verbose)
-		server_log("%s connected", format_peer(c, who, sizeof who));
-	if (refuse) {
-		s->stats.refused++;
-		end_with_err(s, fd, WHY_FULL, "server full"); /* no line yet: it ends with LF */
+	if (!refuse) { /* one refused as full does not count: begin_conversation refuses it */
+		c->flags |= CONN_COUNTED;
+		s->counted_clients++;
+	}
+	if (admit_expects_header(s->admit, peer, len)) {
+		await_header(s, fd);
 		return;
 	}
-	c->flags |= CONN_COUNTED;
-	s->counted_clients++;
-	if (greeting != NULL && send_out(s, fd, greeting, strlen(greeting), "\n", 1) < 0)
-		return;
-	restart_deadline(s, fd);
+	if (s->cfg->verbose) {
+		char who[OK_SOCKADDR_STRLEN];
+		server_log("%s connected", format_peer(c, who, sizeof who));
+	}
+	if (settle_peer(s, fd) == 0)
+		begin_conversation(s, fd);
 }
 
 void conn_deadline_passed(struct server *s, int fd)
 {
+	if (s->conns[fd].state == CONN_PROXY) {
+		char why[64];
+
+		snprintf(why, sizeof why, "not whole within %lld s",
+		         (long long)(s->handshake.delay_ms / 1000));
+		drop_header_conn(s, fd, why);
+		return;
+	}
 	if (parked(s, &s->conns[fd])) {
 		restart_deadline(s, fd); /* the server is not reading: the client is not idle */
 		return;
@@ -464,6 +630,10 @@ void conn_end_for_shutdown(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
+	if (c->state == CONN_PROXY) {
+		conn_close_now(s, fd); /* no conversation yet: nothing to answer or to say */
+		return;
+	}
 	for (int i = 0; i < OK_SHUTDOWN_READS && c->state == CONN_OPEN && c->pend == NULL;
 	     i++)
 		if (read_and_answer(s, fd) < (ssize_t)sizeof s->in)

@@ -17,18 +17,23 @@ enum conn_state {
 	CONN_OPEN,               /* reading lines, answering them */
 	CONN_ENDING,             /* the last replies are being written, then our side ended;
 	                          * nothing more is read */
-	CONN_LINGER              /* all written, half-closed: discarding input until the peer closes */
+	CONN_LINGER,             /* all written, half-closed: discarding input until the peer closes */
+	CONN_PROXY               /* a --proxy-from peer: reading its PROXY header, nothing else
+	                          * yet (admit.h), until the handshake deadline */
 };
 
 /* Why a connection ended, for the -v log. */
 enum conn_why { WHY_NONE = 0, WHY_QUIT, WHY_EOF, WHY_TOO_LONG, WHY_IDLE, WHY_FULL,
-                WHY_SHUTDOWN, WHY_ERROR };
+                WHY_SHUTDOWN, WHY_ERROR,
+                WHY_TOO_MANY /* --max-per-address: "ERR too many connections" */ };
 
 #define CONN_WANTS_WRITE 0x01u /* the transport asked for writability, else for readability */
 #define CONN_PEER_EOF  0x02u /* the client half-closed: nothing left to linger for */
 #define CONN_COUNTED   0x04u /* counts against --max-clients (refused ones do not) */
 #define CONN_ON_IDLE   0x08u /* on the idle deadline list */
 #define CONN_ON_ENDING 0x10u /* on the ending connections' deadline list (their grace) */
+#define CONN_ON_HANDSHAKE 0x20u /* on the handshake deadline list (CONN_PROXY) */
+#define CONN_PEER_COUNTED 0x40u /* counted against its address (admit_count): uncounted at close */
 
 /*
  * One client, in an array indexed by its descriptor. Small on purpose: input is read into the
@@ -79,14 +84,14 @@ struct conn {
  * connection waits for (conn_interest), and loop.c, the backend's one caller, tells the backend
  * after every call; a connection closed meanwhile is then forgotten.
  */
-/* A descriptor just accepted (and watched for reading): answer it, or (refuse) tell it
- * "ERR server full". */
+/* A descriptor just accepted (and watched for reading), let in by admit_accept: answer it, or
+ * (refuse) tell it "ERR server full"; a --proxy-from peer's PROXY header comes first. */
 void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t len,
                bool refuse);
 /* The backend reported fd ready: go on with what the connection was waiting to do. */
 void conn_on_event(struct server *s, int fd);
 /* fd's deadline passed: an open connection ends with "ERR idle timeout", an ending one (out of
- * grace) is closed now. */
+ * grace) is closed now, and so is one still waiting for its PROXY header (logged). */
 void conn_deadline_passed(struct server *s, int fd);
 /* The server is stopping: answer what has arrived, then end with "ERR server shutting down". */
 void conn_end_for_shutdown(struct server *s, int fd);

@@ -7,6 +7,7 @@
 #include <netinet/tcp.h>
 #include <unistd.h>
 
+#include "admit.h"
 #include "backend.h"
 #include "conn.h"
 #include "log.h"
@@ -164,6 +165,10 @@ static void accept_all(struct server *s, int lfd)
 			close(fd);
 			continue;
 		}
+		if (!admit_accept(s, (struct sockaddr *)&peer, len)) {
+			close(fd); /* denied: closed at once, nothing sent, before any other work */
+			continue;
+		}
 		/* Replies are whole lines written at once: no reason to let Nagle hold one back. */
 		if (peer.ss_family != AF_UNIX)
 			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -190,6 +195,21 @@ static void begin_stop(struct server *s, int sig)
 	for_each_conn(s, conn_end_for_shutdown);
 }
 
+/* Whether SIGHUP has something to reload: the --log file, the --access-file. Without any, it
+ * is the terminal going away (SPEC 7, 10: from version 3, anything to reload means a reload). */
+static bool server_has_reloadables(const struct server *s)
+{
+	return log_is_file() || admit_reloadable(s->admit);
+}
+
+/* SIGHUP's reload: each thing from the same name, each keeping the old on failure. */
+static void server_reload(struct server *s)
+{
+	if (log_is_file())
+		log_reopen(); /* logrotate moved the file away */
+	admit_reload(s->admit);
+}
+
 /* What each signal of the set (signals.h) asks for. */
 static void on_signal(struct server *s)
 {
@@ -197,8 +217,8 @@ static void on_signal(struct server *s)
 
 	switch (sig) {
 	case SIGHUP:
-		if (log_is_file())
-			log_reopen(); /* logrotate moved the file away */
+		if (server_has_reloadables(s))
+			server_reload(s);
 		else if (!s->cfg->daemon)
 			begin_stop(s, sig); /* the terminal is gone: as SIGTERM */
 		break;
@@ -227,7 +247,8 @@ static void expire_list(struct server *s, struct deadline_list *l, int64_t now)
 
 static bool timers_active(const struct server *s)
 {
-	return s->idle.head >= 0 || s->ending.head >= 0 || s->accept_paused || s->stopping;
+	return s->idle.head >= 0 || s->ending.head >= 0 || s->handshake.head >= 0 ||
+	       s->accept_paused || s->stopping;
 }
 
 static void run_timers(struct server *s)
@@ -239,6 +260,7 @@ static void run_timers(struct server *s)
 	now = server_now(s);
 	expire_list(s, &s->idle, now);
 	expire_list(s, &s->ending, now);
+	expire_list(s, &s->handshake, now);
 	if (s->stopping && now >= s->stop_at) {
 		for_each_conn(s, conn_close_now);
 		if (s->printer != NULL)
@@ -264,6 +286,7 @@ static int wait_ms(struct server *s)
 		return -1;
 	keep_earliest(&due, deadline_next(s->conns, &s->idle));
 	keep_earliest(&due, deadline_next(s->conns, &s->ending));
+	keep_earliest(&due, deadline_next(s->conns, &s->handshake));
 	if (s->accept_paused)
 		keep_earliest(&due, s->accept_retry_at);
 	if (s->stopping)
@@ -283,11 +306,21 @@ static int watch(struct server *s, int fd, const char *what)
 	return -1;
 }
 
+/* A PROXY header's deadline: OK_HANDSHAKE_MS, or --idle-timeout when smaller and not 0. */
+static int64_t handshake_ms(const struct server_config *c)
+{
+	int64_t idle = (int64_t)c->idle_timeout * 1000;
+
+	return idle > 0 && idle < OK_HANDSHAKE_MS ? idle : OK_HANDSHAKE_MS;
+}
+
 static int setup(struct server *s)
 {
 	s->idle.head = s->idle.tail = s->ending.head = s->ending.tail = -1;
 	s->idle.delay_ms = (int64_t)s->cfg->idle_timeout * 1000;
 	s->ending.delay_ms = OK_END_GRACE_MS;
+	s->handshake.head = s->handshake.tail = -1;
+	s->handshake.delay_ms = handshake_ms(s->cfg);
 	s->conns = calloc((size_t)s->cfg->table_size, sizeof *s->conns);
 	s->watched = calloc((size_t)s->cfg->table_size, sizeof *s->watched);
 	if (s->conns == NULL || s->watched == NULL) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "activation.h"
+#include "admit.h"
 #include "daemon.h"
 #include "listeners.h"
 #include "log.h"
@@ -286,7 +287,8 @@ static int become_ready(const struct listeners *l, const struct server_config *c
 
 /* Serves until the end; the listeners' descriptors pass to the loop, which closes them. r learns
  * why it ended. The loop's exit status, or -1 with e filled. */
-static int serve(struct listeners *l, const struct server_config *c, struct run_state *r,
+static int serve(struct listeners *l, const struct server_config *c, struct admit *adm,
+                 struct run_state *r,
                  struct ok_err *e)
 {
 	struct server *s = calloc(1, sizeof *s);
@@ -297,6 +299,7 @@ static int serve(struct listeners *l, const struct server_config *c, struct run_
 		return ok_err_set(e, SERVER_EXIT_SOCKET, 0, "%s", strerror(ENOMEM));
 	}
 	s->cfg = c;
+	s->admit = adm;
 	memcpy(s->listen_fds, l->fd, sizeof s->listen_fds);
 	s->n_listen = l->n;
 	l->n = 0;
@@ -310,7 +313,7 @@ static int serve(struct listeners *l, const struct server_config *c, struct run_
 /* Listens (or takes systemd's listeners), opens the log, detaches, serves. The exit status, or
  * -1 with e filled; either way the socket file and the pidfile made on the way are removed,
  * then the stop line follows the start line. */
-static int run(struct server_config *c, struct ok_err *e)
+static int run(struct server_config *c, struct admit *adm, struct ok_err *e)
 {
 	struct listeners l;
 	struct run_state r = { NULL, false, 0, false };
@@ -328,7 +331,7 @@ static int run(struct server_config *c, struct ok_err *e)
 		return -1;
 	rc = become_ready(&l, c, &r, e);
 	if (rc == 0) {
-		rc = serve(&l, c, &r, e);
+		rc = serve(&l, c, adm, &r, e);
 	} else {
 		listeners_close(&l);
 		if (rc == STOPPED_EARLY)
@@ -347,6 +350,7 @@ static int run(struct server_config *c, struct ok_err *e)
 int main(int argc, char **argv)
 {
 	struct server_config c;
+	struct admit *adm;
 	enum options_action todo;
 	struct ok_err e;
 	int rc;
@@ -365,9 +369,13 @@ int main(int argc, char **argv)
 	}
 	if (ok_keep_stdio_open() < 0) {
 		ok_err_set(&e, SERVER_EXIT_SOCKET, errno, "/dev/null");
+		options_free(&c);
 		return fail(&e);
 	}
 	signal(SIGPIPE, SIG_IGN); /* a peer that vanishes is an error from send(), not a death */
-	rc = run(&c, &e);
+	adm = admit_new(&c, &e); /* the access rules: a faulty --access-file is a usage error */
+	rc = adm == NULL ? -1 : run(&c, adm, &e);
+	admit_free(adm);
+	options_free(&c);
 	return rc < 0 ? fail(&e) : rc;
 }

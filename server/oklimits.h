@@ -18,6 +18,8 @@
 #define OK_MAX_LISTENERS       (OK_MAX_BINDS + 1) /* and the -U one */
 #define OK_UNIX_MODE_DEFAULT   0600u     /* the -U socket file's mode unless --unix-mode */
 #define OK_GREETING_MAX        1024u     /* --greeting: bytes of TEXT, its LF excluded */
+#define OK_HANDSHAKE_MS        10000     /* a PROXY header must be whole within this, or within
+                                          * --idle-timeout when that is smaller and not 0 */
 #define OK_PRINT_BUFFER        1048576u  /* --print: 1 MiB of lines waiting for standard output
                                           * stops reading from clients until it drains */
 /* Descriptors kept back from --max-clients: stdin, stdout, stderr, the listener, the event

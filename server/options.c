@@ -2,10 +2,12 @@
 #define _GNU_SOURCE /* getopt_long */
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
 
 #include "backend.h" /* backend_name */
+#include "cidr.h"    /* ok_cidr_parse: --allow, --deny, --proxy-from */
 #include "netaddr.h"
 #include "oklimits.h"
 #include "optdiag.h"
@@ -19,6 +21,8 @@ static const char short_options[] = ":p:b:U:dvhV";
 
 enum { OPT_ONCE = 256, OPT_MAX_CLIENTS, OPT_MAX_LINE, OPT_IDLE_TIMEOUT, OPT_PIDFILE,
        OPT_UNIX_MODE, OPT_LOG, OPT_GREETING, OPT_PRINT };
+/* Who may connect (SPEC 11): take_access_value. */
+enum { OPT_ALLOW = 512, OPT_DENY, OPT_ACCESS_FILE, OPT_MAX_PER_ADDRESS, OPT_PROXY_FROM };
 
 static const struct option long_options[] = {
 	{ "port", required_argument, NULL, 'p' },
@@ -33,6 +37,11 @@ static const struct option long_options[] = {
 	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "greeting", required_argument, NULL, OPT_GREETING },
+	{ "allow", required_argument, NULL, OPT_ALLOW },
+	{ "deny", required_argument, NULL, OPT_DENY },
+	{ "access-file", required_argument, NULL, OPT_ACCESS_FILE },
+	{ "max-per-address", required_argument, NULL, OPT_MAX_PER_ADDRESS },
+	{ "proxy-from", required_argument, NULL, OPT_PROXY_FROM },
 	{ "print", no_argument, NULL, OPT_PRINT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -71,6 +80,18 @@ static void print_help(FILE *out)
 	        "      --print              write the content of every line received to standard\n"
 	        "                           output, one line each; over %u MiB waiting there,\n"
 	        "                           clients are not read until it drains\n"
+	        "      --allow CIDR         with any allow rule, only TCP peers in an allowed\n"
+	        "                           network come in (a.b.c.d[/n], ADDR[/n]); repeatable\n"
+	        "      --deny CIDR          close TCP peers in CIDR at once, nothing sent;\n"
+	        "                           repeatable, and deny wins over allow\n"
+	        "      --access-file FILE   more rules, \"allow CIDR\" or \"deny CIDR\" a line,\n"
+	        "                           # comments; SIGHUP reads FILE again\n"
+	        "      --max-per-address N  at most N connections at once from one IPv4 address\n"
+	        "                           or IPv6 /64, 0-%u (default 0: none); the next\n"
+	        "                           ones get \"ERR too many connections\"\n"
+	        "      --proxy-from CIDR    peers in CIDR (a load balancer) begin with a PROXY\n"
+	        "                           header, v1 or v2, whose client stands for the peer;\n"
+	        "                           repeatable\n"
 	        "  -d, --daemon             run in the background once listening; without\n"
 	        "                           --pidfile, say the pid on standard error first\n"
 	        "      --pidfile FILE       write the process id to FILE, removed at exit\n"
@@ -88,18 +109,18 @@ static void print_help(FILE *out)
 	        "          okserver -U /tmp/ok.sock --unix-mode 0660\n"
 	        "          okserver -p 2600 --greeting 'Hello, World!'\n"
 	        "          okserver -p 8080 --once --print\n"
-	        "SIGINT, SIGTERM: stop; SIGHUP: reopen the --log file (without --log: ignored\n"
-	        "with -d, else stop); SIGUSR1: log statistics. With LISTEN_PID and LISTEN_FDS\n"
-	        "(systemd socket activation) it serves the sockets passed, up to %d, one ready\n"
-	        "line each, and -p, -b, -U are refused; with NOTIFY_SOCKET it tells systemd\n"
-	        "READY=1 and STOPPING=1.\n"
+	        "SIGINT, SIGTERM: stop; SIGHUP: reopen the --log file and read the --access-file\n"
+	        "again (with neither: ignored with -d, else stop); SIGUSR1: log statistics. With\n"
+	        "LISTEN_PID and LISTEN_FDS (systemd socket activation) it serves the sockets\n"
+	        "passed, up to %d, one ready line each, and -p, -b, -U are refused; with\n"
+	        "NOTIFY_SOCKET it tells systemd READY=1 and STOPPING=1.\n"
 	        "Exit status: 0 normal end (--once, SIGINT, SIGTERM), 1 socket() failed,\n"
 	        "2 bind failed, 3 listen failed, 4 daemon, pidfile or log file failed,\n"
 	        "64 usage error; okserver(1) has the full list.\n",
 	        backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_BINDS,
 	        OK_UNIX_MODE_DEFAULT, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT, OK_FD_RESERVE,
 	        OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX, OK_GREETING_MAX,
-	        OK_PRINT_BUFFER / 1048576, OK_MAX_LISTENERS);
+	        OK_PRINT_BUFFER / 1048576, OK_MAX_CLIENTS_LIMIT, OK_MAX_LISTENERS);
 }
 
 /* "PROG (PACKAGE) VERSION" as GNU programs print it, the TLS library run ("TLS: no" in a build
@@ -282,6 +303,65 @@ static int take_file_name(struct ok_err *e, const char *what, const char *arg,
 	return 0;
 }
 
+/* --- Who may connect (SPEC 11) --- */
+
+/* Appends text to a network list, one more slot at a time doubled. 0, or -1 (no memory). */
+static int append_text(const char ***list, size_t *n, const char *text)
+{
+	if ((*n & (*n - 1)) == 0) { /* 0, 1, 2, 4, ...: full */
+		const char **bigger = realloc((void *)*list, (*n ? 2 * *n : 1) * sizeof **list);
+		if (bigger == NULL)
+			return -1;
+		*list = bigger;
+	}
+	(*list)[(*n)++] = text;
+	return 0;
+}
+
+/* --allow, --deny, --proxy-from: a network as ok_cidr_parse takes it, kept as given for admit.c
+ * (which builds its sets from the texts, at start and on SIGHUP). "--allow: 10.0.0.1/8: bits
+ * set beyond the /8 prefix", as a faulty rule is named then. */
+static int take_network(struct ok_err *e, const char *option, const char *arg,
+                        const char ***list, size_t *n)
+{
+	struct ok_cidr net;
+	struct ok_err why;
+
+	if (ok_cidr_parse(arg, &net, &why) < 0)
+		return ok_err_set(e, SERVER_EXIT_USAGE, 0, "%s: %s", option, why.msg);
+	if (append_text(list, n, arg) < 0)
+		return ok_err_set(e, SERVER_EXIT_USAGE, 0, "%s: %s: out of memory", option, arg);
+	return 0;
+}
+
+static int take_access_value(int c, const char *arg, struct server_config *o, struct ok_err *e)
+{
+	switch (c) {
+	case OPT_ALLOW:
+		return take_network(e, "--allow", arg, &o->allow, &o->n_allow);
+	case OPT_DENY:
+		return take_network(e, "--deny", arg, &o->deny, &o->n_deny);
+	case OPT_PROXY_FROM:
+		return take_network(e, "--proxy-from", arg, &o->proxy_from, &o->n_proxy_from);
+	case OPT_ACCESS_FILE:
+		if (o->access_file != NULL)
+			return usage_error(e, "only one --access-file", arg);
+		return take_file_name(e, "access file", arg, &o->access_file);
+	default: /* OPT_MAX_PER_ADDRESS */
+		return parse_number_option(e, "max-per-address", arg, 0, OK_MAX_CLIENTS_LIMIT,
+		                           &o->max_per_address);
+	}
+}
+
+void options_free(struct server_config *o)
+{
+	free((void *)o->allow);
+	free((void *)o->deny);
+	free((void *)o->proxy_from);
+	o->allow = o->deny = o->proxy_from = NULL;
+	o->n_allow = o->n_deny = o->n_proxy_from = 0;
+}
+
 /* Handles one option with a value; 0, or -1 with e filled. */
 static int take_value(int c, const char *arg, struct server_config *o, struct where *w,
                       struct ok_err *e)
@@ -308,6 +388,12 @@ static int take_value(int c, const char *arg, struct server_config *o, struct wh
 		return take_file_name(e, "pidfile", arg, &o->pidfile);
 	case OPT_LOG:
 		return take_file_name(e, "log file", arg, &o->log);
+	case OPT_ALLOW:
+	case OPT_DENY:
+	case OPT_ACCESS_FILE:
+	case OPT_MAX_PER_ADDRESS:
+	case OPT_PROXY_FROM:
+		return take_access_value(c, arg, o, e);
 	}
 	return 0;
 }
@@ -349,8 +435,9 @@ static int check_whole(int argc, char **argv, const struct where *w, struct serv
 	return 0;
 }
 
-enum options_action parse_options(int argc, char **argv, struct server_config *o,
-                                  struct ok_err *e)
+/* parse_options, but for what is allocated on the way (options_free). */
+static enum options_action read_options(int argc, char **argv, struct server_config *o,
+                                        struct ok_err *e)
 {
 	struct where w = { .port = OK_DEFAULT_PORT };
 	int c;
@@ -376,4 +463,14 @@ enum options_action parse_options(int argc, char **argv, struct server_config *o
 		}
 	}
 	return check_whole(argc, argv, &w, o, e) < 0 ? OPTS_USAGE_ERROR : OPTS_RUN;
+}
+
+enum options_action parse_options(int argc, char **argv, struct server_config *o,
+                                  struct ok_err *e)
+{
+	enum options_action todo = read_options(argc, argv, o, e);
+
+	if (todo != OPTS_RUN)
+		options_free(o); /* main only frees what it runs with */
+	return todo;
 }

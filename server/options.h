@@ -43,6 +43,12 @@ struct server_config {
 	bool listen_set;             /* -p, -b or -U given: refused with socket activation */
 	int table_size;              /* main: the connection table's records, one per descriptor
 	                              * the open-file limit allows */
+	/* Who may connect (SPEC 11; admit.c builds on these): the networks as given, each checked
+	 * by ok_cidr_parse, in arrays parse_options allocates (options_free frees them). */
+	const char **allow, **deny, **proxy_from; /* --allow, --deny, --proxy-from */
+	size_t n_allow, n_deny, n_proxy_from;
+	const char *access_file;     /* --access-file FILE, or NULL */
+	unsigned long max_per_address; /* --max-per-address N; 0: no limit */
 };
 
 /* What the command line asks main to do. */
@@ -52,6 +58,8 @@ enum options_action { OPTS_RUN, OPTS_HELP, OPTS_VERSION, OPTS_USAGE_ERROR };
  * SERVER_EXIT_USAGE); main prints it with a hint. Nothing is printed here. */
 enum options_action parse_options(int argc, char **argv, struct server_config *c,
                                   struct ok_err *e);
+/* Frees what parse_options allocated in *c (the network lists); c stays usable as empty. */
+void options_free(struct server_config *c);
 /* What OPTS_HELP or OPTS_VERSION asks for: the --help text, or the --version lines. */
 void options_print(enum options_action what, FILE *out);
 

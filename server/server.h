@@ -15,6 +15,7 @@
 struct conn;
 struct backend;
 struct printer;
+struct admit;
 
 struct server {
 	const struct server_config *cfg; /* what the command line asked for: read, never changed */
@@ -38,6 +39,8 @@ struct server {
 	struct printer *printer; /* --print, or NULL */
 	int64_t now, accept_retry_at, stop_at, emfile_logged_at;
 	struct deadline_list idle, ending;
+	struct deadline_list handshake; /* a PROXY header's deadline (OK_HANDSHAKE_MS) */
+	struct admit *admit;     /* who may connect (admit.h): main's, never NULL while serving */
 	char in[OK_READ_CHUNK];                    /* one read of any connection, framed in place */
 	char out[OK_FRAMER_OUT_MAX(OK_READ_CHUNK)]; /* the replies to that read */
 };

@@ -7,8 +7,10 @@ void stats_log(const struct server_stats *st, unsigned open, int64_t now_ms)
 	int64_t up = now_ms > st->started_ms ? (now_ms - st->started_ms) / 1000 : 0;
 
 	server_log("stats: uptime_s=%lld open=%u accepted=%llu refused=%llu lines=%llu "
-	           "bytes_in=%llu bytes_out=%llu",
+	           "bytes_in=%llu bytes_out=%llu"
+	           " denied=%llu",
 	           (long long)up, open, (unsigned long long)st->accepted,
 	           (unsigned long long)st->refused, (unsigned long long)st->lines,
-	           (unsigned long long)st->bytes_in, (unsigned long long)st->bytes_out);
+	           (unsigned long long)st->bytes_in, (unsigned long long)st->bytes_out,
+	           (unsigned long long)st->denied);
 }

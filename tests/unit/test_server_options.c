@@ -284,9 +284,59 @@ static void greeting_and_print(void **state)
 	REFUSED("--print with --daemon: a daemon's standard output is /dev/null", "--print", "-d");
 }
 
+/* --allow, --deny, --proxy-from: repeatable, kept as given, each checked by ok_cidr_parse;
+ * --access-file once; --max-per-address 0 (none) to 1000000. options_free frees the lists. */
+static void who_may_connect(void **state)
+{
+	struct server_config o;
+	char out[4096], err[ERR_BUF];
+
+	(void)state;
+	assert_int_equal(parse(&o, out, err, (char *)NULL), OPTS_RUN);
+	assert_true(o.n_allow == 0 && o.n_deny == 0 && o.n_proxy_from == 0);
+	assert_null(o.access_file);
+	assert_int_equal(o.max_per_address, 0);
+	assert_int_equal(parse(&o, out, err, "--allow", "10.0.0.0/8", "--deny", "10.1.0.0/16",
+	                       "--allow", "2001:db8::/32", "--allow=192.0.2.1", "--allow", "::1",
+	                       "--proxy-from", "127.0.0.9", "--deny", "::ffff:10.2.0.0/112",
+	                       "--access-file", "rules", "--max-per-address", "8", (char *)NULL),
+	                 OPTS_RUN);
+	assert_int_equal(o.n_allow, 4);
+	assert_string_equal(o.allow[0], "10.0.0.0/8");
+	assert_string_equal(o.allow[1], "2001:db8::/32");
+	assert_string_equal(o.allow[2], "192.0.2.1");
+	assert_string_equal(o.allow[3], "::1");
+	assert_int_equal(o.n_deny, 2);
+	assert_string_equal(o.deny[0], "10.1.0.0/16");
+	assert_string_equal(o.deny[1], "::ffff:10.2.0.0/112");
+	assert_int_equal(o.n_proxy_from, 1);
+	assert_string_equal(o.proxy_from[0], "127.0.0.9");
+	assert_string_equal(o.access_file, "rules");
+	assert_int_equal(o.max_per_address, 8);
+	options_free(&o);
+	assert_true(o.allow == NULL && o.n_allow == 0 && o.deny == NULL && o.proxy_from == NULL);
+	assert_int_equal(parse(&o, out, err, "--max-per-address", "0", (char *)NULL), OPTS_RUN);
+	assert_int_equal(parse(&o, out, err, "--max-per-address", "1000000", (char *)NULL), OPTS_RUN);
+	assert_int_equal(o.max_per_address, 1000000);
+	/* Lists allocated before a refusal, --help or --version are freed by parse_options. */
+	REFUSED("--allow: 10.0.0.1/8: bits set beyond the /8 prefix", "--deny", "10.0.0.0/8",
+	        "--allow", "10.0.0.1/8");
+	REFUSED("--deny: 127.1: not an IPv4 address (four decimal parts of 0-255)", "--deny", "127.1");
+	REFUSED("--proxy-from: ::1/129: prefix length over 128", "--proxy-from", "::1/129");
+	REFUSED("--allow: [::1]: not an IPv6 address", "--allow", "[::1]");
+	REFUSED("max-per-address too large: 1000001", "--max-per-address", "1000001");
+	REFUSED("max-per-address not a number: -1", "--max-per-address", "-1");
+	REFUSED("only one --access-file: b", "--access-file", "a", "--access-file", "b");
+	REFUSED("access file name is empty: ''", "--access-file", "");
+	REFUSED("option needs a value: --allow", "--allow");
+	assert_int_equal(parse(&o, out, err, "--allow", "10.0.0.0/8", "-h", (char *)NULL), OPTS_HELP);
+	assert_null(o.allow);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(who_may_connect),
 		cmocka_unit_test(defaults_are_the_documented_ones),
 		cmocka_unit_test(every_option_long_and_short),
 		cmocka_unit_test(binds_and_unix_listeners),
