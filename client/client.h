@@ -15,6 +15,7 @@
  * The default host and port are common/util.h's OK_DEFAULT_ADDR and OK_DEFAULT_PORT. */
 #define OKC_HISTORY_NAME ".okclient_history" /* under $HOME */
 #define OKC_HISTORY_MAX 1000                 /* lines kept in the history file */
+#define OKC_HISTORY_NONE "/dev/null"         /* --history FILE that means none is kept */
 #define OKC_TIMEOUT_MAX 2147483UL            /* seconds: poll()'s limit in milliseconds */
 #define OKC_BUF_SIZE 65536                   /* each direction's buffer, in bytes */
 #define OKC_REPLY_PREFIX "Server: "
@@ -39,14 +40,19 @@ enum okc_exit {
 	OKC_EXIT_USAGE = 64
 };
 
+/* The longest HOST, from HOST:PORT: a name of NI_MAXHOST bytes, or a bracketed address. */
+#define OKC_HOST_MAX 1025
+
 struct okc_options {
 	int raw;                 /* -r: replies bare */
+	int greeting;            /* --greeting: the server's first line is a greeting */
 	int timeout_s;           /* -t: 0 means none */
 	const char *history;     /* --history, NULL for ~/.okclient_history */
 	int family;              /* -4 AF_INET, -6 AF_INET6, else AF_UNSPEC */
 	const char *unix_path;   /* -U: a Unix-domain socket instead of HOST and PORT; or NULL */
-	const char *host;
+	const char *host;        /* the operand, or host_buf when it held a port too */
 	uint16_t port;
+	char host_buf[OKC_HOST_MAX];
 };
 
 /* What okc_parse_options asks main to do. */
@@ -56,6 +62,7 @@ enum okc_action { OKC_RUN, OKC_HELP, OKC_VERSION, OKC_USAGE_ERROR };
 enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o,
                                   struct ok_err *e);
 void okc_print_usage(void);
+void okc_print_version(void);
 
 /*
  * connect.c: -U's path, or o->host resolved, each address tried in turn within one -t
@@ -101,14 +108,38 @@ size_t okc_scan_lines(struct okc_lines *s, const char *p, size_t n);
 /* The number of LF bytes in p[0, n). */
 unsigned long long okc_count_lf(const char *p, size_t n);
 
+/*
+ * escape.c: what the server sent, made safe to show. On a terminal a control character is
+ * shown as an escape (\x1b, \r; a backslash as \\), so a server cannot move the cursor,
+ * retitle the window or write the clipboard; in a pipe bytes pass unchanged.
+ */
+enum okc_show {
+	OKC_SHOW_RAW,            /* not a terminal: every byte as it came */
+	OKC_SHOW_ASCII,          /* a terminal of another character set: bytes >= 0x80 escaped too */
+	OKC_SHOW_UTF8            /* a UTF-8 terminal: valid UTF-8 passes, but not the C1 controls
+	                          * (U+0080-U+009F) */
+};
+#define OKC_ESCAPE_MAX 4     /* the longest escape of one byte: \xhh */
+
+/*
+ * Copies in[0, n) into out[0, cap) as mode shows it; returns the bytes of in consumed, with
+ * *outlen the bytes written. Stops where out has no room for the next character, and, unless
+ * final (the text ends there), before a UTF-8 sequence that in ends in the middle of.
+ */
+size_t okc_escape(enum okc_show mode, const char *in, size_t n, int final, char *out,
+                  size_t cap, size_t *outlen);
+
 /* replies.c: bytes from the server to what the user sees; counts replies, catches ERR. */
 struct okc_replies {
 	int raw;
+	enum okc_show show;      /* how reply bytes reach stdout */
+	int greeting_due;        /* --greeting: the next line is the greeting, not a reply */
+	int cut;                 /* a line was cut off by the server's close */
 	int mid_line;            /* inside a reply whose start is already handled */
 	int in_err;              /* the current line is an ERR line: collected, not shown */
 	unsigned long long answered; /* replies ended by LF (a cut-off one is shown, not counted) */
 	int err_seen;
-	size_t err_len;
+	size_t err_len;          /* bytes of err kept (it may hold a NUL) */
 	char err[OKC_ERR_KEEP];
 };
 
@@ -119,6 +150,8 @@ struct okc_replies {
  */
 size_t okc_feed_replies(struct okc_replies *r, const char *in, size_t n, int eof,
                         struct okc_buf *out);
+/* Nothing more will be read (-t ran out): a line left unfinished is ended as a cut one is. */
+void okc_end_replies(struct okc_replies *r, struct okc_buf *out);
 
 /*
  * session.c: the connection both modes drive. Its bytes go through a transport (common/
@@ -134,6 +167,7 @@ struct okc_session {
 	int timeout_ms;          /* < 0: none */
 	unsigned long long sent; /* complete lines written to the connection */
 	struct okc_replies rep;
+	enum okc_show err_show;  /* how the ERR line reaches stderr */
 	int wr_shut;             /* our sending side is closed, or closing (shut_again) */
 	int shut_again;          /* the half-close is to be called again once send_wait is ready */
 	int net_eof;             /* the server closed (or reset) its side */
@@ -192,6 +226,22 @@ static inline struct okc_end okc_ended(enum okc_ending how)
 {
 	return (struct okc_end){ .how = how };
 }
+
+/* history.c: the prompt's history file, opened without following a link, checked (a regular
+ * file of ours), then read and saved through its descriptor alone. */
+struct okc_history {
+	int fd;                  /* -1: none open (none yet, or none used) */
+	char *path;              /* NULL: no file is kept */
+	int write_err;           /* errno of the open for writing, when it could only be read */
+};
+
+/* Starts the editor's history list (at most max lines) and reads path into it (NULL or
+ * OKC_HISTORY_NONE: none). 0, or -1 with e saying why the file is not used. */
+int okc_history_open(struct okc_history *h, const char *path, int max, struct ok_err *e);
+/* The list into the file (made, mode 0600, when missing). 0, or -1 with e saying why the file
+ * is no longer used. */
+int okc_history_save(struct okc_history *h, struct ok_err *e);
+void okc_history_close(struct okc_history *h);
 
 /* pipe.c and interactive.c: the two modes; each says how the conversation ended. */
 struct okc_end okc_run_pipe(struct okc_session *s, const struct okc_options *o);

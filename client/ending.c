@@ -5,13 +5,46 @@
 
 #include "client.h"
 
+/* The server's ERR line on stderr, escaped there as on a terminal it must be. */
+static void say_err_line(const struct okc_session *s)
+{
+	char shown[OKC_ERR_KEEP * OKC_ESCAPE_MAX + 1];
+	size_t len;
+
+	okc_escape(s->err_show, s->rep.err, s->rep.err_len, 1, shown, sizeof shown - 1, &len);
+	fprintf(stderr, "okclient: server %s: ", s->peer);
+	fwrite(shown, 1, len, stderr);
+	fputc('\n', stderr);
+}
+
+/*
+ * The connection ended before the conversation did (status 5): says how, for the case at
+ * hand. Lines unanswered are counted; when every line sent was answered, the message says
+ * what else went missing: the end of a line from the server, or the rest of the input.
+ */
+static int say_lost(const struct okc_session *s, int input_done)
+{
+	unsigned long long got = s->rep.answered, sent = s->sent;
+
+	if (got < sent || (input_done && !s->send_cut && !s->rep.cut))
+		fprintf(stderr, "okclient: connection to %s lost: answered %llu of %llu lines\n",
+		        s->peer, got, sent);
+	else if (s->rep.cut)
+		fprintf(stderr, "okclient: connection to %s lost in the middle of a line; every line"
+		        " sent (%llu) was answered\n", s->peer, sent);
+	else
+		fprintf(stderr, "okclient: connection to %s lost: every line sent (%llu) was answered,"
+		        " but the input was not finished\n", s->peer, sent);
+	return OKC_EXIT_LOST;
+}
+
 /* The session's verdict once it is over: ERR, timeout, failure, loss, or every line answered. */
 static int judge_session(const struct okc_session *s, int input_done, int timed_out)
 {
 	unsigned long long got = s->rep.answered, sent = s->sent;
 
 	if (s->rep.err_seen) {
-		fprintf(stderr, "okclient: server %s: %s\n", s->peer, s->rep.err);
+		say_err_line(s);
 		return OKC_EXIT_SERVER_ERR;
 	}
 	if (timed_out) {
@@ -28,11 +61,9 @@ static int judge_session(const struct okc_session *s, int input_done, int timed_
 		        s->peer, strerror(s->recv_err), got, sent);
 		return OKC_EXIT_LOST;
 	}
-	if (input_done && s->net_eof && !s->send_cut && got >= sent)
+	if (input_done && s->net_eof && !s->send_cut && !s->rep.cut && got >= sent)
 		return OKC_EXIT_OK;
-	fprintf(stderr, "okclient: connection to %s lost: answered %llu of %llu lines\n", s->peer,
-	        got, sent);
-	return OKC_EXIT_LOST;
+	return say_lost(s, input_done);
 }
 
 int okc_conclude(const struct okc_session *s, const struct okc_end *e)

@@ -20,8 +20,7 @@ struct tty_state {
 	char *line;              /* the line being sent, LF included; NULL when none */
 	size_t line_len, line_off;
 	int input_done;          /* Ctrl-D, or a Q line was entered */
-	char *history;           /* the history file, or NULL for none */
-	int history_warned;
+	struct okc_history history;
 	int out_closed;          /* stdout is a pipe whose reader left */
 	int out_err;             /* errno of a real failure writing stdout, 0 if none */
 	char prompt[OK_SOCKADDR_STRLEN + 2]; /* the peer, "> " */
@@ -55,16 +54,14 @@ static void show_output(const char *p, size_t n, FILE *f)
 		tty->out_err = errno; /* a full disk must not lose replies silently */
 }
 
-/* Saves history after every line, so a crash or a closing server loses none of it. */
+/* Saves history after every line, so a crash or a closing server loses none of it. A file
+ * that cannot be saved is said once, then no longer used. */
 static void save_history(void)
 {
-	int err;
+	struct ok_err e;
 
-	if (tty->history == NULL || (err = lineedit_write_history(tty->history)) == 0)
-		return;
-	if (!tty->history_warned)
-		fprintf(stderr, "okclient: history %s: %s\n", tty->history, strerror(err));
-	tty->history_warned = 1;
+	if (okc_history_save(&tty->history, &e) < 0)
+		fprintf(stderr, "okclient: %s\n", e.msg);
 }
 
 /* The editor hands over each entered line (NULL for Ctrl-D); it is only queued here. */
@@ -137,17 +134,15 @@ static char *history_path(const struct okc_options *o)
 	return path;
 }
 
+/* The history file read; one that is refused or cannot be read is said once and not used. */
 static void load_history(struct tty_state *t, const struct okc_options *o)
 {
-	int err;
+	char *path = history_path(o);
+	struct ok_err e;
 
-	t->history = history_path(o);
-	/* A missing file is the normal first run. */
-	err = lineedit_read_history(t->history, OKC_HISTORY_MAX);
-	if (err != 0 && err != ENOENT) {
-		fprintf(stderr, "okclient: history %s: %s\n", t->history, strerror(err));
-		t->history_warned = 1;
-	}
+	if (okc_history_open(&t->history, path, OKC_HISTORY_MAX, &e) < 0)
+		fprintf(stderr, "okclient: %s\n", e.msg);
+	free(path);
 }
 
 /* The signals the prompt takes, with our own handlers: blocked except inside okc_wait; the
@@ -212,19 +207,48 @@ static void suspend_self(void)
 	lineedit_resume();
 }
 
-/* Shows every complete reply received so far (ERR lines are kept for the final message). */
-static void show_replies(struct tty_state *t)
+/*
+ * Writes what out holds up to its last LF: at a prompt a line is shown whole, since the prompt
+ * is drawn again after whatever is shown. All of it when all is set (the stream is over), or
+ * when a line too long to wait for has filled half the buffer.
+ */
+static void show_lines(struct tty_state *t, int all)
+{
+	size_t n = okc_buf_used(&t->out);
+
+	if (!all && n < t->out.cap / 2) {
+		while (n > 0 && t->out.data[t->out.start + n - 1] != '\n')
+			n--;
+	}
+	if (n > 0)
+		show_output(t->out.data + t->out.start, n, stdout);
+	okc_buf_consume(&t->out, n);
+}
+
+/* Shows every complete reply received so far (ERR lines are kept for the final message); at
+ * the end of the stream (eof), the rest too. */
+static void show_replies(struct tty_state *t, int eof)
 {
 	while (okc_buf_used(&t->rx) > 0) {
-		size_t used = okc_feed_replies(&t->s->rep, t->rx.data + t->rx.start,
-		                               okc_buf_used(&t->rx), t->s->net_eof, &t->out);
+		size_t used;
+
+		okc_buf_compact(&t->out);
+		used = okc_feed_replies(&t->s->rep, t->rx.data + t->rx.start, okc_buf_used(&t->rx), eof,
+		                        &t->out);
 		okc_buf_consume(&t->rx, used);
-		if (okc_buf_used(&t->out) > 0)
-			show_output(t->out.data + t->out.start, okc_buf_used(&t->out), stdout);
-		okc_buf_consume(&t->out, okc_buf_used(&t->out));
+		show_lines(t, eof);
 		if (used == 0)
 			break;
 	}
+}
+
+/* The conversation is over: nothing more is read, so what came is shown as if the stream had
+ * ended there (a line left unfinished, by -t or a failure, ends with its LF as a cut one does). */
+static void show_the_rest(struct tty_state *t)
+{
+	show_replies(t, 1);
+	okc_end_replies(&t->s->rep, &t->out);
+	show_lines(t, 1);
 }
 
 /* Arms the slots: the terminal only while no line waits to be sent; the socket's for the
@@ -311,7 +335,7 @@ static struct okc_end converse(struct tty_state *t, const sigset_t *open_mask)
 
 		if ((end = handle_signals()).how != OKC_GOING)
 			return end;
-		show_replies(t);
+		show_replies(t, s->net_eof);
 		if ((end = check_ending(t)).how != OKC_GOING)
 			return end;
 		timeout = okc_arm_timer(s, !s->net_eof && (s->sent > s->rep.answered || s->wr_shut ||
@@ -327,9 +351,12 @@ static struct okc_end converse(struct tty_state *t, const sigset_t *open_mask)
 	}
 }
 
-/* The editor set up, with signals left to us, its history loaded, the prompt shown. */
+/* The editor set up, with signals left to us, its history loaded, the prompt shown, after one
+ * line that says how to leave. */
 static void start_prompt(struct tty_state *t, const struct okc_options *o)
 {
+	fprintf(stderr, "connected to %s; a line starting with Q ends the session, Ctrl-D leaves\n",
+	        t->s->peer);
 	/* stdout redirected to a file gets the replies; the prompt stays on the terminal. */
 	lineedit_init("okclient", isatty(STDOUT_FILENO) ? stdout : stderr);
 	load_history(t, o);
@@ -341,10 +368,9 @@ static void start_prompt(struct tty_state *t, const struct okc_options *o)
 static void free_state(struct tty_state *t)
 {
 	free(t->line);
-	free(t->history);
+	okc_history_close(&t->history);
 	okc_buf_free(&t->rx);
 	okc_buf_free(&t->out);
-	lineedit_clear_history();
 }
 
 /*
@@ -355,7 +381,7 @@ static struct okc_end settle_ending(struct tty_state *t, struct okc_end end)
 {
 	if (end.how == OKC_ENDED_SIGNAL || end.how == OKC_ENDED_LOCAL_FAILED)
 		return end;
-	show_replies(t);
+	show_the_rest(t);
 	if (check_stdout(t).how != OKC_GOING)
 		return check_stdout(t);
 	end.input_done = t->input_done && t->line == NULL;
@@ -370,6 +396,7 @@ struct okc_end okc_run_interactive(struct okc_session *s, const struct okc_optio
 	const char *failed;
 
 	memset(&t, 0, sizeof t);
+	t.history.fd = -1;
 	t.s = s;
 	tty = &t;
 	if (okc_buf_init(&t.rx, OKC_BUF_SIZE) < 0 || okc_buf_init(&t.out, OKC_BUF_SIZE) < 0) {

@@ -21,13 +21,12 @@ typedef void lineedit_line_fn(char *line);
  * on out. Before any other call: libedit fixes its streams at its first call, history too. */
 void lineedit_init(const char *name, FILE *out);
 
-/* The history, bounded to max lines, then path read into it (NULL: nothing to read). 0, or
- * the errno of the failure (ENOENT: no file yet). */
-int lineedit_read_history(const char *path, int max);
+/* The history list (client/history.c keeps its file): bounded to max lines, from now on. */
+void lineedit_history_init(int max);
 void lineedit_add_history(const char *line);
-/* The history into path, one line per entry (GNU readline's format with either library, so
- * the file is the user's across builds): 0 or an errno. */
-int lineedit_write_history(const char *path);
+/* The entries in the list, and entry i of them (0 the oldest; NULL when there is none). */
+int lineedit_history_count(void);
+const char *lineedit_history_line(int i);
 void lineedit_clear_history(void);
 
 /* Shows prompt and edits from now on; each entered line goes to on_line. */

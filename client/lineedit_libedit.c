@@ -1,8 +1,6 @@
 /* lineedit_libedit.c - the line editor (lineedit.h) over libedit's readline interface. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h> /* before readline.h, which uses FILE without including it */
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -34,34 +32,10 @@ void lineedit_init(const char *name, FILE *out)
 	rl_outstream = out;
 }
 
-/*
- * libedit's history file has its own header line and escapes (vis(3)); GNU readline's is one
- * entry per line. The file is the user's across builds, so GNU's format is kept: it is read and
- * written here through the history list.
- */
-int lineedit_read_history(const char *path, int max)
+void lineedit_history_init(int max)
 {
-	FILE *f;
-	char *line = NULL;
-	size_t size = 0;
-	ssize_t n;
-	int err;
-
 	using_history();
 	stifle_history(max);
-	if (path == NULL)
-		return 0;
-	if ((f = fopen(path, "r")) == NULL)
-		return errno;
-	while ((n = getline(&line, &size, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[n - 1] = '\0';
-		add_history(line);
-	}
-	err = ferror(f) ? errno : 0;
-	free(line);
-	fclose(f);
-	return err;
 }
 
 void lineedit_add_history(const char *line)
@@ -69,26 +43,16 @@ void lineedit_add_history(const char *line)
 	add_history(line);
 }
 
-int lineedit_write_history(const char *path)
+int lineedit_history_count(void)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-	int err = 0;
+	return history_length;
+}
 
-	if (f == NULL) {
-		err = errno;
-		if (fd >= 0)
-			close(fd);
-		return err;
-	}
-	for (int i = 0; i < history_length; i++) {
-		HIST_ENTRY *h = history_get(history_base + i);
-		if (h != NULL && fprintf(f, "%s\n", h->line) < 0 && err == 0)
-			err = errno;
-	}
-	if (fclose(f) != 0 && err == 0)
-		err = errno;
-	return err;
+const char *lineedit_history_line(int i)
+{
+	HIST_ENTRY *h = history_get(history_base + i);
+
+	return h != NULL ? h->line : NULL;
 }
 
 void lineedit_clear_history(void)
@@ -97,11 +61,16 @@ void lineedit_clear_history(void)
 }
 
 /* libedit's handler: the caller's, then the prompt again for the next line (see above),
- * unless the caller's stopped the editor. */
+ * unless the caller's stopped the editor. At Ctrl-D GNU readline leaves the cursor on a new
+ * line; libedit leaves it after its "^D", where the server's last replies would follow. */
 static void take_line(char *line)
 {
 	lineedit_line_fn *caller = handler;
 
+	if (line == NULL) {
+		fputc('\n', rl_outstream);
+		fflush(rl_outstream);
+	}
 	caller(line);
 	if (lineedit_active())
 		rl_callback_handler_install(shown_prompt, take_line);

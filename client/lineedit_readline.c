@@ -17,11 +17,10 @@ void lineedit_init(const char *name, FILE *out)
 	rl_outstream = out;
 }
 
-int lineedit_read_history(const char *path, int max)
+void lineedit_history_init(int max)
 {
 	using_history();
 	stifle_history(max);
-	return path != NULL ? read_history(path) : 0;
 }
 
 void lineedit_add_history(const char *line)
@@ -29,9 +28,16 @@ void lineedit_add_history(const char *line)
 	add_history(line);
 }
 
-int lineedit_write_history(const char *path)
+int lineedit_history_count(void)
 {
-	return write_history(path);
+	return history_length;
+}
+
+const char *lineedit_history_line(int i)
+{
+	HIST_ENTRY *h = history_get(history_base + i);
+
+	return h != NULL ? h->line : NULL;
 }
 
 void lineedit_clear_history(void)

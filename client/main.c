@@ -1,5 +1,7 @@
 /* main.c - okclient: options, connect, choose the mode (terminal or pipe), exit status. */
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,13 +9,32 @@
 
 #include "client.h"
 #include "util.h"
-#include "version.h"
 
 /* Says what was wrong and where help is; the usage error status. */
 static int usage_error(const struct ok_err *e)
 {
 	fprintf(stderr, "okclient: %s\nTry 'okclient --help' for more information.\n", e->msg);
 	return e->code;
+}
+
+/*
+ * Whether the user's locale (LC_ALL, LC_CTYPE, LANG) says the terminal takes UTF-8. Asked, then
+ * put back: the client runs in the C locale as before, readline included.
+ */
+static int locale_is_utf8(void)
+{
+	int utf8 = setlocale(LC_CTYPE, "") != NULL && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+
+	setlocale(LC_CTYPE, "C");
+	return utf8;
+}
+
+/* How the server's bytes may be written to fd: escaped on a terminal, unchanged elsewhere. */
+static enum okc_show show_for(int fd, int utf8)
+{
+	if (!isatty(fd))
+		return OKC_SHOW_RAW;
+	return utf8 ? OKC_SHOW_UTF8 : OKC_SHOW_ASCII;
 }
 
 /* Connects, converses in the mode standard input calls for, and ends as okc_conclude says. */
@@ -25,7 +46,7 @@ static int run_client(const struct okc_options *opt)
 	struct sockaddr_storage peer;
 	socklen_t peerlen;
 	struct ok_err e;
-	int fd;
+	int fd, utf8;
 
 	/* A server or reader that goes away is an error return, never a signal. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
@@ -39,6 +60,9 @@ static int run_client(const struct okc_options *opt)
 	}
 	ok_stream_plain(&st, fd);
 	okc_session_init(&s, &st, (const struct sockaddr *)&peer, peerlen, opt);
+	utf8 = locale_is_utf8();
+	s.rep.show = show_for(STDOUT_FILENO, utf8);
+	s.err_show = show_for(STDERR_FILENO, utf8);
 	end = isatty(STDIN_FILENO) ? okc_run_interactive(&s, opt) : okc_run_pipe(&s, opt);
 	okc_session_close(&s);
 	return okc_conclude(&s, &end);
@@ -60,10 +84,10 @@ int main(int argc, char **argv)
 		return OKC_EXIT_LOCAL;
 	}
 	switch (okc_parse_options(argc, argv, &opt, &e)) {
-	case OKC_HELP: okc_print_usage(); return fflush(stdout) == 0 ? OKC_EXIT_OK : OKC_EXIT_LOCAL;
-	case OKC_VERSION: printf("okclient %s\n", OK_VERSION); return OKC_EXIT_OK;
+	case OKC_HELP: okc_print_usage(); break;
+	case OKC_VERSION: okc_print_version(); break;
 	case OKC_USAGE_ERROR: return usage_error(&e);
-	case OKC_RUN: break;
+	case OKC_RUN: return run_client(&opt);
 	}
-	return run_client(&opt);
+	return fflush(stdout) == 0 ? OKC_EXIT_OK : OKC_EXIT_LOCAL;
 }

@@ -9,7 +9,7 @@
 #include "optdiag.h"
 #include "version.h"
 
-enum { OPT_HISTORY = 256 };
+enum { OPT_HISTORY = 256, OPT_GREETING };
 
 /* The short options for getopt; the leading ":" asks it to report a missing value apart. */
 #define SHORT_OPTIONS ":46U:rt:hV"
@@ -18,6 +18,7 @@ static const struct option long_options[] = {
 	{ "unix", required_argument, NULL, 'U' },
 	{ "raw", no_argument, NULL, 'r' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "greeting", no_argument, NULL, OPT_GREETING },
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -26,15 +27,20 @@ static const struct option long_options[] = {
 
 void okc_print_usage(void)
 {
-	printf("usage: okclient [-4|-6] [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]\n"
-	       "       okclient -U PATH [-r] [-t SECS] [--history FILE]\n"
-	       "Sends lines to an okchat server and prints each reply.\n"
-	       "On a terminal: a prompt with line editing and history. In a pipe: streams.\n"
+	printf("Usage: okclient [-4|-6] [-r] [-t SECS] [--greeting] [--history FILE]\n"
+	       "                [HOST [PORT] | HOST:PORT | [IPV6]:PORT]\n"
+	       "       okclient -U PATH [-r] [-t SECS] [--greeting] [--history FILE]\n"
+	       "       okclient -h | -V\n"
+	       "Sends lines to an okchat server and prints each reply. On a terminal: a prompt\n"
+	       "with line editing and history, and the server's control characters shown as\n"
+	       "escapes (\\x1b). In a pipe: streams, bytes unchanged.\n"
 	       "\n"
 	       "  HOST               IPv4 address (numbers-and-dots, e.g. 127.1), IPv6 address\n"
 	       "                     (::1 or [::1]) or name, each of its addresses tried in\n"
 	       "                     turn; default %s\n"
 	       "  PORT               1-65535; default %d\n"
+	       "  HOST:PORT          both in one argument (127.0.0.1:4242, localhost:4242);\n"
+	       "  [IPV6]:PORT        an IPv6 address with a port in brackets ([::1]:4242)\n"
 	       "  -4, -6             use IPv4 only, or IPv6 only\n"
 	       "  -U, --unix PATH    connect to the Unix-domain socket PATH (at most %zu bytes)\n"
 	       "                     instead of HOST and PORT\n"
@@ -43,19 +49,37 @@ void okc_print_usage(void)
 	       "                     (1-%lu; default: wait as long as it takes); looking up\n"
 	       "                     a HOST name is not limited by it (the resolver's own);\n"
 	       "                     connecting is limited once, for all of HOST's addresses\n"
-	       "      --history FILE keep the prompt's history in FILE (default ~/%s,\n"
-	       "                     last %d lines)\n"
+	       "      --greeting     the server greets first (okserver --greeting): its first\n"
+	       "                     line is printed, not counted as a reply\n"
+	       "      --history FILE keep the prompt's history in FILE (default\n"
+	       "                     ~/%s, last %d lines; %s: none); a\n"
+	       "                     symbolic link or another user's file is not used\n"
 	       "  -h, --help         show this help and exit\n"
 	       "  -V, --version      show the version and exit\n"
 	       "\n"
 	       "Exit status: 0 every line answered (or Q), 1 socket failed, 2 connect failed,\n"
-	       "3 address not valid or host not found, 4 send failed, 5 connection lost before\n"
-	       "every line was answered, 6 server sent ERR, 7 timed out, 64 usage error.\n"
+	       "3 address not valid or host not found, 4 send failed, 5 connection lost (a line\n"
+	       "unanswered or cut off, or the input unfinished), 6 server sent ERR, 7 timed\n"
+	       "out, 64 usage error.\n"
 	       "\n"
 	       "Examples: okclient ::1 4242    okclient -6 localhost\n"
 	       "          okclient -U /run/okserver/okserver.sock\n",
 	       OK_DEFAULT_ADDR, OK_DEFAULT_PORT, OKC_UNIX_PATH_MAX, OKC_REPLY_PREFIX, OKC_TIMEOUT_MAX,
-	       OKC_HISTORY_NAME, OKC_HISTORY_MAX);
+	       OKC_HISTORY_NAME, OKC_HISTORY_MAX, OKC_HISTORY_NONE);
+}
+
+/* What --version says of TLS: the one line a build with TLS changes (to the library it runs). */
+static const char *tls_in_build(void)
+{
+	return "no";
+}
+
+void okc_print_version(void)
+{
+	printf("okclient (okchat) %s\n"
+	       "TLS: %s\n"
+	       "Copyright (c) 2026 the okchat developers. MIT License: see LICENSE.\n",
+	       OK_VERSION, tls_in_build());
 }
 
 /* A usage error: e filled with the message and the exit status 64; -1. */
@@ -98,25 +122,67 @@ static int check_combination(int argc, char **argv, const struct okc_options *o,
 	return 0;
 }
 
-/* HOST and PORT, both optional; 0 or -1 with e set. */
-static int parse_operands(int argc, char **argv, struct okc_options *o, struct ok_err *e)
+/*
+ * Where a port follows the host in one argument: "[IPV6]:PORT", or "HOST:PORT" with exactly one
+ * colon (a bare IPv6 address has several); NULL when there is none. *hostlen is the host's part.
+ */
+static const char *split_port(const char *arg, size_t *hostlen)
+{
+	const char *colon = strchr(arg, ':');
+
+	*hostlen = strlen(arg);
+	if (arg[0] == '[') {
+		const char *close = strchr(arg, ']');
+		if (close == NULL || close[1] != ':')
+			return NULL; /* "[::1]" alone; anything else is refused as an address */
+		*hostlen = (size_t)(close + 1 - arg);
+		return close + 2;
+	}
+	if (colon == NULL || strchr(colon + 1, ':') != NULL)
+		return NULL;
+	*hostlen = (size_t)(colon - arg);
+	return colon + 1;
+}
+
+/* The port operand, 1-65535; 0 or -1 with e set. */
+static int parse_port(const char *arg, struct okc_options *o, struct ok_err *e)
 {
 	const char *why;
+
+	if (ok_parse_port(arg, &o->port, &why) < 0 || (o->port == 0 && (why = "too small")))
+		return usage_err(e, "port %s: %s", why, arg);
+	return 0;
+}
+
+/* HOST [PORT], or HOST:PORT, or [IPV6]:PORT; all optional. 0 or -1 with e set. */
+static int parse_operands(int argc, char **argv, struct okc_options *o, struct ok_err *e)
+{
 	int left = argc - optind;
+	const char *arg = argv[optind], *port;
+	size_t hostlen;
 
 	if (left > 2)
 		return usage_err(e, "too many arguments: %s", argv[optind + 2]);
-	if (left >= 1) {
-		if (argv[optind][0] == '\0')
-			return usage_err(e, "host is empty");
-		o->host = argv[optind];
+	if (left == 0)
+		return 0;
+	port = split_port(arg, &hostlen);
+	if (hostlen == 0)
+		return usage_err(e, "host is empty");
+	if (port == NULL) {
+		o->host = arg;
+	} else if (hostlen < sizeof o->host_buf) {
+		memcpy(o->host_buf, arg, hostlen);
+		o->host_buf[hostlen] = '\0';
+		o->host = o->host_buf;
+	} else {
+		return usage_err(e, "host too long: %zu bytes (at most %zu)", hostlen,
+		                 sizeof o->host_buf - 1);
 	}
-	if (left == 2) {
-		const char *arg = argv[optind + 1];
-		if (ok_parse_port(arg, &o->port, &why) < 0 || (o->port == 0 && (why = "too small")))
-			return usage_err(e, "port %s: %s", why, arg);
-	}
-	return 0;
+	if (port != NULL && left == 2)
+		return usage_err(e, "port given twice: %s and %s", arg, argv[optind + 1]);
+	if (port == NULL && left == 2)
+		port = argv[optind + 1];
+	return port != NULL ? parse_port(port, o, e) : 0;
 }
 
 /* getopt_long's ':' or '?' as a message; okclient names abbreviations in full. */
@@ -156,6 +222,7 @@ enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o,
 			if (parse_timeout(optarg, o, e) < 0)
 				return OKC_USAGE_ERROR;
 			break;
+		case OPT_GREETING: o->greeting = 1; break;
 		case OPT_HISTORY: o->history = optarg; break;
 		case 'h': return OKC_HELP;
 		case 'V': return OKC_VERSION;

@@ -16,6 +16,7 @@ struct pipe_state {
 	struct okc_buf out;      /* output waiting for stdout */
 	struct okc_lines lines;
 	int in_open;             /* stdin may still give bytes */
+	int in_ended;            /* stdin ended, or a Q line was read: the input is all there */
 	int need_lf;             /* input ended inside a line: one LF still to queue */
 	int out_closed;          /* stdout's reader went away */
 	struct okc_end failure;  /* the first failure a handler met; .how OKC_GOING while none */
@@ -42,12 +43,15 @@ static void read_stdin(struct pipe_state *p)
 	}
 	if (n == 0) {
 		p->in_open = 0;
+		p->in_ended = 1;
 		p->need_lf = p->lines.mid_line;
 		return;
 	}
 	p->tx.end += okc_scan_lines(&p->lines, p->tx.data + p->tx.end, (size_t)n);
-	if (p->lines.done)
+	if (p->lines.done) {
 		p->in_open = 0;
+		p->in_ended = 1;
+	}
 }
 
 /* One write of pending output; a reader that left ends us quietly. */
@@ -165,6 +169,21 @@ static struct okc_end check_ending(struct pipe_state *p)
 	return okc_ended(OKC_GOING);
 }
 
+/* -t ran out, or the connection failed: nothing more is read, so what came is shown as if the
+ * stream had ended there (a line left unfinished ends with its LF, as a cut one does), in one
+ * last write. */
+static void show_the_rest(struct pipe_state *p)
+{
+	struct okc_session *s = p->s;
+
+	okc_buf_compact(&p->out);
+	okc_buf_consume(&p->rx, okc_feed_replies(&s->rep, p->rx.data + p->rx.start,
+	                                         okc_buf_used(&p->rx), 1, &p->out));
+	okc_end_replies(&s->rep, &p->out);
+	if (okc_buf_used(&p->out) > 0)
+		write_stdout(p);
+}
+
 /* The loop, until check_ending, the -t clock or a failing poll ends it. */
 static struct okc_end stream(struct pipe_state *p)
 {
@@ -197,6 +216,21 @@ static struct okc_end stream(struct pipe_state *p)
 	}
 }
 
+/*
+ * Whether the input had ended by the time the conversation did: stdin's end seen, or (when the
+ * server's close came first and stopped the reading) already waiting there, so an end of input
+ * that raced the close is not taken for input cut short. Nothing of a line may be left unsent.
+ */
+static int input_ended(const struct pipe_state *p)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	char byte;
+
+	if (p->in_ended || !input_sent(p) || p->lines.mid_line || p->failure.how != OKC_GOING)
+		return p->in_ended && input_sent(p);
+	return poll(&pfd, 1, 0) == 1 && read(STDIN_FILENO, &byte, 1) == 0;
+}
+
 struct okc_end okc_run_pipe(struct okc_session *s, const struct okc_options *o)
 {
 	struct pipe_state p;
@@ -209,7 +243,9 @@ struct okc_end okc_run_pipe(struct okc_session *s, const struct okc_options *o)
 	if (okc_buf_init(&p.tx, OKC_BUF_SIZE) == 0 && okc_buf_init(&p.rx, OKC_BUF_SIZE) == 0 &&
 	    okc_buf_init(&p.out, OKC_BUF_SIZE) == 0) {
 		end = stream(&p);
-		end.input_done = input_sent(&p);
+		if (end.how == OKC_ENDED_TIMED_OUT || end.how == OKC_ENDED_NET_FAILED)
+			show_the_rest(&p);
+		end.input_done = input_ended(&p);
 	}
 	okc_buf_free(&p.tx);
 	okc_buf_free(&p.rx);

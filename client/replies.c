@@ -43,9 +43,10 @@ static void keep_err(struct okc_replies *r, const char *p, size_t len)
 }
 
 /*
- * The line ended: LF seen (complete), or the stream ended after its last byte. A cut-off reply is
- * still shown, as a line, but it is not an answer: the server died in the middle of it. An ERR
- * line counts even cut off: the server meant to refuse.
+ * The line ended: LF seen (complete), or the stream ended after its last byte. A cut-off line is
+ * still shown, as a line, but it is not an answer: the server died in the middle of it, and the
+ * status says so. An ERR line counts even cut off: the server meant to refuse. A greeting is
+ * shown as a reply is, but answers nothing.
  */
 static void end_line(struct okc_replies *r, struct okc_buf *out, int complete)
 {
@@ -53,9 +54,27 @@ static void end_line(struct okc_replies *r, struct okc_buf *out, int complete)
 		r->err_seen = 1;
 	} else {
 		out->data[out->end++] = '\n';
-		r->answered += complete != 0;
+		if (!complete)
+			r->cut = 1;
+		else if (!r->greeting_due)
+			r->answered++;
+		r->greeting_due = 0;
 	}
 	r->mid_line = 0;
+}
+
+/* Shows content[0, n) in out as r->show says, keeping a byte of room for the LF; returns the
+ * bytes consumed. final: the line's content ends there. */
+static size_t show_content(struct okc_replies *r, const char *content, size_t n, int final,
+                           struct okc_buf *out)
+{
+	size_t room = okc_buf_tail_room(out), used, wrote;
+
+	if (room <= 1)
+		return 0;
+	used = okc_escape(r->show, content, n, final, out->data + out->end, room - 1, &wrote);
+	out->end += wrote;
+	return used;
 }
 
 /* Copies content up to the next LF (or as far as fits); returns bytes consumed. */
@@ -71,16 +90,11 @@ static size_t copy_content(struct okc_replies *r, const char *in, size_t n, int 
 	if (r->in_err) {
 		keep_err(r, in, content);
 	} else {
-		size_t room = okc_buf_tail_room(out);
-		if (room <= 1)
-			return 0;
-		if (content > room - 1) { /* a long line: pass on what fits, keep a byte for LF */
-			memcpy(out->data + out->end, in, room - 1);
-			out->end += room - 1;
-			return room - 1;
-		}
-		memcpy(out->data + out->end, in, content);
-		out->end += content;
+		/* A long line passes on what fits; so does one whose last character may be
+		 * incomplete yet: the rest waits for more room or more bytes. */
+		size_t used = show_content(r, in, content, lf != NULL || eof, out);
+		if (used < content)
+			return used;
 	}
 	if (lf) {
 		end_line(r, out, 1);
@@ -119,7 +133,8 @@ size_t okc_feed_replies(struct okc_replies *r, const char *in, size_t n, int eof
 	while (pos < n) {
 		size_t used;
 
-		if (!r->mid_line && r->raw && (used = copy_block(r, in + pos, n - pos, out)) > 0) {
+		if (!r->mid_line && r->raw && r->show == OKC_SHOW_RAW && !r->greeting_due &&
+		    (used = copy_block(r, in + pos, n - pos, out)) > 0) {
 			pos += used;
 			continue;
 		}
@@ -131,4 +146,10 @@ size_t okc_feed_replies(struct okc_replies *r, const char *in, size_t n, int eof
 		pos += used;
 	}
 	return pos;
+}
+
+void okc_end_replies(struct okc_replies *r, struct okc_buf *out)
+{
+	if (r->mid_line && okc_buf_tail_room(out) > 0)
+		end_line(r, out, 0);
 }

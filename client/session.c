@@ -16,6 +16,7 @@ void okc_session_init(struct okc_session *s, const struct ok_stream *st,
 	ok_format_sockaddr(peer, peerlen, s->peer, sizeof s->peer);
 	s->timeout_ms = o->timeout_s > 0 ? o->timeout_s * 1000 : -1;
 	s->rep.raw = o->raw;
+	s->rep.greeting_due = o->greeting;
 	s->wait_since = -1;
 }
 

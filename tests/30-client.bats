@@ -48,6 +48,14 @@ teardown() {
 	assert_output "   a  \n   Q  \n"
 }
 
+@test "client pipe: --greeting against okserver --greeting: greeting printed, not counted: 0" {
+	restart_okserver --greeting 'Hello, World!'
+	run --separate-stderr timeout 10 "$OKCLIENT" --greeting -r 127.0.0.1 "$SERVER_PORT" < <(printf 'a\nb\n')
+	assert_success
+	assert_output $'Hello, World!\nOK\nOK'
+	assert_equal "$stderr" ""
+}
+
 @test "client pipe: a final line without LF is sent with one and answered" {
 	start_fake record "$BATS_TEST_TMPDIR/received"
 	run --separate-stderr timeout 10 "$OKCLIENT" -r 127.0.0.1 "$FAKE_PORT" < <(printf 'a\nlast')

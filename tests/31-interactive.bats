@@ -19,15 +19,15 @@ teardown() {
 	tmux_stop
 	stop_fake
 	stop_okserver
-	rm -rf "${SOCK_DIR:-/nonexistent}"
+	rm -rf "${SOCK_DIR:-/nonexistent}" "${VICTIM_DIR:-/nonexistent}"
 }
 
-@test "client tty: shows the prompt, then each reply under its line" {
+@test "client tty: says how to leave, shows the prompt, then each reply under its line" {
 	tmux_start 127.0.0.1 "$SERVER_PORT"
 	tmux_wait "^$PROMPT_RE\$"
 	tmux_keys hello Enter
 	tmux_wait '^Server: OK$'
-	assert_equal "$(tmux_screen)" "$PROMPT hello"$'\n'"Server: OK"$'\n'"$PROMPT"
+	assert_equal "$(tmux_screen)" "$(connected_line "127.0.0.1:$SERVER_PORT")"$'\n'"$PROMPT hello"$'\n'"Server: OK"$'\n'"$PROMPT"
 }
 
 @test "client tty: -r shows replies bare" {
@@ -93,7 +93,7 @@ teardown() {
 	tmux_wait "^okclient: server 127.0.0.1:$SERVER_PORT: ERR server shutting down\$"
 	run tmux_result
 	assert_output "6 icanon"
-	assert_equal "$(tmux_screen | head -2)" "$PROMPT half typed"$'\n'"okclient: server 127.0.0.1:$SERVER_PORT: ERR server shutting down"
+	assert_equal "$(tmux_screen | sed -n 2,3p)" "$PROMPT half typed"$'\n'"okclient: server 127.0.0.1:$SERVER_PORT: ERR server shutting down"
 }
 
 @test "client tty: Ctrl-C leaves at once with the terminal restored" {
@@ -134,7 +134,7 @@ teardown() {
 	tmux_wait '^Server: OK$'
 	tmux_keys ' done'
 	tmux_wait "^$PROMPT_RE second, half done\$"
-	assert_equal "$(tmux_screen)" "$PROMPT first"$'\n'"Server: OK"$'\n'"$PROMPT second, half done"
+	assert_equal "$(tmux_screen)" "$(connected_line "127.0.0.1:$FAKE_PORT")"$'\n'"$PROMPT first"$'\n'"Server: OK"$'\n'"$PROMPT second, half done"
 	stop_fake
 }
 
@@ -147,6 +147,17 @@ teardown() {
 	tmux_wait "^okclient: no reply from 127\\.0\\.0\\.1:$FAKE_PORT in 1 s: answered 0 of 1 lines\$"
 	run tmux_result
 	assert_output "7 icanon"
+}
+
+@test "client tty: -t 1 ends a reply left unfinished on a line of its own, then says so: 7" {
+	stop_okserver
+	start_fake stall "Half a rep"
+	tmux_start -t 1 127.0.0.1 "$FAKE_PORT"
+	tmux_wait "^127\\.0\\.0\\.1:$FAKE_PORT>\$"
+	tmux_keys ping Enter
+	run tmux_result
+	assert_output "7 icanon"
+	assert_equal "$(tmux_screen | tail -2)" "Server: Half a rep"$'\n'"okclient: no reply from 127.0.0.1:$FAKE_PORT in 1 s: answered 0 of 1 lines"
 }
 
 @test "client tty: a write error on stdout is said on the terminal and gives 1" {
@@ -166,7 +177,7 @@ teardown() {
 	tmux_wait "^\\[::1\\]:$FAKE_PORT>\$"
 	tmux_keys hello Enter
 	tmux_wait '^Server: OK$'
-	assert_equal "$(tmux_screen)" "[::1]:$FAKE_PORT> hello"$'\n'"Server: OK"$'\n'"[::1]:$FAKE_PORT>"
+	assert_equal "$(tmux_screen)" "$(connected_line "[::1]:$FAKE_PORT")"$'\n'"[::1]:$FAKE_PORT> hello"$'\n'"Server: OK"$'\n'"[::1]:$FAKE_PORT>"
 	tmux_keys C-d
 	run tmux_result
 	assert_output "0 icanon"
@@ -180,5 +191,139 @@ teardown() {
 	tmux_wait "^unix:$SOCK_DIR/ok\\.sock>\$"
 	tmux_keys hi Enter
 	tmux_wait '^Server: OK$'
-	assert_equal "$(tmux_screen)" "unix:$SOCK_DIR/ok.sock> hi"$'\n'"Server: OK"$'\n'"unix:$SOCK_DIR/ok.sock>"
+	assert_equal "$(tmux_screen)" "$(connected_line "unix:$SOCK_DIR/ok.sock")"$'\n'"unix:$SOCK_DIR/ok.sock> hi"$'\n'"Server: OK"$'\n'"unix:$SOCK_DIR/ok.sock>"
+}
+
+# What a hostile server puts in a line, in fake_server's escapes (printf's too): retitle the
+# window, clear the screen, write the clipboard (OSC 52), a NUL, C1 controls (a byte alone, and
+# U+0085 in UTF-8), a CR, a backslash; then text that is fine as it is (café).
+HOSTILE='\x1b]0;owned\x07\x1b[2J\x1b]52;c;b3duZWQ=\x07\x00\x85\xc2\x85\x0d\\caf\xc3\xa9'
+# The same on the screen: every control character an escape, a backslash doubled.
+SHOWN='\x1b]0;owned\x07\x1b[2J\x1b]52;c;b3duZWQ=\x07\x00\x85\xc2\x85\r\\café'
+
+# hostile_tty_start MODE TEXT: a fake server sending TEXT, okclient on it at a UTF-8 terminal
+# whose clipboard a program may write (tmux's set-clipboard on), so that a write would show.
+hostile_tty_start() {
+	stop_okserver
+	start_fake "$@"
+	PROMPT="127.0.0.1:$FAKE_PORT>"
+	LC_ALL=C.UTF-8 tmux_start 127.0.0.1 "$FAKE_PORT"
+	tmux_cmd set-option -g set-clipboard on
+}
+
+# The terminal was not retitled and nothing was put in its clipboard.
+assert_terminal_untouched() {
+	assert_equal "$(tmux_cmd display-message -p '#{pane_title}')" "$(hostname)"
+	assert_equal "$(tmux_cmd list-buffers)" ""
+}
+
+@test "client tty: a reply's control characters are shown as escapes: no title, clear or clipboard" {
+	hostile_tty_start reply "X$HOSTILE"
+	tmux_wait "^$PROMPT\$"
+	tmux_keys hello Enter
+	tmux_wait '^Server: X'
+	tmux_wait "^$PROMPT\$"
+	assert_equal "$(tmux_screen)" "$(connected_line "127.0.0.1:$FAKE_PORT")"$'\n'"$PROMPT hello"$'\n'"Server: X$SHOWN"$'\n'"$PROMPT"
+	assert_terminal_untouched
+}
+
+@test "client tty: an ERR line's control characters are shown as escapes too: 6" {
+	hostile_tty_start err "ERR $HOSTILE"
+	run tmux_result
+	assert_output "6 icanon"
+	assert_equal "$(tmux_screen | tail -1)" "okclient: server 127.0.0.1:$FAKE_PORT: ERR $SHOWN"
+	assert_terminal_untouched
+}
+
+@test "client tty: a reply cut off by the close is a line of its own, and a loss: 5" {
+	stop_okserver
+	start_fake cut 1 O
+	PROMPT="127.0.0.1:$FAKE_PORT>"
+	tmux_start 127.0.0.1 "$FAKE_PORT"
+	tmux_wait "^$PROMPT\$"
+	tmux_keys a Enter C-d
+	run tmux_result
+	assert_output "5 icanon"
+	assert_equal "$(tmux_screen | tail -3)" "Server: OK"$'\n'"Server: O"$'\n'"okclient: connection to 127.0.0.1:$FAKE_PORT lost in the middle of a line; every line sent (1) was answered"
+}
+
+@test "client tty: a server that closes after answering every line, input not ended: 5, says so" {
+	stop_okserver
+	start_fake hangup 1
+	PROMPT="127.0.0.1:$FAKE_PORT>"
+	tmux_start 127.0.0.1 "$FAKE_PORT"
+	tmux_wait "^$PROMPT\$"
+	tmux_keys a Enter
+	run tmux_result
+	assert_output "5 icanon"
+	# The prompt was back (and the line editor waiting) when the server closed.
+	assert_equal "$(tmux_screen | tail -3)" "Server: OK"$'\n'"$PROMPT"$'\n'"okclient: connection to 127.0.0.1:$FAKE_PORT lost: every line sent (1) was answered, but the input was not finished"
+}
+
+@test "client tty: --greeting shows the server's greeting above the prompt, not as a reply" {
+	restart_okserver --greeting 'Hello, World!'
+	PROMPT="127.0.0.1:$SERVER_PORT>"
+	tmux_start --greeting 127.0.0.1 "$SERVER_PORT"
+	tmux_wait "^$PROMPT\$"
+	tmux_keys one Enter
+	tmux_wait '^Server: OK$'
+	tmux_wait "^$PROMPT\$"
+	assert_equal "$(tmux_screen)" "$(connected_line "127.0.0.1:$SERVER_PORT")"$'\n'"Server: Hello, World!"$'\n'"$PROMPT one"$'\n'"Server: OK"$'\n'"$PROMPT"
+	tmux_keys C-d
+	run tmux_result
+	assert_output "0 icanon"
+}
+
+# victim_file: a file that is not ours to read or write, named in VICTIM, its checksum in
+# VICTIM_SUM. As root: one that uid 65534 made in its own folder; otherwise root's /etc/passwd.
+victim_file() {
+	if [ "$(id -u)" -eq 0 ]; then
+		command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
+		VICTIM_DIR=$(mktemp -d /tmp/okc-victim.XXXXXX)
+		chown 65534:65534 "$VICTIM_DIR"
+		VICTIM=$VICTIM_DIR/theirs
+		# shellcheck disable=SC2016 # $1 is the inner shell's
+		setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+			sh -c 'echo "secret line" >"$1"' _ "$VICTIM"
+	else
+		VICTIM=/etc/passwd
+	fi
+	VICTIM_SUM=$(cksum <"$VICTIM")
+}
+
+# history_refused HISTORY WHY: with HISTORY refused for WHY, okclient runs on without it: the
+# refusal said once, Up recalls nothing, a line is answered, Ctrl-D ends with 0; the victim is
+# untouched.
+history_refused() {
+	tmux_wait "^$PROMPT_RE\$"
+	tmux_keys Up typed Enter
+	tmux_wait '^Server: OK$'
+	tmux_keys C-d
+	run tmux_result
+	assert_output "0 icanon"
+	assert_equal "$(tmux_screen | sed -n 2,3p)" "okclient: history $1: $2; not used"$'\n'"$PROMPT typed"
+	assert_equal "$(tmux_screen | grep -c '^okclient: history')" 1
+	assert_equal "$(cksum <"$VICTIM")" "$VICTIM_SUM"
+}
+
+@test "client tty: --history through a symbolic link is not used; its target is not read or written" {
+	victim_file
+	ln -s "$VICTIM" "$BATS_TEST_TMPDIR/hist"
+	tmux_start --history "$BATS_TEST_TMPDIR/hist" 127.0.0.1 "$SERVER_PORT"
+	history_refused "$BATS_TEST_TMPDIR/hist" "is a symbolic link"
+	[ -L "$BATS_TEST_TMPDIR/hist" ] || fail "the link was replaced"
+}
+
+@test "client tty: ~/.okclient_history as a symbolic link is not used either" {
+	victim_file
+	mkdir -p "$BATS_TEST_TMPDIR/home"
+	ln -s "$VICTIM" "$BATS_TEST_TMPDIR/home/.okclient_history"
+	tmux_start 127.0.0.1 "$SERVER_PORT"
+	history_refused "$BATS_TEST_TMPDIR/home/.okclient_history" "is a symbolic link"
+}
+
+@test "client tty: --history naming another user's file is not used" {
+	victim_file
+	tmux_start --history "$VICTIM" 127.0.0.1 "$SERVER_PORT"
+	history_refused "$VICTIM" "belongs to another user (uid $(stat -c %u "$VICTIM"))"
 }

@@ -38,6 +38,70 @@ teardown() {
 	assert_equal "$stderr" "okclient: connection to 127.0.0.1:$FAKE_PORT lost: answered 0 of 1 lines"
 }
 
+@test "client errors: a reply cut off after every line sent was answered is a line, and a loss: 5" {
+	local status=0
+	start_fake cut 1 "O"
+	timeout 10 "$OKCLIENT" -r 127.0.0.1 "$FAKE_PORT" < <(printf 'a\n') >"$BATS_TEST_TMPDIR/out" \
+		2>"$BATS_TEST_TMPDIR/err" || status=$?
+	assert_equal "$status" 5
+	# Byte for byte: the cut reply ends with its LF.
+	assert_equal "$(od -An -c "$BATS_TEST_TMPDIR/out")" "   O   K  \n   O  \n"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "okclient: connection to 127.0.0.1:$FAKE_PORT lost in the middle of a line; every line sent (1) was answered"
+}
+
+@test "client errors: a server that closes after answering every line, input still coming: 5, says so" {
+	local fifo=$BATS_TEST_TMPDIR/in status=0
+	start_fake hangup 1
+	mkfifo "$fifo"
+	exec 4<>"$fifo" # held open: the input has not ended when the server closes
+	printf 'a\n' >&4
+	timeout 10 "$OKCLIENT" -r 127.0.0.1 "$FAKE_PORT" <"$fifo" >"$BATS_TEST_TMPDIR/out" \
+		2>"$BATS_TEST_TMPDIR/err" 3>&- || status=$?
+	exec 4>&-
+	assert_equal "$status" 5
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" "OK"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "okclient: connection to 127.0.0.1:$FAKE_PORT lost: every line sent (1) was answered, but the input was not finished"
+}
+
+@test "client errors: --greeting: the greeting is printed, not counted, so 1 of 2 answered is 5" {
+	start_fake -g 'Hello, World!' answer 1
+	run --separate-stderr timeout 10 "$OKCLIENT" --greeting 127.0.0.1 "$FAKE_PORT" < <(printf '1\n2\n')
+	assert_failure 5
+	assert_output $'Server: Hello, World!\nServer: OK'
+	assert_equal "$stderr" "okclient: connection to 127.0.0.1:$FAKE_PORT lost: answered 1 of 2 lines"
+	# Without --greeting every line the server sends is a reply, as before.
+	run --separate-stderr timeout 10 "$OKCLIENT" -r 127.0.0.1 "$FAKE_PORT" < <(printf '1\n2\n')
+	assert_success
+	assert_output $'Hello, World!\nOK'
+}
+
+@test "client errors: --greeting with a server that refuses at once: its ERR line, 6" {
+	start_fake -g 'ERR server full' answer 0
+	run --separate-stderr timeout 10 "$OKCLIENT" --greeting 127.0.0.1 "$FAKE_PORT" < <(printf 'a\n')
+	assert_failure 6
+	assert_output ""
+	assert_equal "$stderr" "okclient: server 127.0.0.1:$FAKE_PORT: ERR server full"
+}
+
+@test "client errors: in a pipe a reply's and an ERR line's bytes pass unchanged" {
+	# Control characters, a NUL, C1 bytes, a backslash, UTF-8: in fake_server's escapes, which
+	# are printf's too.
+	local text='\x1b]0;owned\x07\x1b[2J\x1b]52;c;b3duZWQ=\x07\x00\x85\xc2\x85\x0d\\caf\xc3\xa9'
+	start_fake reply "X$text"
+	timeout 10 "$OKCLIENT" -r 127.0.0.1 "$FAKE_PORT" < <(printf 'a\nQ\n') >"$BATS_TEST_TMPDIR/out"
+	# shellcheck disable=SC2059 # the escapes are meant for printf
+	printf "X$text\nQ\n" >"$BATS_TEST_TMPDIR/want"
+	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/out"
+	stop_fake
+	start_fake err "ERR $text"
+	local status=0
+	timeout 10 "$OKCLIENT" 127.0.0.1 "$FAKE_PORT" </dev/null 2>"$BATS_TEST_TMPDIR/err" || status=$?
+	assert_equal "$status" 6
+	# shellcheck disable=SC2059
+	printf "okclient: server 127.0.0.1:$FAKE_PORT: ERR $text\n" >"$BATS_TEST_TMPDIR/want"
+	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/err"
+}
+
 @test "client errors: ERR server full gives 6 and repeats it on stderr only" {
 	start_fake err "ERR server full"
 	run --separate-stderr timeout 10 "$OKCLIENT" 127.0.0.1 "$FAKE_PORT" < <(printf 'a\nb\n')
@@ -63,6 +127,16 @@ teardown() {
 	assert_equal "$stderr" "okclient: no reply from 127.0.0.1:$FAKE_PORT in 1 s: answered 0 of 2 lines"
 	[ $((SECONDS - start)) -le $((6 * $(tool_slowdown))) ] ||
 		fail "took $((SECONDS - start)) s to time out after 1 s"
+}
+
+@test "client errors: a reply begun and never finished, -t 1: what came is a line, then 7" {
+	local status=0
+	start_fake stall "Half a rep"
+	timeout 20 "$OKCLIENT" -t 1 -r 127.0.0.1 "$FAKE_PORT" < <(printf 'a\n') >"$BATS_TEST_TMPDIR/out" \
+		2>"$BATS_TEST_TMPDIR/err" || status=$?
+	assert_equal "$status" 7
+	assert_equal "$(od -An -c "$BATS_TEST_TMPDIR/out" | tr -s ' ')" " H a l f a r e p \n"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "okclient: no reply from 127.0.0.1:$FAKE_PORT in 1 s: answered 0 of 1 lines"
 }
 
 @test "client errors: a refused connection gives 2 and names address and port" {
@@ -133,18 +207,31 @@ teardown() {
 	CASES
 }
 
-@test "client options: -V prints the version" {
-	run --separate-stderr "$OKCLIENT" -V
-	assert_success
-	assert_output "okclient 2.0.0"
-	assert_equal "$stderr" ""
+@test "client options: -V prints the version, the TLS line, the copyright and licence" {
+	local opt
+	for opt in -V --version; do
+		run --separate-stderr "$OKCLIENT" "$opt"
+		assert_success
+		assert_output - <<-'END'
+		okclient (okchat) 2.0.0
+		TLS: no
+		Copyright (c) 2026 the okchat developers. MIT License: see LICENSE.
+		END
+		assert_equal "$stderr" ""
+	done
 }
 
-@test "client options: --help goes to stdout and names the defaults" {
+@test "client options: --help goes to stdout, says Usage:, fits 80 columns and names the defaults" {
 	run --separate-stderr "$OKCLIENT" --help
 	assert_success
-	assert_line --index 0 "usage: okclient [-4|-6] [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]"
-	assert_line --index 1 "       okclient -U PATH [-r] [-t SECS] [--history FILE]"
+	assert_line --index 0 "Usage: okclient [-4|-6] [-r] [-t SECS] [--greeting] [--history FILE]"
+	assert_line --index 1 "                [HOST [PORT] | HOST:PORT | [IPV6]:PORT]"
+	assert_line --index 2 "       okclient -U PATH [-r] [-t SECS] [--greeting] [--history FILE]"
+	assert_line --index 3 "       okclient -h | -V"
+	local line
+	while IFS= read -r line; do
+		[ "${#line}" -le 80 ] || fail "over 80 columns: $line"
+	done <<<"$output"
 	assert_output --partial "default 127.0.0.1"
 	assert_output --partial "default 4242"
 	# shellcheck disable=SC2088 # the help text says ~, literally
@@ -168,8 +255,11 @@ teardown() {
 	run bash -c "MANWIDTH=100 man -l '$TOP/man/okclient.1' 2>&1 | tr -s ' \n' '  '"
 	assert_success
 	# shellcheck disable=SC2088 # the man page says ~, literally
-	for phrase in "okclient [-4|-6] [-r] [-t SECS] [--history FILE] [-h] [-V] [HOST [PORT]]" \
-	    "okclient -U PATH [-r] [-t SECS] [--history FILE]" "-4, -6" "-U, --unix PATH" \
+	for phrase in "okclient [-4|-6] [-r] [-t SECS] [--greeting] [--history FILE] [HOST [PORT] | HOST:PORT | [IPV6]:PORT]" \
+	    "okclient -U PATH [-r] [-t SECS] [--greeting] [--history FILE]" "okclient -h | -V" \
+	    "-4, -6" "-U, --unix PATH" "--greeting" "okclient [::1]:4242" \
+	    "\\x1b" "bytes pass unchanged" "is a symbolic link; not used" \
+	    "every line sent (1) was answered, but the input was not finished" \
 	    "okclient ::1 4242" "okclient -U /run/okserver/okserver.sock" "okclient -6 localhost" \
 	    "all of a name's addresses together" "names the last one tried" "-r, --raw" "-t, --timeout SECS" "--history FILE" "-h, --help" "-V, --version" \
 	    "Default: 127.0.0.1" "Default: 4242" "~/.okclient_history" "last 1000 lines" \

@@ -53,6 +53,29 @@ elapsed_ms() {
 	assert_output "OK"
 }
 
+@test "client families: HOST:PORT and [IPV6]:PORT in one argument, as socat and ncat users type" {
+	start_fake -b 127.0.0.1
+	local host
+	for host in "127.0.0.1:$FAKE_PORT" "localhost:$FAKE_PORT" "127.1:$FAKE_PORT"; do
+		run --separate-stderr timeout 10 "$OKCLIENT" -4 -r "$host" < <(printf 'a\n')
+		assert_success
+		assert_output "OK"
+		assert_equal "$stderr" ""
+	done
+	stop_fake
+	start_fake -b ::1
+	run --separate-stderr timeout 10 "$OKCLIENT" -r "[::1]:$FAKE_PORT" < <(printf 'b\n')
+	assert_success
+	assert_output "OK"
+	# The port given twice is a usage error; a bare IPv6 address keeps its colons.
+	run --separate-stderr "$OKCLIENT" "[::1]:$FAKE_PORT" "$FAKE_PORT" </dev/null
+	assert_failure 64
+	assert_equal "${stderr%%$'\n'*}" "okclient: port given twice: [::1]:$FAKE_PORT and $FAKE_PORT"
+	run --separate-stderr timeout 10 "$OKCLIENT" -r "0::1" "$FAKE_PORT" < <(printf 'c\n')
+	assert_success
+	assert_output "OK"
+}
+
 @test "client families: messages name an IPv6 server as [ADDR]:PORT" {
 	start_fake -b ::1 answer 1
 	run --separate-stderr timeout 10 "$OKCLIENT" ::1 "$FAKE_PORT" < <(printf '1\n2\n')

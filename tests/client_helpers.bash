@@ -81,11 +81,17 @@ tmux_start() {
 		fail "tmux did not start"
 }
 
+# tmux_capture: the screen's lines, a line wrapped at the edge joined whole again (the first
+# line, "connected to ...", is longer than 80 columns), trailing blanks trimmed.
+tmux_capture() {
+	tmux_cmd capture-pane -p -J | sed 's/ *$//'
+}
+
 # tmux_wait REGEX [SECONDS]: waits until the screen shows a line matching REGEX (10 s default).
 tmux_wait() {
 	local regex=$1 deadline=$((SECONDS + ${2:-10}))
 	while [ "$SECONDS" -le "$deadline" ]; do
-		if tmux_cmd capture-pane -p | grep -qE -- "$regex"; then
+		if tmux_capture | grep -qE -- "$regex"; then
 			return 0
 		fi
 		sleep 0.05
@@ -100,9 +106,14 @@ tmux_keys() {
 	tmux_cmd send-keys "$@"
 }
 
-# tmux_screen: the visible lines, trailing blank lines dropped.
+# tmux_screen: the visible lines (as tmux_capture), trailing blank lines dropped.
 tmux_screen() {
-	tmux_cmd capture-pane -p | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+	tmux_capture | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+# connected_line PEER: the line okclient starts with at a terminal.
+connected_line() {
+	echo "connected to $1; a line starting with Q ends the session, Ctrl-D leaves"
 }
 
 # tmux_result [SECONDS]: waits (10 s default) for okclient to end; prints "STATUS MODE".

@@ -88,15 +88,57 @@ static void server_closed_counts_decide(void **state)
 	over(&s, 3, 3);
 	e.input_done = 0; /* input was still coming */
 	assert_int_equal(conclude(&s, e), 5);
+	assert_string_equal(said, "okclient: connection to 127.0.0.1:4242 lost: every line sent (3) "
+	                          "was answered, but the input was not finished\n");
 	over(&s, 3, 3);
 	s.send_cut = 1; /* the server went away while we sent */
 	e.input_done = 1;
 	assert_int_equal(conclude(&s, e), 5);
+	assert_string_equal(said, "okclient: connection to 127.0.0.1:4242 lost: every line sent (3) "
+	                          "was answered, but the input was not finished\n");
 	over(&s, 3, 1);
 	s.rep.err_seen = 1;
-	snprintf(s.rep.err, sizeof s.rep.err, "ERR server full");
+	s.rep.err_len = (size_t)snprintf(s.rep.err, sizeof s.rep.err, "ERR server full");
 	assert_int_equal(conclude(&s, e), 6);
 	assert_string_equal(said, "okclient: server 127.0.0.1:4242: ERR server full\n");
+}
+
+/* A line cut off by the close is a loss even when every line sent was answered before it. */
+static void a_cut_line_is_a_loss(void **state)
+{
+	struct okc_session s;
+	struct okc_end e = { .how = OKC_ENDED_SERVER_CLOSED, .input_done = 1 };
+	(void)state;
+	over(&s, 1, 1);
+	s.rep.cut = 1;
+	assert_int_equal(conclude(&s, e), 5);
+	assert_string_equal(said, "okclient: connection to 127.0.0.1:4242 lost in the middle of a "
+	                          "line; every line sent (1) was answered\n");
+	over(&s, 3, 2); /* the cut line was the third reply: counted as before */
+	s.rep.cut = 1;
+	assert_int_equal(conclude(&s, e), 5);
+	assert_string_equal(said, "okclient: connection to 127.0.0.1:4242 lost: answered 2 of 3 "
+	                          "lines\n");
+}
+
+/* The ERR line is repeated whole (a NUL in it too), escaped when stderr is a terminal. */
+static void err_line_is_shown_as_stderr_takes_it(void **state)
+{
+	static const char line[] = "ERR \x1b]0;owned\x07\0!";
+	struct okc_session s;
+	struct okc_end e = { .how = OKC_ENDED_SERVER_CLOSED, .input_done = 1 };
+	(void)state;
+	over(&s, 1, 0);
+	s.rep.err_seen = 1;
+	memcpy(s.rep.err, line, sizeof line);
+	s.rep.err_len = sizeof line - 1;
+	s.err_show = OKC_SHOW_UTF8;
+	assert_int_equal(conclude(&s, e), 6);
+	assert_string_equal(said, "okclient: server 127.0.0.1:4242: ERR \\x1b]0;owned\\x07\\x00!\n");
+	s.err_show = OKC_SHOW_RAW;
+	assert_int_equal(conclude(&s, e), 6);
+	assert_memory_equal(said, "okclient: server 127.0.0.1:4242: ERR \x1b]0;owned\x07\0!\n",
+	                    sizeof "okclient: server 127.0.0.1:4242: " + sizeof line - 1);
 }
 
 static void net_failure_and_timeout(void **state)
@@ -171,6 +213,8 @@ int main(void)
 		cmocka_unit_test(stdout_gone_is_quiet_whatever_else_happened),
 		cmocka_unit_test(local_failure_is_1_and_says_what),
 		cmocka_unit_test(server_closed_counts_decide),
+		cmocka_unit_test(a_cut_line_is_a_loss),
+		cmocka_unit_test(err_line_is_shown_as_stderr_takes_it),
 		cmocka_unit_test(net_failure_and_timeout),
 		cmocka_unit_test(a_signal_ends_the_process_by_that_signal),
 		cmocka_unit_test(send_results),

@@ -41,6 +41,7 @@ static void defaults_are_loopback_4242(void **state)
 	assert_int_equal(o.raw, 0);
 	assert_int_equal(o.timeout_s, 0);
 	assert_null(o.history);
+	assert_int_equal(o.greeting, 0);
 	assert_int_equal(o.family, AF_UNSPEC);
 	assert_null(o.unix_path);
 }
@@ -87,6 +88,35 @@ static void every_option_is_taken(void **state)
 	assert_int_equal(o.port, 4242);
 }
 
+static void host_and_port_in_one_argument(void **state)
+{
+	static const struct { const char *arg, *host; int port; } cases[] = {
+		{ "127.0.0.1:4243", "127.0.0.1", 4243 },
+		{ "localhost:80", "localhost", 80 },
+		{ "[::1]:4243", "[::1]", 4243 },
+		{ "[fe80::1%lo]:1", "[fe80::1%lo]", 1 },
+		{ "::1", "::1", 4242 },          /* a bare IPv6 address: several colons, no port */
+		{ "1::", "1::", 4242 },
+		{ "[::1]", "[::1]", 4242 },      /* brackets without a port */
+		{ "[::1]x:80", "[::1]x:80", 4242 }, /* not a port after the bracket: refused later */
+		{ "example.org", "example.org", 4242 },
+	};
+	struct okc_options o;
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(parse(&o, cases[i].arg, END), OKC_RUN);
+		assert_string_equal(o.host, cases[i].host);
+		assert_int_equal(o.port, cases[i].port);
+	}
+	assert_int_equal(parse(&o, "::1", "80", END), OKC_RUN); /* and a PORT after it, as before */
+	assert_string_equal(o.host, "::1");
+	assert_int_equal(o.port, 80);
+	assert_int_equal(parse(&o, "--greeting", "-r", "h:9", END), OKC_RUN);
+	assert_int_equal(o.greeting, 1);
+	assert_string_equal(o.host, "h");
+	assert_int_equal(o.port, 9);
+}
+
 static void help_and_version(void **state)
 {
 	struct okc_options o;
@@ -127,6 +157,13 @@ static void usage_errors_say_what_and_which(void **state)
 		{ "h", "-1", NULL, "unknown option: -1" }, /* getopt sees an option */
 		{ "h", "1", "x", "too many arguments: x" },
 		{ "", NULL, NULL, "host is empty" },
+		{ ":4242", NULL, NULL, "host is empty" },
+		{ "h:", NULL, NULL, "port not a number: " },
+		{ "h:0", NULL, NULL, "port too small: 0" },
+		{ "[::1]:65536", NULL, NULL, "port too large: 65536" },
+		{ "h:1", "2", NULL, "port given twice: h:1 and 2" },
+		{ "[::1]:1", "2", NULL, "port given twice: [::1]:1 and 2" },
+		{ "-U", "/s", "h:1", "-U takes no HOST or PORT: h:1" },
 		{ "-U", "", NULL, "unix socket path is empty" },
 		{ "-U", "/s", "h", "-U takes no HOST or PORT: h" },
 		{ "-4", "-U", "/s", "-U cannot be used with -4" },
@@ -148,6 +185,7 @@ int main(void)
 		cmocka_unit_test(defaults_are_loopback_4242),
 		cmocka_unit_test(every_option_is_taken),
 		cmocka_unit_test(families_and_unix_path),
+		cmocka_unit_test(host_and_port_in_one_argument),
 		cmocka_unit_test(help_and_version),
 		cmocka_unit_test(usage_errors_say_what_and_which),
 	};

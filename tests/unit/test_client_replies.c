@@ -10,16 +10,18 @@
 
 #include "client.h"
 
-/* Feeds input in pieces of `step` bytes (as recv might), returns what the user would see. */
-static char *framed(int raw, const char *in, size_t n, size_t step, size_t out_cap,
-                    struct okc_replies *r)
+/*
+ * Feeds input in pieces of `step` bytes (as recv might) to a session set up as *set says,
+ * returns what the user would see.
+ */
+static char *framed_with(const struct okc_replies *set, const char *in, size_t n, size_t step,
+                         size_t out_cap, struct okc_replies *r)
 {
 	static char seen[1 << 16];
 	struct okc_buf out, pending;
 	size_t fed = 0, len = 0;
 
-	memset(r, 0, sizeof *r);
-	r->raw = raw;
+	*r = *set;
 	assert_int_equal(okc_buf_init(&out, out_cap), 0);
 	assert_int_equal(okc_buf_init(&pending, n + 1), 0);
 	for (;;) {
@@ -46,6 +48,15 @@ static char *framed(int raw, const char *in, size_t n, size_t step, size_t out_c
 	okc_buf_free(&out);
 	okc_buf_free(&pending);
 	return seen;
+}
+
+/* framed_with a plain session: replies bare when raw, bytes unchanged. */
+static char *framed(int raw, const char *in, size_t n, size_t step, size_t out_cap,
+                    struct okc_replies *r)
+{
+	struct okc_replies set = { .raw = raw };
+
+	return framed_with(&set, in, n, step, out_cap, r);
 }
 
 static void prefixes_each_reply(void **state)
@@ -112,6 +123,76 @@ static void unterminated_last_line_is_shown_not_counted(void **state)
 	assert_int_equal(r.answered, 1);
 	assert_int_equal(r.err_seen, 1);
 	assert_string_equal(r.err, "ERR server fu");
+}
+
+static void a_cut_line_is_marked_an_err_line_is_not(void **state)
+{
+	struct okc_replies r;
+	(void)state;
+	for (size_t step = 1; step <= 5; step++) {
+		framed(1, "OK\nO", 4, step, 64, &r);
+		assert_true(r.cut);
+		framed(0, "OK\nOK\n", 6, step, 64, &r);
+		assert_false(r.cut);
+		framed(1, "ERR x", 5, step, 64, &r);
+		assert_false(r.cut);
+		assert_true(r.err_seen);
+	}
+}
+
+static void a_greeting_is_shown_not_counted(void **state)
+{
+	struct okc_replies set = { .greeting_due = 1 }, r;
+	(void)state;
+	for (size_t step = 1; step <= 20; step++) {
+		set.raw = 0;
+		assert_string_equal(framed_with(&set, "Hello, World!\nOK\n", 17, step, 64, &r),
+		                    "Server: Hello, World!\nServer: OK\n");
+		assert_int_equal(r.answered, 1);
+		set.raw = 1; /* the whole-block path of -r must not count it either */
+		assert_string_equal(framed_with(&set, "Hi\nOK\nOK\n", 9, step, 64, &r), "Hi\nOK\nOK\n");
+		assert_int_equal(r.answered, 2);
+		assert_false(r.greeting_due);
+		/* An ERR line instead of a greeting is the server's refusal, as ever. */
+		assert_string_equal(framed_with(&set, "ERR server full\n", 16, step, 64, &r), "");
+		assert_true(r.err_seen);
+		assert_int_equal(r.answered, 0);
+	}
+	/* A greeting cut off by the close is shown, and is a line lost. */
+	assert_string_equal(framed_with(&set, "Hel", 3, 1, 64, &r), "Hel\n");
+	assert_true(r.cut);
+	assert_int_equal(r.answered, 0);
+}
+
+static void a_terminal_gets_control_characters_escaped(void **state)
+{
+	struct okc_replies set = { .show = OKC_SHOW_UTF8 }, r;
+	static const char in[] = "A\x1b]0;t\x07\x1b[2J\rB\\\r\ncaf\xc3\xa9 \xc2\x85\nQ\xe2\x82";
+	(void)state;
+	for (size_t step = 1; step <= sizeof in; step++) {
+		assert_string_equal(framed_with(&set, in, sizeof in - 1, step, 64, &r),
+		                    "Server: A\\x1b]0;t\\x07\\x1b[2J\\rB\\\\\n"
+		                    "Server: caf\xc3\xa9 \\xc2\\x85\n"
+		                    "Server: Q\\xe2\\x82\n");
+		assert_int_equal(r.answered, 2);
+		assert_true(r.cut);
+	}
+	/* -r takes the line-by-line path on a terminal: nothing passes unescaped in a block. */
+	set.raw = 1;
+	assert_string_equal(framed_with(&set, "OK\nA\x1b\n", 6, 6, 64, &r), "OK\nA\\x1b\n");
+	assert_int_equal(r.answered, 2);
+	/* A long line of controls through a small buffer: each escape whole. */
+	{
+		static char ctl[3001], want[12010];
+		memset(ctl, 0x1b, 3000);
+		ctl[3000] = '\n';
+		size_t len = 0;
+		for (int i = 0; i < 3000; i++)
+			len += (size_t)snprintf(want + len, sizeof want - len, "\\x1b");
+		snprintf(want + len, sizeof want - len, "\n");
+		assert_string_equal(framed_with(&set, ctl, 3001, 700, 50, &r), want);
+		assert_int_equal(r.answered, 1);
+	}
 }
 
 static void long_line_streams_through_a_small_buffer(void **state)
@@ -198,6 +279,9 @@ int main(void)
 		cmocka_unit_test(err_line_is_kept_not_shown),
 		cmocka_unit_test(short_lines_are_not_mistaken_for_err),
 		cmocka_unit_test(unterminated_last_line_is_shown_not_counted),
+		cmocka_unit_test(a_cut_line_is_marked_an_err_line_is_not),
+		cmocka_unit_test(a_greeting_is_shown_not_counted),
+		cmocka_unit_test(a_terminal_gets_control_characters_escaped),
 		cmocka_unit_test(long_line_streams_through_a_small_buffer),
 		cmocka_unit_test(long_err_line_is_bounded),
 		cmocka_unit_test(counts_lf_like_a_loop),
