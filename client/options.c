@@ -78,8 +78,8 @@ void okc_print_version(void)
 {
 	printf("okclient (okchat) %s\n"
 	       "TLS: %s\n"
-	       "Copyright (c) 2026 the okchat developers. MIT License: see LICENSE.\n",
-	       OK_VERSION, tls_in_build());
+	       "%s\n",
+	       OK_VERSION, tls_in_build(), OK_COPYRIGHT);
 }
 
 /* A usage error: e filled with the message and the exit status 64; -1. */

@@ -75,8 +75,8 @@ void okb_print_version(void)
 {
 	printf("okbench (okchat) %s\n"
 	       "TLS: no\n"
-	       "Copyright (c) 2026 the okchat developers. MIT License: see LICENSE.\n",
-	       OK_VERSION);
+	       "%s\n",
+	       OK_VERSION, OK_COPYRIGHT);
 }
 
 /* One numeric option through the project's one parser; the message names option and value. */

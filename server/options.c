@@ -132,8 +132,8 @@ static void print_version(FILE *out)
 	        "okserver (okchat) %s\n"
 	        "TLS: %s\n"
 	        "event loop: %s\n"
-	        "Copyright (c) 2026 the okchat developers; License: MIT\n",
-	        OK_VERSION, ok_tls_version(), backend_name());
+	        "%s\n",
+	        OK_VERSION, ok_tls_version(), backend_name(), OK_COPYRIGHT);
 }
 
 void options_print(enum options_action what, FILE *out)

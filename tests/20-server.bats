@@ -177,7 +177,7 @@ $HINT"
 	assert_line --index 0 "okserver (okchat) $VERSION"
 	assert_line --index 1 --regexp '^TLS: (OpenSSL [0-9]+\.[0-9]+\.[0-9]+.*|no)$'
 	assert_line --index 2 --regexp '^event loop: (epoll|poll)$'
-	assert_line --index 3 "Copyright (c) 2026 the okchat developers; License: MIT"
+	assert_line --index 3 "Copyright (c) 2026 the okchat developers. MIT License: see LICENSE."
 	grep -q -x -F "Copyright (c) 2026 the okchat developers" "$TOP/LICENSE"
 	grep -q -x -F "MIT License" "$TOP/LICENSE"
 	local version=$output

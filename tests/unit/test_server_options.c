@@ -145,7 +145,7 @@ static void help_and_version_go_to_stdout(void **state)
 	(void)state;
 	snprintf(version, sizeof version,
 	         "okserver (okchat) %s\nTLS: %s\nevent loop: %s\n"
-	         "Copyright (c) 2026 the okchat developers; License: MIT\n",
+	         "Copyright (c) 2026 the okchat developers. MIT License: see LICENSE.\n",
 	         OK_VERSION, ok_tls_version(), backend_name());
 	assert_int_equal(parse(&o, out, err, "-V", (char *)NULL), OPTS_VERSION);
 	assert_string_equal(out, version);
