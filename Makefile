@@ -19,54 +19,53 @@ endif
 OK_CPPFLAGS := -Icommon -D_POSIX_C_SOURCE=200809L
 OK_CFLAGS    = -std=c11 $(WARNINGS) $(CFLAGS)
 
-# Where objects, archives and programs go; a build variant (mk/variants.mk) moves them all
-# under build/VARIANT/ with B=build/VARIANT BIN=build/VARIANT/bin.
+# Where objects, archives and programs go. Every other build (the variants of mk/variants.mk,
+# the sanitizer and fuzzer builds of mk/check.mk, the bench's poll server) is this Makefile
+# again with B=build/NAME BIN=build/NAME/bin and its own CC, CFLAGS or choices.
 B   ?= build
 BIN ?= bin
 
 COMMON_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard common/*.c))
-# The platform's choices, made here once by asking $(CC) whether a header exists (so a cross
-# compiler answers for its own target): the event backend, server/loop_$(BACKEND).c, epoll or
-# else poll; the signal descriptor, server/signals_$(SIGNALS).c, signalfd or else pipe.
-# BACKEND=poll where epoll exists is the portable build: it takes the self-pipe and every
-# stand-in of common/platform.h too (PORTABLE=1 sets OK_FORCE_PORTABLE), so Linux runs the code
-# a Mac runs. Where poll is the default, each native call the system has is still used.
+# The platform's choice, made here once by asking $(CC) whether a header exists (so a cross
+# compiler answers for its own target): the event backend, server/backend_$(BACKEND).c, epoll
+# or else poll. BACKEND=poll where epoll exists is the portable build: it takes every stand-in
+# of common/platform.h too (PORTABLE=1 sets OK_FORCE_PORTABLE), so Linux runs the code a Mac
+# runs. Where poll is the default, each native call the system has is still used.
 have_header = $(shell printf '\043include <%s>\n' $1 | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 && echo yes)
 HAVE_EPOLL := $(call have_header,sys/epoll.h)
 BACKEND  ?= $(if $(HAVE_EPOLL),epoll,poll)
 BACKEND  := $(BACKEND)
 PORTABLE ?= $(if $(and $(HAVE_EPOLL),$(filter poll,$(BACKEND))),1,0)
-SIGNALS  ?= $(if $(filter 1,$(PORTABLE)),pipe,$(if $(call have_header,sys/signalfd.h),signalfd,pipe))
-SIGNALS  := $(SIGNALS)
 ifeq ($(PORTABLE),1)
 OK_CPPFLAGS += -DOK_FORCE_PORTABLE=1
 endif
-CHOICES := $(BACKEND) $(SIGNALS) portable=$(PORTABLE)
-SERVER_SRC := $(filter-out server/main.c server/loop_%.c server/signals_%.c,$(wildcard server/*.c)) \
-	$(if $(wildcard server/main.c),server/loop_$(BACKEND).c server/signals_$(SIGNALS).c)
+CHOICES := $(BACKEND) portable=$(PORTABLE)
+SERVER_SRC := $(filter-out server/main.c server/backend_%.c,$(wildcard server/*.c)) \
+	server/backend_$(BACKEND).c
 # Each program is its main.o plus an archive of the rest, so unit tests can link the parts.
 SERVER_OBJ := $(patsubst %.c,$(B)/%.o,$(SERVER_SRC))
-CLIENT_OBJ := $(patsubst %.c,$(B)/%.o,$(filter-out client/main.c,$(wildcard client/*.c)))
 LIBCOMMON  := $(B)/libokcommon.a
 LIBSERVER  := $(B)/libokserver.a
 LIBCLIENT  := $(B)/libokclient.a
-# The client's line editor: GNU readline, or libedit's readline interface (READLINE=libedit, as
-# macOS has it). client/lineedit.h includes the one chosen; a change of choice rebuilds the client.
+# The client's line editor, client/lineedit_$(READLINE).c behind client/lineedit.h, as BACKEND
+# chooses the loop: GNU readline, or libedit's readline interface (READLINE=libedit, as macOS
+# has it). A change of choice rebuilds the client.
 READLINE ?= readline
 ifeq ($(READLINE),libedit)
 CLIENT_LIBS ?= -ledit
-LINEEDIT_CPPFLAGS := -DOKC_LIBEDIT=1
 else ifeq ($(READLINE),readline)
 CLIENT_LIBS ?= -lreadline
-LINEEDIT_CPPFLAGS :=
 else
 $(error READLINE=$(READLINE): no such line editor (readline or libedit))
 endif
-ifeq ($(wildcard server/loop_$(BACKEND).c),)
-$(error BACKEND=$(BACKEND): server/loop_$(BACKEND).c: no such backend)
+CLIENT_SRC := $(filter-out client/main.c client/lineedit_%.c,$(wildcard client/*.c)) \
+	client/lineedit_$(READLINE).c
+CLIENT_OBJ := $(patsubst %.c,$(B)/%.o,$(CLIENT_SRC))
+ifeq ($(wildcard server/backend_$(BACKEND).c),)
+$(error BACKEND=$(BACKEND): server/backend_$(BACKEND).c: no such backend)
 endif
 
-PROGRAMS := $(if $(wildcard server/main.c),$(BIN)/okserver) $(if $(wildcard client/main.c),$(BIN)/okclient)
+PROGRAMS := $(BIN)/okserver $(BIN)/okclient
 MANPAGES := $(wildcard man/*.1)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/test_*.c))
@@ -106,7 +105,6 @@ $(B)/lineedit.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(READLINE)' | cmp -s - $@ || echo '$(READLINE)' >$@
 $(CLIENT_OBJ) $(B)/client/main.o: $(B)/lineedit.stamp
-$(CLIENT_OBJ) $(B)/client/main.o: OK_CPPFLAGS += $(LINEEDIT_CPPFLAGS)
 
 $(BIN)/okserver: $(B)/server/main.o $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(@D)
@@ -117,10 +115,10 @@ $(BIN)/okclient: $(B)/client/main.o $(LIBCLIENT) $(LIBCOMMON)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(CLIENT_LIBS) $(LDLIBS)
 
 # Unit tests may use any part of either program; archives only pull in what is referenced.
-TEST_LINK := $(if $(SERVER_OBJ),$(LIBSERVER)) $(if $(CLIENT_OBJ),$(LIBCLIENT)) $(LIBCOMMON)
+TEST_LINK := $(LIBSERVER) $(LIBCLIENT) $(LIBCOMMON)
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(TEST_LINK)
-	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(if $(CLIENT_OBJ),$(CLIENT_LIBS)) $(LDLIBS)
+	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(CLIENT_LIBS) $(LDLIBS)
 
 $(B)/tests/tools/%: $(B)/tests/tools/%.o $(LIBCOMMON)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -137,8 +135,9 @@ test:
 	@$(MAKE) --no-print-directory test-build
 	@tests/run.sh
 
+# Only what building and running need: the test tools come with make test.
 run:
-	@scripts/deps.sh
+	@scripts/deps.sh --build
 	@$(MAKE) --no-print-directory all
 	@scripts/run.sh
 
@@ -147,8 +146,8 @@ deps:
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	$(if $(PROGRAMS),$(INSTALL) -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/)
-	$(if $(MANPAGES),$(INSTALL) -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/)
+	$(INSTALL) -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGRAMS)))

@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "err.h"
 #include "netaddr.h"
+#include "transport.h"
 #include "util.h"
 
 /* Every constant a user can observe, named once; --help and okclient(1) document them.
@@ -50,18 +52,18 @@ struct okc_options {
 /* What okc_parse_options asks main to do. */
 enum okc_action { OKC_RUN, OKC_HELP, OKC_VERSION, OKC_USAGE_ERROR };
 
-/* options.c: pure parsing; on OKC_USAGE_ERROR, err holds the message (no program name). */
-enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, char *err,
-                                  size_t errlen);
+/* options.c: pure parsing; on OKC_USAGE_ERROR, e holds the message (code OKC_EXIT_USAGE). */
+enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o,
+                                  struct ok_err *e);
 void okc_print_usage(void);
 
 /*
  * connect.c: -U's path, or o->host resolved, each address tried in turn within one -t
- * deadline; the fd with the address it reached in *peer and *peerlen, or -1 with *status and
- * msg set.
+ * deadline; the fd with the address it reached in *peer and *peerlen, or -1 with e set (its
+ * code the exit status: OKC_EXIT_LOCAL, _CONNECT, _ADDRESS or _TIMEOUT).
  */
 int okc_connect_server(const struct okc_options *o, struct sockaddr_storage *peer,
-                       socklen_t *peerlen, int *status, char *msg, size_t msglen);
+                       socklen_t *peerlen, struct ok_err *e);
 
 /*
  * A bounded byte queue: data[start, end) is pending. Bytes are added at the tail (end) and
@@ -118,14 +120,22 @@ struct okc_replies {
 size_t okc_feed_replies(struct okc_replies *r, const char *in, size_t n, int eof,
                         struct okc_buf *out);
 
-/* session.c: the connection both modes drive. */
+/*
+ * session.c: the connection both modes drive. Its bytes go through a transport (common/
+ * transport.h), which may need the other direction first (a TLS read that must write): each
+ * side's poll event is the one its transport last asked for, so the loops poll st.fd for
+ * send_wait while the sending side has work and for recv_wait while replies are read.
+ */
 struct okc_session {
-	int fd;                  /* -1 once closed */
+	struct ok_stream st;     /* st.fd -1 once closed */
+	short send_wait;         /* POLLOUT, or POLLIN when the transport must read to send */
+	short recv_wait;         /* POLLIN, or POLLOUT when it must write to receive */
 	char peer[OK_SOCKADDR_STRLEN]; /* "127.0.0.1:4242", "[::1]:4242", "unix:PATH" */
 	int timeout_ms;          /* < 0: none */
-	unsigned long long sent; /* complete lines written to the socket */
+	unsigned long long sent; /* complete lines written to the connection */
 	struct okc_replies rep;
-	int wr_shut;             /* our sending side is closed */
+	int wr_shut;             /* our sending side is closed, or closing (shut_again) */
+	int shut_again;          /* the half-close is to be called again once send_wait is ready */
 	int net_eof;             /* the server closed (or reset) its side */
 	int send_err;            /* errno of a send or half-close that failed, 0 if none */
 	int send_cut;            /* the server went away while we sent: the rest was dropped */
@@ -133,21 +143,26 @@ struct okc_session {
 	int64_t wait_since;      /* when the current wait for the server began; -1: not waiting */
 };
 
-void okc_session_init(struct okc_session *s, int fd, const struct sockaddr *peer,
-                      socklen_t peerlen, const struct okc_options *o);
+/* A session over st (a connected stream; the session owns it from now on). */
+void okc_session_init(struct okc_session *s, const struct ok_stream *st,
+                      const struct sockaddr *peer, socklen_t peerlen,
+                      const struct okc_options *o);
+/* Closes the stream (once the mode is over; the counts stay for okc_conclude). */
+void okc_session_close(struct okc_session *s);
 /* What one send came to. */
 enum okc_send_result {
-	OKC_SEND_OK,             /* the socket took what it could (maybe nothing yet) */
+	OKC_SEND_OK,             /* the transport took what it could (maybe nothing yet) */
 	OKC_SEND_PEER_GONE,      /* the server went away (send_cut set): drop the rest, and read
 	                          * what it said last */
 	OKC_SEND_FAILED          /* a real error (send_err set): the conversation is over */
 };
 
-/* One send of b's pending bytes; counts lines. */
+/* One send of b's pending bytes (at least one); counts lines. */
 enum okc_send_result okc_send_pending(struct okc_session *s, struct okc_buf *b);
 /* One recv into b; sets net_eof on end or reset. -1 only on an unexpected error. */
 int okc_recv_replies(struct okc_session *s, struct okc_buf *b);
-/* Half-closes once, unless the connection is already over; -1 on error (send_err set). */
+/* Half-closes once, unless the connection is already over (again while shut_again); -1 on
+ * error (send_err set). */
 int okc_shut_sending(struct okc_session *s);
 /* Whether a reply is awaited; keeps wait_since; the poll timeout in ms (-1: none). */
 int okc_arm_timer(struct okc_session *s, int waiting);

@@ -32,12 +32,12 @@ static int looks_numeric(const char *host)
 }
 
 /*
- * HOST as an address: 1 with *ss and *len filled, 0 when it is a name to look up, -1 with msg
+ * HOST as an address: 1 with *ss and *len filled, 0 when it is a name to look up, -1 with e
  * set (exit 3) when it is meant as an address but is none (a colon or a bracket marks IPv6), or
  * is of the family -4 or -6 excludes.
  */
 static int parse_literal(const struct okc_options *o, struct sockaddr_storage *ss,
-                         socklen_t *len, char *msg, size_t msglen)
+                         socklen_t *len, struct ok_err *e)
 {
 	struct sockaddr_in sin;
 
@@ -49,20 +49,18 @@ static int parse_literal(const struct okc_options *o, struct sockaddr_storage *s
 	} else if (ok_parse_ip_literal(o->host, ss, len, o->port) < 0) {
 		if (!looks_numeric(o->host) && strpbrk(o->host, ":[]") == NULL)
 			return 0;
-		snprintf(msg, msglen, "address not valid: %s", o->host);
-		return -1;
+		return ok_err_set(e, OKC_EXIT_ADDRESS, 0, "address not valid: %s", o->host);
 	}
-	if (o->family != AF_UNSPEC && ss->ss_family != o->family) {
-		snprintf(msg, msglen, "-%c: not an %s address: %s", o->family == AF_INET ? '4' : '6',
-		         o->family == AF_INET ? "IPv4" : "IPv6", o->host);
-		return -1;
-	}
+	if (o->family != AF_UNSPEC && ss->ss_family != o->family)
+		return ok_err_set(e, OKC_EXIT_ADDRESS, 0, "-%c: not an %s address: %s",
+		                  o->family == AF_INET ? '4' : '6',
+		                  o->family == AF_INET ? "IPv4" : "IPv6", o->host);
 	return 1;
 }
 
-/* A name's addresses, of -4/-6's family or both, in the resolver's order; 0, or -1 with msg. */
-static int resolve_name(const struct okc_options *o, struct addrinfo **res, char *msg,
-                        size_t msglen)
+/* A name's addresses, of -4/-6's family or both, in the resolver's order; 0, or -1 with e
+ * (exit 3). */
+static int resolve_name(const struct okc_options *o, struct addrinfo **res, struct ok_err *e)
 {
 	struct addrinfo hints;
 	char port[8];
@@ -77,11 +75,10 @@ static int resolve_name(const struct okc_options *o, struct addrinfo **res, char
 	rc = getaddrinfo(o->host, port, &hints, res);
 	if (rc == 0 && *res != NULL)
 		return 0;
-	snprintf(msg, msglen, "host not found: %s: %s", o->host,
-	         rc != 0 ? gai_strerror(rc) : "no address");
 	if (*res != NULL)
 		freeaddrinfo(*res);
-	return -1;
+	return ok_err_set(e, OKC_EXIT_ADDRESS, 0, "host not found: %s: %s", o->host,
+	                  rc != 0 ? gai_strerror(rc) : "no address");
 }
 
 /* -U's path as a socket address; options.c has checked that it fits. */
@@ -96,10 +93,22 @@ static socklen_t unix_address(const char *path, struct sockaddr_storage *ss)
 	return (socklen_t)sizeof *sun;
 }
 
+/* The exit status of a failed connect step (sock.h): ours, not the connection's, for socket()
+ * and its options. */
+static int exit_status(int step)
+{
+	switch (step) {
+	case OK_STEP_SOCKET:
+	case OK_STEP_OPTION: return OKC_EXIT_LOCAL;
+	case OK_STEP_TIMEOUT: return OKC_EXIT_TIMEOUT;
+	default: return OKC_EXIT_CONNECT;
+	}
+}
+
 /*
  * Tries each address until one connects, all within one deadline (-t); the fd with *peer set,
- * or -1 with the last attempt's failure in *e. A timeout means the deadline is spent: no time
- * is left for the addresses after it.
+ * or -1 with the last attempt's failure in *e, its code the exit status. A timeout means the
+ * deadline is spent: no time is left for the addresses after it.
  */
 static int connect_each(const struct addrinfo *ai, int timeout_s, struct sockaddr_storage *peer,
                         socklen_t *peerlen, struct ok_err *e)
@@ -118,12 +127,13 @@ static int connect_each(const struct addrinfo *ai, int timeout_s, struct sockadd
 		if (e->code == OK_STEP_TIMEOUT)
 			break;
 	}
+	e->code = exit_status(e->code);
 	return -1;
 }
 
 /* The candidate addresses: -U's path or a literal as a list of one, else the resolver's. */
 static int find_addresses(const struct okc_options *o, struct addrinfo *one,
-                          struct addrinfo **list, char *msg, size_t msglen)
+                          struct addrinfo **list, struct ok_err *e)
 {
 	struct sockaddr_storage *ss = (struct sockaddr_storage *)(void *)one->ai_addr;
 	int literal;
@@ -133,37 +143,25 @@ static int find_addresses(const struct okc_options *o, struct addrinfo *one,
 		*list = one;
 		return 0;
 	}
-	literal = parse_literal(o, ss, &one->ai_addrlen, msg, msglen);
+	literal = parse_literal(o, ss, &one->ai_addrlen, e);
 	if (literal != 0) {
 		*list = one;
 		return literal;
 	}
-	return resolve_name(o, list, msg, msglen);
+	return resolve_name(o, list, e);
 }
 
 int okc_connect_server(const struct okc_options *o, struct sockaddr_storage *peer,
-                       socklen_t *peerlen, int *status, char *msg, size_t msglen)
+                       socklen_t *peerlen, struct ok_err *e)
 {
 	struct sockaddr_storage ss;
 	struct addrinfo one = { .ai_addr = (struct sockaddr *)(void *)&ss }, *list;
-	struct ok_err e;
 	int fd;
 
-	if (find_addresses(o, &one, &list, msg, msglen) < 0) {
-		*status = OKC_EXIT_ADDRESS;
+	if (find_addresses(o, &one, &list, e) < 0)
 		return -1;
-	}
-	fd = connect_each(list, o->timeout_s, peer, peerlen, &e);
+	fd = connect_each(list, o->timeout_s, peer, peerlen, e);
 	if (list != &one)
 		freeaddrinfo(list);
-	if (fd >= 0)
-		return fd;
-	snprintf(msg, msglen, "%s", e.msg);
-	switch (e.code) {
-	case OK_STEP_SOCKET:
-	case OK_STEP_OPTION: *status = OKC_EXIT_LOCAL; break;
-	case OK_STEP_TIMEOUT: *status = OKC_EXIT_TIMEOUT; break;
-	default: *status = OKC_EXIT_CONNECT; break;
-	}
-	return -1;
+	return fd;
 }

@@ -1,4 +1,4 @@
-/* interactive.c - the terminal mode: readline's callback interface and the socket in one loop. */
+/* interactive.c - the terminal mode: the line editor (lineedit.h) and the socket in one loop. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,7 +19,6 @@ struct tty_state {
 	struct okc_buf rx, out;
 	char *line;              /* the line being sent, LF included; NULL when none */
 	size_t line_len, line_off;
-	int prompt_on;           /* readline's handler is installed */
 	int input_done;          /* Ctrl-D, or a Q line was entered */
 	char *history;           /* the history file, or NULL for none */
 	int history_warned;
@@ -28,7 +27,7 @@ struct tty_state {
 	char prompt[OK_SOCKADDR_STRLEN + 2]; /* the peer, "> " */
 };
 
-/* Readline's line handler takes no user pointer: the one session lives here. */
+/* The editor's line handler takes no user pointer: the one session lives here. */
 static struct tty_state *tty;
 static volatile sig_atomic_t got_quit;   /* SIGINT, SIGTERM or SIGHUP: its number */
 static volatile sig_atomic_t got_winch;
@@ -45,31 +44,15 @@ static void on_signal(int sig)
 	okc_wait_wake();
 }
 
-/* Prints server output without breaking the line being typed: clear it, print, redraw. */
+/* Prints server output without breaking the line being typed. */
 static void show_output(const char *p, size_t n, FILE *f)
 {
-	if (tty->prompt_on)
-		rl_clear_visible_line();
-	if (fwrite(p, 1, n, f) < n || fflush(f) != 0) {
-		if (errno == EPIPE)
-			tty->out_closed = 1;
-		else
-			tty->out_err = errno; /* a full disk must not lose replies silently */
-	}
-	if (tty->prompt_on)
-		rl_forced_update_display();
-}
-
-/* No more prompt: the terminal goes back to how it was, the cursor to a fresh line. */
-static void stop_prompt(int newline)
-{
-	if (!tty->prompt_on)
+	if (lineedit_show_above(p, n, f) == 0)
 		return;
-	rl_callback_handler_remove();
-	tty->prompt_on = 0;
-	if (newline)
-		fputc('\n', rl_outstream);
-	fflush(rl_outstream);
+	if (errno == EPIPE)
+		tty->out_closed = 1;
+	else
+		tty->out_err = errno; /* a full disk must not lose replies silently */
 }
 
 /* Saves history after every line, so a crash or a closing server loses none of it. */
@@ -77,14 +60,14 @@ static void save_history(void)
 {
 	int err;
 
-	if (tty->history == NULL || (err = write_history(tty->history)) == 0)
+	if (tty->history == NULL || (err = lineedit_write_history(tty->history)) == 0)
 		return;
 	if (!tty->history_warned)
 		fprintf(stderr, "okclient: history %s: %s\n", tty->history, strerror(err));
 	tty->history_warned = 1;
 }
 
-/* Readline hands over each entered line (NULL for Ctrl-D); it is only queued here. */
+/* The editor hands over each entered line (NULL for Ctrl-D); it is only queued here. */
 static void on_line(char *line)
 {
 	size_t len;
@@ -92,11 +75,11 @@ static void on_line(char *line)
 
 	if (line == NULL) {
 		tty->input_done = 1;
-		stop_prompt(0);
+		lineedit_stop(0);
 		return;
 	}
 	if (line[0] != '\0') {
-		add_history(line);
+		lineedit_add_history(line);
 		save_history();
 	}
 	len = strlen(line);
@@ -114,7 +97,7 @@ static void on_line(char *line)
 	/* The server ends the conversation after a Q line: nothing more is read. */
 	if (with_lf[0] == 'Q') {
 		tty->input_done = 1;
-		stop_prompt(0);
+		lineedit_stop(0);
 	}
 }
 
@@ -158,20 +141,22 @@ static void load_history(struct tty_state *t, const struct okc_options *o)
 {
 	int err;
 
-	using_history();
-	stifle_history(OKC_HISTORY_MAX);
 	t->history = history_path(o);
 	/* A missing file is the normal first run. */
-	if (t->history != NULL && (err = read_history(t->history)) != 0 && err != ENOENT) {
+	err = lineedit_read_history(t->history, OKC_HISTORY_MAX);
+	if (err != 0 && err != ENOENT) {
 		fprintf(stderr, "okclient: history %s: %s\n", t->history, strerror(err));
 		t->history_warned = 1;
 	}
 }
 
-/* Our own handlers, blocked except inside okc_wait; readline's are off (start_prompt). */
+/* The signals the prompt takes, with our own handlers: blocked except inside okc_wait; the
+ * editor has none (start_prompt). */
+static const int taken[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
+#define TAKEN_COUNT (sizeof taken / sizeof taken[0])
+
 static int catch_signals(sigset_t *old)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
 	struct sigaction sa;
 	sigset_t block;
 
@@ -179,39 +164,36 @@ static int catch_signals(sigset_t *old)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&block);
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-		if (sigaction(sigs[i], &sa, NULL) < 0)
+	for (size_t i = 0; i < TAKEN_COUNT; i++) {
+		if (sigaction(taken[i], &sa, NULL) < 0)
 			return -1;
-		sigaddset(&block, sigs[i]);
+		sigaddset(&block, taken[i]);
 	}
 	return sigprocmask(SIG_BLOCK, &block, old);
 }
 
 static void release_signals(const sigset_t *old)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
-
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		signal(sigs[i], SIG_DFL);
+	for (size_t i = 0; i < TAKEN_COUNT; i++)
+		signal(taken[i], SIG_DFL);
 	sigprocmask(SIG_SETMASK, old, NULL);
 	okc_wait_close(); /* no handler left to write to its pipe */
 }
 
-/* What okc_wait needs (a self-pipe, on some systems), then our handlers; *what names a failure. */
-static int take_signals(sigset_t *old, const char **what)
+/* What okc_wait needs (a self-pipe, on some systems), then our handlers. NULL, or the call
+ * that failed with errno set. */
+static const char *take_signals(sigset_t *old)
 {
 	int err;
 
-	*what = "pipe";
 	if (okc_wait_open() < 0)
-		return -1;
-	*what = "sigaction";
+		return "pipe";
 	if (catch_signals(old) == 0)
-		return 0;
+		return NULL;
 	err = errno;
 	okc_wait_close();
 	errno = err;
-	return -1;
+	return "sigaction";
 }
 
 /* Ctrl-Z: give the terminal back, stop, and take it again on fg. */
@@ -220,18 +202,14 @@ static void suspend_self(void)
 	sigset_t tstp;
 
 	got_tstp = 0;
-	if (tty->prompt_on)
-		rl_cleanup_after_signal();
+	lineedit_suspend();
 	signal(SIGTSTP, SIG_DFL);
 	sigemptyset(&tstp);
 	sigaddset(&tstp, SIGTSTP);
 	sigprocmask(SIG_UNBLOCK, &tstp, NULL);
 	kill(getpid(), SIGTSTP); /* stops here until fg */
 	(void)catch_signals(NULL); /* worked once with the same arguments */
-	if (tty->prompt_on) {
-		rl_reset_after_signal();
-		rl_forced_update_display();
-	}
+	lineedit_resume();
 }
 
 /* Shows every complete reply received so far (ERR lines are kept for the final message). */
@@ -249,42 +227,44 @@ static void show_replies(struct tty_state *t)
 	}
 }
 
-/* Arms the slots: the terminal only while no line waits to be sent. */
+/* Arms the slots: the terminal only while no line waits to be sent; the socket's for the
+ * events the transport asked for. */
 static void set_events(struct tty_state *t, struct pollfd *pfd)
 {
-	pfd[POLL_TTY].fd = t->prompt_on && t->line == NULL ? STDIN_FILENO : -1;
+	struct okc_session *s = t->s;
+
+	pfd[POLL_TTY].fd = lineedit_active() && t->line == NULL ? STDIN_FILENO : -1;
 	pfd[POLL_TTY].events = POLLIN;
-	pfd[POLL_NETOUT].fd = t->line != NULL ? t->s->fd : -1;
-	pfd[POLL_NETOUT].events = POLLOUT;
-	pfd[POLL_NETIN].fd = !t->s->net_eof ? t->s->fd : -1;
-	pfd[POLL_NETIN].events = POLLIN;
+	pfd[POLL_NETOUT].fd = t->line != NULL || s->shut_again ? s->st.fd : -1;
+	pfd[POLL_NETOUT].events = s->send_wait;
+	pfd[POLL_NETIN].fd = !s->net_eof ? s->st.fd : -1;
+	pfd[POLL_NETIN].events = s->recv_wait;
 	for (int i = 0; i < POLL_COUNT; i++)
 		pfd[i].revents = 0;
 }
 
-/* Does what okc_wait said is ready; -1 when the connection failed (the session says how). */
+/* Does what okc_wait said is ready; -1 when the connection failed (the session says how). A
+ * socket slot's revents is what it waited for, or trouble: its call tells which. The line
+ * slot may be armed for the half-close alone, which check_ending finishes. */
 static int handle_events(struct tty_state *t, const struct pollfd *pfd)
 {
-	const short gone = POLLHUP | POLLERR | POLLNVAL;
-
-	if (pfd[POLL_NETIN].revents & (POLLIN | gone) && okc_recv_replies(t->s, &t->rx) < 0)
+	if (pfd[POLL_NETIN].revents != 0 && okc_recv_replies(t->s, &t->rx) < 0)
 		return -1;
-	if (pfd[POLL_NETOUT].revents & (POLLOUT | gone) && send_line(t) == OKC_SEND_FAILED)
+	if (pfd[POLL_NETOUT].revents != 0 && t->line != NULL && send_line(t) == OKC_SEND_FAILED)
 		return -1;
-	if (pfd[POLL_TTY].revents & (POLLIN | gone))
-		rl_callback_read_char();
+	if (pfd[POLL_TTY].revents != 0)
+		lineedit_feed_char();
 	return 0;
 }
 
 /* Acts on the flags our signal handlers set; an ending only for SIGINT, SIGTERM, SIGHUP. */
-static struct okc_end handle_signals(struct tty_state *t)
+static struct okc_end handle_signals(void)
 {
 	if (got_quit)
 		return (struct okc_end){ .how = OKC_ENDED_SIGNAL, .signo = got_quit };
 	if (got_winch) {
 		got_winch = 0;
-		if (t->prompt_on)
-			rl_resize_terminal();
+		lineedit_resize();
 	}
 	if (got_tstp)
 		suspend_self();
@@ -329,7 +309,7 @@ static struct okc_end converse(struct tty_state *t, const sigset_t *open_mask)
 		struct okc_end end;
 		int timeout;
 
-		if ((end = handle_signals(t)).how != OKC_GOING)
+		if ((end = handle_signals()).how != OKC_GOING)
 			return end;
 		show_replies(t);
 		if ((end = check_ending(t)).how != OKC_GOING)
@@ -347,20 +327,14 @@ static struct okc_end converse(struct tty_state *t, const sigset_t *open_mask)
 	}
 }
 
-/* Readline set up for the callback interface, with signals left to us. */
+/* The editor set up, with signals left to us, its history loaded, the prompt shown. */
 static void start_prompt(struct tty_state *t, const struct okc_options *o)
 {
-	rl_readline_name = "okclient";
-	rl_catch_signals = 0;
-	rl_catch_sigwinch = 0;
 	/* stdout redirected to a file gets the replies; the prompt stays on the terminal. */
-	if (!isatty(STDOUT_FILENO))
-		rl_outstream = stderr;
-	/* Only now: libedit fixes its streams at its first call, a history one included. */
+	lineedit_init("okclient", isatty(STDOUT_FILENO) ? stdout : stderr);
 	load_history(t, o);
 	snprintf(t->prompt, sizeof t->prompt, "%s> ", t->s->peer);
-	rl_callback_handler_install(t->prompt, on_line);
-	t->prompt_on = 1;
+	lineedit_start(t->prompt, on_line);
 }
 
 /* Frees what the mode holds; the terminal is already restored. */
@@ -370,7 +344,7 @@ static void free_state(struct tty_state *t)
 	free(t->history);
 	okc_buf_free(&t->rx);
 	okc_buf_free(&t->out);
-	clear_history();
+	lineedit_clear_history();
 }
 
 /*
@@ -393,7 +367,7 @@ struct okc_end okc_run_interactive(struct okc_session *s, const struct okc_optio
 	struct tty_state t;
 	sigset_t open_mask;
 	struct okc_end end;
-	const char *what = "sigaction";
+	const char *failed;
 
 	memset(&t, 0, sizeof t);
 	t.s = s;
@@ -402,14 +376,14 @@ struct okc_end okc_run_interactive(struct okc_session *s, const struct okc_optio
 		free_state(&t);
 		return (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = "out of memory" };
 	}
-	if (take_signals(&open_mask, &what) < 0) {
-		end = (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = what, .err = errno };
+	if ((failed = take_signals(&open_mask)) != NULL) {
+		end = (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = failed, .err = errno };
 		free_state(&t);
 		return end;
 	}
 	start_prompt(&t, o);
 	end = converse(&t, &open_mask);
-	stop_prompt(1);
+	lineedit_stop(1);
 	release_signals(&open_mask);
 	end = settle_ending(&t, end);
 	free_state(&t);

@@ -10,42 +10,44 @@
 #include "version.h"
 
 /* Says what was wrong and where help is; the usage error status. */
-static int usage_error(const char *msg)
+static int usage_error(const struct ok_err *e)
 {
-	fprintf(stderr, "okclient: %s\nTry 'okclient --help' for more information.\n", msg);
-	return OKC_EXIT_USAGE;
+	fprintf(stderr, "okclient: %s\nTry 'okclient --help' for more information.\n", e->msg);
+	return e->code;
 }
 
 /* Connects, converses in the mode standard input calls for, and ends as okc_conclude says. */
 static int run_client(const struct okc_options *opt)
 {
 	struct okc_session s;
+	struct ok_stream st;
 	struct okc_end end;
 	struct sockaddr_storage peer;
 	socklen_t peerlen;
-	char msg[384]; /* a Unix path of 107 bytes, named in a sentence */
-	int fd, status;
+	struct ok_err e;
+	int fd;
 
 	/* A server or reader that goes away is an error return, never a signal. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
 		perror("okclient: signal");
 		return OKC_EXIT_LOCAL;
 	}
-	fd = okc_connect_server(opt, &peer, &peerlen, &status, msg, sizeof msg);
+	fd = okc_connect_server(opt, &peer, &peerlen, &e);
 	if (fd < 0) {
-		fprintf(stderr, "okclient: %s\n", msg);
-		return status;
+		fprintf(stderr, "okclient: %s\n", e.msg);
+		return e.code;
 	}
-	okc_session_init(&s, fd, (const struct sockaddr *)&peer, peerlen, opt);
+	ok_stream_plain(&st, fd);
+	okc_session_init(&s, &st, (const struct sockaddr *)&peer, peerlen, opt);
 	end = isatty(STDIN_FILENO) ? okc_run_interactive(&s, opt) : okc_run_pipe(&s, opt);
-	close(fd);
+	okc_session_close(&s);
 	return okc_conclude(&s, &end);
 }
 
 int main(int argc, char **argv)
 {
 	struct okc_options opt;
-	char msg[384];
+	struct ok_err e;
 
 	/*
 	 * Started with stdin or stdout closed (`<&-`, `>&-`), the socket would become fd 0 or 1:
@@ -57,10 +59,10 @@ int main(int argc, char **argv)
 		        strerror(errno));
 		return OKC_EXIT_LOCAL;
 	}
-	switch (okc_parse_options(argc, argv, &opt, msg, sizeof msg)) {
+	switch (okc_parse_options(argc, argv, &opt, &e)) {
 	case OKC_HELP: okc_print_usage(); return fflush(stdout) == 0 ? OKC_EXIT_OK : OKC_EXIT_LOCAL;
 	case OKC_VERSION: printf("okclient %s\n", OK_VERSION); return OKC_EXIT_OK;
-	case OKC_USAGE_ERROR: return usage_error(msg);
+	case OKC_USAGE_ERROR: return usage_error(&e);
 	case OKC_RUN: break;
 	}
 	return run_client(&opt);

@@ -58,76 +58,69 @@ void okc_print_usage(void)
 	       OKC_HISTORY_NAME, OKC_HISTORY_MAX);
 }
 
+/* A usage error: e filled with the message and the exit status 64; -1. */
+#define usage_err(e, ...) ok_err_set((e), OKC_EXIT_USAGE, 0, __VA_ARGS__)
+
 /* Stores a parsed timeout, or says why it is refused; 0 or -1. */
-static int parse_timeout(const char *arg, struct okc_options *o, char *err, size_t errlen)
+static int parse_timeout(const char *arg, struct okc_options *o, struct ok_err *e)
 {
 	unsigned long v;
 	const char *why;
 
-	if (ok_parse_number(arg, 1, OKC_TIMEOUT_MAX, &v, &why) < 0) {
-		snprintf(err, errlen, "timeout %s: %s", why, arg);
-		return -1;
-	}
+	if (ok_parse_number(arg, 1, OKC_TIMEOUT_MAX, &v, &why) < 0)
+		return usage_err(e, "timeout %s: %s", why, arg);
 	o->timeout_s = (int)v;
 	return 0;
 }
 
 /* Stores -U's path, or says why it cannot be one: empty, or too long for a socket address. */
-static int parse_unix_path(const char *arg, struct okc_options *o, char *err, size_t errlen)
+static int parse_unix_path(const char *arg, struct okc_options *o, struct ok_err *e)
 {
 	size_t len = strlen(arg);
 
-	if (len == 0 || len > OKC_UNIX_PATH_MAX) {
-		snprintf(err, errlen, len == 0 ? "unix socket path is empty" :
-		         "unix socket path too long: %zu bytes (at most %zu)", len, OKC_UNIX_PATH_MAX);
-		return -1;
-	}
+	if (len == 0)
+		return usage_err(e, "unix socket path is empty");
+	if (len > OKC_UNIX_PATH_MAX)
+		return usage_err(e, "unix socket path too long: %zu bytes (at most %zu)", len,
+		                 OKC_UNIX_PATH_MAX);
 	o->unix_path = arg;
 	return 0;
 }
 
-/* Options that cannot go together, one check a line; 0 or -1 with err set. */
-static int check_combination(int argc, char **argv, const struct okc_options *o, char *err,
-                             size_t errlen)
+/* Options that cannot go together, one check a line; 0 or -1 with e set. */
+static int check_combination(int argc, char **argv, const struct okc_options *o,
+                             struct ok_err *e)
 {
 	if (o->unix_path != NULL && o->family != AF_UNSPEC)
-		snprintf(err, errlen, "-U cannot be used with -%c", o->family == AF_INET ? '4' : '6');
-	else if (o->unix_path != NULL && optind < argc)
-		snprintf(err, errlen, "-U takes no HOST or PORT: %s", argv[optind]);
-	else
-		return 0;
-	return -1;
+		return usage_err(e, "-U cannot be used with -%c", o->family == AF_INET ? '4' : '6');
+	if (o->unix_path != NULL && optind < argc)
+		return usage_err(e, "-U takes no HOST or PORT: %s", argv[optind]);
+	return 0;
 }
 
-/* HOST and PORT, both optional; 0 or -1 with err set. */
-static int parse_operands(int argc, char **argv, struct okc_options *o, char *err, size_t errlen)
+/* HOST and PORT, both optional; 0 or -1 with e set. */
+static int parse_operands(int argc, char **argv, struct okc_options *o, struct ok_err *e)
 {
 	const char *why;
 	int left = argc - optind;
 
-	if (left > 2) {
-		snprintf(err, errlen, "too many arguments: %s", argv[optind + 2]);
-		return -1;
-	}
+	if (left > 2)
+		return usage_err(e, "too many arguments: %s", argv[optind + 2]);
 	if (left >= 1) {
-		if (argv[optind][0] == '\0') {
-			snprintf(err, errlen, "host is empty");
-			return -1;
-		}
+		if (argv[optind][0] == '\0')
+			return usage_err(e, "host is empty");
 		o->host = argv[optind];
 	}
 	if (left == 2) {
 		const char *arg = argv[optind + 1];
-		if (ok_parse_port(arg, &o->port, &why) < 0 || (o->port == 0 && (why = "too small"))) {
-			snprintf(err, errlen, "port %s: %s", why, arg);
-			return -1;
-		}
+		if (ok_parse_port(arg, &o->port, &why) < 0 || (o->port == 0 && (why = "too small")))
+			return usage_err(e, "port %s: %s", why, arg);
 	}
 	return 0;
 }
 
 /* getopt_long's ':' or '?' as a message; okclient names abbreviations in full. */
-static void describe_mistake(int c, const char *word, char *err, size_t errlen)
+static void describe_mistake(int c, const char *word, struct ok_err *e)
 {
 	static const struct ok_optdiag_table table = {
 		SHORT_OPTIONS, long_options, OK_OPTDIAG_EXPAND
@@ -136,11 +129,11 @@ static void describe_mistake(int c, const char *word, char *err, size_t errlen)
 	const char *problem =
 		ok_describe_getopt_error(&table, c, optopt, word, subject, sizeof subject);
 
-	snprintf(err, errlen, "%s: %s", problem, subject);
+	usage_err(e, "%s: %s", problem, subject);
 }
 
-enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, char *err,
-                                  size_t errlen)
+enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o,
+                                  struct ok_err *e)
 {
 	int c;
 
@@ -155,22 +148,21 @@ enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o, 
 		case '4': o->family = AF_INET; break;
 		case '6': o->family = AF_INET6; break;
 		case 'U':
-			if (parse_unix_path(optarg, o, err, errlen) < 0)
+			if (parse_unix_path(optarg, o, e) < 0)
 				return OKC_USAGE_ERROR;
 			break;
 		case 'r': o->raw = 1; break;
 		case 't':
-			if (parse_timeout(optarg, o, err, errlen) < 0)
+			if (parse_timeout(optarg, o, e) < 0)
 				return OKC_USAGE_ERROR;
 			break;
 		case OPT_HISTORY: o->history = optarg; break;
 		case 'h': return OKC_HELP;
 		case 'V': return OKC_VERSION;
-		default: describe_mistake(c, argv[optind - 1], err, errlen); return OKC_USAGE_ERROR;
+		default: describe_mistake(c, argv[optind - 1], e); return OKC_USAGE_ERROR;
 		}
 	}
-	if (check_combination(argc, argv, o, err, errlen) < 0 ||
-	    parse_operands(argc, argv, o, err, errlen) < 0)
+	if (check_combination(argc, argv, o, e) < 0 || parse_operands(argc, argv, o, e) < 0)
 		return OKC_USAGE_ERROR;
 	return OKC_RUN;
 }

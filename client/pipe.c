@@ -90,10 +90,12 @@ static int input_sent(const struct pipe_state *p)
 	return !p->in_open && !p->need_lf && okc_buf_used(&p->tx) == 0;
 }
 
-/* One send of queued input. A server that went away takes no more, but its last words are
- * still read. */
+/* One send of queued input, if any (the slot may be armed for the half-close alone). A server
+ * that went away takes no more, but its last words are still read. */
 static void send_input(struct pipe_state *p)
 {
+	if (okc_buf_used(&p->tx) == 0)
+		return;
 	switch (okc_send_pending(p->s, &p->tx)) {
 	case OKC_SEND_OK:
 		break;
@@ -108,7 +110,8 @@ static void send_input(struct pipe_state *p)
 	}
 }
 
-/* Arms each slot for what it can do now: back-pressure is a slot left out. */
+/* Arms each slot for what it can do now: back-pressure is a slot left out. The socket's slots
+ * wait for the events the transport asked for. */
 static void set_events(struct pipe_state *p, struct pollfd *pfd)
 {
 	struct okc_session *s = p->s;
@@ -116,25 +119,26 @@ static void set_events(struct pipe_state *p, struct pollfd *pfd)
 	okc_buf_compact(&p->tx);
 	pfd[POLL_STDIN].fd = p->in_open && okc_buf_tail_room(&p->tx) > 0 ? STDIN_FILENO : -1;
 	pfd[POLL_STDIN].events = POLLIN;
-	pfd[POLL_NETOUT].fd = okc_buf_used(&p->tx) > 0 ? s->fd : -1;
-	pfd[POLL_NETOUT].events = POLLOUT;
-	pfd[POLL_NETIN].fd = !s->net_eof && okc_buf_unused(&p->rx) > 0 ? s->fd : -1;
-	pfd[POLL_NETIN].events = POLLIN;
+	pfd[POLL_NETOUT].fd = okc_buf_used(&p->tx) > 0 || s->shut_again ? s->st.fd : -1;
+	pfd[POLL_NETOUT].events = s->send_wait;
+	pfd[POLL_NETIN].fd = !s->net_eof && okc_buf_unused(&p->rx) > 0 ? s->st.fd : -1;
+	pfd[POLL_NETIN].events = s->recv_wait;
 	/* Watched even with nothing to write, so a reader that leaves is noticed at once. */
 	pfd[POLL_STDOUT].fd = STDOUT_FILENO;
 	pfd[POLL_STDOUT].events = okc_buf_used(&p->out) > 0 ? POLLOUT : 0;
 }
 
-/* Does what poll said is ready. */
+/* Does what poll said is ready. A socket slot's revents is what it waited for, or trouble:
+ * either way its call comes next and tells which. */
 static void handle_events(struct pipe_state *p, const struct pollfd *pfd)
 {
 	const short gone = POLLHUP | POLLERR | POLLNVAL;
 
 	if (pfd[POLL_STDIN].revents & (POLLIN | gone))
 		read_stdin(p);
-	if (pfd[POLL_NETOUT].revents & (POLLOUT | gone))
+	if (pfd[POLL_NETOUT].revents != 0)
 		send_input(p);
-	if (pfd[POLL_NETIN].revents & (POLLIN | gone) && okc_recv_replies(p->s, &p->rx) < 0)
+	if (pfd[POLL_NETIN].revents != 0 && okc_recv_replies(p->s, &p->rx) < 0)
 		fail_with(p, OKC_ENDED_NET_FAILED, NULL, 0);
 	if (pfd[POLL_STDOUT].revents & POLLOUT)
 		write_stdout(p);

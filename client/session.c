@@ -1,29 +1,50 @@
 /* session.c - the connection as both modes use it: send, receive, half-close, the -t timer. */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "client.h"
-#include "platform.h" /* OK_MSG_NOSIGNAL */
 
-void okc_session_init(struct okc_session *s, int fd, const struct sockaddr *peer,
-                      socklen_t peerlen, const struct okc_options *o)
+void okc_session_init(struct okc_session *s, const struct ok_stream *st,
+                      const struct sockaddr *peer, socklen_t peerlen,
+                      const struct okc_options *o)
 {
 	memset(s, 0, sizeof *s);
-	s->fd = fd;
+	s->st = *st;
+	s->send_wait = POLLOUT;
+	s->recv_wait = POLLIN;
 	ok_format_sockaddr(peer, peerlen, s->peer, sizeof s->peer);
 	s->timeout_ms = o->timeout_s > 0 ? o->timeout_s * 1000 : -1;
 	s->rep.raw = o->raw;
 	s->wait_since = -1;
 }
 
+void okc_session_close(struct okc_session *s)
+{
+	ok_stream_close(&s->st);
+}
+
+/* Whether a transport's answer is a want (transport.h): "call again once ready". */
+static int is_want(ssize_t n)
+{
+	return n == OK_IO_WANT_READ || n == OK_IO_WANT_WRITE;
+}
+
+/* The poll event a want waits for. */
+static short want_event(ssize_t want)
+{
+	return want == OK_IO_WANT_WRITE ? POLLOUT : POLLIN;
+}
+
 enum okc_send_result okc_send_pending(struct okc_session *s, struct okc_buf *b)
 {
-	ssize_t n = send(s->fd, b->data + b->start, okc_buf_used(b), OK_MSG_NOSIGNAL);
+	ssize_t n = ok_stream_write(&s->st, b->data + b->start, okc_buf_used(b));
 
+	if (is_want(n)) {
+		s->send_wait = want_event(n);
+		return OKC_SEND_OK;
+	}
 	if (n < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return OKC_SEND_OK;
 		/* The peer went away: what follows is "connection lost", not "send failed". */
 		if (errno == EPIPE || errno == ECONNRESET) {
 			s->send_cut = 1;
@@ -32,6 +53,7 @@ enum okc_send_result okc_send_pending(struct okc_session *s, struct okc_buf *b)
 		s->send_err = errno;
 		return OKC_SEND_FAILED;
 	}
+	s->send_wait = POLLOUT;
 	s->sent += okc_count_lf(b->data + b->start, (size_t)n);
 	okc_buf_consume(b, (size_t)n);
 	return OKC_SEND_OK;
@@ -42,20 +64,19 @@ int okc_recv_replies(struct okc_session *s, struct okc_buf *b)
 	ssize_t n;
 
 	okc_buf_compact(b);
-	n = recv(s->fd, b->data + b->end, okc_buf_tail_room(b), 0);
+	n = ok_stream_read(&s->st, b->data + b->end, okc_buf_tail_room(b));
+	if (is_want(n)) {
+		s->recv_wait = want_event(n);
+		return 0;
+	}
+	s->recv_wait = POLLIN;
 	if (n > 0) {
 		b->end += (size_t)n;
 		s->wait_since = ok_now_ms();
 		return 0;
 	}
-	if (n == 0) {
-		s->net_eof = 1;
-		return 0;
-	}
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-		return 0;
 	s->net_eof = 1;
-	if (errno == ECONNRESET)
+	if (n == OK_IO_EOF || errno == ECONNRESET)
 		return 0;
 	s->recv_err = errno;
 	return -1;
@@ -63,10 +84,18 @@ int okc_recv_replies(struct okc_session *s, struct okc_buf *b)
 
 int okc_shut_sending(struct okc_session *s)
 {
-	if (s->wr_shut || s->net_eof || s->send_err != 0 || s->send_cut)
+	int rc;
+
+	if ((s->wr_shut && !s->shut_again) || s->net_eof || s->send_err != 0 || s->send_cut)
 		return 0;
 	s->wr_shut = 1;
-	if (shutdown(s->fd, SHUT_WR) < 0 && errno != ENOTCONN) {
+	rc = ok_stream_shutdown(&s->st);
+	s->shut_again = is_want(rc);
+	if (s->shut_again) {
+		s->send_wait = want_event(rc);
+		return 0;
+	}
+	if (rc < 0 && errno != ENOTCONN) {
 		s->send_err = errno;
 		return -1;
 	}

@@ -1,14 +1,13 @@
 /* wait.c - the interactive loop's wait: ppoll where the system has it, else poll and a self-pipe. */
 #define _GNU_SOURCE /* ppoll, where OK_HAVE_PPOLL */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "platform.h"
+#include "selfpipe.h"
 #include "wait.h"
 
 #if OK_HAVE_PPOLL
@@ -36,65 +35,31 @@ int okc_wait(struct pollfd *pfd, size_t n, int timeout_ms, const sigset_t *open_
 
 #else
 
-/*
- * The self-pipe: [0] is polled beside the caller's descriptors, a handler writes a byte into
- * [1]. Both ends non-blocking: a handler never blocks on a full pipe (a byte is waiting then
- * anyway), and draining stops when it is empty. -1 while closed.
- */
-static int wake_fd[2] = { -1, -1 };
-
-static int set_nonblock_cloexec(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -1;
-	fl = fcntl(fd, F_GETFD);
-	if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
-		return -1;
-	return 0;
-}
+/* The self-pipe's read end (common/selfpipe.c), polled beside the caller's descriptors; each
+ * handler posts a byte into it. -1 while closed. */
+static int wake_fd = -1;
 
 int okc_wait_open(void)
 {
-	int err;
-
-	if (pipe(wake_fd) < 0)
-		return -1;
-	if (set_nonblock_cloexec(wake_fd[0]) == 0 && set_nonblock_cloexec(wake_fd[1]) == 0)
-		return 0;
-	err = errno;
-	okc_wait_close();
-	errno = err;
-	return -1;
+	wake_fd = ok_selfpipe_open();
+	return wake_fd < 0 ? -1 : 0;
 }
 
 void okc_wait_wake(void)
 {
-	int saved = errno;
-	ssize_t n;
-
-	/* EAGAIN: the pipe is full, so a wait is woken already; nothing else can be done here. */
-	n = write(wake_fd[1], "", 1);
-	(void)n;
-	errno = saved;
+	ok_selfpipe_post(1); /* any byte: the handler has set its flag already */
 }
 
 void okc_wait_close(void)
 {
-	for (int i = 0; i < 2; i++) {
-		if (wake_fd[i] >= 0)
-			close(wake_fd[i]);
-		wake_fd[i] = -1;
-	}
+	ok_selfpipe_close();
+	wake_fd = -1;
 }
 
-/* Empties the pipe. The signals are blocked again here, so a read ends only when it is empty. */
+/* Empties the pipe. The signals are blocked again here, so taking ends only when it is empty. */
 static void drain_wakes(void)
 {
-	char sink[64];
-
-	while (read(wake_fd[0], sink, sizeof sink) > 0)
+	while (ok_selfpipe_take() != 0)
 		; /* only emptying it */
 }
 
@@ -116,7 +81,7 @@ int okc_wait(struct pollfd *pfd, size_t n, int timeout_ms, const sigset_t *open_
 	}
 	if (n > 0)
 		memcpy(all, pfd, n * sizeof *pfd);
-	all[n] = (struct pollfd){ .fd = wake_fd[0], .events = POLLIN };
+	all[n] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
 	if (open_mask != NULL && sigprocmask(SIG_SETMASK, open_mask, &shut) < 0)
 		return -1;
 	ready = poll(all, (nfds_t)n + 1, timeout_ms);

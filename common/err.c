@@ -8,10 +8,10 @@
 
 int ok_err_set(struct ok_err *e, int code, int err, const char *fmt, ...)
 {
-	va_list ap;
-	int n;
-
 	if (e != NULL) {
+		va_list ap;
+		int n;
+
 		e->code = code;
 		e->err = err;
 		va_start(ap, fmt);

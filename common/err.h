@@ -14,7 +14,7 @@
 struct ok_err {
 	int code;
 	int err;
-	char msg[512]; /* room for an operation, the longest Unix path and a reason */
+	char msg[4352]; /* room for an operation, a PATH_MAX path or a greeting quoted, a reason */
 };
 
 /* Fills e (NULL is allowed: nothing is kept) with code, err and the message fmt formats; when

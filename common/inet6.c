@@ -6,16 +6,6 @@
 
 #define GROUPS 8
 
-/* Hex digit value in the C locale, -1 for anything else; c | 0x20 folds only A-F onto a-f. */
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
 /*
  * The dotted IPv4 tail, which must end the string: exactly four decimal parts of 0-255,
  * a part longer than one digit never starting with 0 (glibc refuses "01", unlike inet_aton).
@@ -49,7 +39,7 @@ static size_t read_group(const char *p, unsigned *value)
 	int d;
 
 	*value = 0;
-	for (n = 0; (d = hex_value(p[n])) >= 0; n++) {
+	for (n = 0; (d = ok_hex_value(p[n])) >= 0; n++) {
 		if (n == 4)
 			return 0;
 		*value = *value << 4 | (unsigned)d;

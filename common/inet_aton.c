@@ -14,17 +14,6 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
-static int digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Reads one part as strtoul(cp, &end, 0) would, given that cp starts with a digit:
  * "0x" and a hex digit is hex, another leading 0 is octal, else decimal. Values saturate
@@ -37,14 +26,14 @@ static const char *read_part(const char *cp, uint64_t *value)
 	int d;
 
 	if (cp[0] == '0') {
-		if ((cp[1] == 'x' || cp[1] == 'X') && digit_value(cp[2]) >= 0) {
+		if ((cp[1] == 'x' || cp[1] == 'X') && ok_hex_value(cp[2]) >= 0) {
 			base = 16;
 			cp += 2;
 		} else {
 			base = 8; /* "0x" without a hex digit is a lone 0 followed by 'x' */
 		}
 	}
-	for (; (d = digit_value(*cp)) >= 0 && (unsigned)d < base; cp++) {
+	for (; (d = ok_hex_value(*cp)) >= 0 && (unsigned)d < base; cp++) {
 		v = v * base + (unsigned)d;
 		if (v > PART_TOO_LARGE)
 			v = PART_TOO_LARGE;

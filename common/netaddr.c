@@ -34,6 +34,17 @@ int ok_sockaddr_in6(struct sockaddr_in6 *sa, const char *addr, uint16_t port)
 	return 0;
 }
 
+int ok_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* "[ADDR]" with ADDR copied to inner (INET6_ADDRSTRLEN bytes); 0, or -1 if text is not that. */
 static int strip_brackets(const char *text, char *inner)
 {

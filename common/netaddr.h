@@ -46,6 +46,9 @@ int ok_parse_port(const char *s, uint16_t *port, const char **why);
 int ok_parse_number(const char *s, unsigned long min, unsigned long max,
                     unsigned long *out, const char **why);
 
+/* The value of hex digit c in the C locale (0-9, a-f, A-F), or -1: both address parsers' own. */
+int ok_hex_value(char c);
+
 /* "255.255.255.255:65535" plus NUL. */
 #define OK_ADDRSTRLEN 22
 

@@ -123,11 +123,6 @@ int ok_listen_addr(const struct sockaddr *sa, socklen_t len, int backlog,
 	return fd;
 }
 
-int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_err *e)
-{
-	return ok_listen_addr((const struct sockaddr *)sa, (socklen_t)sizeof *sa, backlog, e);
-}
-
 /* Past bind the file exists: a failure removes it before it is recorded. */
 static int fail_after_bind(struct ok_err *e, enum ok_sock_step step, const char *op,
                            const struct sockaddr_un *un, int fd)
@@ -215,11 +210,4 @@ int ok_connect_addr(const struct sockaddr *sa, socklen_t len, int timeout_ms,
 int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_err *e)
 {
 	return ok_connect_addr((const struct sockaddr *)sa, sizeof *sa, timeout_ms, e);
-}
-
-int ok_local_addr(int fd, struct sockaddr_in *sa)
-{
-	socklen_t len = sizeof *sa;
-
-	return getsockname(fd, (struct sockaddr *)sa, &len);
 }

@@ -20,14 +20,12 @@ enum ok_sock_step {
 /* Helpers never print: they fill a struct ok_err (err.h) with code = the step that failed and
  * msg = "operation address: reason", and return -1. */
 
-/* A listening, non-blocking, close-on-exec socket with SO_REUSEADDR; the fd or -1. */
-int ok_listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_err *e);
-
 /*
- * The same for an IPv4 or IPv6 address of len bytes. An IPv6 socket serves IPv4 too (as
- * IPv4-mapped addresses) only when bound to the unspecified address "::": IPV6_V6ONLY is set
- * explicitly, off for "::" and on for every other address, whatever the system's default, so
- * "127.0.0.1" and "::1" can listen side by side on one port.
+ * A listening, non-blocking, close-on-exec socket with SO_REUSEADDR on an IPv4 or IPv6 address
+ * of len bytes; the fd or -1. An IPv6 socket serves IPv4 too (as IPv4-mapped addresses) only
+ * when bound to the unspecified address "::": IPV6_V6ONLY is set explicitly, off for "::" and
+ * on for every other address, whatever the system's default, so "127.0.0.1" and "::1" can
+ * listen side by side on one port.
  */
 int ok_listen_addr(const struct sockaddr *sa, socklen_t len, int backlog,
                    struct ok_err *e);
@@ -56,8 +54,9 @@ int ok_connect_tcp(const struct sockaddr_in *sa, int timeout_ms, struct ok_err *
 /* Turn O_NONBLOCK on (on != 0) or off. 0, or -1 with errno set. */
 int ok_set_nonblock(int fd, int on);
 
-/* Non-blocking and close-on-exec, with fcntl (a pipe, or a socket where the system has no
- * SOCK_NONBLOCK). 0, or -1 with errno set. */
+/* Non-blocking and close-on-exec, with fcntl: the one helper for a descriptor made without
+ * those flags (a pipe, a socket where the system has no SOCK_NONBLOCK, a listener systemd
+ * passed). 0, or -1 with errno set. */
 int ok_set_nonblock_cloexec(int fd);
 
 /*
@@ -68,8 +67,5 @@ int ok_set_nonblock_cloexec(int fd);
  */
 int ok_socket_nonblock(int domain, int type);
 int ok_accept_nonblock(int fd, struct sockaddr *sa, socklen_t *len);
-
-/* The address a socket is bound to (the real port after binding port 0). 0 or -1, errno set. */
-int ok_local_addr(int fd, struct sockaddr_in *sa);
 
 #endif

@@ -3,12 +3,9 @@
 BENCH_SRC  := $(wildcard tests/bench/*.c)
 BENCH_OBJ  := $(patsubst %.c,build/%.o,$(BENCH_SRC))
 BENCH_LOAD := build/bench/okload
-# okserver's poll build (what make BACKEND=poll makes: poll, the self-pipe, every stand-in),
-# timed beside the default one. One compiler call from the sources, in its own folder, so it
-# never mixes with the objects of build/.
-BENCH_POLL := build/poll-bench/okserver
-BENCH_POLL_SRC := $(filter-out server/loop_%.c server/signals_%.c,$(wildcard server/*.c)) \
-	server/loop_poll.c server/signals_pipe.c $(wildcard common/*.c)
+# okserver's poll build, timed beside the default one: the poll variant's (mk/variants.mk), the
+# Makefile again with BACKEND=poll under build/poll (poll, the self-pipe, every stand-in).
+BENCH_POLL := build/poll/bin/okserver
 
 .PHONY: bench bench-build
 
@@ -17,12 +14,8 @@ $(BENCH_LOAD): $(BENCH_OBJ) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lm $(LDLIBS)
 
-$(BENCH_POLL): $(BENCH_POLL_SRC) $(wildcard server/*.h common/*.h)
-	@mkdir -p $(@D)
-	$(CC) $(filter-out -DOK_FORCE_PORTABLE=%,$(OK_CPPFLAGS)) -DOK_FORCE_PORTABLE=1 $(CPPFLAGS) \
-		$(OK_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_POLL_SRC) $(LDLIBS)
-
-bench-build: all $(BENCH_LOAD) $(BENCH_POLL)
+bench-build: all $(BENCH_LOAD)
+	@+$(call variant_make,poll) all
 
 # Like make test and make check: packages first (the build's, and the bench's: redis-server,
 # valgrind with callgrind_control, GNU time, strace, nc), then all and okload, then every case.
@@ -33,4 +26,4 @@ BENCH_PACKAGES := redis-server valgrind time strace netcat-openbsd
 bench:
 	@scripts/deps.sh $(BENCH_PACKAGES)
 	@$(MAKE) --no-print-directory bench-build
-	@tests/bench/bench.sh
+	@OKSERVER_POLL=$(abspath $(BENCH_POLL)) tests/bench/bench.sh

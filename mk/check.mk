@@ -12,7 +12,6 @@ SOAK_SECONDS ?= 60
 CHECK_FUZZ_SECONDS ?= 10
 CHECK_SOAK_SECONDS ?= 10
 
-SAN_CC := clang
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
 SAN_LOGS := $(abspath build/asan/logs)
 # halt_on_error: the first report ends the process; log_path: a report also reaches us from a
@@ -22,55 +21,18 @@ SAN_LOGS := $(abspath build/asan/logs)
 SAN_ENV := OK_UNDER_SANITIZER=1 ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=$(SAN_LOGS)/asan \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$(SAN_LOGS)/ubsan
 
-# SERVER_SRC is the Makefile's: it picks the one event backend compiled.
-CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
-
 # --- AddressSanitizer + UndefinedBehaviorSanitizer build: programs, unit tests, test tools ---
 
-SAN_COMMON := $(patsubst %.c,build/asan/%.o,$(wildcard common/*.c))
-SAN_SERVER := $(patsubst %.c,build/asan/%.o,$(SERVER_SRC))
-SAN_CLIENT := $(patsubst %.c,build/asan/%.o,$(CLIENT_SRC))
-SAN_PROGRAMS := $(addprefix build/asan/,$(PROGRAMS))
-SAN_UNITS := $(patsubst tests/unit/%.c,build/asan/tests/unit/%,$(wildcard tests/unit/test_*.c))
-SAN_TOOLS := $(patsubst tests/tools/%.c,build/asan/tests/tools/%,$(wildcard tests/tools/*.c))
-SAN_SHIMS := $(patsubst build/%,build/asan/%,$(TEST_SHIMS))
-SAN_TEST_LINK := $(if $(SAN_SERVER),build/asan/libokserver.a) \
-	$(if $(SAN_CLIENT),build/asan/libokclient.a) build/asan/libokcommon.a
-
-build/asan/%.o: %.c
-	@mkdir -p $(@D)
-	$(SAN_CC) $(OK_CPPFLAGS) $(CPPFLAGS) -std=c11 $(WARNINGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
-
-build/asan/libokcommon.a: $(SAN_COMMON)
-build/asan/libokserver.a: $(SAN_SERVER)
-build/asan/libokclient.a: $(SAN_CLIENT)
-build/asan/libokcommon.a build/asan/libokserver.a build/asan/libokclient.a:
-	@mkdir -p $(@D)
-	rm -f $@
-	$(AR) rcs $@ $^
-
-build/asan/bin/okserver: build/asan/server/main.o build/asan/libokserver.a build/asan/libokcommon.a
-	@mkdir -p $(@D)
-	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-build/asan/bin/okclient: build/asan/client/main.o build/asan/libokclient.a build/asan/libokcommon.a
-	@mkdir -p $(@D)
-	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(CLIENT_LIBS) $(LDLIBS)
-
-build/asan/tests/unit/%: build/asan/tests/unit/%.o $(SAN_TEST_LINK)
-	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(if $(SAN_CLIENT),$(CLIENT_LIBS)) $(LDLIBS)
-
-build/asan/tests/tools/%: build/asan/tests/tools/%.o build/asan/libokcommon.a
-	$(SAN_CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-# A shim is preloaded into the sanitized programs, whose runtime is linked in: it needs none.
-build/asan/tests/tools/%.so: tests/tools/shim/%.c
-	@mkdir -p $(@D)
-	$(SAN_CC) $(OK_CPPFLAGS) $(CPPFLAGS) -std=c11 $(WARNINGS) -g -fPIC -shared $(LDFLAGS) -o $@ $< -ldl
+# The Makefile again, under build/asan, with clang and the sanitizers (compile and link: the
+# link takes CFLAGS). The LD_PRELOAD shim is sanitized too: it is only ever preloaded into the
+# sanitized programs, whose runtime it then uses.
+san_make = $(MAKE) --no-print-directory B=build/asan BIN=build/asan/bin CC=clang CFLAGS='$(SAN_FLAGS)'
+SAN_UNITS := $(patsubst $(B)/%,build/asan/%,$(UNIT_TESTS))
 
 .PHONY: check check-build check-asan check-valgrind check-fuzz check-soak fuzz fuzz-build soak lint
 
-check-build: $(SAN_PROGRAMS) $(SAN_UNITS) $(SAN_TOOLS) $(SAN_SHIMS)
+check-build:
+	@+$(san_make) test-build
 
 # The unit tests and every bats file again, with the sanitized programs and tools under test.
 # The unit tests' random inet_aton comparison is cut to a million inputs here: ASan makes each
@@ -85,8 +47,8 @@ check-asan: test-build check-build
 # --- valgrind memcheck over the protocol and client pipe tests ---
 
 VG_LOGS := $(abspath build/valgrind/logs)
-VG_SUITES := $(wildcard tests/10-protocol.bats tests/30-client.bats)
-VG_WRAPPERS := $(patsubst bin/%,build/valgrind/%,$(PROGRAMS))
+VG_SUITES := tests/10-protocol.bats tests/30-client.bats
+VG_WRAPPERS := build/valgrind/okserver build/valgrind/okclient
 
 # A wrapper per program, so tests/helpers.bash runs it through OKSERVER/OKCLIENT unchanged.
 # Each process logs to its own file; check-logs.sh reads them all, which also catches errors
@@ -99,48 +61,30 @@ build/valgrind/%: bin/% mk/check.mk
 
 check-valgrind: all $(VG_WRAPPERS)
 	@rm -rf $(VG_LOGS) && mkdir -p $(VG_LOGS)
-	@if [ -z "$(VG_SUITES)" ] || [ -z "$(VG_WRAPPERS)" ]; then \
-		echo "check-valgrind: skipped: tests/10-protocol.bats, tests/30-client.bats or the programs are absent"; \
-	else \
-		OK_UNDER_VALGRIND=1 OKSERVER=$(abspath build/valgrind/okserver) \
-			OKCLIENT=$(abspath build/valgrind/okclient) tests/run.sh $(VG_SUITES); status=$$?; \
-		scripts/check-logs.sh valgrind $(VG_LOGS) && exit $$status; \
-	fi
+	@OK_UNDER_VALGRIND=1 OKSERVER=$(abspath build/valgrind/okserver) \
+		OKCLIENT=$(abspath build/valgrind/okclient) tests/run.sh $(VG_SUITES); status=$$?; \
+		scripts/check-logs.sh valgrind $(VG_LOGS) && exit $$status
 
 # --- libFuzzer targets: tests/fuzz/fuzz_NAME.c, seeds in tests/fuzz/corpus/NAME/ ---
 
+# The Makefile again, under build/fuzz: its archives instrumented for libFuzzer, and each target
+# build/fuzz/fuzz_NAME its object linked with them and libFuzzer's main (the LDFLAGS).
 FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g -O1
-FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
-# The framer's target can only be built where the server's framer exists.
-FUZZ_ALL := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_SKIP := $(if $(wildcard server/framer.h),,$(filter fuzz_framer,$(FUZZ_ALL)))
-FUZZ_TARGETS := $(filter-out $(FUZZ_SKIP),$(FUZZ_ALL))
-FUZZ_COMMON := $(patsubst %.c,build/fuzz/obj/%.o,$(wildcard common/*.c))
-FUZZ_SERVER := $(patsubst %.c,build/fuzz/obj/%.o,$(SERVER_SRC))
+fuzz_make = $(MAKE) --no-print-directory B=build/fuzz BIN=build/fuzz/bin CC=clang \
+	CFLAGS='$(FUZZ_CFLAGS)' LDFLAGS='$(LDFLAGS) -fsanitize=fuzzer'
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-build/fuzz/obj/%.o: %.c
-	@mkdir -p $(@D)
-	$(SAN_CC) $(OK_CPPFLAGS) -Iserver $(CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+$(B)/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(LIBSERVER) $(LIBCOMMON)
+	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-build/fuzz/libokcommon.a: $(FUZZ_COMMON)
-build/fuzz/libokserver.a: $(FUZZ_SERVER)
-build/fuzz/libokcommon.a build/fuzz/libokserver.a:
-	@mkdir -p $(@D)
-	rm -f $@
-	$(AR) rcs $@ $^
-
-build/fuzz/fuzz_framer: build/fuzz/obj/tests/fuzz/fuzz_framer.o build/fuzz/libokserver.a build/fuzz/libokcommon.a
-build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o build/fuzz/libokcommon.a
-	$(SAN_CC) $(FUZZ_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-fuzz-build: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+fuzz-build:
+	@+$(fuzz_make) $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 
 # Packages first: the build itself needs clang.
 fuzz:
 	@scripts/check-deps.sh
 	@$(MAKE) --no-print-directory fuzz-build
-	@$(if $(FUZZ_SKIP),echo "fuzz: $(FUZZ_SKIP) skipped: server/framer.h is not in this tree";)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/check-fuzz.sh $(FUZZ_TARGETS)
 
 check-fuzz:
@@ -157,24 +101,18 @@ soak: all build/soak/soak
 
 # Short, first against the plain server (descriptors and memory must return to their baseline),
 # then against the sanitized one (any report fails; its memory is ASan's, so it is not measured).
-check-soak: all build/soak/soak $(filter build/asan/bin/okserver,$(SAN_PROGRAMS))
-ifeq ($(wildcard server/main.c),)
-	@echo "check-soak: skipped: there is no server/ in this tree"
-else
+check-soak: all build/soak/soak
+	@+$(san_make) build/asan/bin/okserver
 	@SOAK_SECONDS=$(CHECK_SOAK_SECONDS) tests/soak/run.sh
-	@if [ -x build/asan/bin/okserver ]; then \
-		rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS); \
-		$(SAN_ENV) SOAK_SECONDS=$(CHECK_SOAK_SECONDS) SOAK_RSS_SLACK_KB=none \
-			OKSERVER=$(abspath build/asan/bin/okserver) tests/soak/run.sh; status=$$?; \
-		scripts/check-logs.sh sanitizer $(SAN_LOGS) && exit $$status; \
-	fi
-endif
+	@rm -rf $(SAN_LOGS) && mkdir -p $(SAN_LOGS)
+	@$(SAN_ENV) SOAK_SECONDS=$(CHECK_SOAK_SECONDS) SOAK_RSS_SLACK_KB=none \
+		OKSERVER=$(abspath build/asan/bin/okserver) tests/soak/run.sh; status=$$?; \
+		scripts/check-logs.sh sanitizer $(SAN_LOGS) && exit $$status
 
 # --- static analysis ---
 
-LINT_C := $(filter-out $(FUZZ_SKIP:%=tests/fuzz/%.c),\
-	$(wildcard common/*.c server/*.c client/*.c tests/unit/*.c tests/tools/*.c tests/tools/shim/*.c tests/fuzz/*.c \
-	tests/soak/*.c tests/bench/*.c))
+LINT_C := $(wildcard common/*.c server/*.c client/*.c tests/unit/*.c tests/tools/*.c \
+	tests/tools/shim/*.c tests/fuzz/*.c tests/soak/*.c tests/bench/*.c)
 LINT_SH := $(wildcard scripts/*.sh tests/*.sh tests/soak/*.sh tests/bench/*.sh tests/*.bats \
 	tests/*.bash .ci/run)
 

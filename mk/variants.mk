@@ -17,7 +17,7 @@ VARIANT_s390x   := CC=s390x-linux-gnu-gcc AR=s390x-linux-gnu-ar $(call foreign_f
 VARIANT_libedit := READLINE=libedit
 # The poll variant is the portable build: BACKEND=poll where epoll exists sets OK_FORCE_PORTABLE=1
 # (Makefile, common/platform.h), so every stand-in for a Linux-only call runs, the client's
-# self-pipe wait and the server's self-pipe signals among them, as on a Mac.
+# self-pipe wait among them, as on a Mac.
 VARIANT_poll    := BACKEND=poll
 # What runs a variant's programs on a machine that cannot execute them itself.
 EMULATOR_i386  := qemu-i386-static
@@ -30,7 +30,7 @@ variant_make = $(MAKE) --no-print-directory B=build/$1 BIN=build/$1/bin WERROR=1
 # build-VARIANT: programs, unit tests and test tools of the variant (its packages installed).
 $(addprefix build-,$(VARIANTS)): build-%:
 	@scripts/variant-deps.sh $*
-	@$(call variant_make,$*) test-build
+	@+$(call variant_make,$*) test-build
 
 # The peers stay native (see variant-run.sh): the normal build's test tools are made too.
 $(addprefix test-,$(VARIANTS)): test-%: build-%

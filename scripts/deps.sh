@@ -1,13 +1,26 @@
 #!/bin/sh
-# deps.sh - installs the Debian packages okchat needs to build and test, only those missing.
-# Root uses apt-get directly, others sudo when it works without a password; otherwise the
-# exact command is printed and the script fails, so nothing half-works silently.
+# deps.sh - installs the Debian packages okchat needs, only those missing.
+# Usage: scripts/deps.sh [--build] [PACKAGE...]
+#   --build      only what building and running need (make run): compiler, make, pkg-config,
+#                the readline headers;
+#   otherwise    that and what the tests need (make test, make deps), and any PACKAGE named.
+# Root uses apt-get directly, others sudo when it works without a password; otherwise, or when
+# apt-get fails, one sentence says exactly what to run, and the script fails.
 set -eu
 
-# What each package is for: compiler and make; line editing; C unit tests; command-line tests;
-# raw peers and a terminal for the bats suites; ps, ss, man and strace for what tests inspect.
-PACKAGES="build-essential libreadline-dev libcmocka-dev bats bats-assert bats-support
+# Building and running: compiler and make, pkg-config, line editing.
+BUILD_PACKAGES="build-essential pkg-config libreadline-dev"
+# Testing: C unit tests; command-line tests; raw peers and a terminal for the bats suites;
+# ps, ss, man and strace for what tests inspect.
+TEST_PACKAGES="libcmocka-dev bats bats-assert bats-support
 netcat-openbsd socat tmux procps iproute2 man-db strace"
+
+if [ "${1:-}" = --build ]; then
+	shift
+	PACKAGES="$BUILD_PACKAGES"
+else
+	PACKAGES="$BUILD_PACKAGES $TEST_PACKAGES"
+fi
 [ "$#" -gt 0 ] && PACKAGES="$PACKAGES $*"
 
 missing=""
@@ -21,7 +34,7 @@ done
 [ -z "$missing" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-	echo "deps: missing packages:$missing (no apt-get here: install them with your package manager)" >&2
+	echo "deps: these packages are missing and there is no apt-get here: install them with your package manager:$missing" >&2
 	exit 1
 fi
 if [ "$(id -u)" -eq 0 ]; then
@@ -29,8 +42,7 @@ if [ "$(id -u)" -eq 0 ]; then
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
 	sudo="sudo"
 else
-	echo "deps: missing packages:$missing" >&2
-	echo "deps: run: sudo apt-get update && sudo apt-get install -y$missing" >&2
+	echo "deps: packages are missing and installing them needs root: run 'sudo apt-get update && sudo apt-get install -y$missing', then this make command again." >&2
 	exit 1
 fi
 echo "deps: installing:$missing"
@@ -39,4 +51,7 @@ echo "deps: installing:$missing"
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
 	echo "deps: apt-get update reported errors; installing from the lists it has" >&2
 # shellcheck disable=SC2086 # the list is meant to split into words
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing; then
+	echo "deps: apt-get could not install the packages (its message is above; another apt or dpkg still running is the usual cause): when it is done, run '${sudo:+sudo }apt-get install -y$missing', then this make command again." >&2
+	exit 1
+fi

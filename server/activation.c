@@ -9,6 +9,7 @@
 
 #include "activation.h"
 #include "netaddr.h" /* ok_parse_number */
+#include "sock.h"    /* ok_set_nonblock_cloexec */
 
 /* The variables of the protocol, dropped once read. */
 static void forget_environment(void)
@@ -43,17 +44,6 @@ static const char *refuse_reason(int fd)
 	return NULL;
 }
 
-/* Non-blocking (the loop accepts until EAGAIN) and close-on-exec. 0, or -1 with errno. */
-static int prepare(int fd)
-{
-	int fl = fcntl(fd, F_GETFL), fdfl = fcntl(fd, F_GETFD);
-
-	if (fl < 0 || fdfl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
-	    fcntl(fd, F_SETFD, fdfl | FD_CLOEXEC) < 0)
-		return -1;
-	return 0;
-}
-
 /* N from LISTEN_PID and LISTEN_FDS, 0 when they are not for this process, -1 (err) when wrong. */
 static long passed_count(int max, char *err, size_t errlen)
 {
@@ -86,7 +76,8 @@ int activation_take(int *fds, int max, char *err, size_t errlen)
 		int fd = ACTIVATION_FIRST_FD + (int)i;
 		const char *why = refuse_reason(fd);
 
-		if (why == NULL && prepare(fd) < 0)
+		/* Non-blocking (the loop accepts until EAGAIN) and close-on-exec. */
+		if (why == NULL && ok_set_nonblock_cloexec(fd) < 0)
 			why = strerror(errno);
 		if (why != NULL) {
 			snprintf(err, errlen, "socket activation: descriptor %d: %s", fd, why);

@@ -1,18 +1,14 @@
 /* conn.c - one client: read, frame, write, back-pressure, and the way it ends (conn.h). */
-#define _GNU_SOURCE /* MSG_NOSIGNAL */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
-#include <unistd.h>
 
+#include "backend.h" /* BACKEND_READ, BACKEND_WRITE: what a connection waits for */
 #include "conn.h"
 #include "log.h"
-#include "loop.h"
 #include "netaddr.h"
-#include "platform.h" /* OK_MSG_NOSIGNAL */
 #include "server.h"
 
 static const char *const why_text[] = {
@@ -95,20 +91,20 @@ static void restart_deadline(struct server *s, int fd)
 	c->flags |= c->state == CONN_OPEN ? CONN_ON_IDLE : CONN_ON_ENDING;
 }
 
-/* Closes now: the descriptor, the deadlines, the record; nothing more is sent. */
-static void close_now(struct server *s, int fd)
+/* Closes now: the stream, the deadlines, the record; nothing more is sent. loop.c then has the
+ * backend forget the descriptor. */
+void conn_close_now(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
-	if (s->verbose) {
+	if (s->cfg->verbose) {
 		char who[OK_SOCKADDR_STRLEN];
 		server_log("%s closed (%s%s%s), %llu lines answered", format_peer(c, who, sizeof who),
 		           why_text[c->why], c->why == WHY_ERROR ? ": " : "",
 		           c->why == WHY_ERROR ? strerror(c->err) : "", (unsigned long long)c->fr.lines);
 	}
 	take_off_deadlines(s, fd);
-	(void)loop_backend_remove(s->loop, fd); /* a failure changes nothing: fd is closed next */
-	close(fd);
+	ok_stream_close(&c->st);
 	free(c->pend);
 	ok_framer_free(&c->fr);
 	print_line_drop(&c->pl);
@@ -120,36 +116,56 @@ static void close_now(struct server *s, int fd)
 }
 
 /* A system call on the connection failed with err: closes now; -v logs err as the reason. */
-static void close_now_on_error(struct server *s, int fd, int err)
+void conn_close_on_error(struct server *s, int fd, int err)
 {
 	s->conns[fd].why = WHY_ERROR;
 	s->conns[fd].err = (uint16_t)err;
-	close_now(s, fd);
+	conn_close_now(s, fd);
 }
 
-/*
- * Output is pending exactly when the socket would not take it: then wait to write, not to read.
- * Otherwise read, unless --print has paused the reading of open connections: then nothing.
- * 0, or -1 when the change failed and the connection was closed: a connection left reading with
- * output pending would keep every later reply and grow without bound.
- */
-static int set_interest(struct server *s, int fd, bool out)
+/* --print has paused the reading of open connections: this one waits for nothing, but errors. */
+static bool parked(const struct server *s, const struct conn *c)
+{
+	return s->reading_paused && c->state == CONN_OPEN && c->pend == NULL;
+}
+
+unsigned conn_interest(const struct server *s, int fd)
+{
+	const struct conn *c = &s->conns[fd];
+
+	if (parked(s, c))
+		return 0;
+	return (c->flags & CONN_WANTS_WRITE) ? BACKEND_WRITE : BACKEND_READ;
+}
+
+/* Records the event the transport wants, OK_IO_WANT_READ or OK_IO_WANT_WRITE, before the
+ * connection's next read, write or half-close can go on. */
+static void wait_for(struct conn *c, ssize_t want)
+{
+	c->flags = (uint8_t)((c->flags & ~CONN_WANTS_WRITE) |
+	                     (want == OK_IO_WANT_WRITE ? CONN_WANTS_WRITE : 0));
+}
+
+/* One write of len bytes in iov: what the transport took (0 or more), or -1 when the connection
+ * was closed. All taken, reading goes on; else the rest waits for the event the transport named
+ * (for a short write, writability). */
+static ssize_t write_out(struct server *s, int fd, const struct iovec *iov, int iovcnt,
+                         size_t len)
 {
 	struct conn *c = &s->conns[fd];
-	unsigned want = out ? LOOP_WRITE
-	                    : s->reading_paused && c->state == CONN_OPEN ? 0u : LOOP_READ;
-	unsigned now = (c->flags & CONN_WANT_OUT) ? LOOP_WRITE
-	               : (c->flags & CONN_PARKED) ? 0u : LOOP_READ;
+	ssize_t n = ok_stream_writev(&c->st, iov, iovcnt);
 
-	if (want == now)
-		return 0;
-	if (loop_backend_modify(s->loop, fd, want) < 0) {
-		close_now_on_error(s, fd, errno);
+	if (n == OK_IO_ERROR) {
+		conn_close_on_error(s, fd, errno);
 		return -1;
 	}
-	c->flags = (uint8_t)((c->flags & ~(CONN_WANT_OUT | CONN_PARKED)) |
-	                     (want == LOOP_WRITE ? CONN_WANT_OUT : 0) | (want == 0 ? CONN_PARKED : 0));
-	return 0;
+	if (n < 0) {
+		wait_for(c, n);
+		return 0;
+	}
+	s->stats.bytes_out += (uint64_t)n;
+	wait_for(c, (size_t)n == len ? OK_IO_WANT_READ : OK_IO_WANT_WRITE);
+	return n;
 }
 
 /* Keeps what the socket did not take, after what was already waiting. 0, or -1: no memory. */
@@ -186,17 +202,11 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 
 	if (c->pend == NULL && alen + blen > 0) {
 		struct iovec iov[2] = { { (void *)a, alen }, { (void *)b, blen } };
-		struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
-		ssize_t n = blen == 0 ? send(fd, a, alen, OK_MSG_NOSIGNAL)
-		                      : sendmsg(fd, &m, OK_MSG_NOSIGNAL);
-		size_t sent;
+		ssize_t n = write_out(s, fd, iov, blen == 0 ? 1 : 2, alen + blen);
+		size_t sent = (size_t)n;
 
-		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			close_now_on_error(s, fd, errno);
+		if (n < 0)
 			return -1;
-		}
-		sent = n > 0 ? (size_t)n : 0;
-		s->stats.bytes_out += sent;
 		if (sent >= alen) {
 			b += sent - alen;
 			blen -= sent - alen;
@@ -207,22 +217,29 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 		}
 	}
 	if (keep_pending(c, a, alen, b, blen) < 0) {
-		close_now_on_error(s, fd, ENOMEM);
+		conn_close_on_error(s, fd, ENOMEM);
 		return -1;
 	}
-	return set_interest(s, fd, c->pend != NULL);
+	return 0;
 }
 
-/* The last reply is out: half-close, then read until the peer closes, so no reset eats it. */
+/* The last reply is out: half-close, then read until the peer closes, so no reset eats it.
+ * A transport that needs I/O to end its side (TLS) is called again once it can have it. */
 static void half_close_then_linger(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
+	int rc = (c->flags & CONN_PEER_EOF) ? OK_IO_ERROR : ok_stream_shutdown(&c->st);
 
-	if ((c->flags & CONN_PEER_EOF) || shutdown(fd, SHUT_WR) < 0) {
-		close_now(s, fd); /* nothing more can arrive, or the peer is gone already */
+	if (rc == OK_IO_WANT_READ || rc == OK_IO_WANT_WRITE) {
+		wait_for(c, rc);
+		return;
+	}
+	if (rc != 0) {
+		conn_close_now(s, fd); /* nothing more can arrive, or the peer is gone already */
 		return;
 	}
 	c->state = CONN_LINGER;
+	wait_for(c, OK_IO_WANT_READ);
 	restart_deadline(s, fd);
 }
 
@@ -273,7 +290,8 @@ static void print_content(void *ctx, const char *p, size_t n, int ends)
 }
 
 /* --print: whether the printer has room for what one more read may print. When it has not,
- * stdout gets a chance first; if it takes too little, reading pauses until it drains. */
+ * stdout gets a chance first; if it takes too little, reading pauses until it drains (loop.c
+ * parks the open connections, and lets them go again). */
 static bool may_read(struct server *s)
 {
 	if (s->printer == NULL)
@@ -281,9 +299,9 @@ static bool may_read(struct server *s)
 	if (s->reading_paused)
 		return false;
 	if (printer_full(s->printer))
-		printer_flush(s->printer, s->loop);
+		printer_flush(s->printer);
 	if (printer_full(s->printer))
-		conn_pause_reading(s, true);
+		s->reading_paused = true;
 	return !s->reading_paused;
 }
 
@@ -319,21 +337,22 @@ static ssize_t read_and_answer(struct server *s, int fd)
 
 	if (!may_read(s))
 		return 0;
-	n = recv(fd, s->in, sizeof s->in, 0);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return 0;
-		close_now_on_error(s, fd, errno);
+	n = ok_stream_read(&c->st, s->in, sizeof s->in);
+	if (n == OK_IO_ERROR) {
+		conn_close_on_error(s, fd, errno);
 		return -1;
 	}
-	if (n == 0) {
+	wait_for(c, n >= 0 ? OK_IO_WANT_READ : n);
+	if (n < 0)
+		return 0; /* nothing yet: the transport said what to wait for */
+	if (n == OK_IO_EOF) {
 		c->flags |= CONN_PEER_EOF;
 	} else {
 		restart_deadline(s, fd);
 		s->stats.bytes_in += (uint64_t)n;
 	}
 	if (frame_read(s, c, n, &olen) < 0) {
-		close_now_on_error(s, fd, ENOMEM);
+		conn_close_on_error(s, fd, ENOMEM);
 		return -1;
 	}
 	s->stats.lines += c->fr.lines - lines; /* the replies this read produced */
@@ -352,26 +371,18 @@ static ssize_t read_and_answer(struct server *s, int fd)
 static void write_pending(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
-	ssize_t n = 0;
+	struct iovec iov = { c->pend + c->pend_off, c->pend_len - c->pend_off };
+	ssize_t n = write_out(s, fd, &iov, 1, iov.iov_len);
 
-	if (c->pend != NULL)
-		n = send(fd, c->pend + c->pend_off, c->pend_len - c->pend_off, OK_MSG_NOSIGNAL);
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			close_now_on_error(s, fd, errno);
+	if (n <= 0)
 		return;
-	}
-	if (n > 0)
-		restart_deadline(s, fd);
-	s->stats.bytes_out += (uint64_t)n;
+	restart_deadline(s, fd);
 	c->pend_off += (uint32_t)n;
 	if (c->pend_off < c->pend_len)
 		return;
 	free(c->pend);
 	c->pend = NULL;
 	c->pend_len = c->pend_off = 0;
-	if (set_interest(s, fd, false) < 0)
-		return;
 	if (c->state == CONN_ENDING)
 		half_close_then_linger(s, fd);
 }
@@ -379,51 +390,50 @@ static void write_pending(struct server *s, int fd)
 /* After our half-close: discard what the peer still sends until it closes too. */
 static void read_linger(struct server *s, int fd)
 {
-	ssize_t n = recv(fd, s->in, sizeof s->in, 0);
+	struct conn *c = &s->conns[fd];
+	ssize_t n = ok_stream_read(&c->st, s->in, sizeof s->in);
 
+	if (n == OK_IO_EOF || n == OK_IO_ERROR) {
+		conn_close_now(s, fd); /* end of input or an error: either way it is over */
+		return;
+	}
 	if (n > 0)
 		s->stats.bytes_in += (uint64_t)n;
-	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)))
-		return;
-	close_now(s, fd); /* end of input or an error: either way it is over */
+	wait_for(c, n > 0 ? OK_IO_WANT_READ : n);
 }
 
-/* Level-triggered: each event is handled by what the connection waits for; an error or hang-up
- * shows itself in the recv or send that follows, so the event bits are not needed. */
-void conn_on_event(struct server *s, int fd, unsigned what)
+/* Level-triggered: each event goes on with what the connection was doing, whichever event the
+ * transport asked for; an error or hang-up shows itself in the read or write that follows, so
+ * the event bits are not needed. */
+void conn_on_event(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
-	(void)what;
-	if (c->state == CONN_FREE)
-		return; /* closed earlier in this batch of events */
-	if (c->flags & CONN_WANT_OUT)
+	if (c->pend != NULL)
 		write_pending(s, fd);
-	else if (c->state == CONN_LINGER)
-		read_linger(s, fd);
 	else if (c->state == CONN_OPEN)
 		read_and_answer(s, fd);
+	else if (c->state == CONN_ENDING)
+		half_close_then_linger(s, fd); /* the transport needed I/O to end our side */
+	else if (c->state == CONN_LINGER)
+		read_linger(s, fd);
 }
 
 void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t len,
                bool refuse)
 {
 	struct conn *c = &s->conns[fd];
+	const char *greeting = s->cfg->greeting;
 	char who[OK_SOCKADDR_STRLEN];
 
 	memset(c, 0, sizeof *c);
+	ok_stream_plain(&c->st, fd); /* the one transport today; TLS would choose here */
 	c->prev = c->next = -1;
 	keep_peer(c, peer, len);
-	ok_framer_init(&c->fr, s->max_line);
-	if (loop_backend_add(s->loop, fd, LOOP_READ) < 0) {
-		server_log("%s: watch %s: %s", loop_backend_name(), format_peer(c, who, sizeof who),
-		           strerror(errno));
-		close(fd);
-		return;
-	}
+	ok_framer_init(&c->fr, (uint32_t)s->cfg->max_line);
 	c->state = CONN_OPEN;
 	s->open_conns++;
-	if (s->verbose)
+	if (s->cfg->verbose)
 		server_log("%s connected", format_peer(c, who, sizeof who));
 	if (refuse) {
 		s->stats.refused++;
@@ -432,27 +442,25 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 	}
 	c->flags |= CONN_COUNTED;
 	s->counted_clients++;
-	/* The greeting goes first; either call also parks the connection if --print paused. */
-	if (s->greeting != NULL ? send_out(s, fd, s->greeting, s->greeting_len, "\n", 1) < 0
-	                        : set_interest(s, fd, false) < 0)
+	if (greeting != NULL && send_out(s, fd, greeting, strlen(greeting), "\n", 1) < 0)
 		return;
 	restart_deadline(s, fd);
 }
 
 void conn_deadline_passed(struct server *s, int fd)
 {
-	if (s->conns[fd].flags & CONN_PARKED) {
+	if (parked(s, &s->conns[fd])) {
 		restart_deadline(s, fd); /* the server is not reading: the client is not idle */
 		return;
 	}
 	if (s->conns[fd].state == CONN_OPEN)
 		end_with_err(s, fd, WHY_IDLE, "idle timeout");
 	else
-		close_now(s, fd);
+		conn_close_now(s, fd);
 }
 
 /* Shutdown: answer what has arrived (as far as back-pressure allows), then say goodbye. */
-static void end_for_shutdown(struct server *s, int fd)
+void conn_end_for_shutdown(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
@@ -464,24 +472,10 @@ static void end_for_shutdown(struct server *s, int fd)
 		end_with_err(s, fd, WHY_SHUTDOWN, "server shutting down");
 }
 
-void conn_end_all_for_shutdown(struct server *s)
+const char *conn_name_peer(const struct sockaddr *peer, socklen_t len, char *buf, size_t size)
 {
-	for (int fd = 0; fd < s->table_size; fd++)
-		if (s->conns[fd].state != CONN_FREE)
-			end_for_shutdown(s, fd);
-}
+	struct conn c = { .peer_family = 0 };
 
-void conn_close_all_now(struct server *s)
-{
-	for (int fd = 0; fd < s->table_size; fd++)
-		if (s->conns[fd].state != CONN_FREE)
-			close_now(s, fd);
-}
-
-void conn_pause_reading(struct server *s, bool pause)
-{
-	s->reading_paused = pause;
-	for (int fd = 0; fd < s->table_size; fd++)
-		if (s->conns[fd].state != CONN_FREE)
-			(void)set_interest(s, fd, (s->conns[fd].flags & CONN_WANT_OUT) != 0);
+	keep_peer(&c, peer, len);
+	return format_peer(&c, buf, size);
 }

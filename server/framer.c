@@ -90,28 +90,6 @@ static int add_bytes(struct ok_framer *f, const struct ok_framer_sink *sink, con
 	return 0;
 }
 
-/*
- * The first LF in [p, end), or NULL. Pipelined lines are short, and a memchr call costs more
- * than the line: look at the first 8 bytes in a register (the classic "which byte is zero" test
- * on the bytes XOR LF; the lowest flagged byte is always a true match), then memchr beyond.
- */
-static inline const char *find_lf(const char *p, const char *end)
-{
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (end - p >= 8) {
-		uint64_t w, x;
-
-		memcpy(&w, p, 8);
-		x = w ^ 0x0a0a0a0a0a0a0a0aull;
-		x = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
-		if (x != 0)
-			return p + (__builtin_ctzll(x) >> 3);
-		p += 8;
-	}
-#endif
-	return memchr(p, '\n', (size_t)(end - p));
-}
-
 /* The two OK replies, 4 bytes each ("OK\n" padded with its NUL): one fixed-size store each. */
 static const char ok_reply[2][4] = { "OK\n", { 'O', 'K', '\r', '\n' } };
 
@@ -137,42 +115,37 @@ static void end_line(struct ok_framer *f, const struct ok_framer_sink *sink, cha
 
 /*
  * The common case, kept lean for pipelined traffic: whole ordinary lines inside one read, with
- * nothing carried over from the previous read. Its own function, with counters in locals, so
- * the compiler keeps the loop in registers (stores through the char pointer `out` could
- * otherwise alias the framer's fields). Returns where it stopped; *lines and *eol are updated.
+ * nothing carried over from the previous read (f->len == 0) and room for one reply at least.
+ * The counters stay in locals until the end, so the compiler keeps them in registers (stores
+ * through `o` could otherwise alias the framer's fields). Returns where it stopped.
  */
-#if defined(__GNUC__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE inline
-#endif
-
-static ALWAYS_INLINE const char *answer_whole_lines(const char *p, const char *end, uint32_t max,
-                                      char *out, size_t cap, size_t *out_len,
-                                      uint64_t *lines, unsigned *eol,
-                                      const struct ok_framer_sink *sink)
+static const char *answer_whole_lines(struct ok_framer *f, const struct ok_framer_sink *sink,
+                                      const char *p, const char *end, char *out, size_t cap,
+                                      size_t *out_len)
 {
-	size_t olen = *out_len;
+	char *o = out + *out_len, *last = out + cap - 4; /* the last place a reply fits */
+	uint32_t max = f->max_line;
 	uint64_t n_lines = 0;
-	unsigned crlf = *eol;
+	unsigned crlf = 0;
+	const char *lf;
 
-	while (p < end && cap - olen >= 4) {
-		const char *lf = find_lf(p, end);
-		size_t n;
+	/* memchr over nothing finds nothing: p == end ends the loop too. */
+	while (o <= last && (lf = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		size_t n = (size_t)(lf - p);
 
-		if (lf == NULL || *p == 'Q' || (n = (size_t)(lf - p)) > max)
+		if (*p == 'Q' || n > max)
 			break;
 		crlf = n > 0 && lf[-1] == '\r';
-		tell_sink(sink, p, n - crlf, 1);
-		memcpy(out + olen, ok_reply[crlf], 4);
-		olen += 3 + crlf;
+		memcpy(o, ok_reply[crlf], 4);
+		o += 3 + crlf;
 		n_lines++;
+		tell_sink(sink, p, n - crlf, 1);
 		p = lf + 1;
 	}
-	*out_len = olen;
-	*lines += n_lines;
+	*out_len = (size_t)(o - out);
+	f->lines += n_lines;
 	if (n_lines > 0)
-		*eol = crlf;
+		f->flags = crlf ? OK_FR_CRLF : 0;
 	return p;
 }
 
@@ -197,19 +170,11 @@ size_t ok_framer_feed_sink(struct ok_framer *f, const struct ok_framer_sink *sin
 		size_t n;
 
 		if (f->len == 0) {
-			unsigned eol = (f->flags & OK_FR_CRLF) != 0;
-			/* Twice, so the common case (no sink: no --print) is compiled without its test. */
-			if (sink == NULL)
-				p = answer_whole_lines(p, end, f->max_line, out, cap, out_len, &f->lines,
-				                       &eol, NULL);
-			else
-				p = answer_whole_lines(p, end, f->max_line, out, cap, out_len, &f->lines,
-				                       &eol, sink);
-			f->flags = eol ? OK_FR_CRLF : 0;
+			p = answer_whole_lines(f, sink, p, end, out, cap, out_len);
 			if (p >= end || cap - *out_len < 4)
 				break;
 		}
-		lf = find_lf(p, end);
+		lf = memchr(p, '\n', (size_t)(end - p));
 		n = (size_t)((lf ? lf : end) - p);
 		if (n > 0 && add_bytes(f, sink, p, n) != OK_FRAMER_MORE)
 			return len; /* too long, or no memory: the conversation is over */

@@ -13,19 +13,13 @@
 #include "platform.h" /* OK_SET_SUN_LEN */
 #include "sock.h"
 
-#define EXIT_SOCKET 1
-#define EXIT_BIND   2
-#define EXIT_LISTEN 3
-
-/* The failure's message, and the exit status its step means (okserver(1)). */
-static int report(const struct ok_err *e)
+/* sock.c's failure, its step turned into the exit status it means (okserver(1)); -1. */
+static int step_failed(struct ok_err *e)
 {
-	fprintf(stderr, "okserver: %s\n", e->msg);
-	switch (e->code) {
-	case OK_STEP_BIND: return EXIT_BIND;
-	case OK_STEP_LISTEN: return EXIT_LISTEN;
-	default: return EXIT_SOCKET;
-	}
+	e->code = e->code == OK_STEP_BIND     ? SERVER_EXIT_BIND
+	          : e->code == OK_STEP_LISTEN ? SERVER_EXIT_LISTEN
+	                                      : SERVER_EXIT_SOCKET;
+	return -1;
 }
 
 static void set_port(struct sockaddr_storage *ss, uint16_t net_port)
@@ -43,19 +37,18 @@ static uint16_t port_of(const struct sockaddr_storage *ss)
 }
 
 /* The TCP listeners, in order. With -p 0 the first gets a free port and the rest take it. */
-static int open_tcp(struct listeners *l, const struct server_opts *o)
+static int open_tcp(struct listeners *l, const struct server_config *o, struct ok_err *e)
 {
 	uint16_t port = 0;
 
 	for (unsigned i = 0; i < o->n_tcp; i++) {
 		struct listen_addr a = o->tcp[i];
-		struct ok_err e;
 
 		if (i > 0)
 			set_port(&a.ss, port);
-		l->fd[l->n] = ok_listen_addr((struct sockaddr *)&a.ss, a.len, SOMAXCONN, &e);
+		l->fd[l->n] = ok_listen_addr((struct sockaddr *)&a.ss, a.len, SOMAXCONN, e);
 		if (l->fd[l->n] < 0)
-			return report(&e);
+			return step_failed(e);
 		l->n++;
 		if (i == 0) {
 			socklen_t len = sizeof a.ss;
@@ -66,11 +59,10 @@ static int open_tcp(struct listeners *l, const struct server_opts *o)
 	return 0;
 }
 
-/* One line, "okserver: bind unix:PATH: why", and the bind failure's status. */
-static int refuse_path(const char *path, const char *why)
+/* "bind unix:PATH: why", a bind failure; -1. */
+static int refuse_path(struct ok_err *e, const char *path, const char *why)
 {
-	fprintf(stderr, "okserver: bind unix:%s: %s\n", path, why);
-	return EXIT_BIND;
+	return ok_err_set(e, SERVER_EXIT_BIND, 0, "bind unix:%s: %s", path, why);
 }
 
 /* Is anybody accepting on the socket at path? 0 no (ECONNREFUSED), 1 yes, -1 errno says. */
@@ -96,34 +88,32 @@ static int socket_is_live(const char *path)
 }
 
 /* A path that exists: a socket nobody accepts on is removed; a live socket, or anything that
- * is not a socket, is left alone and refused. 0 to go on and bind, or the exit status. */
-static int clear_stale_socket(const char *path)
+ * is not a socket, is left alone and refused. 0 to go on and bind, or -1 with e filled. */
+static int clear_stale_socket(const char *path, struct ok_err *e)
 {
 	struct stat st;
 	int live;
 
 	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : refuse_path(path, strerror(errno));
+		return errno == ENOENT ? 0 : refuse_path(e, path, strerror(errno));
 	if (!S_ISSOCK(st.st_mode))
-		return refuse_path(path, "exists and is not a socket (left as it is)");
+		return refuse_path(e, path, "exists and is not a socket (left as it is)");
 	if ((live = socket_is_live(path)) != 0)
-		return refuse_path(path, live > 0 ? strerror(EADDRINUSE) : strerror(errno));
+		return refuse_path(e, path, live > 0 ? strerror(EADDRINUSE) : strerror(errno));
 	if (unlink(path) < 0 && errno != ENOENT)
-		return refuse_path(path, strerror(errno));
+		return refuse_path(e, path, strerror(errno));
 	return 0;
 }
 
 /* The Unix listener, last; the file it made is recorded so that exit removes it, and only it. */
-static int open_unix(struct listeners *l, const char *path, unsigned mode)
+static int open_unix(struct listeners *l, const char *path, unsigned mode, struct ok_err *e)
 {
-	struct ok_err e;
 	struct stat st;
-	int rc = clear_stale_socket(path);
 
-	if (rc != 0)
-		return rc;
-	if ((l->fd[l->n] = ok_listen_unix(path, mode, SOMAXCONN, &e)) < 0)
-		return report(&e);
+	if (clear_stale_socket(path, e) < 0)
+		return -1;
+	if ((l->fd[l->n] = ok_listen_unix(path, mode, SOMAXCONN, e)) < 0)
+		return step_failed(e);
 	l->n++;
 	if (lstat(path, &st) == 0) {
 		l->unix_dev = st.st_dev;
@@ -135,14 +125,14 @@ static int open_unix(struct listeners *l, const char *path, unsigned mode)
 	return 0;
 }
 
-int listeners_open(struct listeners *l, const struct server_opts *o)
+int listeners_open(struct listeners *l, const struct server_config *c, struct ok_err *e)
 {
 	int rc;
 
 	memset(l, 0, sizeof *l);
-	rc = open_tcp(l, o);
-	if (rc == 0 && o->unix_path != NULL)
-		rc = open_unix(l, o->unix_path, o->unix_mode);
+	rc = open_tcp(l, c, e);
+	if (rc == 0 && c->unix_path != NULL)
+		rc = open_unix(l, c->unix_path, c->unix_mode, e);
 	if (rc != 0) {
 		listeners_close(l);
 		listeners_remove_unix(l);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "err.h"
 #include "netaddr.h"
 #include "oklimits.h"
 #include "options.h"
@@ -21,9 +22,9 @@ struct listeners {
 	ino_t unix_ino;           /* since is left alone */
 };
 
-/* Opens every listener o asks for. 0, or the exit status (1 socket, 2 bind, 3 listen) after
- * one line on stderr; then nothing is left open or made. */
-int listeners_open(struct listeners *l, const struct server_opts *o);
+/* Opens every listener c asks for. 0, or -1 with e filled (its code the exit status: socket,
+ * bind or listen); then nothing is left open or made. */
+int listeners_open(struct listeners *l, const struct server_config *c, struct ok_err *e);
 
 /* "listening on ADDR\n" for each listener, in order, into buf (OK_READY_TEXT_MAX bytes always
  * suffice); the length written. */

@@ -7,31 +7,86 @@
 #include <netinet/tcp.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "conn.h"
 #include "log.h"
 #include "loop.h"
+#include "netaddr.h" /* OK_SOCKADDR_STRLEN */
 #include "notify.h"
 #include "printer.h"
 #include "server.h"
 #include "signals.h"
 #include "sock.h" /* ok_accept_nonblock */
-#include "util.h" /* ok_now_ms */
 
-/* Milliseconds on the monotonic clock, read at most once per wake-up (vDSO, no system call). */
-int64_t server_now(struct server *s)
+/* s->watched[fd]: the descriptor is on the backend, with the interest in the low bits. */
+#define WATCHED 0x80u
+
+/* Tells the backend what connection fd waits for now (conn_interest), when that changed; a
+ * connection closed meanwhile is forgotten. Every change of a connection's interest is made
+ * here, after each call into conn.c. */
+static void sync_conn(struct server *s, int fd)
 {
-	if (!s->now_valid) {
-		s->now = ok_now_ms();
-		s->now_valid = true;
+	uint8_t *w = &s->watched[fd];
+	unsigned want;
+
+	if (s->conns[fd].state == CONN_FREE) {
+		if (*w != 0) /* conn.c closed it: epoll has forgotten it, poll has not */
+			(void)backend_remove(s->backend, fd);
+		*w = 0;
+		return;
 	}
-	return s->now;
+	want = conn_interest(s, fd);
+	if (*w == (WATCHED | want))
+		return;
+	if (backend_modify(s->backend, fd, want) < 0) {
+		/* Left as it was, it would keep every later reply and grow without bound. */
+		conn_close_on_error(s, fd, errno);
+		sync_conn(s, fd);
+		return;
+	}
+	*w = (uint8_t)(WATCHED | want);
+}
+
+/* Calls f (if any) on every open connection, then tells the backend what each waits for. */
+static void for_each_conn(struct server *s, void (*f)(struct server *, int))
+{
+	for (int fd = 0; fd < s->cfg->table_size; fd++) {
+		if (s->conns[fd].state == CONN_FREE)
+			continue;
+		if (f != NULL)
+			f(s, fd);
+		sync_conn(s, fd);
+	}
+}
+
+/* A connection's descriptor is ready: it goes on with what it was doing. */
+static void on_conn_event(struct server *s, int fd)
+{
+	conn_on_event(s, fd);
+	sync_conn(s, fd);
+}
+
+/* A descriptor just accepted: watched for reading, then opened as a connection. */
+static void open_conn(struct server *s, int fd, const struct sockaddr *peer, socklen_t len)
+{
+	char who[OK_SOCKADDR_STRLEN];
+
+	if (backend_add(s->backend, fd, BACKEND_READ) < 0) {
+		server_log("%s: watch %s: %s", backend_name(),
+		           conn_name_peer(peer, len, who, sizeof who), strerror(errno));
+		close(fd);
+		return;
+	}
+	s->watched[fd] = WATCHED | BACKEND_READ;
+	conn_open(s, fd, peer, len, s->counted_clients >= s->cfg->max_clients);
+	sync_conn(s, fd);
 }
 
 static void listen_for(struct server *s, unsigned interest)
 {
 	for (int i = 0; i < s->n_listen; i++)
-		if (loop_backend_modify(s->loop, s->listen_fds[i], interest) < 0)
-			server_log("%s: modify listener: %s", loop_backend_name(), strerror(errno));
+		if (backend_modify(s->backend, s->listen_fds[i], interest) < 0)
+			server_log("%s: modify listener: %s", backend_name(), strerror(errno));
 }
 
 /* Out of descriptors (or memory): stop asking until a connection closes or a second passes,
@@ -52,19 +107,30 @@ static void pause_accept(struct server *s, int err)
 static void resume_accept(struct server *s)
 {
 	s->accept_paused = false;
-	listen_for(s, LOOP_READ);
+	listen_for(s, BACKEND_READ);
 }
 
 static void stop_listening(struct server *s)
 {
 	for (int i = 0; i < s->n_listen; i++) {
-		if (s->loop != NULL)
-			(void)loop_backend_remove(s->loop, s->listen_fds[i]); /* changes nothing if it fails */
+		if (s->backend != NULL)
+			(void)backend_remove(s->backend, s->listen_fds[i]); /* a failure changes nothing */
 		close(s->listen_fds[i]);
 		s->listen_fds[i] = -1;
 	}
 	s->n_listen = 0;
 	s->accept_paused = false;
+}
+
+/* No more clients (--once has its one, or a stop signal came): systemd hears that the server
+ * is stopping, and the listeners are closed. */
+static void stop_accepting(struct server *s)
+{
+	struct ok_err e;
+
+	if (notify_stopping(&e) < 0)
+		server_log("%s", e.msg);
+	stop_listening(s);
 }
 
 static bool is_listener(const struct server *s, int fd)
@@ -94,18 +160,17 @@ static void accept_all(struct server *s, int lfd)
 			return;
 		}
 		s->stats.accepted++;
-		if (fd >= s->table_size) { /* cannot happen while the limit is fixed; never index past */
+		if (fd >= s->cfg->table_size) { /* cannot happen, the limit is fixed: never index past */
 			close(fd);
 			continue;
 		}
 		/* Replies are whole lines written at once: no reason to let Nagle hold one back. */
 		if (peer.ss_family != AF_UNIX)
 			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		conn_open(s, fd, (struct sockaddr *)&peer, len, s->counted_clients >= s->max_clients);
-		if (s->once && s->counted_clients > 0) {
+		open_conn(s, fd, (struct sockaddr *)&peer, len);
+		if (s->cfg->once && s->counted_clients > 0) {
 			s->once_done = true;
-			notify_stopping();
-			stop_listening(s);
+			stop_accepting(s);
 		}
 	}
 }
@@ -119,9 +184,8 @@ static void begin_stop(struct server *s)
 	}
 	s->stopping = true;
 	s->stop_at = server_now(s) + OK_SHUTDOWN_MS;
-	notify_stopping();
-	stop_listening(s);
-	conn_end_all_for_shutdown(s);
+	stop_accepting(s);
+	for_each_conn(s, conn_end_for_shutdown);
 }
 
 /* What each signal of the set (signals.h) asks for. */
@@ -131,7 +195,7 @@ static void on_signal(struct server *s)
 	case SIGHUP:
 		if (log_is_file())
 			log_reopen(); /* logrotate moved the file away */
-		else if (!s->daemon)
+		else if (!s->cfg->daemon)
 			begin_stop(s); /* the terminal is gone: as SIGTERM */
 		break;
 	case SIGUSR1:
@@ -150,8 +214,11 @@ static void expire_list(struct server *s, struct deadline_list *l, int64_t now)
 {
 	int64_t due;
 
-	while ((due = deadline_next(s->conns, l)) >= 0 && due <= now)
-		conn_deadline_passed(s, l->head);
+	while ((due = deadline_next(s->conns, l)) >= 0 && due <= now) {
+		int fd = l->head;
+		conn_deadline_passed(s, fd);
+		sync_conn(s, fd);
+	}
 }
 
 static bool timers_active(const struct server *s)
@@ -169,9 +236,9 @@ static void run_timers(struct server *s)
 	expire_list(s, &s->idle, now);
 	expire_list(s, &s->ending, now);
 	if (s->stopping && now >= s->stop_at) {
-		conn_close_all_now(s);
+		for_each_conn(s, conn_close_now);
 		if (s->printer != NULL)
-			printer_abandon(s->printer, s->loop);
+			printer_abandon(s->printer);
 	}
 	if (s->accept_paused && (s->fd_freed || now >= s->accept_retry_at))
 		resume_accept(s);
@@ -206,24 +273,26 @@ static int wait_ms(struct server *s)
 /* Watches fd for reading; on failure says so, naming what (the listener, the signals). */
 static int watch(struct server *s, int fd, const char *what)
 {
-	if (loop_backend_add(s->loop, fd, LOOP_READ) == 0)
+	if (backend_add(s->backend, fd, BACKEND_READ) == 0)
 		return 0;
-	server_log("%s: watch %s: %s", loop_backend_name(), what, strerror(errno));
+	server_log("%s: watch %s: %s", backend_name(), what, strerror(errno));
 	return -1;
 }
 
 static int setup(struct server *s)
 {
 	s->idle.head = s->idle.tail = s->ending.head = s->ending.tail = -1;
+	s->idle.delay_ms = (int64_t)s->cfg->idle_timeout * 1000;
 	s->ending.delay_ms = OK_END_GRACE_MS;
-	s->conns = calloc((size_t)s->table_size, sizeof *s->conns);
-	if (s->conns == NULL) {
-		server_log("cannot allocate %d connection records", s->table_size);
+	s->conns = calloc((size_t)s->cfg->table_size, sizeof *s->conns);
+	s->watched = calloc((size_t)s->cfg->table_size, sizeof *s->watched);
+	if (s->conns == NULL || s->watched == NULL) {
+		server_log("cannot allocate %d connection records", s->cfg->table_size);
 		return -1;
 	}
-	s->loop = loop_backend_create(s->table_size);
-	if (s->loop == NULL) {
-		server_log("%s: create: %s", loop_backend_name(), strerror(errno));
+	s->backend = backend_create(s->cfg->table_size);
+	if (s->backend == NULL) {
+		server_log("%s: create: %s", backend_name(), strerror(errno));
 		return -1;
 	}
 	s->signal_fd = server_signals_open();
@@ -233,7 +302,8 @@ static int setup(struct server *s)
 	}
 	if (watch(s, s->signal_fd, "signals") < 0)
 		return -1;
-	if (s->print && (s->printer = printer_open(STDOUT_FILENO, s->max_line)) == NULL) {
+	if (s->cfg->print &&
+	    (s->printer = printer_open(STDOUT_FILENO, (uint32_t)s->cfg->max_line)) == NULL) {
 		server_log("print: standard output: %s", strerror(errno));
 		return -1;
 	}
@@ -245,28 +315,54 @@ static int setup(struct server *s)
 
 static void teardown(struct server *s)
 {
-	if (s->conns != NULL)
-		conn_close_all_now(s);
+	if (s->conns != NULL && s->watched != NULL)
+		for_each_conn(s, conn_close_now);
 	free(s->conns);
+	free(s->watched);
 	s->conns = NULL;
+	s->watched = NULL;
 	stop_listening(s);
 	server_signals_close(s->signal_fd);
 	printer_close(s->printer);
 	s->printer = NULL;
-	loop_backend_free(s->loop);
+	backend_free(s->backend);
 	s->signal_fd = -1;
-	s->loop = NULL;
+	s->backend = NULL;
 }
 
-/* --print: what this wake-up printed goes out at once, in one write; reading resumes once the
- * buffer has drained enough. */
+/* --print: standard output is watched exactly while bytes wait for it; when the backend cannot
+ * watch it, that is a failure like a failed write (a regular file never makes a write wait, so
+ * this is rare). */
+static void watch_stdout(struct server *s, bool want)
+{
+	int rc;
+
+	if (s->stdout_watched == want)
+		return;
+	rc = want ? backend_add(s->backend, STDOUT_FILENO, BACKEND_WRITE)
+	          : backend_remove(s->backend, STDOUT_FILENO);
+	if (rc < 0 && want) {
+		printer_give_up(s->printer, "cannot wait for it: ", errno);
+		return;
+	}
+	s->stdout_watched = want; /* a failed remove changes nothing: stdout is only ever written */
+}
+
+/* --print: what this wake-up printed goes out at once, in one write. Reading, paused by conn.c
+ * when the buffer filled, resumes once it has drained enough; the open connections are parked
+ * (watched for nothing) meanwhile. */
 static void print_out(struct server *s)
 {
 	if (s->printer == NULL)
 		return;
-	printer_flush(s->printer, s->loop);
+	printer_flush(s->printer);
+	watch_stdout(s, printer_waiting(s->printer) > 0);
 	if (s->reading_paused && printer_drained(s->printer))
-		conn_pause_reading(s, false);
+		s->reading_paused = false;
+	if (s->conns_parked != s->reading_paused) {
+		s->conns_parked = s->reading_paused;
+		for_each_conn(s, NULL);
+	}
 }
 
 /* Whether the loop still has work: clients, or (--print) lines for standard output. With no
@@ -279,17 +375,17 @@ static bool work_left(const struct server *s)
 
 /* One wake-up: every ready descriptor, then the deadlines. The clock cached during the last
  * batch is dropped before the wait is computed, and again after the wait returns. */
-static int run_once(struct server *s, struct loop_event *ev, int nev)
+static int run_once(struct server *s, struct backend_event *ev, int nev)
 {
 	int n;
 
 	s->now_valid = false;
-	n = loop_backend_wait(s->loop, ev, nev, wait_ms(s));
+	n = backend_wait(s->backend, ev, nev, wait_ms(s));
 	s->now_valid = false;
 	if (n < 0) {
 		if (errno == EINTR)
 			return 0;
-		server_log("%s: wait: %s", loop_backend_name(), strerror(errno));
+		server_log("%s: wait: %s", backend_name(), strerror(errno));
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
@@ -298,10 +394,10 @@ static int run_once(struct server *s, struct loop_event *ev, int nev)
 			accept_all(s, fd);
 		else if (fd == s->signal_fd)
 			on_signal(s);
-		else if (fd == STDOUT_FILENO && s->printer != NULL)
-			continue; /* stdout takes more: print_out() below writes it */
+		else if (fd == STDOUT_FILENO && s->stdout_watched)
+			continue; /* standard output takes more: print_out() below writes it */
 		else
-			conn_on_event(s, fd, ev[i].what);
+			on_conn_event(s, fd);
 	}
 	run_timers(s);
 	print_out(s);
@@ -310,12 +406,12 @@ static int run_once(struct server *s, struct loop_event *ev, int nev)
 
 int server_run(struct server *s)
 {
-	int nev = s->table_size < 1 ? 1 : s->table_size < OK_EVENTS_MAX ? s->table_size
-	                                                                : OK_EVENTS_MAX;
-	struct loop_event *ev = malloc((size_t)nev * sizeof *ev);
-	int rc = 0;
+	int size = s->cfg->table_size;
+	int nev = size < 1 ? 1 : size < OK_EVENTS_MAX ? size : OK_EVENTS_MAX;
+	struct backend_event *ev = malloc((size_t)nev * sizeof *ev);
+	int rc = SERVER_EXIT_OK;
 
-	s->loop = NULL;
+	s->backend = NULL;
 	s->signal_fd = -1;
 	s->stats.started_ms = ok_now_ms();
 	if (ev == NULL)
@@ -323,11 +419,11 @@ int server_run(struct server *s)
 	if (ev == NULL || setup(s) < 0) {
 		teardown(s);
 		free(ev);
-		return 1;
+		return SERVER_EXIT_SOCKET;
 	}
 	while (work_left(s)) {
 		if (run_once(s, ev, nev) < 0) {
-			rc = 1;
+			rc = SERVER_EXIT_SOCKET;
 			break;
 		}
 	}

@@ -2,7 +2,6 @@
  * serve, exit status. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -10,38 +9,42 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "activation.h"
 #include "daemon.h"
 #include "listeners.h"
 #include "log.h"
-#include "netaddr.h"
+#include "loop.h"
 #include "notify.h"
 #include "oklimits.h"
 #include "options.h"
 #include "server.h"
 #include "signals.h"
-#include "sock.h"
 #include "util.h"
 
-#define EXIT_SOCKET 1 /* also listeners.c's, with 2 bind and 3 listen */
-#define EXIT_BIND   2 /* here: a socket-activation descriptor that is no listener */
-#define EXIT_DAEMON 4
-/* Not an exit status: become_ready() saw SIGINT/SIGTERM before the ready line was out. */
-#define EXIT_STOPPED_EARLY (-1)
+/* become_ready(): SIGINT or SIGTERM came before the ready line was out. */
+#define STOPPED_EARLY 1
+
+/* "okserver: MSG" on stderr, and for a usage error the hint; the exit status e names. */
+static int fail(const struct ok_err *e)
+{
+	fprintf(stderr, "okserver: %s\n", e->msg);
+	if (e->code == SERVER_EXIT_USAGE)
+		fputs("Try 'okserver --help' for more information.\n", stderr);
+	return e->code;
+}
 
 /*
  * Makes room for --max-clients descriptors (raising the soft limit up to the hard one, as
- * redis does) and lowers --max-clients to what the limit allows. Returns the size of the
+ * redis does) and lowers --max-clients to what the limit allows. Sets the size of the
  * connection table: every descriptor the process may get indexes it.
  */
-static int fit_fd_limit(struct server_opts *o, int n_listeners)
+static void fit_fd_limit(struct server_config *c, int n_listeners)
 {
 	struct rlimit rl;
 	unsigned reserve = OK_FD_RESERVE + (unsigned)n_listeners - 1;
-	rlim_t want = (rlim_t)o->max_clients + reserve;
+	rlim_t want = (rlim_t)c->max_clients + reserve;
 	unsigned long cap;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
@@ -57,13 +60,13 @@ static int fit_fd_limit(struct server_opts *o, int n_listeners)
 	if (rl.rlim_cur > INT_MAX / 2)
 		rl.rlim_cur = INT_MAX / 2;
 	cap = rl.rlim_cur > reserve ? (unsigned long)rl.rlim_cur - reserve : 1;
-	if (o->max_clients > cap) {
-		if (o->max_clients_set)
+	if (c->max_clients > cap) {
+		if (c->max_clients_set)
 			fprintf(stderr, "okserver: max-clients lowered to %lu: the open-file limit is %lu\n",
 			        cap, (unsigned long)rl.rlim_cur);
-		o->max_clients = cap;
+		c->max_clients = cap;
 	}
-	return (int)rl.rlim_cur;
+	c->table_size = (int)rl.rlim_cur;
 }
 
 /*
@@ -123,143 +126,141 @@ static char *absolute_path(const char *name)
 }
 
 /* --log: the log is that file from now on, named absolutely so that SIGHUP can reopen it
- * after the daemon's chdir("/"). 0, or the exit status. */
-static int open_log(const char *name)
+ * after the daemon's chdir("/"). 0, or -1 with e filled. */
+static int open_log(const char *name, struct ok_err *e)
 {
 	char *path = absolute_path(name);
 	int rc = path != NULL ? log_open_file(path) : -1, err = errno;
 
 	free(path);
-	if (rc == 0)
-		return 0;
-	fprintf(stderr, "okserver: log %s: %s\n", name, strerror(err));
-	return EXIT_DAEMON;
+	return rc == 0 ? 0 : ok_err_set(e, SERVER_EXIT_DAEMON, err, "log %s", name);
 }
 
 /*
  * systemd's listeners (socket activation), up to OK_MAX_LISTENERS, into *l in the order
  * passed (their ready lines follow it); l->n is 0 when there are none. A passed Unix socket's
  * file is systemd's: l->unix_made stays NULL, so the end of the server leaves it in place.
- * 0, or the exit status: -p, -b or -U as well is a usage error; a passed descriptor that is no
- * listener is as a bind that failed (2), the listener the user meant is not there.
+ * 0, or -1 with e filled: -p, -b or -U as well is a usage error; a passed descriptor that is no
+ * listener is as a bind that failed, the listener the user meant is not there.
  */
-static int take_activated(const struct server_opts *o, struct listeners *l)
+static int take_activated(const struct server_config *c, struct listeners *l, struct ok_err *e)
 {
-	char err[128];
+	char why[128];
 	int n;
 
 	memset(l, 0, sizeof *l);
-	n = activation_take(l->fd, OK_MAX_LISTENERS, err, sizeof err);
-	if (n != 0 && o->listen_set)
-		return options_usage_error(stderr, "-p, -b or -U given with socket activation",
-		                           "LISTEN_FDS");
-	if (n < 0) {
-		fprintf(stderr, "okserver: %s\n", err);
-		return EXIT_BIND;
-	}
+	n = activation_take(l->fd, OK_MAX_LISTENERS, why, sizeof why);
+	if (n != 0 && c->listen_set)
+		return ok_err_set(e, SERVER_EXIT_USAGE, 0,
+		                  "-p, -b or -U given with socket activation: LISTEN_FDS");
+	if (n < 0)
+		return ok_err_set(e, SERVER_EXIT_BIND, 0, "%s", why);
 	l->n = n;
 	return 0;
 }
 
-/* Detaches (-d), writes the pidfile, prints the ready line; 0 or the exit status. */
-static int become_ready(const struct listeners *l, const struct server_opts *o,
-                        char **pidpath)
+/* Detaches (-d), writes the pidfile, prints the ready line, tells systemd. 0, STOPPED_EARLY,
+ * or -1 with e filled. */
+static int become_ready(const struct listeners *l, const struct server_config *c,
+                        char **pidpath, struct ok_err *e)
 {
+	struct ok_err told;
 	int notify = -1;
 
-	if (o->daemon && (notify = daemon_detach()) < 0) {
-		fprintf(stderr, "okserver: daemon: %s\n", strerror(errno));
-		return EXIT_DAEMON;
-	}
-	if (o->pidfile != NULL) {
-		if (pidfile_write(o->pidfile) < 0) {
-			fprintf(stderr, "okserver: pidfile %s: %s\n", o->pidfile, strerror(errno));
-			return EXIT_DAEMON;
-		}
-		*pidpath = absolute_path(o->pidfile);
+	if (c->daemon && (notify = daemon_detach(e)) < 0)
+		return -1;
+	if (c->pidfile != NULL) {
+		if (pidfile_write(c->pidfile, e) < 0)
+			return -1;
+		*pidpath = absolute_path(c->pidfile);
 	}
 	if (print_ready(l) == 1)
-		return EXIT_STOPPED_EARLY;
-	if (notify >= 0 && daemon_ready(notify, o->log != NULL) < 0) {
-		fprintf(stderr, "okserver: daemon: %s\n", strerror(errno));
-		return EXIT_DAEMON;
-	}
+		return STOPPED_EARLY;
+	if (notify >= 0 && daemon_ready(notify, c->log != NULL, e) < 0)
+		return -1;
+	if (notify_ready(c->daemon, &told) < 0)
+		server_log("%s", told.msg); /* not a reason to stop serving */
 	return 0;
 }
 
-/* Serves until the end; the listeners' descriptors pass to the loop, which closes them. */
-static int serve(struct listeners *l, const struct server_opts *o, int table_size)
+/* Serves until the end; the listeners' descriptors pass to the loop, which closes them. The
+ * loop's exit status, or -1 with e filled. */
+static int serve(struct listeners *l, const struct server_config *c, struct ok_err *e)
 {
 	struct server *s = calloc(1, sizeof *s);
 	int rc;
 
 	if (s == NULL) {
-		fprintf(stderr, "okserver: %s\n", strerror(errno));
 		listeners_close(l);
-		return EXIT_SOCKET;
+		return ok_err_set(e, SERVER_EXIT_SOCKET, 0, "%s", strerror(ENOMEM));
 	}
+	s->cfg = c;
 	memcpy(s->listen_fds, l->fd, sizeof s->listen_fds);
 	s->n_listen = l->n;
 	l->n = 0;
-	s->table_size = table_size;
-	s->max_clients = (unsigned)o->max_clients;
-	s->max_line = (uint32_t)o->max_line;
-	s->idle.delay_ms = (int64_t)o->idle_timeout * 1000;
-	s->verbose = o->verbose;
-	s->once = o->once;
-	s->daemon = o->daemon;
-	s->print = o->print;
-	s->greeting = o->greeting;
-	s->greeting_len = o->greeting != NULL ? strlen(o->greeting) : 0;
 	rc = server_run(s);
 	free(s);
 	return rc;
 }
 
-/* The server's life in order, each step one call; about 40 lines with the comments that say
- * why the order is what it is. */
-int main(int argc, char **argv)
+/* Listens (or takes systemd's listeners), opens the log, detaches, serves. The exit status, or
+ * -1 with e filled; either way the socket file and the pidfile made on the way are removed. */
+static int run(struct server_config *c, struct ok_err *e)
 {
-	struct server_opts o;
 	struct listeners l;
 	char *pidpath = NULL;
-	int rc, table_size;
+	int rc;
 
-	/* The signals of signals.h wait, blocked, from the first instruction: a SIGINT or SIGTERM
-	 * that arrives while the server is still listening, detaching or printing its ready line
-	 * is then taken by the loop and ends the server cleanly (exit 0, pidfile removed), not by
-	 * the default action; a SIGHUP or SIGUSR1 then is taken by the loop as any other. */
-	server_signals_block();
-	rc = parse_options(argc, argv, &o, stdout, stderr);
-	if (rc != OPTS_RUN)
-		return rc;
-	if (ok_keep_stdio_open() < 0) {
-		perror("okserver: /dev/null");
-		return EXIT_SOCKET;
-	}
-	signal(SIGPIPE, SIG_IGN); /* a peer that vanishes is an error from send(), not a death */
-	if ((rc = take_activated(&o, &l)) != 0)
-		return rc;
-	if (o.daemon)
-		daemon_close_inherited(3 + l.n); /* before anything of ours gets a descriptor */
-	if (o.log != NULL && (rc = open_log(o.log)) != 0)
-		return rc;
+	if (take_activated(c, &l, e) < 0)
+		return -1;
+	if (c->daemon)
+		daemon_close_inherited(ACTIVATION_FIRST_FD + l.n); /* before we open anything */
+	if (c->log != NULL && open_log(c->log, e) < 0)
+		return -1;
 	/* Activated listeners, or the ones the options ask for (listeners_open comes after). */
-	table_size = fit_fd_limit(&o, l.n > 0 ? l.n : (int)o.n_tcp + (o.unix_path != NULL));
-	if (l.n == 0 && (rc = listeners_open(&l, &o)) != 0)
-		return rc;
-	rc = become_ready(&l, &o, &pidpath);
+	fit_fd_limit(c, l.n > 0 ? l.n : (int)c->n_tcp + (c->unix_path != NULL));
+	if (l.n == 0 && listeners_open(&l, c, e) < 0)
+		return -1;
+	rc = become_ready(&l, c, &pidpath, e);
 	if (rc == 0) {
-		notify_ready(o.daemon);
-		rc = serve(&l, &o, table_size);
+		rc = serve(&l, c, e);
 	} else {
 		listeners_close(&l);
-		if (rc == EXIT_STOPPED_EARLY)
-			rc = 0; /* stopped as asked, before any client: a normal end */
+		if (rc == STOPPED_EARLY)
+			rc = SERVER_EXIT_OK; /* stopped as asked, before any client: a normal end */
 	}
 	listeners_remove_unix(&l);
 	if (pidpath != NULL)
 		unlink(pidpath);
 	free(pidpath);
 	return rc;
+}
+
+/* The server's life in order; only here is an error printed and an exit status chosen. */
+int main(int argc, char **argv)
+{
+	struct server_config c;
+	enum options_action todo;
+	struct ok_err e;
+	int rc;
+
+	/* The signals of signals.h wait, blocked, from the first instruction: a SIGINT or SIGTERM
+	 * that arrives while the server is still listening, detaching or printing its ready line
+	 * is then taken by the loop and ends the server cleanly (exit 0, pidfile removed), not by
+	 * the default action; a SIGHUP or SIGUSR1 then is taken by the loop as any other. */
+	server_signals_block();
+	todo = parse_options(argc, argv, &c, &e);
+	if (todo == OPTS_USAGE_ERROR)
+		return fail(&e);
+	if (todo != OPTS_RUN) {
+		options_print(todo, stdout); /* --help or --version */
+		return SERVER_EXIT_OK;
+	}
+	if (ok_keep_stdio_open() < 0) {
+		ok_err_set(&e, SERVER_EXIT_SOCKET, errno, "/dev/null");
+		return fail(&e);
+	}
+	signal(SIGPIPE, SIG_IGN); /* a peer that vanishes is an error from send(), not a death */
+	rc = run(&c, &e);
+	return rc < 0 ? fail(&e) : rc;
 }

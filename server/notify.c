@@ -8,7 +8,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "log.h"
 #include "notify.h"
 #include "platform.h" /* OK_MSG_NOSIGNAL, OK_SET_SUN_LEN */
 #include "sock.h"     /* ok_socket_nonblock */
@@ -57,18 +56,19 @@ static int send_state(const char *name, const char *text)
 	return n < 0 ? -1 : 0;
 }
 
-static void notify(const char *text)
+static int notify(const char *text, struct ok_err *e)
 {
 	const char *name = getenv("NOTIFY_SOCKET");
 
 	if (name == NULL || send_state(name, text) == 0 || failure_said)
-		return;
+		return 0;
 	failure_said = true;
-	server_log("NOTIFY_SOCKET %s: %s; serving without telling systemd", name,
+	ok_err_set(e, 0, 0, "NOTIFY_SOCKET %s: %s; serving without telling systemd", name,
 	           errno == EINVAL ? "not a path or @name" : strerror(errno));
+	return -1;
 }
 
-void notify_ready(bool with_pid)
+int notify_ready(bool with_pid, struct ok_err *e)
 {
 	char text[64];
 
@@ -76,10 +76,10 @@ void notify_ready(bool with_pid)
 		snprintf(text, sizeof text, "READY=1\nMAINPID=%ld", (long)getpid());
 	else
 		snprintf(text, sizeof text, "READY=1");
-	notify(text);
+	return notify(text, e);
 }
 
-void notify_stopping(void)
+int notify_stopping(struct ok_err *e)
 {
-	notify("STOPPING=1");
+	return notify("STOPPING=1", e);
 }

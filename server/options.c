@@ -5,15 +5,13 @@
 #include <string.h>
 #include <sys/un.h>
 
-#include "loop.h" /* loop_backend_name */
+#include "backend.h" /* backend_name */
 #include "netaddr.h"
 #include "oklimits.h"
 #include "optdiag.h"
 #include "options.h"
 #include "util.h"
 #include "version.h"
-
-#define EXIT_USAGE 64
 
 /* The leading ':' makes a missing value ':' rather than '?'. */
 static const char short_options[] = ":p:b:U:dvhV";
@@ -91,22 +89,29 @@ static void print_help(FILE *out)
 	        "READY=1 and STOPPING=1.\n"
 	        "Exit status: 0 normal end (--once, SIGINT, SIGTERM), 1 socket() failed,\n"
 	        "2 bind failed, 3 listen failed, 4 daemon or pidfile failed, 64 usage error.\n",
-	        loop_backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_BINDS,
+	        backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_BINDS,
 	        OK_UNIX_MODE_DEFAULT, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT, OK_FD_RESERVE,
 	        OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX, OK_GREETING_MAX,
 	        OK_PRINT_BUFFER / 1048576, OK_MAX_LISTENERS);
 }
 
-/* One line naming the problem, one line saying where help is; the usage exit status. */
-static int usage_error(FILE *err, const char *what, const char *input)
+void options_print(enum options_action what, FILE *out)
 {
-	fprintf(err, "okserver: %s: %s\nTry 'okserver --help' for more information.\n", what, input);
-	return EXIT_USAGE;
+	if (what == OPTS_HELP)
+		print_help(out);
+	else
+		fprintf(out, "okserver %s\n", OK_VERSION);
+}
+
+/* "WHAT: INPUT", the problem and what the user typed; -1. */
+static int usage_error(struct ok_err *e, const char *what, const char *input)
+{
+	return ok_err_set(e, SERVER_EXIT_USAGE, 0, "%s: %s", what, input);
 }
 
 /* Every numeric option goes through ok_parse_number: "okserver: max-line too large: 99999999". */
-static int parse_number_option(FILE *err, const char *name, const char *s, unsigned long min,
-                               unsigned long max, unsigned long *out)
+static int parse_number_option(struct ok_err *e, const char *name, const char *s,
+                               unsigned long min, unsigned long max, unsigned long *out)
 {
 	const char *why;
 	char what[64];
@@ -114,10 +119,10 @@ static int parse_number_option(FILE *err, const char *name, const char *s, unsig
 	if (ok_parse_number(s, min, max, out, &why) == 0)
 		return 0;
 	snprintf(what, sizeof what, "%s %s", name, why);
-	return usage_error(err, what, s);
+	return usage_error(e, what, s);
 }
 
-static void set_defaults(struct server_opts *o)
+static void set_defaults(struct server_config *o)
 {
 	memset(o, 0, sizeof *o);
 	o->unix_mode = OK_UNIX_MODE_DEFAULT;
@@ -129,14 +134,14 @@ static void set_defaults(struct server_opts *o)
  * getopt_long says only '?' or ':' for five different mistakes; the user deserves to know
  * which. common/optdiag.c tells them apart; okserver names every option as typed.
  */
-static int refuse_option(FILE *err, int c, char **argv)
+static int refuse_option(struct ok_err *e, int c, char **argv)
 {
 	static const struct ok_optdiag_table table = { short_options, long_options, 0 };
 	char name[64];
 	const char *problem =
 		ok_describe_getopt_error(&table, c, optopt, argv[optind - 1], name, sizeof name);
 
-	return usage_error(err, problem, name);
+	return usage_error(e, problem, name);
 }
 
 /* What the addresses are made of, known only once every option has been read. */
@@ -148,45 +153,45 @@ struct where {
 	bool mode_set;
 };
 
-static int take_bind(FILE *err, const char *arg, struct where *w)
+static int take_bind(struct ok_err *e, const char *arg, struct where *w)
 {
 	if (w->n_binds == OK_MAX_BINDS) {
 		char what[64];
 		snprintf(what, sizeof what, "too many -b addresses (at most %d)", OK_MAX_BINDS);
-		return usage_error(err, what, arg);
+		return usage_error(e, what, arg);
 	}
 	w->binds[w->n_binds++] = arg;
 	return 0;
 }
 
 /* sun_path holds the path and its NUL: on Linux 107 bytes of path at most. */
-static int take_unix_path(FILE *err, const char *arg, struct server_opts *o)
+static int take_unix_path(struct ok_err *e, const char *arg, struct server_config *o)
 {
 	if (*arg == '\0')
-		return usage_error(err, "unix path is empty", "''");
+		return usage_error(e, "unix path is empty", "''");
 	if (o->unix_path != NULL)
-		return usage_error(err, "only one -U path", arg);
+		return usage_error(e, "only one -U path", arg);
 	if (strlen(arg) >= sizeof ((struct sockaddr_un *)0)->sun_path) {
 		char what[64];
 		snprintf(what, sizeof what, "unix path too long (at most %zu bytes)",
 		         sizeof ((struct sockaddr_un *)0)->sun_path - 1);
-		return usage_error(err, what, arg);
+		return usage_error(e, what, arg);
 	}
 	o->unix_path = arg;
 	return 0;
 }
 
 /* Octal digits only, 0 to 0777: "0660", "660", "0". */
-static int take_unix_mode(FILE *err, const char *arg, struct server_opts *o)
+static int take_unix_mode(struct ok_err *e, const char *arg, struct server_config *o)
 {
 	unsigned long v = 0;
 
 	if (*arg == '\0' || arg[strspn(arg, "01234567")] != '\0')
-		return usage_error(err, "unix-mode not an octal number", *arg ? arg : "''");
+		return usage_error(e, "unix-mode not an octal number", *arg ? arg : "''");
 	for (const char *p = arg; *p != '\0' && v <= 0777; p++)
 		v = v * 8 + (unsigned long)(*p - '0');
 	if (v > 0777)
-		return usage_error(err, "unix-mode too large (at most 0777)", arg);
+		return usage_error(e, "unix-mode too large (at most 0777)", arg);
 	o->unix_mode = (unsigned)v;
 	return 0;
 }
@@ -196,7 +201,7 @@ static int take_unix_mode(FILE *err, const char *arg, struct server_opts *o)
  * line the client reads as something else. The text is shown with them escaped, so the
  * message stays one line. An empty TEXT is allowed: the greeting is then an empty line.
  */
-static int check_greeting(FILE *err, const char *text)
+static int check_greeting(struct ok_err *e, const char *text)
 {
 	char shown[2 * OK_GREETING_MAX + 1], *o = shown;
 	size_t len = strlen(text);
@@ -206,7 +211,7 @@ static int check_greeting(FILE *err, const char *text)
 
 		snprintf(what, sizeof what, "greeting too long (at most %u bytes)", OK_GREETING_MAX);
 		snprintf(shown, sizeof shown, "%zu bytes", len);
-		return usage_error(err, what, shown);
+		return usage_error(e, what, shown);
 	}
 	if (strpbrk(text, "\r\n") == NULL)
 		return 0;
@@ -219,68 +224,70 @@ static int check_greeting(FILE *err, const char *text)
 		}
 	}
 	*o = '\0';
-	return usage_error(err, "greeting holds a line break", shown);
+	return usage_error(e, "greeting holds a line break", shown);
 }
 
 /* Where to listen: -p, -b, -U (each marks that the command line chose, which socket activation
  * refuses) and --unix-mode. */
-static int take_listen_value(int c, const char *arg, struct server_opts *o, struct where *w,
-                             FILE *err)
+static int take_listen_value(int c, const char *arg, struct server_config *o, struct where *w,
+                             struct ok_err *e)
 {
 	switch (c) {
 	case 'p':
 		o->listen_set = true;
 		w->port_set = true;
-		return parse_number_option(err, "port", arg, 0, 65535, &w->port);
+		return parse_number_option(e, "port", arg, 0, 65535, &w->port);
 	case 'b':
 		o->listen_set = true;
-		return take_bind(err, arg, w);
+		return take_bind(e, arg, w);
 	case 'U':
 		o->listen_set = true;
-		return take_unix_path(err, arg, o);
+		return take_unix_path(e, arg, o);
 	default: /* OPT_UNIX_MODE */
 		w->mode_set = true;
-		return take_unix_mode(err, arg, o);
+		return take_unix_mode(e, arg, o);
 	}
 }
 
 /* --pidfile and --log: any name but the empty one. */
-static int take_file_name(FILE *err, const char *what, const char *arg, const char **name)
+static int take_file_name(struct ok_err *e, const char *what, const char *arg,
+                          const char **name)
 {
 	if (*arg == '\0') {
 		char problem[64];
 		snprintf(problem, sizeof problem, "%s name is empty", what);
-		return usage_error(err, problem, "''");
+		return usage_error(e, problem, "''");
 	}
 	*name = arg;
 	return 0;
 }
 
-/* Handles one option with a value; 0, or the usage exit status. */
-static int take_value(int c, const char *arg, struct server_opts *o, struct where *w, FILE *err)
+/* Handles one option with a value; 0, or -1 with e filled. */
+static int take_value(int c, const char *arg, struct server_config *o, struct where *w,
+                      struct ok_err *e)
 {
 	switch (c) {
 	case 'p':
 	case 'b':
 	case 'U':
 	case OPT_UNIX_MODE:
-		return take_listen_value(c, arg, o, w, err);
+		return take_listen_value(c, arg, o, w, e);
 	case OPT_MAX_CLIENTS:
 		o->max_clients_set = true;
-		return parse_number_option(err, "max-clients", arg, 1, OK_MAX_CLIENTS_LIMIT,
+		return parse_number_option(e, "max-clients", arg, 1, OK_MAX_CLIENTS_LIMIT,
 		                           &o->max_clients);
 	case OPT_MAX_LINE:
-		return parse_number_option(err, "max-line", arg, 1, OK_MAX_LINE_LIMIT, &o->max_line);
+		return parse_number_option(e, "max-line", arg, 1, OK_MAX_LINE_LIMIT, &o->max_line);
 	case OPT_IDLE_TIMEOUT:
-		return parse_number_option(err, "idle-timeout", arg, 0, OK_IDLE_TIMEOUT_MAX,
+		return parse_number_option(e, "idle-timeout", arg, 0, OK_IDLE_TIMEOUT_MAX,
 		                           &o->idle_timeout);
 	case OPT_GREETING:
 		o->greeting = arg;
-		return check_greeting(err, arg);
+		return check_greeting(e, arg);
 	case OPT_PIDFILE:
-		return take_file_name(err, "pidfile", arg, &o->pidfile);
+		return take_file_name(e, "pidfile", arg, &o->pidfile);
 	case OPT_LOG:
-		return take_file_name(err, "log file", arg, &o->log);
+		return take_file_name(e, "log file", arg, &o->log);
 	}
 	return 0;
 }
@@ -290,28 +297,43 @@ static int take_value(int c, const char *arg, struct server_opts *o, struct wher
  * alone (neither -p nor -b), which means no TCP at all. Names are refused: ok_parse_ip_literal
  * takes numbers only, and no white space anywhere.
  */
-static int fill_addresses(FILE *err, const struct where *w, struct server_opts *o)
+static int fill_addresses(struct ok_err *e, const struct where *w, struct server_config *o)
 {
 	static const char *const fallback[] = { OK_DEFAULT_ADDR };
 	const char *const *binds = w->n_binds > 0 ? w->binds : fallback;
 	unsigned n = w->n_binds > 0 ? w->n_binds : 1;
 
 	if (w->mode_set && o->unix_path == NULL)
-		return usage_error(err, "--unix-mode needs -U", "--unix-mode");
+		return usage_error(e, "--unix-mode needs -U", "--unix-mode");
 	if (w->n_binds == 0 && o->unix_path != NULL && !w->port_set)
 		n = 0;
 	for (o->n_tcp = 0; o->n_tcp < n; o->n_tcp++) {
 		struct listen_addr *a = &o->tcp[o->n_tcp];
 		if (ok_parse_ip_literal(binds[o->n_tcp], &a->ss, &a->len, (uint16_t)w->port) < 0)
-			return usage_error(err, "address not valid", binds[o->n_tcp]);
+			return usage_error(e, "address not valid", binds[o->n_tcp]);
 	}
 	return 0;
 }
 
-int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE *err)
+/* What can be checked only once every option has been read. 0, or -1 with e filled. */
+static int check_whole(int argc, char **argv, const struct where *w, struct server_config *o,
+                       struct ok_err *e)
+{
+	if (optind < argc)
+		return usage_error(e, "unexpected argument", argv[optind]);
+	if (fill_addresses(e, w, o) < 0)
+		return -1;
+	if (o->print && o->daemon)
+		return usage_error(e, "--print with --daemon",
+		                   "a daemon's standard output is /dev/null");
+	return 0;
+}
+
+enum options_action parse_options(int argc, char **argv, struct server_config *o,
+                                  struct ok_err *e)
 {
 	struct where w = { .port = OK_DEFAULT_PORT };
-	int c, rc;
+	int c;
 
 	set_defaults(o);
 	opterr = 0;
@@ -322,31 +344,16 @@ int parse_options(int argc, char **argv, struct server_opts *o, FILE *out, FILE 
 		case 'v': o->verbose = true; break;
 		case OPT_ONCE: o->once = true; break;
 		case OPT_PRINT: o->print = true; break;
-		case 'h':
-			print_help(out);
-			return 0;
-		case 'V':
-			fprintf(out, "okserver %s\n", OK_VERSION);
-			return 0;
+		case 'h': return OPTS_HELP;
+		case 'V': return OPTS_VERSION;
 		case ':':
 		case '?':
-			return refuse_option(err, c, argv);
+			refuse_option(e, c, argv);
+			return OPTS_USAGE_ERROR;
 		default:
-			if ((rc = take_value(c, optarg, o, &w, err)) != 0)
-				return rc;
+			if (take_value(c, optarg, o, &w, e) < 0)
+				return OPTS_USAGE_ERROR;
 		}
 	}
-	if (optind < argc)
-		return usage_error(err, "unexpected argument", argv[optind]);
-	if ((rc = fill_addresses(err, &w, o)) != 0)
-		return rc;
-	if (o->print && o->daemon)
-		return usage_error(err, "--print with --daemon",
-		                   "a daemon's standard output is /dev/null");
-	return OPTS_RUN;
-}
-
-int options_usage_error(FILE *err, const char *what, const char *input)
-{
-	return usage_error(err, what, input);
+	return check_whole(argc, argv, &w, o, e) < 0 ? OPTS_USAGE_ERROR : OPTS_RUN;
 }

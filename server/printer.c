@@ -7,14 +7,12 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "loop.h"
 #include "oklimits.h"
 #include "printer.h"
 
 struct printer {
 	int fd;
 	int saved_flags;         /* fd's file status flags before printer_open */
-	bool watched;            /* on the backend, for LOOP_WRITE */
 	bool broken;             /* a write failed for good: lines are dropped */
 	uint32_t max_line;
 	size_t cap, head, used;  /* the ring: `used` bytes from buf[head], wrapping at cap */
@@ -111,32 +109,15 @@ int printer_take(struct printer *pr, struct print_line *l, const char *p, size_t
 	return 0;
 }
 
-/* Watches fd for writing, or stops; a descriptor the backend cannot watch (a regular file
- * never makes a write wait, so this is rare) is a failure like a failed write. */
-static int watch(struct printer *pr, struct loop_backend *b, bool want)
-{
-	int rc;
-
-	if (pr->watched == want)
-		return 0;
-	rc = want ? loop_backend_add(b, pr->fd, LOOP_WRITE) : loop_backend_remove(b, pr->fd);
-	if (rc < 0 && want)
-		return -1;
-	pr->watched = want; /* a failed remove changes nothing: the fd is only ever written */
-	return 0;
-}
-
-/* Standard output failed for good: say so once, drop what waits, print nothing more. */
-static void give_up(struct printer *pr, struct loop_backend *b, const char *what, int err)
+void printer_give_up(struct printer *pr, const char *what, int err)
 {
 	server_log("print: standard output: %s%s; %zu bytes not printed, and no more lines will be",
 	           what, strerror(err), pr->used);
 	pr->broken = true;
 	pr->used = pr->head = 0;
-	(void)watch(pr, b, false);
 }
 
-void printer_flush(struct printer *pr, struct loop_backend *b)
+void printer_flush(struct printer *pr)
 {
 	while (pr->used > 0) {
 		size_t first = pr->used < pr->cap - pr->head ? pr->used : pr->cap - pr->head;
@@ -148,7 +129,7 @@ void printer_flush(struct printer *pr, struct loop_backend *b)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (n < 0) {
-			give_up(pr, b, "", errno);
+			printer_give_up(pr, "", errno);
 			return;
 		}
 		pr->head = (pr->head + (size_t)n) % pr->cap;
@@ -156,8 +137,6 @@ void printer_flush(struct printer *pr, struct loop_backend *b)
 	}
 	if (pr->used == 0)
 		pr->head = 0;
-	if (watch(pr, b, pr->used > 0) < 0)
-		give_up(pr, b, "cannot wait for it: ", errno);
 }
 
 size_t printer_waiting(const struct printer *pr)
@@ -175,11 +154,10 @@ bool printer_drained(const struct printer *pr)
 	return pr->used <= OK_PRINT_BUFFER / 2;
 }
 
-void printer_abandon(struct printer *pr, struct loop_backend *b)
+void printer_abandon(struct printer *pr)
 {
 	if (pr->used > 0)
 		server_log("print: standard output took nothing for too long at shutdown; "
 		           "%zu bytes not printed", pr->used);
 	pr->used = pr->head = 0;
-	(void)watch(pr, b, false);
 }

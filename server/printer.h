@@ -6,15 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct loop_backend;
-
 /*
  * How --print keeps its promises (okserver(1)):
  *  - whole lines: a connection's line waits in its own print_line until the framer says it is
  *    answered; only then does it go, with its LF, into the shared buffer in one piece, so lines
  *    of different connections never mix and come out in the order they were answered;
  *  - never waiting on standard output: it is made non-blocking, written as far as it takes
- *    data, and watched by the loop's backend (LOOP_WRITE) only while the buffer holds some;
+ *    data, and watched by the loop (loop.c) for writing only while the buffer holds some;
  *  - bounded: once more than OK_PRINT_BUFFER bytes wait (printer_full), the connections are not
  *    read until half of it has drained (printer_drained). The buffer has room for that much
  *    plus what one more read can add: its own OK_READ_CHUNK bytes, a line in progress from an
@@ -43,16 +41,19 @@ int printer_take(struct printer *pr, struct print_line *l, const char *p, size_t
 /* Forgets a line in progress: its connection is over and the line will never be answered. */
 void print_line_drop(struct print_line *l);
 
-/* Writes what fd takes now; has backend b watch fd for writing exactly while bytes are left. A
- * failed write is said once on stderr, and from then on lines are dropped. */
-void printer_flush(struct printer *pr, struct loop_backend *b);
+/* Writes what fd takes now. A failed write is said once on the log, and from then on lines are
+ * dropped (printer_give_up). */
+void printer_flush(struct printer *pr);
+/* fd failed for good (what: "" for a write, or what else failed, ending in ": "): says so once,
+ * drops what waits, and prints nothing more. */
+void printer_give_up(struct printer *pr, const char *what, int err);
 /* Bytes waiting for fd. */
 size_t printer_waiting(const struct printer *pr);
 /* More than OK_PRINT_BUFFER bytes wait: one more read might not fit. */
 bool printer_full(const struct printer *pr);
 /* Half of OK_PRINT_BUFFER or less waits: reading may go on. */
 bool printer_drained(const struct printer *pr);
-/* The shutdown's time ran out: drops what waits, saying how much, and stops watching fd. */
-void printer_abandon(struct printer *pr, struct loop_backend *b);
+/* The shutdown's time ran out: drops what waits, saying how much. */
+void printer_abandon(struct printer *pr);
 
 #endif

@@ -1,4 +1,4 @@
-/* server.h - one okserver's state: what the loop, the connections and main share. */
+/* server.h - one okserver's running state: what the loop and the connections share. */
 #ifndef OK_SERVER_H
 #define OK_SERVER_H
 
@@ -8,42 +8,47 @@
 #include "deadline.h"
 #include "framer.h"
 #include "oklimits.h"
+#include "options.h" /* struct server_config */
 #include "stats.h"
+#include "util.h" /* ok_now_ms */
 
 struct conn;
-struct loop_backend;
+struct backend;
 struct printer;
 
 struct server {
-	struct loop_backend *loop;
+	const struct server_config *cfg; /* what the command line asked for: read, never changed */
+	struct backend *backend; /* loop.c is its one caller */
+	uint8_t *watched;        /* loop.c's: per descriptor, what the backend was told */
 	int listen_fds[OK_MAX_LISTENERS]; /* main's listeners, all watched alike */
 	int n_listen;            /* 0 once the server stops listening (--once done, stopping) */
 	int signal_fd;
-	struct conn *conns;      /* the connection table, indexed by descriptor */
-	int table_size;          /* records in conns: the open-file limit, so any descriptor fits */
+	struct conn *conns;      /* the connection table, cfg->table_size records by descriptor */
 	unsigned counted_clients;  /* open connections that count against max_clients */
 	unsigned open_conns;     /* every open connection, those refused with "ERR server full"
 	                          * (still ending) included: the loop runs until none is left */
-	unsigned max_clients;
-	uint32_t max_line;
-	bool verbose, once, once_done, stopping, accept_paused, fd_freed, now_valid;
-	bool daemon;             /* -d: SIGHUP without --log is ignored, not a stop */
+	bool once_done, stopping, accept_paused, fd_freed, now_valid;
+	bool reading_paused;     /* --print: the printer is full, open connections are not read
+	                          * (conn.c sets it, loop.c clears it once the printer drains) */
+	bool conns_parked;       /* loop.c's: the backend was told reading_paused */
+	bool stdout_watched;     /* loop.c's: --print, standard output is watched for writing */
 	struct server_stats stats; /* SIGUSR1's counters */
-	const char *greeting;    /* --greeting TEXT, sent with an LF to each accepted client; or NULL */
-	size_t greeting_len;
-	bool print;              /* --print: the loop opens printer on standard output */
-	bool reading_paused;     /* --print: the printer is full, open connections are not read */
-	struct printer *printer;
+	struct printer *printer; /* --print, or NULL */
 	int64_t now, accept_retry_at, stop_at, emfile_logged_at;
 	struct deadline_list idle, ending;
 	char in[OK_READ_CHUNK];                    /* one read of any connection, framed in place */
 	char out[OK_FRAMER_OUT_MAX(OK_READ_CHUNK)]; /* the replies to that read */
 };
 
-/* In loop.c: serves until a stop signal (or the one connection of --once) has been seen
- * through. s comes zeroed but for main's settings; 0, or 1 when the loop could not go on. */
-int server_run(struct server *s);
-/* Milliseconds on the monotonic clock, read at most once per wake-up. */
-int64_t server_now(struct server *s);
+/* Milliseconds on the monotonic clock, read at most once per wake-up: the loop drops the value
+ * kept (now_valid) whenever it has waited. */
+static inline int64_t server_now(struct server *s)
+{
+	if (!s->now_valid) {
+		s->now = ok_now_ms();
+		s->now_valid = true;
+	}
+	return s->now;
+}
 
 #endif

@@ -6,22 +6,21 @@
 #include <stdbool.h>
 
 /*
- * No handler does the server's work: a signal of this set waits, blocked, until the loop takes
- * it from a descriptor, like any other event. signals.c blocks the set and sees a stop signal
- * pending; the descriptor is signals_signalfd.c's (Linux's signalfd) or signals_pipe.c's (a
- * self-pipe: a handler writes the signal's number to a pipe), whichever the Makefile's SIGNALS
- * compiles.
+ * No handler does the server's work: a signal of this set only wakes the loop, which takes it
+ * from a descriptor like any other event. Until server_signals_open the set is blocked, so one
+ * that comes early waits (stop_signal_pending sees it); from then on the set's handler writes
+ * the signal's number into common/selfpipe.c's pipe, whose read end the loop watches. One
+ * mechanism on every system: Linux's signalfd would save a few system calls per signal, and
+ * signals are an operator's events, so that buys nothing worth a second implementation (and a
+ * second path for the tests to cover).
  *
- * The set, listed here once for every implementation: an initializer for a static array,
+ * The set, listed here once, as an initializer for a static array:
  *     static const int taken[] = SERVER_SIGNALS;
  * SIGINT and SIGTERM stop the server; SIGHUP reopens the --log file (or, without one, is
  * ignored under -d and stops the server otherwise); SIGUSR1 logs the statistics. The loop
  * (loop.c, on_signal) decides what each one does.
  */
 #define SERVER_SIGNALS { SIGINT, SIGTERM, SIGHUP, SIGUSR1 }
-
-/* Fills set with SERVER_SIGNALS, for the descriptor's implementation. */
-void server_signal_set(sigset_t *set);
 
 /* Blocks the set, so that its signals wait to be taken; main's first call, before anything
  * can be interrupted. Cannot fail. */
@@ -31,16 +30,15 @@ void server_signals_block(void);
 bool stop_signal_pending(void);
 
 /* A non-blocking, close-on-exec descriptor, readable while a signal of the set is pending;
- * the set is taken from it from now on (the self-pipe's handlers are installed and the set let
- * in, so a signal that was pending lands in the pipe at once). The descriptor, or -1 with
- * errno. */
+ * the set is taken from it from now on (the handlers are installed and the set let in, so a
+ * signal that was pending lands in the pipe at once). The descriptor, or -1 with errno. */
 int server_signals_open(void);
 
 /* Takes one pending signal of the set from the descriptor: its number, or 0 when none was
  * there. */
 int server_signal_take(int fd);
 
-/* Closes the descriptor (-1 is allowed); the set is left blocked, its signals waiting. */
+/* Closes the descriptor (-1 is allowed); the set is blocked again, its signals waiting. */
 void server_signals_close(int fd);
 
 #endif

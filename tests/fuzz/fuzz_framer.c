@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "framer.h"
+#include "../../server/framer.h" /* the Makefile adds only -Icommon */
 
 /* What a whole input must produce, worked out from doc/protocol.md alone. */
 struct model {

@@ -20,7 +20,7 @@ static char said[512]; /* what okc_conclude wrote on stderr */
 static void over(struct okc_session *s, unsigned long long sent, unsigned long long answered)
 {
 	memset(s, 0, sizeof *s);
-	s->fd = -1;
+	ok_stream_plain(&s->st, -1);
 	snprintf(s->peer, sizeof s->peer, "127.0.0.1:4242");
 	s->timeout_ms = 1000;
 	s->sent = sent;
@@ -150,7 +150,7 @@ static void send_results(void **state)
 	signal(SIGPIPE, SIG_IGN);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	over(&s, 0, 0);
-	s.fd = sv[0];
+	s.st.fd = sv[0];
 	assert_int_equal(okc_send_pending(&s, &b), OKC_SEND_OK);
 	assert_int_equal(s.sent, 2);
 	assert_int_equal(okc_buf_used(&b), 0);
@@ -160,7 +160,7 @@ static void send_results(void **state)
 	assert_true(s.send_cut);
 	assert_int_equal(s.send_err, 0);
 	close(sv[0]);
-	s.fd = -1;
+	s.st.fd = -1;
 	assert_int_equal(okc_send_pending(&s, &b), OKC_SEND_FAILED);
 	assert_int_equal(s.send_err, EBADF);
 }

@@ -10,7 +10,7 @@
 
 #include "../../client/client.h" /* the Makefile gives only -Icommon */
 
-static char err[256];
+static struct ok_err perr; /* the last parse's error */
 
 /* The end of an argument list: a typed null pointer, as variadic functions need. */
 #define END ((const char *)NULL)
@@ -27,8 +27,8 @@ static enum okc_action parse(struct okc_options *o, const char *first, ...)
 		argv[argc++] = (char *)a;
 	va_end(ap);
 	argv[argc] = NULL;
-	err[0] = '\0';
-	return okc_parse_options(argc, argv, o, err, sizeof err);
+	memset(&perr, 0, sizeof perr);
+	return okc_parse_options(argc, argv, o, &perr);
 }
 
 static void defaults_are_loopback_4242(void **state)
@@ -68,7 +68,7 @@ static void families_and_unix_path(void **state)
 	assert_int_equal(parse(&o, "-U", path, END), OKC_USAGE_ERROR);
 	snprintf(expect, sizeof expect, "unix socket path too long: %zu bytes (at most %zu)",
 	         OKC_UNIX_PATH_MAX + 1, OKC_UNIX_PATH_MAX);
-	assert_string_equal(err, expect);
+	assert_string_equal(perr.msg, expect);
 }
 
 static void every_option_is_taken(void **state)
@@ -137,7 +137,8 @@ static void usage_errors_say_what_and_which(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		assert_int_equal(parse(&o, cases[i].a, cases[i].b, cases[i].c, END), OKC_USAGE_ERROR);
-		assert_string_equal(err, cases[i].msg);
+		assert_string_equal(perr.msg, cases[i].msg);
+		assert_int_equal(perr.code, OKC_EXIT_USAGE);
 	}
 }
 

@@ -13,25 +13,34 @@
 #include "../../server/options.h" /* the Makefile adds only -Icommon */
 #include "../../server/oklimits.h"
 
-/* Parses argv[0 .. argc); what went to stdout and stderr lands in out/err. */
-static int parse_vector(struct server_opts *o, char *out, char *err, int argc, char **argv)
-{
-	char *obuf = NULL, *ebuf = NULL;
-	size_t olen = 0, elen = 0;
-	FILE *fo = open_memstream(&obuf, &olen), *fe = open_memstream(&ebuf, &elen);
-	int rc = parse_options(argc, argv, o, fo, fe);
+/* What main prints for a usage error: the message, the hint and their decoration. */
+#define ERR_BUF (sizeof ((struct ok_err *)0)->msg + 128)
 
+/* Parses argv[0 .. argc); what main prints on stdout and stderr then lands in out/err. */
+static int parse_vector(struct server_config *o, char *out, char *err, int argc, char **argv)
+{
+	char *obuf = NULL;
+	size_t olen = 0;
+	FILE *fo = open_memstream(&obuf, &olen);
+	struct ok_err e;
+	enum options_action rc = parse_options(argc, argv, o, &e);
+
+	if (rc == OPTS_HELP || rc == OPTS_VERSION)
+		options_print(rc, fo);
 	fclose(fo);
-	fclose(fe);
 	snprintf(out, 4096, "%s", obuf);
-	snprintf(err, 4096, "%s", ebuf);
 	free(obuf);
-	free(ebuf);
+	err[0] = '\0';
+	if (rc == OPTS_USAGE_ERROR) {
+		assert_int_equal(e.code, 64); /* main's exit status */
+		snprintf(err, ERR_BUF, "okserver: %s\nTry 'okserver --help' for more information.\n",
+		         e.msg);
+	}
 	return rc;
 }
 
 /* Parses a NULL-terminated argument list. */
-static int parse(struct server_opts *o, char *out, char *err, ...)
+static int parse(struct server_config *o, char *out, char *err, ...)
 {
 	char *argv[32];
 	int argc = 0;
@@ -46,7 +55,7 @@ static int parse(struct server_opts *o, char *out, char *err, ...)
 }
 
 /* The i-th TCP listener's address as okserver names it. */
-static const char *tcp_addr(const struct server_opts *o, unsigned i, char *buf)
+static const char *tcp_addr(const struct server_config *o, unsigned i, char *buf)
 {
 	return ok_format_sockaddr((const struct sockaddr *)&o->tcp[i].ss, o->tcp[i].len, buf,
 	                          OK_SOCKADDR_STRLEN);
@@ -54,8 +63,8 @@ static const char *tcp_addr(const struct server_opts *o, unsigned i, char *buf)
 
 static void defaults_are_the_documented_ones(void **state)
 {
-	struct server_opts o;
-	char out[4096], err[4096], where[OK_SOCKADDR_STRLEN];
+	struct server_config o;
+	char out[4096], err[ERR_BUF], where[OK_SOCKADDR_STRLEN];
 
 	(void)state;
 	assert_int_equal(parse(&o, out, err, (char *)NULL), OPTS_RUN);
@@ -75,8 +84,8 @@ static void defaults_are_the_documented_ones(void **state)
 
 static void every_option_long_and_short(void **state)
 {
-	struct server_opts o;
-	char out[4096], err[4096], where[OK_SOCKADDR_STRLEN];
+	struct server_config o;
+	char out[4096], err[ERR_BUF], where[OK_SOCKADDR_STRLEN];
 
 	(void)state;
 	assert_int_equal(parse(&o, out, err, "-p", "0", "-b", "0x7f.1", "--once", "--max-clients=7",
@@ -99,8 +108,8 @@ static void every_option_long_and_short(void **state)
 
 static void binds_and_unix_listeners(void **state)
 {
-	struct server_opts o;
-	char out[4096], err[4096], where[OK_SOCKADDR_STRLEN];
+	struct server_config o;
+	char out[4096], err[ERR_BUF], where[OK_SOCKADDR_STRLEN];
 
 	(void)state;
 	assert_int_equal(parse(&o, out, err, "-b", "127.0.0.1", "-b", "[::1]", "--bind=::",
@@ -127,28 +136,28 @@ static void binds_and_unix_listeners(void **state)
 
 static void help_and_version_go_to_stdout(void **state)
 {
-	struct server_opts o;
-	char out[4096], err[4096];
+	struct server_config o;
+	char out[4096], err[ERR_BUF];
 
 	(void)state;
-	assert_int_equal(parse(&o, out, err, "-V", (char *)NULL), 0);
+	assert_int_equal(parse(&o, out, err, "-V", (char *)NULL), OPTS_VERSION);
 	assert_string_equal(out, "okserver 2.0.0\n");
-	assert_int_equal(parse(&o, out, err, "--help", (char *)NULL), 0);
+	assert_int_equal(parse(&o, out, err, "--help", (char *)NULL), OPTS_HELP);
 	assert_non_null(strstr(out, "--idle-timeout SECS"));
 	assert_string_equal(err, "");
 }
 
 /* Asserts that args are refused with exactly `line` and the hint. */
 #define REFUSED(line, ...) do { \
-	assert_int_equal(parse(&o, out, err, __VA_ARGS__, (char *)NULL), 64); \
+	assert_int_equal(parse(&o, out, err, __VA_ARGS__, (char *)NULL), OPTS_USAGE_ERROR); \
 	assert_string_equal(err, "okserver: " line "\nTry 'okserver --help' for more information.\n"); \
 	assert_string_equal(out, ""); \
 } while (0)
 
 static void refusals_name_problem_and_input(void **state)
 {
-	struct server_opts o;
-	char out[4096], err[4096];
+	struct server_config o;
+	char out[4096], err[ERR_BUF];
 
 	(void)state;
 	REFUSED("port too large: 65536", "-p", "65536");
@@ -193,8 +202,8 @@ static void refusals_name_problem_and_input(void **state)
 /* A 17th -b is refused, naming it; a path sun_path cannot hold is refused, naming the limit. */
 static void limits_of_binds_and_paths(void **state)
 {
-	struct server_opts o;
-	char out[4096], err[4096], line[512], path[sizeof ((struct sockaddr_un *)0)->sun_path + 1];
+	struct server_config o;
+	char out[4096], err[ERR_BUF], line[512], path[sizeof ((struct sockaddr_un *)0)->sun_path + 1];
 	char *argv[40] = { "okserver" };
 	int argc = 1;
 	(void)state;
@@ -206,7 +215,7 @@ static void limits_of_binds_and_paths(void **state)
 	argv[argc] = NULL;
 	assert_int_equal(parse_vector(&o, out, err, argc - 2, argv), OPTS_RUN);
 	assert_int_equal(o.n_tcp, 16);
-	assert_int_equal(parse_vector(&o, out, err, argc, argv), 64);
+	assert_int_equal(parse_vector(&o, out, err, argc, argv), OPTS_USAGE_ERROR);
 	assert_string_equal(err, "okserver: too many -b addresses (at most 16): 127.0.0.17\n"
 	                         "Try 'okserver --help' for more information.\n");
 	/* The longest path fits with its NUL (107 bytes on Linux); one more byte does not. */
@@ -215,7 +224,7 @@ static void limits_of_binds_and_paths(void **state)
 	assert_int_equal(parse(&o, out, err, "-U", path, (char *)NULL), OPTS_RUN);
 	path[sizeof path - 2] = 'p';
 	path[sizeof path - 1] = '\0';
-	assert_int_equal(parse(&o, out, err, "-U", path, (char *)NULL), 64);
+	assert_int_equal(parse(&o, out, err, "-U", path, (char *)NULL), OPTS_USAGE_ERROR);
 	snprintf(line, sizeof line, "okserver: unix path too long (at most %zu bytes): %s\n"
 	         "Try 'okserver --help' for more information.\n", sizeof path - 2, path);
 	assert_string_equal(err, line);
@@ -224,8 +233,8 @@ static void limits_of_binds_and_paths(void **state)
 /* --greeting: one line of at most OK_GREETING_MAX bytes, empty allowed; --print not with -d. */
 static void greeting_and_print(void **state)
 {
-	struct server_opts o;
-	char out[4096], err[4096], longest[OK_GREETING_MAX + 2];
+	struct server_config o;
+	char out[4096], err[ERR_BUF], longest[OK_GREETING_MAX + 2];
 
 	(void)state;
 	assert_int_equal(parse(&o, out, err, (char *)NULL), OPTS_RUN);

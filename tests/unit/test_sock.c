@@ -16,6 +16,20 @@
 #include "netaddr.h"
 #include "sock.h"
 
+/* ok_listen_addr for an IPv4 address. */
+static int listen_tcp(const struct sockaddr_in *sa, int backlog, struct ok_err *e)
+{
+	return ok_listen_addr((const struct sockaddr *)sa, (socklen_t)sizeof *sa, backlog, e);
+}
+
+/* The address a socket is bound to (the real port after binding port 0). 0 or -1, errno set. */
+static int local_addr(int fd, struct sockaddr_in *sa)
+{
+	socklen_t len = sizeof *sa;
+
+	return getsockname(fd, (struct sockaddr *)sa, &len);
+}
+
 /* Listens on 127.0.0.1 with a kernel-chosen port; returns the fd and fills *bound. */
 static int listen_any_port(struct sockaddr_in *bound)
 {
@@ -24,9 +38,9 @@ static int listen_any_port(struct sockaddr_in *bound)
 	int fd;
 
 	assert_int_equal(ok_sockaddr_in(&sa, "127.0.0.1", 0), 0);
-	fd = ok_listen_tcp(&sa, 16, &e);
+	fd = listen_tcp(&sa, 16, &e);
 	assert_true(fd >= 0);
-	assert_int_equal(ok_local_addr(fd, bound), 0);
+	assert_int_equal(local_addr(fd, bound), 0);
 	assert_int_not_equal(bound->sin_port, 0);
 	return fd;
 }
@@ -52,7 +66,7 @@ static void bind_conflict_names_address_port_and_reason(void **state)
 	int fd = listen_any_port(&bound);
 	(void)state;
 
-	assert_int_equal(ok_listen_tcp(&bound, 16, &e), -1);
+	assert_int_equal(listen_tcp(&bound, 16, &e), -1);
 	assert_int_equal(e.code, OK_STEP_BIND);
 	assert_int_equal(e.err, EADDRINUSE);
 	snprintf(expect, sizeof expect, "bind %s: Address already in use",
@@ -112,7 +126,7 @@ static void ipv6_listener_leaves_ipv4_free(void **state)
 	assert_true(v6 >= 0);
 	assert_int_equal(getsockopt(v6, IPPROTO_IPV6, IPV6_V6ONLY, &only, &olen), 0);
 	assert_int_equal(only, 1);
-	v4 = ok_listen_tcp(&bound, 16, &e);
+	v4 = listen_tcp(&bound, 16, &e);
 	assert_true(v4 >= 0);
 	assert_int_equal(ok_listen_addr((struct sockaddr *)&ss, len, 16, &e), -1);
 	assert_int_equal(e.code, OK_STEP_BIND);

@@ -1,9 +1,9 @@
-/* loop_poll.c - the event backend on poll(2), for any POSIX system: the only file that calls it. */
+/* backend_poll.c - the event backend on poll(2), for any POSIX system: the only file calling it. */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 
-#include "loop.h"
+#include "backend.h"
 
 /*
  * The watched descriptors are kept dense in one pollfd array, handed whole to one poll() per
@@ -14,7 +14,7 @@
  *
  * poll() is level-triggered, like our epoll: a ready descriptor is reported by every wait.
  */
-struct loop_backend {
+struct backend {
 	int size;               /* descriptors 0 .. size-1 may be watched */
 	nfds_t count;           /* entries in use in pfd */
 	nfds_t start;           /* where the next scan of pfd starts, when one wait cannot report all */
@@ -22,9 +22,9 @@ struct loop_backend {
 	int *where;             /* size entries: index in pfd plus one, or 0 */
 };
 
-struct loop_backend *loop_backend_create(int size)
+struct backend *backend_create(int size)
 {
-	struct loop_backend *b = calloc(1, sizeof *b);
+	struct backend *b = calloc(1, sizeof *b);
 
 	if (b == NULL)
 		return NULL;
@@ -32,14 +32,14 @@ struct loop_backend *loop_backend_create(int size)
 	b->pfd = malloc((size_t)b->size * sizeof *b->pfd);
 	b->where = calloc((size_t)b->size, sizeof *b->where);
 	if (b->pfd == NULL || b->where == NULL) {
-		loop_backend_free(b);
+		backend_free(b);
 		errno = ENOMEM;
 		return NULL;
 	}
 	return b;
 }
 
-void loop_backend_free(struct loop_backend *b)
+void backend_free(struct backend *b)
 {
 	if (b == NULL)
 		return;
@@ -50,11 +50,12 @@ void loop_backend_free(struct loop_backend *b)
 
 static short poll_events(unsigned interest)
 {
-	return (short)(((interest & LOOP_READ) ? POLLIN : 0) | ((interest & LOOP_WRITE) ? POLLOUT : 0));
+	return (short)(((interest & BACKEND_READ) ? POLLIN : 0) |
+	               ((interest & BACKEND_WRITE) ? POLLOUT : 0));
 }
 
 /* fd's entry in pfd, or NULL with errno as epoll_ctl gives it: EBADF out of range, ENOENT. */
-static struct pollfd *find(struct loop_backend *b, int fd)
+static struct pollfd *find(struct backend *b, int fd)
 {
 	if (fd < 0 || fd >= b->size) {
 		errno = EBADF;
@@ -67,7 +68,7 @@ static struct pollfd *find(struct loop_backend *b, int fd)
 	return &b->pfd[b->where[fd] - 1];
 }
 
-int loop_backend_add(struct loop_backend *b, int fd, unsigned interest)
+int backend_add(struct backend *b, int fd, unsigned interest)
 {
 	if (fd < 0 || fd >= b->size) {
 		errno = EBADF;
@@ -82,7 +83,7 @@ int loop_backend_add(struct loop_backend *b, int fd, unsigned interest)
 	return 0;
 }
 
-int loop_backend_modify(struct loop_backend *b, int fd, unsigned interest)
+int backend_modify(struct backend *b, int fd, unsigned interest)
 {
 	struct pollfd *p = find(b, fd);
 
@@ -92,7 +93,7 @@ int loop_backend_modify(struct loop_backend *b, int fd, unsigned interest)
 	return 0;
 }
 
-int loop_backend_remove(struct loop_backend *b, int fd)
+int backend_remove(struct backend *b, int fd)
 {
 	struct pollfd *p = find(b, fd);
 
@@ -106,25 +107,25 @@ int loop_backend_remove(struct loop_backend *b, int fd)
 
 /*
  * What epoll would report: POLLHUP, POLLERR and POLLNVAL (a descriptor closed while watched)
- * are LOOP_ERROR whatever the interest; a hang-up on a descriptor watched for reading is also
- * LOOP_READ, as some systems (macOS) set POLLHUP without POLLIN, and the read that follows is
+ * are BACKEND_ERROR whatever the interest; a hang-up on a descriptor watched for reading is also
+ * BACKEND_READ, as some systems (macOS) set POLLHUP without POLLIN, and the read that follows is
  * what sees the end.
  */
 static unsigned readiness(const struct pollfd *p)
 {
-	unsigned what = ((p->revents & POLLIN) ? LOOP_READ : 0u) |
-	                ((p->revents & POLLOUT) ? LOOP_WRITE : 0u);
+	unsigned what = ((p->revents & POLLIN) ? BACKEND_READ : 0u) |
+	                ((p->revents & POLLOUT) ? BACKEND_WRITE : 0u);
 
 	if (p->revents & (POLLHUP | POLLERR | POLLNVAL))
-		what |= LOOP_ERROR;
+		what |= BACKEND_ERROR;
 	if ((p->revents & POLLHUP) && (p->events & POLLIN))
-		what |= LOOP_READ;
+		what |= BACKEND_READ;
 	return what;
 }
 
 /* One poll() over every watched descriptor. When more are ready than max, the scan of the
  * next wait starts after the last one reported, so none is left behind for long. */
-int loop_backend_wait(struct loop_backend *b, struct loop_event *ev, int max, int timeout_ms)
+int backend_wait(struct backend *b, struct backend_event *ev, int max, int timeout_ms)
 {
 	int ready = poll(b->pfd, b->count, timeout_ms), n = 0;
 	nfds_t i = b->start < b->count ? b->start : 0;
@@ -143,7 +144,7 @@ int loop_backend_wait(struct loop_backend *b, struct loop_event *ev, int max, in
 	return n;
 }
 
-const char *loop_backend_name(void)
+const char *backend_name(void)
 {
 	return "poll";
 }

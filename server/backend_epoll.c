@@ -1,10 +1,10 @@
-/* loop_epoll.c - the event backend on Linux's epoll: the only file that calls it. */
+/* backend_epoll.c - the event backend on Linux's epoll: the only file that calls it. */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "loop.h"
+#include "backend.h"
 #include "oklimits.h"
 
 /*
@@ -14,15 +14,15 @@
  * which happens only when output is left over. Edge-triggered would force draining every
  * socket to EAGAIN on each edge, or re-arming it, and make a stalled client harder to park.
  */
-struct loop_backend {
+struct backend {
 	int epfd;
 	int nslots;
 	struct epoll_event *slots; /* only the ones a wait fills are touched: idle memory stays put */
 };
 
-struct loop_backend *loop_backend_create(int size)
+struct backend *backend_create(int size)
 {
-	struct loop_backend *b = calloc(1, sizeof *b);
+	struct backend *b = calloc(1, sizeof *b);
 
 	if (b == NULL)
 		return NULL;
@@ -39,7 +39,7 @@ struct loop_backend *loop_backend_create(int size)
 	return b;
 }
 
-void loop_backend_free(struct loop_backend *b)
+void backend_free(struct backend *b)
 {
 	if (b == NULL)
 		return;
@@ -48,44 +48,45 @@ void loop_backend_free(struct loop_backend *b)
 	free(b);
 }
 
-static int control(struct loop_backend *b, int op, int fd, unsigned interest)
+static int control(struct backend *b, int op, int fd, unsigned interest)
 {
-	struct epoll_event ev = { .events = ((interest & LOOP_READ) ? EPOLLIN : 0u) |
-	                                    ((interest & LOOP_WRITE) ? EPOLLOUT : 0u),
+	struct epoll_event ev = { .events = ((interest & BACKEND_READ) ? EPOLLIN : 0u) |
+	                                    ((interest & BACKEND_WRITE) ? EPOLLOUT : 0u),
 	                          .data.fd = fd };
 
 	return epoll_ctl(b->epfd, op, fd, &ev);
 }
 
-int loop_backend_add(struct loop_backend *b, int fd, unsigned interest)
+int backend_add(struct backend *b, int fd, unsigned interest)
 {
 	return control(b, EPOLL_CTL_ADD, fd, interest);
 }
 
-int loop_backend_modify(struct loop_backend *b, int fd, unsigned interest)
+int backend_modify(struct backend *b, int fd, unsigned interest)
 {
 	return control(b, EPOLL_CTL_MOD, fd, interest);
 }
 
-int loop_backend_remove(struct loop_backend *b, int fd)
+int backend_remove(struct backend *b, int fd)
 {
 	return control(b, EPOLL_CTL_DEL, fd, 0);
 }
 
-int loop_backend_wait(struct loop_backend *b, struct loop_event *ev, int max, int timeout_ms)
+int backend_wait(struct backend *b, struct backend_event *ev, int max, int timeout_ms)
 {
 	int n = epoll_wait(b->epfd, b->slots, max < b->nslots ? max : b->nslots, timeout_ms);
 
 	for (int i = 0; i < n; i++) {
 		uint32_t e = b->slots[i].events;
 		ev[i].fd = b->slots[i].data.fd;
-		ev[i].what = ((e & EPOLLIN) ? LOOP_READ : 0u) | ((e & EPOLLOUT) ? LOOP_WRITE : 0u) |
-		             ((e & (EPOLLERR | EPOLLHUP)) ? LOOP_ERROR : 0u);
+		ev[i].what = ((e & EPOLLIN) ? BACKEND_READ : 0u) |
+		             ((e & EPOLLOUT) ? BACKEND_WRITE : 0u) |
+		             ((e & (EPOLLERR | EPOLLHUP)) ? BACKEND_ERROR : 0u);
 	}
 	return n;
 }
 
-const char *loop_backend_name(void)
+const char *backend_name(void)
 {
 	return "epoll";
 }
