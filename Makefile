@@ -25,7 +25,27 @@ OK_CFLAGS    = -std=c11 $(WARNINGS) $(CFLAGS)
 B   ?= build
 BIN ?= bin
 
-COMMON_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard common/*.c))
+# TLS=1 (the default): common/tls.c and common/transport_tls.c over OpenSSL 3, its flags from
+# pkg-config (plain -lssl -lcrypto where pkg-config does not know it); TLS=0: common/tls_none.c
+# instead, whose every call says the build has no TLS. Callers ask ok_tls_available() (tls.h);
+# OK_HAVE_TLS says the same to the preprocessor, for a need no file has yet.
+TLS ?= 1
+TLS_SRC  := common/tls.c common/transport_tls.c
+TLS_NONE := common/tls_none.c
+PKG_CONFIG ?= pkg-config
+ifeq ($(TLS),1)
+TLS_CFLAGS := $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null)
+TLS_LIBS   := $(or $(shell $(PKG_CONFIG) --libs openssl 2>/dev/null),-lssl -lcrypto)
+COMMON_SRC := $(filter-out $(TLS_NONE),$(wildcard common/*.c))
+else ifeq ($(TLS),0)
+TLS_CFLAGS :=
+TLS_LIBS   :=
+COMMON_SRC := $(filter-out $(TLS_SRC),$(wildcard common/*.c))
+else
+$(error TLS=$(TLS): 1 builds with TLS (OpenSSL), 0 without)
+endif
+OK_CPPFLAGS += -DOK_HAVE_TLS=$(TLS) $(TLS_CFLAGS)
+COMMON_OBJ := $(patsubst %.c,$(B)/%.o,$(COMMON_SRC))
 # The platform's choice, made here once by asking $(CC) whether a header exists (so a cross
 # compiler answers for its own target): the event backend, server/backend_$(BACKEND).c, epoll
 # or else poll. BACKEND=poll where epoll exists is the portable build: it takes every stand-in
@@ -39,7 +59,7 @@ PORTABLE ?= $(if $(and $(HAVE_EPOLL),$(filter poll,$(BACKEND))),1,0)
 ifeq ($(PORTABLE),1)
 OK_CPPFLAGS += -DOK_FORCE_PORTABLE=1
 endif
-CHOICES := $(BACKEND) portable=$(PORTABLE)
+CHOICES := $(BACKEND) portable=$(PORTABLE) tls=$(TLS)
 SERVER_SRC := $(filter-out server/main.c server/backend_%.c,$(wildcard server/*.c)) \
 	server/backend_$(BACKEND).c
 # Each program is its main.o plus an archive of the rest, so unit tests can link the parts.
@@ -108,20 +128,20 @@ $(CLIENT_OBJ) $(B)/client/main.o: $(B)/lineedit.stamp
 
 $(BIN)/okserver: $(B)/server/main.o $(LIBSERVER) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) $(LDLIBS)
 
 $(BIN)/okclient: $(B)/client/main.o $(LIBCLIENT) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(CLIENT_LIBS) $(LDLIBS)
+	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(CLIENT_LIBS) $(TLS_LIBS) $(LDLIBS)
 
 # Unit tests may use any part of either program; archives only pull in what is referenced.
 TEST_LINK := $(LIBSERVER) $(LIBCLIENT) $(LIBCOMMON)
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(TEST_LINK)
-	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(CLIENT_LIBS) $(LDLIBS)
+	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(CLIENT_LIBS) $(TLS_LIBS) $(LDLIBS)
 
 $(B)/tests/tools/%: $(B)/tests/tools/%.o $(LIBCOMMON)
-	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) $(LDLIBS)
 
 $(B)/tests/tools/%.so: tests/tools/shim/%.c
 	@mkdir -p $(@D)

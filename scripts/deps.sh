@@ -8,12 +8,12 @@
 # apt-get fails, one sentence says exactly what to run, and the script fails.
 set -eu
 
-# Building and running: compiler and make, pkg-config, line editing.
-BUILD_PACKAGES="build-essential pkg-config libreadline-dev"
+# Building and running: compiler and make, pkg-config, line editing, TLS (OpenSSL 3).
+BUILD_PACKAGES="build-essential pkg-config libreadline-dev libssl-dev"
 # Testing: C unit tests; command-line tests; raw peers and a terminal for the bats suites;
-# ps, ss, man and strace for what tests inspect.
+# ps, ss, man and strace for what tests inspect; the openssl tool makes the tests' certificates.
 TEST_PACKAGES="libcmocka-dev bats bats-assert bats-support
-netcat-openbsd socat tmux procps iproute2 man-db strace"
+netcat-openbsd socat tmux procps iproute2 man-db strace openssl"
 
 if [ "${1:-}" = --build ]; then
 	shift

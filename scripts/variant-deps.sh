@@ -2,7 +2,7 @@
 # variant-deps.sh - installs what one build variant needs and lays out build/VARIANT/ for it.
 # Usage: scripts/variant-deps.sh i386|s390x|libedit|poll|macos
 #
-# Foreign architectures (i386, s390x) need readline and cmocka built for them. Their -dev
+# Foreign architectures (i386, s390x) need readline, cmocka and OpenSSL built for them. Their -dev
 # packages pull in linux-libc-dev and friends, which are "Multi-Arch: same" and so fail
 # whenever a mirror's foreign index lags behind amd64's. The runtime libraries alone have few
 # dependencies, and the headers of readline and cmocka are the same on every architecture, so:
@@ -48,8 +48,8 @@ macos)
 esac
 
 # The runtime libraries the programs and unit tests load, and the file each one provides.
-RUNTIME="libreadline8 libtinfo6 libcmocka0"
-LIBS="libreadline.so.8 libtinfo.so.6 libcmocka.so.0"
+RUNTIME="libreadline8 libtinfo6 libcmocka0 libssl3"
+LIBS="libreadline.so.8 libtinfo.so.6 libcmocka.so.0 libssl.so.3 libcrypto.so.3"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then
@@ -99,15 +99,16 @@ if [ -z "$sysroot" ] && [ -n "$missing" ]; then
 fi
 
 # Fallback: the .debs of the libraries and of libc itself, unpacked, never installed.
+# .complete holds the list unpacked, so a library added to RUNTIME is fetched the next time.
 if [ -n "$sysroot" ]; then
-	if [ ! -f "$sysroot/.complete" ]; then
+	if [ "$(cat "$sysroot/.complete" 2>/dev/null || true)" != "$RUNTIME" ]; then
 		rm -rf "$sysroot" "$dir/debs" && mkdir -p "$sysroot" "$dir/debs"
 		debs=""
 		for pkg in $RUNTIME libc6 libgcc-s1; do debs="$debs $pkg:$arch"; done
 		# shellcheck disable=SC2086 # the list is meant to split into words
 		(cd "$dir/debs" && apt-get download $debs)
 		for deb in "$dir"/debs/*.deb; do dpkg-deb -x "$deb" "$sysroot"; done
-		touch "$sysroot/.complete"
+		echo "$RUNTIME" >"$sysroot/.complete"
 	fi
 fi
 
@@ -127,10 +128,37 @@ for so in $LIBS; do
 	ln -sfn "$found" "$dir/lib/$so"
 done
 # The headers are architecture-independent; a cross compiler does not search /usr/include
-# (its glibc headers would be amd64's), so only these two are shown to it.
+# (its glibc headers would be amd64's), so only these are shown to it.
 mkdir -p "$dir/include"
 ln -sfn /usr/include/readline "$dir/include/readline"
 ln -sfn /usr/include/cmocka.h "$dir/include/cmocka.h"
+
+# OpenSSL's headers are too, but for two (configuration.h, opensslconf.h: word size and the
+# like), which sit in the multiarch folder. build/VARIANT/include/openssl links the native
+# ones and the architecture's two, from its libssl-dev of the version of its libssl3 (installed
+# or in the sysroot), unpacked into build/VARIANT/ssl-dev: never installed, as it is
+# "Multi-Arch: same" like the -dev packages above. OpenSSL 3.0 keeps one ABI across its
+# releases, so native headers of a slightly newer 3.0 release than a lagging mirror's serve.
+if [ -n "$sysroot" ]; then
+	ssl_version=$(dpkg-deb -f "$dir"/debs/libssl3_*.deb Version)
+else
+	ssl_version=$(dpkg-query -W -f='${Version}' "libssl3:$arch")
+fi
+ssl_dev=$dir/ssl-dev
+if [ "$(cat "$ssl_dev/.complete" 2>/dev/null || true)" != "$ssl_version" ]; then
+	rm -rf "$ssl_dev" && mkdir -p "$ssl_dev"
+	if ! (cd "$ssl_dev" && apt-get download "libssl-dev:$arch=$ssl_version" >/dev/null); then
+		echo "variant-deps: libssl-dev:$arch $ssl_version cannot be downloaded (is $arch in apt's lists?)" >&2
+		exit 1
+	fi
+	dpkg-deb -x "$ssl_dev"/libssl-dev_*.deb "$ssl_dev"
+	echo "$ssl_version" >"$ssl_dev/.complete"
+fi
+rm -rf "$dir/include/openssl" && mkdir -p "$dir/include/openssl"
+ln -sf /usr/include/openssl/*.h "$dir/include/openssl/"
+for h in configuration.h opensslconf.h; do
+	ln -sfn "$(cd "$ssl_dev/usr/include/$triplet/openssl" && pwd)/$h" "$dir/include/openssl/$h"
+done
 # gcc -m32 looks for the kernel's asm/ headers where gcc-multilib would link them (it conflicts
 # with gcc-s390x-linux-gnu, so we do not install it); the x86-64 ones serve both word sizes.
 [ "$variant" != i386 ] || ln -sfn /usr/include/x86_64-linux-gnu/asm "$dir/include/asm"

@@ -28,7 +28,7 @@ teardown() {
 	return 0
 }
 
-BUILD_ONLY=' build-essential pkg-config libreadline-dev'
+BUILD_ONLY=' build-essential pkg-config libreadline-dev libssl-dev'
 
 @test "setup: make run as a user without sudo, in a fresh copy: one sentence says what to run" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to play a user without sudo (setpriv)"
