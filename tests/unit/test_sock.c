@@ -146,13 +146,13 @@ static void unix_listener_has_its_mode(void **state)
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/s", dir);
-	fd = ok_listen_unix(path, 0640, 16, &e);
+	fd = ok_listen_unix(path, NULL, 0640, 16, &e);
 	assert_true(fd >= 0);
 	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0640);
-	assert_int_equal(ok_listen_unix(path, 0600, 16, &e), -1);
+	assert_int_equal(ok_listen_unix(path, NULL, 0600, 16, &e), -1);
 	snprintf(expect, sizeof expect, "bind unix:%s: Address already in use", path);
 	assert_string_equal(e.msg, expect);
 	close(fd);
