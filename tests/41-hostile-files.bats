@@ -311,19 +311,31 @@ overflow_log() {
 	cat <&"$HOLD_FD" >"$err" &
 	reader=$!
 	BG_PIDS+=("$reader")
+	# The pipe has room again once the reader has some of it (without a --log, each line on
+	# standard error starts "okserver: ", as everywhere else).
+	wait_until 10 test -s "$err"
 	run talk 'after\n'
 	assert_output 'OK$'
 	wait_until 10 grep -q 'closed (eof), 1 lines answered' "$err" ||
 		fail "the last connection was never logged: $(tail -3 "$err")"
-	run grep -c -E '^log: [0-9]+ lines lost while the log was full$' "$err"
+	run grep -c -E '^okserver: log: [0-9]+ lines lost while the log was full$' "$err"
 	assert_output 1
 	# Every line that got through is whole: a connection's, the count, or the server's own.
-	run grep -v -c -E '^(127\.0\.0\.1:[0-9]+ (connected|closed \((quit|eof)\), [12] lines answered)|log: [0-9]+ lines lost while the log was full|okserver.*)$' "$err"
+	# Each starts as a line starts, none runs into the next, and every connection's line and the
+	# count are exactly so.
+	run grep -v -c -E '^okserver: ' "$err"
+	assert_output 0
+	run grep -c -E 'okserver: .*okserver: ' "$err"
+	assert_output 0
+	run grep -c -E '127\.0\.0\.1|lines lost' "$err"
+	[ "$output" -gt 0 ]
+	run grep -v -c -E '^okserver: (127\.0\.0\.1:[0-9]+ (connected|closed \((quit|eof)\), [12] lines answered)|log: [0-9]+ lines lost while the log was full)$' \
+		<(grep -E '127\.0\.0\.1|lines lost' "$err")
 	assert_output 0
 	# The count is exact: connections logged plus lines lost make every line there was.
 	local logged lost
-	logged=$(grep -c -E '^127\.0\.0\.1:' "$err")
-	lost=$(sed -n -E 's/^log: ([0-9]+) lines lost.*/\1/p' "$err")
+	logged=$(grep -c -E '^okserver: 127\.0\.0\.1:' "$err")
+	lost=$(sed -n -E 's/^okserver: log: ([0-9]+) lines lost.*/\1/p' "$err")
 	assert_equal $((logged + lost)) 4002
 	exec {HOLD_FD}>&-
 }
