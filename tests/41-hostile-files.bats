@@ -168,6 +168,22 @@ traced_okserver() {
 	victim_intact
 }
 
+@test "hostile files: the log's folder swapped for a link before SIGHUP: nothing is made where it leads" {
+	as_other mkdir "$PUB/logs"
+	start_okserver -v --log "$PUB/logs/ok.log"
+	as_other mv "$PUB/logs" "$PUB/logs.old"
+	as_other ln -s "$SAFE" "$PUB/logs"
+	kill -HUP "$SERVER_PID"
+	wait_until 5 grep -q 'cannot reopen' "$PUB/logs.old/ok.log"
+	run grep -c "log $PUB/logs/ok.log: cannot reopen: its folder was replaced; not followed; logging goes on here\$" \
+		"$PUB/logs.old/ok.log"
+	assert_output 1
+	[ ! -e "$SAFE/ok.log" ]
+	run talk 'x\n'
+	assert_output 'OK$'
+	wait_until 5 grep -q 'closed (eof)' "$PUB/logs.old/ok.log"
+}
+
 # --- the Unix socket's file ---
 
 @test "hostile files: the -U socket is made with its mode: no chmod by path a swap could redirect" {
