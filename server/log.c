@@ -56,12 +56,14 @@ static void pick_way(void)
 {
 	struct stat st;
 
+	bool known = fstat(lg.fd, &st) == 0;
+
 	lg.chosen = true;
-	lg.regular = fstat(lg.fd, &st) == 0 && S_ISREG(st.st_mode);
+	lg.regular = known && S_ISREG(st.st_mode);
 	if (lg.regular || lg.own >= 0)
 		lg.way = WAY_WRITE;
 	else
-		lg.way = fstat(lg.fd, &st) == 0 && S_ISSOCK(st.st_mode) ? WAY_SEND : WAY_POLL;
+		lg.way = known && S_ISSOCK(st.st_mode) ? WAY_SEND : WAY_POLL;
 }
 
 /* fd's terminal opened again, by its name, as a description of our own that is non-blocking

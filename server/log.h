@@ -38,7 +38,8 @@ bool log_is_file(void);
  * to the old file, and a line there says why. */
 void log_reopen(void);
 
-/* Standard error may have changed (-d made it /dev/null): without --log, the log follows it. */
+/* Without --log: the log is standard error, looked at now (a terminal is reopened here, at
+ * start, not at the first line), and again when it changed (-d made it /dev/null). */
 void log_follow_stderr(void);
 
 /* Writes the formatted text, cut to OK_LOG_LINE_MAX, as one line of the log. */

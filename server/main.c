@@ -204,6 +204,7 @@ static int run(struct server_config *c, struct ok_err *e)
 		pidfile_remove(&pf);
 		return -1;
 	}
+	log_follow_stderr(); /* without --log: how to write standard error without waiting */
 	/* Activated listeners, or the ones the options ask for (listeners_open comes after). */
 	fit_fd_limit(c, l.n > 0 ? l.n : (int)c->n_tcp + (c->unix_path != NULL));
 	if (l.n == 0 && listeners_open(&l, c, e) < 0) {
