@@ -88,4 +88,14 @@
 #endif
 #endif
 
+/*
+ * OK_CTIME_NSEC(st): the nanoseconds of a struct stat's change time. POSIX 2008 names the time
+ * st_ctim; macOS names it st_ctimespec (and has no st_ctim). The seconds are st_ctime on both.
+ */
+#if defined(__APPLE__)
+#define OK_CTIME_NSEC(st) ((st)->st_ctimespec.tv_nsec)
+#else
+#define OK_CTIME_NSEC(st) ((st)->st_ctim.tv_nsec)
+#endif
+
 #endif

@@ -123,40 +123,64 @@ int ok_listen_addr(const struct sockaddr *sa, socklen_t len, int backlog,
 	return fd;
 }
 
-/* Past bind the file exists: a failure removes it before it is recorded. */
+/* Past bind the file exists: a failure removes it (by the name it was bound by) before it is
+ * recorded, under the name shown. */
 static int fail_after_bind(struct ok_err *e, enum ok_sock_step step, const char *op,
-                           const struct sockaddr_un *un, int fd)
+                           const struct sockaddr_un *un, const struct sockaddr_un *shown, int fd)
 {
 	int err = errno;
 
 	(void)unlink(un->sun_path);
-	return record_failure(e, step, err, op, (const struct sockaddr *)un, (socklen_t)sizeof *un,
-	                      fd);
+	return record_failure(e, step, err, op, (const struct sockaddr *)shown,
+	                      (socklen_t)sizeof *shown, fd);
 }
 
-int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_err *e)
+/* A Unix socket address for path, or -1 when it does not fit (errno set). */
+static int unix_address(struct sockaddr_un *un, const char *path)
 {
-	struct sockaddr_un un;
-	const struct sockaddr *sa = (const struct sockaddr *)&un;
-	socklen_t len = (socklen_t)sizeof un;
 	size_t plen = strlen(path);
+
+	memset(un, 0, sizeof *un);
+	un->sun_family = AF_UNIX;
+	if (plen == 0 || plen >= sizeof un->sun_path) {
+		errno = plen ? ENAMETOOLONG : ENOENT;
+		return -1;
+	}
+	memcpy(un->sun_path, path, plen);
+	OK_SET_SUN_LEN(un, sizeof *un);
+	return 0;
+}
+
+/* bind() with the socket file's mode set as it is made: the umask says what bind leaves out of
+ * 0777, so the file never has another mode, and no chmod by path follows that a swap of the
+ * path could turn against another file. The umask is the process's: for a single-threaded
+ * caller, as okserver is when it listens. */
+static int bind_with_mode(int fd, const struct sockaddr_un *un, unsigned mode)
+{
+	mode_t was = umask((mode_t)(~mode & 0777));
+	int rc = bind(fd, (const struct sockaddr *)un, (socklen_t)sizeof *un), err = errno;
+
+	umask(was);
+	errno = err;
+	return rc;
+}
+
+int ok_listen_unix(const char *path, const char *shown, unsigned mode, int backlog,
+                   struct ok_err *e)
+{
+	struct sockaddr_un un, named;
+	const struct sockaddr *sa = (const struct sockaddr *)&named;
+	socklen_t len = (socklen_t)sizeof named;
 	int fd;
 
-	memset(&un, 0, sizeof un);
-	un.sun_family = AF_UNIX;
-	if (plen == 0 || plen >= sizeof un.sun_path)
-		return record_failure(e, OK_STEP_BIND, plen ? ENAMETOOLONG : ENOENT, "bind", sa, len,
-		                      -1);
-	memcpy(un.sun_path, path, plen);
-	OK_SET_SUN_LEN(&un, sizeof un);
+	if (unix_address(&named, shown != NULL ? shown : path) < 0 || unix_address(&un, path) < 0)
+		return record_failure(e, OK_STEP_BIND, errno, "bind", sa, len, -1);
 	if ((fd = new_socket(sa, len, e)) < 0)
 		return -1;
-	if (bind(fd, sa, len) < 0)
+	if (bind_with_mode(fd, &un, mode) < 0)
 		return record_failure(e, OK_STEP_BIND, errno, "bind", sa, len, fd);
-	if (chmod(path, (mode_t)mode) < 0)
-		return fail_after_bind(e, OK_STEP_BIND, "chmod", &un, fd);
 	if (listen(fd, backlog) < 0)
-		return fail_after_bind(e, OK_STEP_LISTEN, "listen", &un, fd);
+		return fail_after_bind(e, OK_STEP_LISTEN, "listen", &un, &named, fd);
 	return fd;
 }
 

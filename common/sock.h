@@ -31,13 +31,16 @@ int ok_listen_addr(const struct sockaddr *sa, socklen_t len, int backlog,
                    struct ok_err *e);
 
 /*
- * A listening, non-blocking, close-on-exec Unix-domain stream socket at path, its file given
- * mode after bind and before listen (so no client can connect while it has another). The path
- * must not exist (bind fails with EADDRINUSE otherwise) and must fit sun_path. On a failure
- * after bind the file it created is removed. The fd, or -1 with e (a chmod failure counts as
- * step OK_STEP_BIND: the address could not be set up as asked).
+ * A listening, non-blocking, close-on-exec Unix-domain stream socket at path, its file made with
+ * mode (through the umask at bind, never a chmod by path afterwards, which a swap of the path
+ * could turn against another file; the umask is the process's, so for single-threaded callers).
+ * The path must not exist (bind fails with EADDRINUSE otherwise) and must fit sun_path. On a
+ * failure after bind the file it created is removed. Messages name the address as shown (NULL:
+ * path), for a caller that binds by a name relative to the folder it moved into. The fd, or -1
+ * with e.
  */
-int ok_listen_unix(const char *path, unsigned mode, int backlog, struct ok_err *e);
+int ok_listen_unix(const char *path, const char *shown, unsigned mode, int backlog,
+                   struct ok_err *e);
 
 /*
  * A connected, non-blocking, close-on-exec stream socket to sa (IPv4, IPv6 or Unix-domain, len

@@ -23,8 +23,8 @@ bench:
 	@$(MAKE) --no-print-directory bench-access
 
 # The access rules' rows (tests/bench/access.sh, self-contained): okserver accepting with an
-# access file of 10,000 rules beside none, tests/tools/srv_many as the client; its section of
+# access file of 10,000 rules beside none, tests/tools/client_many as the client; its section of
 # tests/bench/RESULTS.md is replaced, after bench.sh has written the rest.
 .PHONY: bench-access
-bench-access: all $(B)/tests/tools/srv_many
+bench-access: all $(B)/tests/tools/client_many
 	@tests/bench/access.sh

@@ -47,7 +47,7 @@ check-asan: test-build check-build
 # --- valgrind memcheck over the protocol and client pipe tests ---
 
 VG_LOGS := $(abspath build/valgrind/logs)
-VG_SUITES := tests/10-protocol.bats tests/30-client.bats
+VG_SUITES := tests/10-protocol.bats tests/30-client.bats tests/41-hostile-files.bats
 VG_WRAPPERS := build/valgrind/okserver build/valgrind/okclient
 
 # A wrapper per program, so tests/helpers.bash runs it through OKSERVER/OKCLIENT unchanged.

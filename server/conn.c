@@ -246,6 +246,77 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 	return 0;
 }
 
+/*
+ * The pending output becomes what was waiting, then a (alen bytes), then the n bytes at b + off,
+ * all in b's own buffer: b (malloc'd, handed over: the Q echo) is kept, not copied, so a client
+ * that does not read its echo costs it once. What goes in front is copied into the room before
+ * off when there is some (the part of b already sent), else b grows for it (a realloc of a large
+ * block moves pages, not bytes). 0 (b taken, or freed when nothing of it is left), or -1: no
+ * memory (b not freed).
+ */
+static int adopt_pending(struct conn *c, const char *a, size_t alen, char *b, size_t off,
+                         size_t n)
+{
+	size_t have = c->pend ? c->pend_len - c->pend_off : 0, head = have + alen, start;
+	char *p = b;
+
+	if (n == 0) {
+		free(b);
+		return keep_pending(c, a, alen, "", 0);
+	}
+	if (head <= off) {
+		start = off - head;
+	} else {
+		if ((p = realloc(b, head + n)) == NULL)
+			return -1;
+		memmove(p + head, p + off, n);
+		start = 0;
+	}
+	if (have > 0)
+		memcpy(p + start, c->pend + c->pend_off, have);
+	if (alen > 0)
+		memcpy(p + start + have, a, alen);
+	free(c->pend);
+	c->pend = p;
+	c->pend_off = (uint32_t)start;
+	c->pend_len = (uint32_t)(start + head + n);
+	return 0;
+}
+
+/* send_out, b (blen bytes) being a malloc'd buffer handed over: what the socket does not take
+ * of it stays in it, as the pending output (adopt_pending); it is freed once all is sent. 0, or
+ * -1 when the connection had to be closed. */
+static int send_out_owned(struct server *s, int fd, const char *a, size_t alen, char *b,
+                          size_t blen)
+{
+	struct conn *c = &s->conns[fd];
+	size_t off = 0;
+
+	if (c->pend == NULL) {
+		struct iovec iov[2] = { { (void *)a, alen }, { b, blen } };
+		ssize_t n = write_out(s, fd, iov, 2, alen + blen);
+		size_t sent = (size_t)n;
+
+		if (n < 0) {
+			free(b);
+			return -1;
+		}
+		if (sent >= alen) {
+			off = sent - alen;
+			alen = 0;
+		} else {
+			a += sent;
+			alen -= sent;
+		}
+	}
+	if (adopt_pending(c, a, alen, b, off, blen - off) < 0) {
+		free(b);
+		conn_close_on_error(s, fd, ENOMEM);
+		return -1;
+	}
+	return 0;
+}
+
 /* The last reply is out: half-close, then read until the peer closes, so no reset eats it.
  * A transport that needs I/O to end its side (TLS) is called again once it can have it. */
 static void half_close_then_linger(struct server *s, int fd)
@@ -266,9 +337,8 @@ static void half_close_then_linger(struct server *s, int fd)
 	restart_deadline(s, fd);
 }
 
-/* Ends the conversation with replies a (the OKs of this read) and b (the last line, if any). */
-static void end_conversation(struct server *s, int fd, int why, const char *a, size_t alen,
-                             const char *b, size_t blen)
+/* The conversation is over: nothing more is read, the last replies go out. */
+static void begin_ending(struct server *s, int fd, int why)
 {
 	struct conn *c = &s->conns[fd];
 
@@ -276,9 +346,30 @@ static void end_conversation(struct server *s, int fd, int why, const char *a, s
 	c->state = CONN_ENDING;
 	print_line_drop(&c->pl); /* a line in progress now will never be answered */
 	restart_deadline(s, fd);
+}
+
+/* Ends the conversation with replies a (the OKs of this read) and b (the last line, if any). */
+static void end_conversation(struct server *s, int fd, int why, const char *a, size_t alen,
+                             const char *b, size_t blen)
+{
+	begin_ending(s, fd, why);
 	if (send_out(s, fd, a, alen, b, blen) < 0)
 		return;
-	if (c->pend == NULL)
+	if (s->conns[fd].pend == NULL)
+		half_close_then_linger(s, fd);
+}
+
+/* Ends the conversation with replies a and the Q echo, whose buffer the framer hands over. */
+static void end_with_echo(struct server *s, int fd, const char *a, size_t alen)
+{
+	size_t elen;
+	char *echo;
+
+	begin_ending(s, fd, WHY_QUIT);
+	echo = ok_framer_take_echo(&s->conns[fd].fr, &elen);
+	if (send_out_owned(s, fd, a, alen, echo, elen) < 0)
+		return;
+	if (s->conns[fd].pend == NULL)
 		half_close_then_linger(s, fd);
 }
 
@@ -382,6 +473,10 @@ static ssize_t read_and_answer(struct server *s, int fd)
 	st = ok_framer_status(&c->fr);
 	if (st == OK_FRAMER_MORE)
 		return send_out(s, fd, s->out, olen, "", 0) < 0 ? -1 : n;
+	if (st == OK_FRAMER_QUIT) {
+		end_with_echo(s, fd, s->out, olen);
+		return n;
+	}
 	if (st == OK_FRAMER_NOMEM)
 		c->err = (uint16_t)ENOMEM;
 	final = ok_framer_final(&c->fr, &flen);

@@ -226,7 +226,7 @@ int ok_framer_status(const struct ok_framer *f)
 
 const char *ok_framer_final(const struct ok_framer *f, size_t *len)
 {
-	if (f->status == OK_FRAMER_QUIT) {
+	if (f->status == OK_FRAMER_QUIT && f->echo != NULL) {
 		*len = f->len;
 		return f->echo;
 	}
@@ -237,6 +237,18 @@ const char *ok_framer_final(const struct ok_framer *f, size_t *len)
 	}
 	*len = 0;
 	return "";
+}
+
+char *ok_framer_take_echo(struct ok_framer *f, size_t *len)
+{
+	char *echo = f->status == OK_FRAMER_QUIT ? f->echo : NULL;
+
+	*len = echo != NULL ? f->len : 0;
+	if (echo != NULL) {
+		f->echo = NULL;
+		f->echo_cap = 0;
+	}
+	return echo;
 }
 
 const char *ok_framer_eol(const struct ok_framer *f)

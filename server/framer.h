@@ -16,8 +16,8 @@
  *
  * Invariants, true between any two calls:
  *  - len <= max_line + 1 (content so far, plus a CR that may yet turn out to be the terminator);
- *  - echo != NULL only while a Q line is in progress or after it ended (status OK_FRAMER_QUIT),
- *    and then echo_cap >= len + 2;
+ *  - echo != NULL only while a Q line is in progress or after it ended (status OK_FRAMER_QUIT,
+ *    until ok_framer_take_echo hands it over), and then echo_cap >= len + 2;
  *  - once status is not OK_FRAMER_MORE it never changes again and input is discarded;
  *  - no globals, no I/O; the only allocation is echo, released by ok_framer_free().
  */
@@ -88,6 +88,11 @@ int ok_framer_status(const struct ok_framer *f);
 
 /* The last reply for QUIT (the echo) or TOO_LONG (the ERR line); otherwise length 0. */
 const char *ok_framer_final(const struct ok_framer *f, size_t *len);
+
+/* QUIT: the echo's buffer itself (len bytes, the line's terminator included), handed over: the
+ * caller frees it, and the framer holds it no more, so a Q echo a client does not read is held
+ * once (by the connection's pending output), never twice. NULL otherwise, or once taken. */
+char *ok_framer_take_echo(struct ok_framer *f, size_t *len);
 
 /* "\r\n" if the client's last complete line ended CRLF, else "\n": for the server's ERR lines. */
 const char *ok_framer_eol(const struct ok_framer *f);

@@ -1,6 +1,6 @@
 /* listeners.c - open the -b and -U listeners, write their ready lines, remove the socket file. */
-#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,11 @@
 
 #include "listeners.h"
 #include "platform.h" /* OK_SET_SUN_LEN */
+#include "safefile.h"
 #include "sock.h"
+
+/* A stale socket replaced while it was being checked is looked at anew, this often. */
+#define UNIX_CHECK_TRIES 3
 
 /* sock.c's failure, its step turned into the exit status it means (okserver(1)); -1. */
 static int step_failed(struct ok_err *e)
@@ -76,7 +80,7 @@ static int socket_is_live(const char *path)
 		return -1;
 	memset(&un, 0, sizeof un);
 	un.sun_family = AF_UNIX;
-	memcpy(un.sun_path, path, strlen(path)); /* options.c checked that it fits */
+	memcpy(un.sun_path, path, strlen(path)); /* options.c checked that the whole path fits */
 	OK_SET_SUN_LEN(&un, sizeof un);
 	rc = connect(fd, (struct sockaddr *)&un, sizeof un);
 	err = errno;
@@ -87,41 +91,100 @@ static int socket_is_live(const char *path)
 	return err == ECONNREFUSED ? 0 : -1;
 }
 
-/* A path that exists: a socket nobody accepts on is removed; a live socket, or anything that
- * is not a socket, is left alone and refused. 0 to go on and bind, or -1 with e filled. */
-static int clear_stale_socket(const char *path, struct ok_err *e)
+/*
+ * The name exists: a socket nobody accepts on is removed; a live socket, or anything that is not
+ * a socket, is left alone and refused. The socket checked is the one removed: the name is
+ * looked at in the folder opened once, and again after the (slow) liveness test, and is removed
+ * only if it still leads to the same file; if it changed, it is looked at anew. where: the name
+ * connect() goes by (see open_unix). 0 to go on and bind, or -1 with e filled.
+ */
+static int clear_stale_socket(const struct listeners *l, const char *where, struct ok_err *e)
 {
+	const char *path = l->unix_path;
 	struct stat st;
 	int live;
 
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : refuse_path(e, path, strerror(errno));
-	if (!S_ISSOCK(st.st_mode))
-		return refuse_path(e, path, "exists and is not a socket (left as it is)");
-	if ((live = socket_is_live(path)) != 0)
-		return refuse_path(e, path, live > 0 ? strerror(EADDRINUSE) : strerror(errno));
-	if (unlink(path) < 0 && errno != ENOENT)
-		return refuse_path(e, path, strerror(errno));
+	for (int i = 0; i < UNIX_CHECK_TRIES; i++) {
+		if (fstatat(l->unix_dirfd, l->unix_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return errno == ENOENT ? 0 : refuse_path(e, path, strerror(errno));
+		if (!S_ISSOCK(st.st_mode))
+			return refuse_path(e, path, "exists and is not a socket (left as it is)");
+		if ((live = socket_is_live(where)) != 0)
+			return refuse_path(e, path, live > 0 ? strerror(EADDRINUSE) : strerror(errno));
+		if (!safe_still_same(l->unix_dirfd, l->unix_name, &st))
+			continue; /* replaced while it was tested: that is not the socket found stale */
+		if (unlinkat(l->unix_dirfd, l->unix_name, 0) < 0 && errno != ENOENT)
+			return refuse_path(e, path, strerror(errno));
+		return 0;
+	}
+	return refuse_path(e, path, "replaced again and again while checked (left as it is)");
+}
+
+/*
+ * connect() and bind() take a name, not a folder descriptor (POSIX has no connectat or bindat):
+ * so for them the working directory moves into the socket's folder, opened once, and they go by
+ * the last component; a swap of the path's folders meanwhile cannot send them elsewhere. The
+ * working directory's descriptor to come back to, or -1 when it cannot be kept (an unreadable
+ * working directory, a folder without search permission): then they go by the whole path, as
+ * before, and only the folder-descriptor checks around them hold.
+ */
+static int enter_folder(int dirfd)
+{
+	int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (here >= 0 && fchdir(dirfd) < 0) {
+		close(here);
+		here = -1;
+	}
+	return here;
+}
+
+/* Back to the working directory enter_folder left. 0, or -1 with e filled. */
+static int leave_folder(int here, const char *path, struct ok_err *e)
+{
+	int rc = fchdir(here), err = errno;
+
+	close(here);
+	if (rc < 0)
+		return ok_err_set(e, SERVER_EXIT_BIND, err,
+		                  "bind unix:%s: back to the working directory", path);
 	return 0;
+}
+
+/* Removes the stale socket if there is one, then binds and listens, going by where. The
+ * descriptor, or -1 with e filled. */
+static int make_unix(struct listeners *l, const char *where, unsigned mode, struct ok_err *e)
+{
+	int fd;
+
+	if (clear_stale_socket(l, where, e) < 0)
+		return -1;
+	fd = ok_listen_unix(where, l->unix_path, mode, SOMAXCONN, e);
+	return fd < 0 ? step_failed(e) : fd;
 }
 
 /* The Unix listener, last; the file it made is recorded so that exit removes it, and only it. */
 static int open_unix(struct listeners *l, const char *path, unsigned mode, struct ok_err *e)
 {
-	struct stat st;
+	int here, fd;
 
-	if (clear_stale_socket(path, e) < 0)
-		return -1;
-	if ((l->fd[l->n] = ok_listen_unix(path, mode, SOMAXCONN, e)) < 0)
-		return step_failed(e);
-	l->n++;
-	if (lstat(path, &st) == 0) {
-		l->unix_dev = st.st_dev;
-		l->unix_ino = st.st_ino;
-		l->unix_made = realpath(path, NULL);
-		if (l->unix_made == NULL)
-			l->unix_made = strdup(path); /* no realpath: still removable if -d did not move */
+	l->unix_dirfd = safe_open_folder(path, &l->unix_name);
+	if (l->unix_dirfd < 0)
+		return refuse_path(e, path, strerror(errno));
+	l->unix_path = path;
+	here = enter_folder(l->unix_dirfd);
+	fd = make_unix(l, here >= 0 ? l->unix_name : path, mode, e);
+	if (here >= 0 && leave_folder(here, path, e) < 0 && fd >= 0) {
+		close(fd);
+		(void)unlinkat(l->unix_dirfd, l->unix_name, 0); /* made just now, in the folder */
+		fd = -1;
 	}
+	if (fd < 0)
+		return -1;
+	l->unix_index = l->n;
+	l->fd[l->n++] = fd;
+	l->unix_made = fstatat(l->unix_dirfd, l->unix_name, &l->unix_st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	               S_ISSOCK(l->unix_st.st_mode);
 	return 0;
 }
 
@@ -151,7 +214,9 @@ size_t listeners_ready_text(const struct listeners *l, char *buf, size_t len)
 		char where[OK_SOCKADDR_STRLEN];
 		int n;
 
-		if (getsockname(l->fd[i], (struct sockaddr *)&ss, &sl) < 0)
+		if (l->unix_path != NULL && i == l->unix_index)
+			snprintf(where, sizeof where, "unix:%s", l->unix_path); /* bound by a short name */
+		else if (getsockname(l->fd[i], (struct sockaddr *)&ss, &sl) < 0)
 			snprintf(where, sizeof where, "unknown");
 		else
 			ok_format_sockaddr((struct sockaddr *)&ss, sl, where, sizeof where);
@@ -172,12 +237,11 @@ void listeners_close(struct listeners *l)
 
 void listeners_remove_unix(struct listeners *l)
 {
-	struct stat st;
-
-	if (l->unix_made == NULL)
+	if (l->unix_path == NULL)
 		return;
-	if (lstat(l->unix_made, &st) == 0 && st.st_dev == l->unix_dev && st.st_ino == l->unix_ino)
-		(void)unlink(l->unix_made);
-	free(l->unix_made);
-	l->unix_made = NULL;
+	if (l->unix_made && safe_still_same(l->unix_dirfd, l->unix_name, &l->unix_st))
+		(void)unlinkat(l->unix_dirfd, l->unix_name, 0); /* gone already is as good */
+	close(l->unix_dirfd);
+	l->unix_path = NULL;
+	l->unix_made = false;
 }

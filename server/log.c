@@ -1,68 +1,178 @@
-/* log.c - okserver's log: one whole line per call, on standard error or in the --log file. */
+/* log.c - okserver's log: whole lines, on standard error or in the --log file, never waited for. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h> /* PIPE_BUF */
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "oklimits.h"
+#include "platform.h" /* OK_MSG_NOSIGNAL */
+#include "safefile.h"
 
 #define LOG_FILE_MODE 0640
 
-/* The one log of the process, as stderr is: its descriptor and, for --log, the name. */
-static int log_fd = STDERR_FILENO;
-static char *log_path;
+/* How a line is handed to the log without waiting (log.h). */
+enum log_way {
+	WAY_WRITE, /* write() never waits: a regular file, or a non-blocking description of our own */
+	WAY_SEND,  /* a socket: send() with MSG_DONTWAIT */
+	WAY_POLL   /* shared and blocking: only what poll() says fits, whole lines, PIPE_BUF at most */
+};
 
-static int open_log(const char *path)
+/* The one log of the process, as stderr is. */
+static struct {
+	int fd;              /* where lines go */
+	int own;             /* fd, when it is ours to close (the --log file, the terminal reopened) */
+	enum log_way way;
+	bool regular;        /* a regular file: the loop cannot watch it */
+	bool chosen;         /* the way was picked for fd */
+	char *path;          /* --log: the absolute name, for SIGHUP; NULL: standard error */
+	const char *name;    /* ... its last component, inside path */
+	dev_t dir_dev;       /* ... and its folder, which a reopen insists on */
+	ino_t dir_ino;
+	unsigned long lost;  /* lines dropped since the last one that got through */
+	size_t head, len;    /* the lines waiting: buf[head .. head + len) */
+	char buf[OK_LOG_BUFFER];
+} lg = { .fd = STDERR_FILENO, .own = -1 };
+
+/* Lets go of a descriptor of our own, if the log had one. */
+static void drop_own(void)
 {
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, LOG_FILE_MODE);
+	if (lg.own >= 0)
+		close(lg.own);
+	lg.own = -1;
 }
 
-int log_open_file(const char *path)
+/* Picks the way to write lg.fd that never waits (log.h). */
+static void pick_way(void)
 {
-	char *copy = strdup(path);
-	int fd;
+	struct stat st;
 
-	if (copy == NULL)
+	bool known = fstat(lg.fd, &st) == 0;
+
+	lg.chosen = true;
+	lg.regular = known && S_ISREG(st.st_mode);
+	if (lg.regular || lg.own >= 0)
+		lg.way = WAY_WRITE;
+	else
+		lg.way = known && S_ISSOCK(st.st_mode) ? WAY_SEND : WAY_POLL;
+}
+
+/* fd's terminal opened again, by its name, as a description of our own that is non-blocking
+ * (its O_NONBLOCK touches nobody else); -1 when fd is no terminal or cannot be reopened. */
+static int reopen_terminal(int fd)
+{
+	struct stat was, now;
+	const char *name;
+	int t;
+
+	if (!isatty(fd) || (name = ttyname(fd)) == NULL || fstat(fd, &was) < 0)
 		return -1;
-	fd = open_log(path);
-	if (fd < 0) {
-		int err = errno;
-		free(copy);
-		errno = err;
+	t = open(name, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (t < 0)
+		return -1;
+	if (fstat(t, &now) < 0 || !S_ISCHR(now.st_mode) || now.st_rdev != was.st_rdev) {
+		close(t); /* not the same terminal after all */
 		return -1;
 	}
-	if (log_path != NULL)
-		close(log_fd);
-	free(log_path);
-	log_path = copy;
-	log_fd = fd;
-	return 0;
+	return t;
 }
 
-bool log_is_file(void)
+/* The log is standard error (no --log): its terminal reopened, or the descriptor itself. */
+static void use_stderr(void)
 {
-	return log_path != NULL;
+	drop_own();
+	lg.own = reopen_terminal(STDERR_FILENO);
+	lg.fd = lg.own >= 0 ? lg.own : STDERR_FILENO;
+	pick_way();
 }
 
-void log_reopen(void)
+void log_follow_stderr(void)
 {
-	int fd;
+	if (lg.path == NULL)
+		use_stderr();
+}
 
-	if (log_path == NULL)
-		return;
-	fd = open_log(log_path);
-	if (fd < 0) {
-		server_log("log %s: cannot reopen: %s; logging goes on here", log_path,
-		           strerror(errno));
-		return;
+/* At most cap bytes of p[0..n) that end a line, so a write of them never splits one (unless a
+ * single piece has no line end within cap: then cap). */
+static size_t whole_lines(const char *p, size_t n, size_t cap)
+{
+	size_t k;
+
+	if (n <= cap)
+		return n;
+	for (k = cap; k > 0 && p[k - 1] != '\n'; k--)
+		;
+	return k > 0 ? k : cap;
+}
+
+/* WAY_POLL: whether the log has room now (or an error that a write will tell). */
+static bool has_room(void)
+{
+	struct pollfd pf = { .fd = lg.fd, .events = POLLOUT };
+
+	return poll(&pf, 1, 0) > 0 && (pf.revents & (POLLOUT | POLLERR | POLLHUP));
+}
+
+/* One write of up to n bytes of p, in the log's way: the bytes taken (0: none now), or -1 with
+ * errno when the log is broken. */
+static ssize_t put(const char *p, size_t n)
+{
+	ssize_t w;
+
+	if (lg.way == WAY_POLL) {
+		if (!has_room())
+			return 0;
+		n = whole_lines(p, n, PIPE_BUF); /* a pipe with room takes up to PIPE_BUF at once */
 	}
-	close(log_fd);
-	log_fd = fd;
+	do
+		w = lg.way == WAY_SEND ? send(lg.fd, p, n, MSG_DONTWAIT | OK_MSG_NOSIGNAL)
+		                       : write(lg.fd, p, n);
+	while (w < 0 && errno == EINTR);
+	if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	return w;
+}
+
+static unsigned long count_lines(const char *p, size_t n)
+{
+	unsigned long lines = 0;
+
+	for (const char *end = p + n; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		lines++;
+	return lines;
+}
+
+void log_flush(void)
+{
+	while (lg.len > 0) {
+		ssize_t w = put(lg.buf + lg.head, lg.len);
+
+		if (w == 0)
+			return; /* full: the rest waits */
+		if (w < 0) {
+			/* Broken (a pipe nobody reads any more, a full disk): these cannot go out. */
+			lg.lost += count_lines(lg.buf + lg.head, lg.len);
+			lg.len = 0;
+			break;
+		}
+		lg.head += (size_t)w;
+		lg.len -= (size_t)w;
+	}
+	lg.head = 0;
+}
+
+int log_wait_fd(void)
+{
+	return lg.len > 0 && !lg.regular ? lg.fd : -1;
 }
 
 /* "2026-11-30T17:05:03.123Z ": UTC from the real-time clock, for people reading the file. */
@@ -81,18 +191,55 @@ static size_t format_stamp(char *buf, size_t len)
 	return n < len ? n : len - 1;
 }
 
-/* The whole line, in as many writes as it takes; a log that will not take it loses it. */
-static void write_line(const char *line, size_t len)
+/* The start of every line: the stamp in a --log file, "okserver: " on standard error. */
+static size_t begin_line(char *buf, size_t len)
 {
-	while (len > 0) {
-		ssize_t n = write(log_fd, line, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		line += n;
-		len -= (size_t)n;
+	if (lg.path != NULL)
+		return format_stamp(buf, len);
+	return (size_t)snprintf(buf, len, "okserver: ");
+}
+
+/* Appends n bytes behind what waits; the caller made sure they fit. */
+static void append(const char *p, size_t n)
+{
+	if (lg.head + lg.len + n > sizeof lg.buf) {
+		memmove(lg.buf, lg.buf + lg.head, lg.len);
+		lg.head = 0;
 	}
+	memcpy(lg.buf + lg.head + lg.len, p, n);
+	lg.len += n;
+}
+
+/* The line counting what was lost, if anything was, into buf; its length (0: nothing lost). */
+static size_t format_lost(char *buf, size_t len)
+{
+	size_t n;
+
+	if (lg.lost == 0)
+		return 0;
+	n = begin_line(buf, len);
+	n += (size_t)snprintf(buf + n, len - n, "log: %lu lines lost while the log was full\n",
+	                      lg.lost);
+	return n < len ? n : len - 1;
+}
+
+/* Queues a whole line behind what waits, preceded by the count of the lines lost before it;
+ * when both do not fit, it is lost too. */
+static void keep_line(const char *line, size_t n)
+{
+	char said[OK_LOG_LINE_MAX];
+	size_t m;
+
+	if (lg.len > 0)
+		log_flush(); /* the log may take more now: room for this one */
+	m = format_lost(said, sizeof said);
+	if (sizeof lg.buf - lg.len < m + n) {
+		lg.lost++;
+		return;
+	}
+	append(said, m);
+	append(line, n);
+	lg.lost = 0;
 }
 
 void server_log(const char *fmt, ...)
@@ -101,15 +248,134 @@ void server_log(const char *fmt, ...)
 	size_t n;
 	va_list ap;
 
-	/* Built whole and written at once, so a log line is never split by another writer. */
-	if (log_path != NULL)
-		n = format_stamp(line, sizeof line);
-	else
-		n = (size_t)snprintf(line, sizeof line, "okserver: ");
+	if (!lg.chosen)
+		use_stderr();
+	/* Built whole and handed on whole, so a log line is never split by another writer. */
+	n = begin_line(line, sizeof line);
 	va_start(ap, fmt);
 	vsnprintf(line + n, sizeof line - n - 1, fmt, ap);
 	va_end(ap);
 	n += strlen(line + n);
-	line[n] = '\n';
-	write_line(line, n + 1);
+	line[n++] = '\n';
+	keep_line(line, n);
+	log_flush();
+}
+
+void log_end(void)
+{
+	char said[OK_LOG_LINE_MAX];
+	size_t m = format_lost(said, sizeof said);
+
+	if (m > 0 && sizeof lg.buf - lg.len >= m)
+		append(said, m);
+	log_flush();
+	lg.head = lg.len = 0;
+	lg.lost = 0;
+}
+
+/* name with its folder made absolute (links in the folder resolved now: the user named them),
+ * its last component base as given; NULL with errno. */
+static char *absolute_name(const char *name, const char *base)
+{
+	size_t flen = (size_t)(base - name);
+	char *folder = flen == 0 ? strdup(".") : strndup(name, flen);
+	char *abs = folder != NULL ? realpath(folder, NULL) : NULL, *path = NULL;
+	int err = errno;
+
+	if (abs != NULL) {
+		size_t alen = strlen(abs), len = alen + strlen(base) + 2;
+
+		if ((path = malloc(len)) != NULL)
+			snprintf(path, len, "%s%s%s", abs, abs[alen - 1] == '/' ? "" : "/", base);
+		err = errno;
+	}
+	free(abs);
+	free(folder);
+	errno = err;
+	return path;
+}
+
+/* The log from now on is fd, the regular file named path (name: its last component), whose
+ * folder dir describes. */
+static void use_file(int fd, char *path, const char *name, const struct stat *dir)
+{
+	drop_own();
+	lg.fd = lg.own = fd;
+	pick_way();
+	free(lg.path);
+	lg.path = path;
+	lg.name = name;
+	lg.dir_dev = dir->st_dev;
+	lg.dir_ino = dir->st_ino;
+}
+
+int log_open_file(const char *name, const char **why)
+{
+	const char *base;
+	struct stat st, dir;
+	char *path = NULL;
+	int dirfd = safe_open_folder(name, &base), fd;
+
+	if (dirfd < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	fd = safe_open_file(dirfd, base, O_WRONLY | O_APPEND | O_CREAT, LOG_FILE_MODE, &st, NULL,
+	                    why);
+	if (fd >= 0 && (fstat(dirfd, &dir) < 0 || (path = absolute_name(name, base)) == NULL)) {
+		*why = strerror(errno);
+		close(fd);
+		fd = -1;
+	}
+	close(dirfd);
+	if (fd < 0)
+		return -1;
+	use_file(fd, path, path + strlen(path) - strlen(base), &dir);
+	return 0;
+}
+
+bool log_is_file(void)
+{
+	return lg.path != NULL;
+}
+
+/* The --log name opened again, in the same folder as at start (a folder swapped in under that
+ * name is not followed). The descriptor, or -1 with *why. */
+static int reopen_file(const char **why)
+{
+	char *folder = strndup(lg.path, (size_t)(lg.name - lg.path)); /* "/": "/" */
+	struct stat st, dir;
+	int dirfd = folder != NULL ? open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1, fd = -1;
+
+	*why = strerror(errno);
+	free(folder);
+	if (dirfd < 0)
+		return -1;
+	if (fstat(dirfd, &dir) < 0)
+		*why = strerror(errno);
+	else if (dir.st_dev != lg.dir_dev || dir.st_ino != lg.dir_ino)
+		*why = "its folder was replaced; not followed";
+	else
+		fd = safe_open_file(dirfd, lg.name, O_WRONLY | O_APPEND | O_CREAT, LOG_FILE_MODE, &st,
+		                    NULL, why);
+	close(dirfd);
+	return fd;
+}
+
+void log_reopen(void)
+{
+	const char *why;
+	int fd;
+
+	if (lg.path == NULL)
+		return;
+	fd = reopen_file(&why);
+	if (fd < 0) {
+		server_log("log %s: cannot reopen: %s; logging goes on here", lg.path, why);
+		return;
+	}
+	log_flush(); /* what waits for the old file goes there, as far as it takes it now */
+	drop_own();
+	lg.fd = lg.own = fd;
+	pick_way();
 }

@@ -248,7 +248,17 @@ static void expire_list(struct server *s, struct deadline_list *l, int64_t now)
 static bool timers_active(const struct server *s)
 {
 	return s->idle.head >= 0 || s->ending.head >= 0 || s->handshake.head >= 0 ||
-	       s->accept_paused || s->stopping;
+	       s->accept_paused || s->stopping || notify_due() >= 0;
+}
+
+/* NOTIFY_SOCKET: a message the receiver had no room for is tried again when due. */
+static void retry_notify(int64_t now)
+{
+	struct ok_err e;
+	int64_t due = notify_due();
+
+	if (due >= 0 && now >= due && notify_retry(now, &e) < 0)
+		server_log("%s", e.msg);
 }
 
 static void run_timers(struct server *s)
@@ -269,6 +279,7 @@ static void run_timers(struct server *s)
 	if (s->accept_paused && (s->fd_freed || now >= s->accept_retry_at))
 		resume_accept(s);
 	s->fd_freed = false;
+	retry_notify(now);
 }
 
 static void keep_earliest(int64_t *best, int64_t t)
@@ -291,6 +302,7 @@ static int wait_ms(struct server *s)
 		keep_earliest(&due, s->accept_retry_at);
 	if (s->stopping)
 		keep_earliest(&due, s->stop_at);
+	keep_earliest(&due, notify_due());
 	if (due < 0)
 		return -1;
 	left = due - server_now(s);
@@ -352,6 +364,9 @@ static int setup(struct server *s)
 
 static void teardown(struct server *s)
 {
+	if (s->log_watched >= 0 && s->backend != NULL)
+		(void)backend_remove(s->backend, s->log_watched); /* a failure changes nothing */
+	s->log_watched = -1;
 	if (s->conns != NULL && s->watched != NULL)
 		for_each_conn(s, conn_close_now);
 	free(s->conns);
@@ -402,12 +417,32 @@ static void print_out(struct server *s)
 	}
 }
 
-/* Whether the loop still has work: clients, or (--print) lines for standard output. With no
- * stop signal it waits for a slow stdout as long as it takes; after one, OK_SHUTDOWN_MS. */
-static bool work_left(const struct server *s)
+/* The log: what it could not take at once goes out as soon as it takes more. Its descriptor is
+ * watched for that exactly while lines wait (a regular file cannot be watched: log_flush, at
+ * each wake-up, tries it again); when the backend cannot watch it, the next wake-up tries. */
+static void log_out(struct server *s)
+{
+	int want;
+
+	log_flush();
+	want = log_wait_fd();
+	if (want == s->log_watched)
+		return;
+	if (s->log_watched >= 0)
+		(void)backend_remove(s->backend, s->log_watched); /* a failure changes nothing */
+	s->log_watched = -1;
+	if (want >= 0 && backend_add(s->backend, want, BACKEND_WRITE) == 0)
+		s->log_watched = want;
+}
+
+/* Whether the loop still has work: clients, or (--print) lines for standard output, or a
+ * NOTIFY_SOCKET message (OK_NOTIFY_RETRY_MS at most). With no stop signal it waits for a slow
+ * stdout as long as it takes; after one, OK_SHUTDOWN_MS. A full log is never waited for. */
+static bool work_left(struct server *s)
 {
 	return (!s->stopping && !s->once_done) || s->open_conns > 0 ||
-	       (s->printer != NULL && printer_waiting(s->printer) > 0);
+	       (s->printer != NULL && printer_waiting(s->printer) > 0) ||
+	       (notify_due() >= 0 && (!s->stopping || server_now(s) < s->stop_at));
 }
 
 /* One wake-up: every ready descriptor, then the deadlines. The clock cached during the last
@@ -433,11 +468,14 @@ static int run_once(struct server *s, struct backend_event *ev, int nev)
 			on_signal(s);
 		else if (fd == STDOUT_FILENO && s->stdout_watched)
 			continue; /* standard output takes more: print_out() below writes it */
+		else if (fd == s->log_watched)
+			continue; /* the log takes more: log_out() below writes it */
 		else
 			on_conn_event(s, fd);
 	}
 	run_timers(s);
 	print_out(s);
+	log_out(s);
 	return 0;
 }
 
@@ -450,6 +488,7 @@ int server_run(struct server *s)
 
 	s->backend = NULL;
 	s->signal_fd = -1;
+	s->log_watched = -1;
 	s->stats.started_ms = ok_now_ms();
 	if (ev == NULL)
 		server_log("cannot allocate %d event slots", nev);

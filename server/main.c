@@ -1,6 +1,5 @@
 /* main.c - okserver: options, listen (or take systemd's listener), log, detach, ready line,
  * the start and stop lines, serve, exit status. */
-#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -34,7 +33,6 @@
 
 /* What run() learns on the way, for the cleanup at the end and for the stop line. */
 struct run_state {
-	char *pidpath;   /* the pidfile written, absolute (-d changes the directory); or NULL */
 	bool started;    /* the start line is out: a stop line follows it */
 	int stop_signal; /* the signal that stopped the server (SIGTERM, ...), 0 when none did */
 	bool once_done;  /* --once: its one connection came */
@@ -49,6 +47,14 @@ static int fail(const struct ok_err *e)
 	return e->code;
 }
 
+/* Descriptors kept open beside the listeners while serving: the pidfile and its folder, the
+ * --log file or standard error's terminal reopened (log.h), the -U socket's folder. */
+static unsigned files_kept(const struct server_config *c)
+{
+	return (c->pidfile != NULL ? 2u : 0u) + (c->unix_path != NULL ? 1u : 0u) +
+	       (c->log != NULL || isatty(STDERR_FILENO) ? 1u : 0u);
+}
+
 /*
  * Makes room for --max-clients descriptors (raising the soft limit up to the hard one, as
  * redis does) and lowers --max-clients to what the limit allows. Sets the size of the
@@ -57,7 +63,7 @@ static int fail(const struct ok_err *e)
 static void fit_fd_limit(struct server_config *c, int n_listeners)
 {
 	struct rlimit rl;
-	unsigned reserve = OK_FD_RESERVE + (unsigned)n_listeners - 1;
+	unsigned reserve = OK_FD_RESERVE + (unsigned)n_listeners - 1 + files_kept(c);
 	rlim_t want = (rlim_t)c->max_clients + reserve;
 	unsigned long cap;
 
@@ -117,37 +123,14 @@ static int print_ready(const struct listeners *l)
 	return 0;
 }
 
-/*
- * The pidfile's name, absolute, so it can be removed after the daemon's chdir("/"). realpath()
- * can fail where the file is still reachable (a directory above not readable, ENOMEM): then the
- * working directory and the name as given, so a clean exit still removes it. NULL: no memory.
- */
-static char *absolute_path(const char *name)
-{
-	char *path = realpath(name, NULL), *cwd;
-	size_t len;
-
-	if (path != NULL)
-		return path;
-	if (name[0] == '/' || (cwd = getcwd(NULL, 0)) == NULL)
-		return strdup(name);
-	len = strlen(cwd) + strlen(name) + 2;
-	path = malloc(len);
-	if (path != NULL)
-		snprintf(path, len, "%s/%s", cwd, name);
-	free(cwd);
-	return path;
-}
-
-/* --log: the log is that file from now on, named absolutely so that SIGHUP can reopen it
- * after the daemon's chdir("/"). 0, or -1 with e filled. */
+/* --log: the log is that file from now on. 0, or -1 with e filled ("log FILE: reason"). */
 static int open_log(const char *name, struct ok_err *e)
 {
-	char *path = absolute_path(name);
-	int rc = path != NULL ? log_open_file(path) : -1, err = errno;
+	const char *why;
 
-	free(path);
-	return rc == 0 ? 0 : ok_err_set(e, SERVER_EXIT_DAEMON, err, "log %s", name);
+	if (log_open_file(name, &why) == 0)
+		return 0;
+	return ok_err_set(e, SERVER_EXIT_DAEMON, 0, "log %s: %s", name, why);
 }
 
 /*
@@ -254,21 +237,18 @@ static void say_pid(const struct server_config *c)
 		fprintf(stderr, "okserver: running in the background as pid %ld\n", (long)getpid());
 }
 
-/* Detaches (-d), writes the pidfile (or says the pid), logs the start line, prints the ready
- * line, tells systemd. 0, STOPPED_EARLY, or -1 with e filled. */
+/* Detaches (-d), writes the pidfile (opened and locked already) or says the pid, logs the start
+ * line, prints the ready line, tells systemd. 0, STOPPED_EARLY, or -1 with e filled. */
 static int become_ready(const struct listeners *l, const struct server_config *c,
-                        struct run_state *r, struct ok_err *e)
+                        struct pidfile *pf, struct run_state *r, struct ok_err *e)
 {
 	struct ok_err told;
 	int notify = -1;
 
 	if (c->daemon && (notify = daemon_detach(e)) < 0)
 		return -1;
-	if (c->pidfile != NULL) {
-		if (pidfile_write(c->pidfile, e) < 0)
-			return -1;
-		r->pidpath = absolute_path(c->pidfile);
-	}
+	if (c->pidfile != NULL && pidfile_write(pf, e) < 0)
+		return -1;
 	say_pid(c);
 	if (logs_start_stop(c)) { /* before the ready line: a caller who has it finds the line */
 		log_started(l);
@@ -280,6 +260,8 @@ static int become_ready(const struct listeners *l, const struct server_config *c
 	}
 	if (notify >= 0 && daemon_ready(notify, c->log != NULL, e) < 0)
 		return -1;
+	if (notify >= 0)
+		log_follow_stderr(); /* standard error is /dev/null now, or the file it was */
 	if (notify_ready(c->daemon, &told) < 0)
 		server_log("%s", told.msg); /* not a reason to stop serving */
 	return 0;
@@ -316,20 +298,28 @@ static int serve(struct listeners *l, const struct server_config *c, struct admi
 static int run(struct server_config *c, struct admit *adm, struct ok_err *e)
 {
 	struct listeners l;
-	struct run_state r = { NULL, false, 0, false };
+	struct pidfile pf = { .fd = -1, .dirfd = -1 };
+	struct run_state r = { false, 0, false };
 	int rc;
 
 	if (take_activated(c, &l, e) < 0)
 		return -1;
 	if (c->daemon)
 		daemon_close_inherited(ACTIVATION_FIRST_FD + l.n); /* before we open anything */
-	if (c->log != NULL && open_log(c->log, e) < 0)
+	/* The pidfile first: a second server given the same one stops before it binds anything. */
+	if ((c->pidfile != NULL && pidfile_open(&pf, c->pidfile, e) < 0) ||
+	    (c->log != NULL && open_log(c->log, e) < 0)) {
+		pidfile_remove(&pf);
 		return -1;
+	}
+	log_follow_stderr(); /* without --log: how to write standard error without waiting */
 	/* Activated listeners, or the ones the options ask for (listeners_open comes after). */
 	fit_fd_limit(c, l.n > 0 ? l.n : (int)c->n_tcp + (c->unix_path != NULL));
-	if (l.n == 0 && listeners_open(&l, c, e) < 0)
+	if (l.n == 0 && listeners_open(&l, c, e) < 0) {
+		pidfile_remove(&pf);
 		return -1;
-	rc = become_ready(&l, c, &r, e);
+	}
+	rc = become_ready(&l, c, &pf, &r, e);
 	if (rc == 0) {
 		rc = serve(&l, c, adm, &r, e);
 	} else {
@@ -338,9 +328,7 @@ static int run(struct server_config *c, struct admit *adm, struct ok_err *e)
 			rc = SERVER_EXIT_OK; /* stopped as asked, before any client: a normal end */
 	}
 	listeners_remove_unix(&l);
-	if (r.pidpath != NULL)
-		unlink(r.pidpath);
-	free(r.pidpath);
+	pidfile_remove(&pf);
 	if (r.started)
 		log_stopped(&r, rc, e);
 	return rc;
@@ -377,5 +365,6 @@ int main(int argc, char **argv)
 	rc = adm == NULL ? -1 : run(&c, adm, &e);
 	admit_free(adm);
 	options_free(&c);
+	log_end(); /* what the log could not take yet: one last try, not a wait */
 	return rc < 0 ? fail(&e) : rc;
 }

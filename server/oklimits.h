@@ -40,6 +40,10 @@
 #define OK_READY_POLL_MS       100       /* how often a blocked ready line looks for a stop
                                           * signal */
 #define OK_LOG_LINE_MAX        512       /* one log line, "okserver: " and LF included */
+#define OK_LOG_BUFFER          65536     /* whole lines the log could not take at once wait here
+                                          * (beyond it they are dropped and counted) */
+#define OK_NOTIFY_RETRY_MS     5000      /* NOTIFY_SOCKET full: a message is tried this long */
+#define OK_NOTIFY_AGAIN_MS     50        /* ... this often */
 /* Ready descriptors one wait may return: one per descriptor of the table, up to this many
  * (redis sizes its own the same way), so every busy connection comes back from one wait. */
 #define OK_EVENTS_MAX          65536

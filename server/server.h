@@ -35,6 +35,8 @@ struct server {
 	                          * (conn.c sets it, loop.c clears it once the printer drains) */
 	bool conns_parked;       /* loop.c's: the backend was told reading_paused */
 	bool stdout_watched;     /* loop.c's: --print, standard output is watched for writing */
+	int log_watched;         /* loop.c's: the log's descriptor, watched for writing while
+	                          * lines wait for it (log.h); -1 when not */
 	struct server_stats stats; /* SIGUSR1's counters */
 	struct printer *printer; /* --print, or NULL */
 	int64_t now, accept_retry_at, stop_at, emfile_logged_at;

@@ -445,7 +445,7 @@ OK$'
 	run from 127.0.0.1 'a line far too long\n' # line too long
 	assert_output 'ERR line too long$'
 	ended_then_next 1
-	run timeout 10 "$TOOLS/srv_rude" "$SERVER_PORT" 1 1 reset # reset
+	run timeout 10 "$TOOLS/client_rude" "$SERVER_PORT" 1 1 reset # reset
 	assert_output 'done 1'
 	ended_then_next 1
 	logged 1 'closed \(error: Connection reset by peer\)'

@@ -156,3 +156,24 @@ wait_for_fds() {
 		[ ! -s "$BATS_TEST_TMPDIR/err" ]
 	done
 }
+
+@test "hostile: 8 clients leave a 16 MiB Q echo unread: each held once (peak RSS), then echoed whole" {
+	require_binary "$TOOLS/client_qhold"
+	local go=$BATS_TEST_TMPDIR/go out=$BATS_TEST_TMPDIR/qhold.out hwm limit
+	start_okserver --max-line 16777216
+	start_bg qhold "$TOOLS/client_qhold" "$SERVER_PORT" 8 16777216 "$go"
+	# Every line is in and every echo has begun: the server holds what the sockets do not.
+	wait_until 60 grep -q '^held 8$' "$out" || fail "not all echoes began: $(cat "$out")"
+	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status")
+	touch "$go"
+	wait_until 60 grep -q '^echoed ' "$out" || fail "the echoes never came: $(cat "$out")"
+	assert_equal "$(cat "$out")" "held 8
+echoed 8"
+	run talk 'x\n'
+	assert_output 'OK$'
+	# Each echo once, plus the server's own: 2.0.0 kept a pending copy beside each (~242 MB).
+	limit=$((8 * 16384 * 5 / 4 + 8192))
+	if ! under_tool "peak RSS with 8 unread 16 MiB echoes"; then
+		[ "$hwm" -le "$limit" ] || fail "peak RSS $hwm kB, over $limit kB"
+	fi
+}

@@ -354,6 +354,28 @@ READY=1 MAINPID=$SERVER_PID
 STOPPING=1"
 }
 
+@test "operations: NOTIFY_SOCKET whose queue is full for a second still gets READY=1, then STOPPING=1" {
+	[ -x "$TOOLS/notify_recv" ] || skip "$TOOLS/notify_recv is not built: run 'make test-build'"
+	local sock=$BATS_TEST_TMPDIR/notify.sock
+	# The receiver fills its own queue (max_dgram_qlen datagrams), then reads nothing for 1 s:
+	# a READY=1 sent once, without waiting, would be refused and lost.
+	start_bg notify "$TOOLS/notify_recv" -f 1000 "$sock" 2 10
+	NOTIFY_PID=$LAST_PID
+	wait_for_file_line "$BATS_TEST_TMPDIR/notify.out" '^bound ' 5 >/dev/null ||
+		fail "notify_recv did not bind: $(cat "$BATS_TEST_TMPDIR/notify.out")"
+	NOTIFY_SOCKET=$sock start_okserver
+	wait_until 8 grep -q '^READY=1$' "$BATS_TEST_TMPDIR/notify.out" ||
+		fail "no READY=1: $(cat "$SERVER_ERR")"
+	run talk 'x\n'
+	assert_output 'OK$'
+	kill -TERM "$SERVER_PID"
+	wait_gone "$NOTIFY_PID" 10
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/notify.out")" "bound $sock
+READY=1
+STOPPING=1"
+	assert_equal "$(cat "$SERVER_ERR")" ""
+}
+
 @test "operations: NOTIFY_SOCKET pointing nowhere: it serves, and says so once" {
 	NOTIFY_SOCKET=$BATS_TEST_TMPDIR/nobody.sock start_okserver
 	run talk 'x\n'

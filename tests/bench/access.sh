@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # access.sh - make bench: how fast okserver accepts with 10,000 access rules, beside none.
 #
-# Self-contained (okserver and tests/tools/srv_many only, not okload): each run starts
+# Self-contained (okserver and tests/tools/client_many only): each run starts
 # okserver with an --access-file of RULES rules (allow and deny, IPv4 and IPv6, prefix lengths
-# from /8 to /128, one of them letting 127.0.0.1 in) or with none, then has srv_many open
+# from /8 to /128, one of them letting 127.0.0.1 in) or with none, then has client_many open
 # CONNS connections, BATCH at once, each sending "Qdone" and reading its echo; the time from
 # the first connect to the last close gives connections per second. Runs alternate A B, the
 # table compares medians; the machine is shared, so read the ratio. Also timed: the start, from
 # exec to the ready line (the rules are read and indexed before it).
 #
 # Environment:
-#   OKSERVER SRV_MANY              programs (default: bin/okserver, build/tests/tools/srv_many)
+#   OKSERVER SRV_MANY              programs (default: bin/okserver, build/tests/tools/client_many)
 #   BENCH_ACCESS_RULES=10000       rules in the file
 #   BENCH_ACCESS_CONNS=10000       connections per run (each run has a port of its own, so
 #                                  the ephemeral ports suffice), BENCH_ACCESS_BATCH=500 at once
@@ -21,7 +21,7 @@ cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 
 OKSERVER=${OKSERVER:-$ROOT/bin/okserver}
-SRV_MANY=${SRV_MANY:-$ROOT/build/tests/tools/srv_many}
+SRV_MANY=${SRV_MANY:-$ROOT/build/tests/tools/client_many}
 RULES=${BENCH_ACCESS_RULES:-10000}
 CONNS=${BENCH_ACCESS_CONNS:-10000}
 BATCH=${BENCH_ACCESS_BATCH:-500}
@@ -83,7 +83,7 @@ timed_run() {
 	t0=$(now_ms)
 	for ((left = CONNS; left > 0; left -= BATCH)); do
 		"$SRV_MANY" "$PORT" $((left < BATCH ? left : BATCH)) 0 >/dev/null || {
-			log "$name: srv_many failed"
+			log "$name: client_many failed"
 			stop_server
 			return 1
 		}
@@ -116,7 +116,7 @@ $SECTION
 Written by \`make bench\` (tests/bench/access.sh), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores.
 okserver with an \`--access-file\` of $RULES rules (allow and deny, IPv4 and IPv6, /8 to /128;
 the client, 127.0.0.1, is looked up and allowed) beside okserver with none: $CONNS connections a
-run, $BATCH at once (tests/tools/srv_many: connect, \`Qdone\`, its echo, close), medians of
+run, $BATCH at once (tests/tools/client_many: connect, \`Qdone\`, its echo, close), medians of
 $PAIRS A B pairs. The machine is shared: read the ratio.
 
 | case | metric | $RULES rules | no rules | rules / none |

@@ -273,6 +273,33 @@ static void echo_of_max_line_q_is_exact(void **state)
 }
 
 /* Random conversations (small alphabet, random limits, random splits) against the model. */
+/* The echo's buffer is handed over once: the framer then holds nothing, says nothing more. */
+static void echo_is_handed_over_once(void **state)
+{
+	struct ok_framer f;
+	char out[64];
+	size_t olen = 0, len;
+	char *echo;
+	(void)state;
+
+	ok_framer_init(&f, 100);
+	assert_null(ok_framer_take_echo(&f, &len)); /* no Q line yet */
+	assert_int_equal(len, 0);
+	ok_framer_feed(&f, "a\nQuit\r\nb\n", 11, out, sizeof out, &olen);
+	assert_int_equal(ok_framer_status(&f), OK_FRAMER_QUIT);
+	echo = ok_framer_take_echo(&f, &len);
+	assert_non_null(echo);
+	assert_int_equal(len, 6);
+	assert_memory_equal(echo, "Quit\r\n", 6);
+	assert_null(f.echo);
+	assert_null(ok_framer_take_echo(&f, &len));
+	ok_framer_final(&f, &len);
+	assert_int_equal(len, 0);
+	assert_int_equal(f.lines, 2);
+	ok_framer_free(&f);
+	free(echo);
+}
+
 static void random_feeds_match_the_model(void **state)
 {
 	static const char alphabet[] = { 'a', 'Q', 'q', '\r', '\n', '\0' };
@@ -393,6 +420,7 @@ int main(void)
 		cmocka_unit_test(end_of_input_answers_last_line),
 		cmocka_unit_test(full_output_stops_and_resumes),
 		cmocka_unit_test(echo_of_max_line_q_is_exact),
+		cmocka_unit_test(echo_is_handed_over_once),
 		cmocka_unit_test(random_feeds_match_the_model),
 		cmocka_unit_test(sink_hears_the_content_of_answered_lines),
 		cmocka_unit_test(sink_holds_a_trailing_cr_back),

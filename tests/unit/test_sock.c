@@ -146,17 +146,42 @@ static void unix_listener_has_its_mode(void **state)
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/s", dir);
-	fd = ok_listen_unix(path, 0640, 16, &e);
+	fd = ok_listen_unix(path, NULL, 0640, 16, &e);
 	assert_true(fd >= 0);
 	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0640);
-	assert_int_equal(ok_listen_unix(path, 0600, 16, &e), -1);
+	assert_int_equal(ok_listen_unix(path, NULL, 0600, 16, &e), -1);
 	snprintf(expect, sizeof expect, "bind unix:%s: Address already in use", path);
 	assert_string_equal(e.msg, expect);
 	close(fd);
 	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* The mode comes from bind itself, whatever the process's umask, which is left as it was. */
+static void unix_listener_mode_ignores_the_umask(void **state)
+{
+	static const mode_t masks[] = { 0, 0077, 0777 };
+	char dir[] = "/tmp/ok_sock_XXXXXX", path[64];
+	struct ok_err e;
+	struct stat st;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/s", dir);
+	for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
+		mode_t was = umask(masks[i]);
+		int fd = ok_listen_unix(path, NULL, 0660, 16, &e);
+
+		assert_int_equal(umask(was), masks[i]);
+		assert_true(fd >= 0);
+		assert_int_equal(lstat(path, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0660);
+		close(fd);
+		assert_int_equal(unlink(path), 0);
+	}
 	assert_int_equal(rmdir(dir), 0);
 }
 
@@ -226,6 +251,7 @@ int main(void)
 		cmocka_unit_test(connect_refused_is_a_connect_step_error),
 		cmocka_unit_test(ipv6_listener_leaves_ipv4_free),
 		cmocka_unit_test(unix_listener_has_its_mode),
+		cmocka_unit_test(unix_listener_mode_ignores_the_umask),
 		cmocka_unit_test(connect_addr_reaches_ipv6),
 		cmocka_unit_test(connect_addr_reaches_unix),
 	};
