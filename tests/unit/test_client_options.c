@@ -149,7 +149,6 @@ static void tls_options(void **state)
 	static const char *const each[] = { "--tls", "--tls-ca=ca.pem", "--tls-cert=c.pem",
 	                                    "--tls-key=c.key", "--tls-servername=n",
 	                                    "--tls-insecure" };
-	char expect[96];
 	struct okc_options o;
 	(void)state;
 
@@ -158,6 +157,8 @@ static void tls_options(void **state)
 	if (!ok_tls_available()) {
 		for (size_t i = 0; i < sizeof each / sizeof each[0]; i++) {
 			size_t name = strcspn(each[i], "=");
+			char expect[96];
+
 			assert_int_equal(parse(&o, each[i], "h", END), OKC_USAGE_ERROR);
 			snprintf(expect, sizeof expect, "%.*s: this build has no TLS (it was made with "
 			         "TLS=0)", (int)name, each[i]);
