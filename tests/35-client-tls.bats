@@ -31,6 +31,9 @@ setup() {
 	require_binary "$OKCLIENT"
 	"$OKCLIENT" --tls --help >/dev/null 2>&1 || skip "okclient was built without TLS (TLS=0)"
 	CA=$CERTS/ca.pem
+	# The bound on each client run and each wait for the screen: OpenSSL's start (the system's
+	# trust store read whole) is slow under valgrind, which tool_slowdown allows for.
+	LIMIT=$((10 * $(tool_slowdown)))
 }
 
 teardown() {
@@ -119,7 +122,7 @@ wait_until_ready() {
 
 @test "client tls: verified by name (localhost) through --tls-ca, replies as over TCP" {
 	start_s_server 127.0.0.1
-	run --separate-stderr timeout 10 "$OKCLIENT" --tls --tls-ca "$CA" localhost "$SSRV_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" --tls --tls-ca "$CA" localhost "$SSRV_PORT" \
 		< <(printf 'KO\r\nabc\n')
 	assert_success
 	assert_output $'Server: OK\nServer: cba'
@@ -128,12 +131,12 @@ wait_until_ready() {
 
 @test "client tls: verified by address, 127.0.0.1 and 127.1 matched with the IP in the certificate" {
 	start_s_server 127.0.0.1
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls-ca "$CA" 127.0.0.1 "$SSRV_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls-ca "$CA" 127.0.0.1 "$SSRV_PORT" \
 		< <(printf 'KO\n')
 	assert_success
 	assert_output "OK"
 	assert_equal "$stderr" ""
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls-ca "$CA" 127.1 "$SSRV_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls-ca "$CA" 127.1 "$SSRV_PORT" \
 		< <(printf 'KO\n')
 	assert_success
 	assert_output "OK"
@@ -142,12 +145,12 @@ wait_until_ready() {
 
 @test "client tls: verified by address ::1, bare or in brackets" {
 	start_s_server '[::1]'
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls-ca "$CA" ::1 "$SSRV_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls-ca "$CA" ::1 "$SSRV_PORT" \
 		< <(printf 'KO\n')
 	assert_success
 	assert_output "OK"
 	assert_equal "$stderr" ""
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls-ca "$CA" '[::1]' "$SSRV_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls-ca "$CA" '[::1]' "$SSRV_PORT" \
 		< <(printf 'KO\n')
 	assert_success
 	assert_output "OK"
@@ -155,7 +158,7 @@ wait_until_ready() {
 
 @test "client tls: a self-signed certificate is refused with exit 8, saying so" {
 	start_s_server 127.0.0.1 -cert "$CERTS/selfsigned.pem" -key "$CERTS/selfsigned.key"
-	run --separate-stderr timeout 10 "$OKCLIENT" --tls 127.0.0.1 "$SSRV_PORT" < <(printf 'KO\n')
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" --tls 127.0.0.1 "$SSRV_PORT" < <(printf 'KO\n')
 	assert_failure 8
 	assert_output ""
 	assert_equal "$stderr" "okclient: TLS handshake with 127.0.0.1:$SSRV_PORT: certificate verify failed: self-signed certificate"
@@ -163,22 +166,22 @@ wait_until_ready() {
 
 @test "client tls: without --tls-ca the system's trust store is used: our test CA is not in it" {
 	start_s_server 127.0.0.1
-	run --separate-stderr timeout 10 "$OKCLIENT" --tls localhost "$SSRV_PORT" < <(printf 'KO\n')
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" --tls localhost "$SSRV_PORT" < <(printf 'KO\n')
 	assert_failure 8
 	assert_equal "$stderr" "okclient: TLS handshake with 127.0.0.1:$SSRV_PORT: certificate verify failed: unable to get local issuer certificate"
 }
 
 @test "client tls: a certificate for another name is refused with exit 8, naming the name" {
 	start_s_server 127.0.0.1 -cert "$CERTS/example.pem" -key "$CERTS/example.key"
-	run --separate-stderr timeout 10 "$OKCLIENT" --tls-ca "$CA" localhost "$SSRV_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" --tls-ca "$CA" localhost "$SSRV_PORT" \
 		< <(printf 'KO\n')
 	assert_failure 8
 	assert_equal "$stderr" "okclient: TLS handshake with 127.0.0.1:$SSRV_PORT: certificate verify failed: hostname mismatch (localhost)"
-	run --separate-stderr timeout 10 "$OKCLIENT" --tls-ca "$CA" 127.0.0.1 "$SSRV_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" --tls-ca "$CA" 127.0.0.1 "$SSRV_PORT" \
 		< <(printf 'KO\n')
 	assert_failure 8
 	assert_equal "$stderr" "okclient: TLS handshake with 127.0.0.1:$SSRV_PORT: certificate verify failed: IP address mismatch (127.0.0.1)"
-	run --separate-stderr timeout 10 "$OKCLIENT" --tls-ca "$CA" --tls-servername localhost \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" --tls-ca "$CA" --tls-servername localhost \
 		127.0.0.1 "$SSRV_PORT" < <(printf 'KO\n')
 	assert_failure 8
 	assert_equal "$stderr" "okclient: TLS handshake with 127.0.0.1:$SSRV_PORT: certificate verify failed: hostname mismatch (localhost)"
@@ -189,12 +192,12 @@ wait_until_ready() {
 	# other gets the self-signed certificate, which does not verify.
 	start_s_server 127.0.0.1 -cert "$CERTS/selfsigned.pem" -key "$CERTS/selfsigned.key" \
 		-servername example.com -cert2 "$CERTS/example.pem" -key2 "$CERTS/example.key"
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls-ca "$CA" --tls-servername example.com \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls-ca "$CA" --tls-servername example.com \
 		127.0.0.1 "$SSRV_PORT" < <(printf 'KO\n')
 	assert_success
 	assert_output "OK"
 	assert_equal "$stderr" ""
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls-ca "$CA" 127.0.0.1 "$SSRV_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls-ca "$CA" 127.0.0.1 "$SSRV_PORT" \
 		< <(printf 'KO\n')
 	assert_failure 8
 	assert_equal "$stderr" "okclient: TLS handshake with 127.0.0.1:$SSRV_PORT: certificate verify failed: self-signed certificate"
@@ -205,7 +208,7 @@ wait_until_ready() {
 	# example.com, which proves the name went out (the others get a self-signed one).
 	start_s_server 127.0.0.1 -cert "$CERTS/selfsigned.pem" -key "$CERTS/selfsigned.key" \
 		-servername localhost -cert2 "$CERTS/example.pem" -key2 "$CERTS/example.key"
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls-ca "$CA" localhost "$SSRV_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls-ca "$CA" localhost "$SSRV_PORT" \
 		< <(printf 'KO\n')
 	assert_failure 8
 	assert_equal "$stderr" "okclient: TLS handshake with 127.0.0.1:$SSRV_PORT: certificate verify failed: hostname mismatch (localhost)"
@@ -213,7 +216,7 @@ wait_until_ready() {
 
 @test "client tls: --tls-insecure talks to a self-signed server and says so once" {
 	start_s_server 127.0.0.1 -cert "$CERTS/selfsigned.pem" -key "$CERTS/selfsigned.key"
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls-insecure 127.0.0.1 "$SSRV_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls-insecure 127.0.0.1 "$SSRV_PORT" \
 		< <(printf 'KO\nKO\nKO\n')
 	assert_success
 	assert_output $'OK\nOK\nOK'
@@ -225,7 +228,7 @@ wait_until_ready() {
 @test "client tls: --tls-cert and --tls-key present a certificate a server requires" {
 	start_s_server 127.0.0.1 -cert "$CERTS/server.pem" -cert_chain "$CERTS/inter.pem" \
 		-key "$CERTS/server.key" -Verify 1 -CAfile "$CA"
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls-ca "$CA" --tls-cert "$CERTS/client.pem" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls-ca "$CA" --tls-cert "$CERTS/client.pem" \
 		--tls-key "$CERTS/client.key" 127.0.0.1 "$SSRV_PORT" < <(printf 'KO\n')
 	assert_success
 	assert_output "OK"
@@ -238,13 +241,13 @@ wait_until_ready() {
 	# The handshake is over for the client before the server has seen that it has no
 	# certificate: the server's alert is what the first read finds. Whether the line was
 	# still sent before it came is a race, hence 0 or 1 lines.
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls-ca "$CA" 127.0.0.1 "$SSRV_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls-ca "$CA" 127.0.0.1 "$SSRV_PORT" \
 		< <(printf 'KO\n')
 	assert_failure 8
 	assert_output ""
 	assert_regex "$stderr" "^okclient: TLS with 127\.0\.0\.1:$SSRV_PORT: tlsv13 alert certificate required: answered 0 of [01] lines\$"
 	# With no input at all, the close_notify goes first; the alert is still what is read.
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls-ca "$CA" 127.0.0.1 "$SSRV_PORT" </dev/null
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls-ca "$CA" 127.0.0.1 "$SSRV_PORT" </dev/null
 	assert_failure 8
 	assert_equal "$stderr" "okclient: TLS with 127.0.0.1:$SSRV_PORT: tlsv13 alert certificate required: answered 0 of 0 lines"
 }
@@ -252,7 +255,7 @@ wait_until_ready() {
 @test "client tls: refused for want of a certificate in TLS 1.2: the handshake fails, exit 8" {
 	start_s_server 127.0.0.1 -cert "$CERTS/server.pem" -cert_chain "$CERTS/inter.pem" \
 		-key "$CERTS/server.key" -Verify 1 -CAfile "$CA" -tls1_2
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls-ca "$CA" 127.0.0.1 "$SSRV_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls-ca "$CA" 127.0.0.1 "$SSRV_PORT" \
 		< <(printf 'KO\n')
 	assert_failure 8
 	assert_output ""
@@ -282,7 +285,7 @@ CASES
 
 @test "client tls: a CA file that cannot be read is told before connecting, exit 1" {
 	closed_port
-	run --separate-stderr timeout 10 "$OKCLIENT" --tls-ca "$BATS_TEST_TMPDIR/none.pem" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" --tls-ca "$BATS_TEST_TMPDIR/none.pem" \
 		127.0.0.1 "$CLOSED_PORT" </dev/null
 	assert_failure 1
 	assert_equal "$stderr" "okclient: TLS CA file $BATS_TEST_TMPDIR/none.pem: No such file or directory"
@@ -293,7 +296,7 @@ CASES
 @test "client tls: -t bounds a handshake the server never answers: exit 7" {
 	start_fake silent
 	local start=$SECONDS
-	run --separate-stderr timeout 20 "$OKCLIENT" --tls -t 1 127.0.0.1 "$FAKE_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" --tls -t 1 127.0.0.1 "$FAKE_PORT" \
 		< <(printf 'KO\n')
 	assert_failure 7
 	assert_equal "$stderr" "okclient: TLS handshake with 127.0.0.1:$FAKE_PORT: Connection timed out"
@@ -302,7 +305,7 @@ CASES
 
 @test "client tls: a plain server fails the handshake: exit 8" {
 	start_okserver
-	run --separate-stderr timeout 10 "$OKCLIENT" --tls 127.0.0.1 "$SERVER_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" --tls 127.0.0.1 "$SERVER_PORT" \
 		< <(printf 'KO\n')
 	assert_failure 8
 	assert_output ""
@@ -348,7 +351,7 @@ CASES
 @test "client tls: Q ends the conversation through TLS as over TCP" {
 	start_okserver
 	start_socat_tls "TCP:127.0.0.1:$SERVER_PORT"
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls-ca "$CA" 127.0.0.1 "$SOCAT_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls-ca "$CA" 127.0.0.1 "$SOCAT_PORT" \
 		< <(printf 'a\nQuit\nnever sent\n')
 	assert_success
 	assert_output $'OK\nQuit'
@@ -366,7 +369,7 @@ CASES
 	CLIENT_PID=$!
 	exec {FEED_FD}>"$fifo"
 	printf 'a\nb\nc\n' >&"$FEED_FD"
-	wait_for_file_line "$out" '^OK$' 10 >/dev/null || fail "no first reply"
+	wait_for_file_line "$out" '^OK$' "$LIMIT" >/dev/null || fail "no first reply"
 	kill -KILL "$SOCAT_PID"
 	wait "$CLIENT_PID" || status=$?
 	CLIENT_PID=
@@ -379,12 +382,12 @@ CASES
 
 @test "client tls: redis-server --tls-port answers an inline PING with +PONG" {
 	start_redis_tls
-	run --separate-stderr timeout 10 "$OKCLIENT" -r --tls --tls-ca "$CA" 127.0.0.1 "$REDIS_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" -r --tls --tls-ca "$CA" 127.0.0.1 "$REDIS_PORT" \
 		< <(printf 'PING\n')
 	assert_success
 	assert_output "+PONG"
 	assert_equal "$stderr" ""
-	run --separate-stderr timeout 10 "$OKCLIENT" --tls-ca "$CA" localhost "$REDIS_PORT" \
+	run --separate-stderr timeout "$LIMIT" "$OKCLIENT" --tls-ca "$CA" localhost "$REDIS_PORT" \
 		< <(printf 'SET k v\r\nGET k\r\n')
 	assert_success
 	assert_output $'Server: +OK\nServer: $1\nServer: v'
@@ -395,25 +398,25 @@ CASES
 @test "client tls tty: one line tells the protocol, cipher and the name verified, then the prompt" {
 	start_s_server 127.0.0.1
 	tmux_start --tls-ca "$CA" localhost "$SSRV_PORT"
-	tmux_wait "^127\\.0\\.0\\.1:$SSRV_PORT>\$"
+	tmux_wait "^127\\.0\\.0\\.1:$SSRV_PORT>\$" "$LIMIT"
 	tmux_keys KO Enter
-	tmux_wait '^Server: OK$'
+	tmux_wait '^Server: OK$' "$LIMIT"
 	assert_equal "$(tmux_screen)" "TLS: TLSv1.3 TLS_AES_256_GCM_SHA384, certificate verified for localhost
 127.0.0.1:$SSRV_PORT> KO
 Server: OK
 127.0.0.1:$SSRV_PORT>"
 	tmux_keys C-d
-	run tmux_result
+	run tmux_result "$LIMIT"
 	assert_output "0 icanon"
 }
 
 @test "client tls tty: --tls-insecure says NOT verified on that line, and nothing more" {
 	start_s_server 127.0.0.1 -cert "$CERTS/selfsigned.pem" -key "$CERTS/selfsigned.key"
 	tmux_start --tls-insecure 127.0.0.1 "$SSRV_PORT"
-	tmux_wait "^127\\.0\\.0\\.1:$SSRV_PORT>\$"
+	tmux_wait "^127\\.0\\.0\\.1:$SSRV_PORT>\$" "$LIMIT"
 	assert_equal "$(tmux_screen)" "TLS: TLSv1.3 TLS_AES_256_GCM_SHA384, certificate NOT verified (--tls-insecure)
 127.0.0.1:$SSRV_PORT>"
 	tmux_keys C-d
-	run tmux_result
+	run tmux_result "$LIMIT"
 	assert_output "0 icanon"
 }
