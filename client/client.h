@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "netaddr.h"
+#include "tls.h"
 #include "transport.h"
 #include "util.h"
 
@@ -37,6 +38,9 @@ enum okc_exit {
 	OKC_EXIT_LOST = 5,
 	OKC_EXIT_SERVER_ERR = 6,
 	OKC_EXIT_TIMEOUT = 7,
+	/* The TLS handshake failed, the server's certificate did not verify, or the server
+	 * refused ours (in TLS 1.3 its alert comes at the first read). */
+	OKC_EXIT_TLS = 8,
 	OKC_EXIT_USAGE = 64
 };
 
@@ -53,6 +57,8 @@ struct okc_options {
 	const char *host;        /* the operand, or host_buf when it held a port too */
 	uint16_t port;
 	char host_buf[OKC_HOST_MAX];
+	const char *tls;         /* the first --tls-... option given, "tls-ca": TLS is on; or NULL */
+	struct ok_tls_client_conf tls_conf; /* --tls-ca, -cert, -key, -servername, -insecure */
 };
 
 /* What okc_parse_options asks main to do. */
@@ -67,10 +73,12 @@ void okc_print_version(void);
 /*
  * connect.c: -U's path, or o->host resolved, each address tried in turn within one -t
  * deadline; the fd with the address it reached in *peer and *peerlen, or -1 with e set (its
- * code the exit status: OKC_EXIT_LOCAL, _CONNECT, _ADDRESS or _TIMEOUT).
+ * code the exit status: OKC_EXIT_LOCAL, _CONNECT, _ADDRESS or _TIMEOUT). *deadline: when that
+ * -t deadline ends (ok_now_ms's clock; -1 without -t), which the TLS handshake shares.
  */
 int okc_connect_server(const struct okc_options *o, struct sockaddr_storage *peer,
-                       socklen_t *peerlen, struct ok_err *e);
+                       socklen_t *peerlen, int64_t *deadline, struct ok_err *e);
+
 
 /*
  * A bounded byte queue: data[start, end) is pending. Bytes are added at the tail (end) and
@@ -174,8 +182,22 @@ struct okc_session {
 	int send_err;            /* errno of a send or half-close that failed, 0 if none */
 	int send_cut;            /* the server went away while we sent: the rest was dropped */
 	int recv_err;            /* errno of a failed recv (not EOF), 0 if none */
+	char tls_failure[200];   /* why TLS failed after the handshake (a refusing alert), or "" */
 	int64_t wait_since;      /* when the current wait for the server began; -1: not waiting */
 };
+
+/*
+ * tls_setup.c: TLS when the options ask for it. okc_tls_prepare, before connecting, makes the
+ * context (*ctx NULL when they ask for none); 0, or -1 with e (exit 1: a file that cannot be
+ * read or used). okc_start_tls turns the session's plain stream into TLS over the same fd and
+ * finishes the handshake by the deadline (-1: none); then one line on stderr says what was
+ * agreed when interactive, or, in a pipe, that --tls-insecure verified nothing. 0, or -1 with e
+ * (exit 8; 7 when the deadline passed; 1). ctx stays the caller's to free.
+ */
+int okc_tls_prepare(const struct okc_options *o, struct ok_tls_ctx **ctx, struct ok_err *e);
+int okc_start_tls(struct okc_session *s, struct ok_tls_ctx *ctx, const struct okc_options *o,
+                  const struct sockaddr *peer, int64_t deadline, int interactive,
+                  struct ok_err *e);
 
 /* A session over st (a connected stream; the session owns it from now on). */
 void okc_session_init(struct okc_session *s, const struct ok_stream *st,
@@ -195,6 +217,9 @@ enum okc_send_result {
 enum okc_send_result okc_send_pending(struct okc_session *s, struct okc_buf *b);
 /* One recv into b; sets net_eof on end or reset. -1 only on an unexpected error. */
 int okc_recv_replies(struct okc_session *s, struct okc_buf *b);
+/* 1 when the stream holds received bytes (TLS decrypts a whole record) that a recv returns
+ * without the descriptor becoming readable: the loops recv again without waiting. */
+int okc_recv_pending(const struct okc_session *s);
 /* Half-closes once, unless the connection is already over (again while shut_again); -1 on
  * error (send_err set). */
 int okc_shut_sending(struct okc_session *s);

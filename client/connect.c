@@ -106,15 +106,16 @@ static int exit_status(int step)
 }
 
 /*
- * Tries each address until one connects, all within one deadline (-t); the fd with *peer set,
- * or -1 with the last attempt's failure in *e, its code the exit status. A timeout means the
- * deadline is spent: no time is left for the addresses after it.
+ * Tries each address until one connects, all within one deadline (-t, kept in *until for what
+ * follows); the fd with *peer set, or -1 with the last attempt's failure in *e, its code the
+ * exit status. A timeout means the deadline is spent: no time is left for the addresses after it.
  */
 static int connect_each(const struct addrinfo *ai, int timeout_s, struct sockaddr_storage *peer,
-                        socklen_t *peerlen, struct ok_err *e)
+                        socklen_t *peerlen, int64_t *until, struct ok_err *e)
 {
 	int64_t deadline = ok_now_ms() + (int64_t)timeout_s * 1000;
 
+	*until = timeout_s > 0 ? deadline : -1;
 	for (; ai != NULL; ai = ai->ai_next) {
 		int64_t left = deadline - ok_now_ms();
 		int fd = ok_connect_addr(ai->ai_addr, ai->ai_addrlen,
@@ -152,15 +153,16 @@ static int find_addresses(const struct okc_options *o, struct addrinfo *one,
 }
 
 int okc_connect_server(const struct okc_options *o, struct sockaddr_storage *peer,
-                       socklen_t *peerlen, struct ok_err *e)
+                       socklen_t *peerlen, int64_t *deadline, struct ok_err *e)
 {
 	struct sockaddr_storage ss;
 	struct addrinfo one = { .ai_addr = (struct sockaddr *)(void *)&ss }, *list;
 	int fd;
 
+	*deadline = -1;
 	if (find_addresses(o, &one, &list, e) < 0)
 		return -1;
-	fd = connect_each(list, o->timeout_s, peer, peerlen, e);
+	fd = connect_each(list, o->timeout_s, peer, peerlen, deadline, e);
 	if (list != &one)
 		freeaddrinfo(list);
 	return fd;

@@ -38,7 +38,8 @@ static int say_lost(const struct okc_session *s, int input_done)
 	return OKC_EXIT_LOST;
 }
 
-/* The session's verdict once it is over: ERR, timeout, failure, loss, or every line answered. */
+/* The session's verdict once it is over: ERR, timeout, a TLS failure, another failure, loss,
+ * or every line answered. */
 static int judge_session(const struct okc_session *s, int input_done, int timed_out)
 {
 	unsigned long long got = s->rep.answered, sent = s->sent;
@@ -51,6 +52,11 @@ static int judge_session(const struct okc_session *s, int input_done, int timed_
 		fprintf(stderr, "okclient: no reply from %s in %d s: answered %llu of %llu lines\n",
 		        s->peer, s->timeout_ms / 1000, got, sent);
 		return OKC_EXIT_TIMEOUT;
+	}
+	if (s->tls_failure[0] != '\0') {
+		fprintf(stderr, "okclient: TLS with %s: %s: answered %llu of %llu lines\n", s->peer,
+		        s->tls_failure, got, sent);
+		return OKC_EXIT_TLS;
 	}
 	if (s->send_err != 0) {
 		fprintf(stderr, "okclient: send to %s: %s\n", s->peer, strerror(s->send_err));

@@ -331,7 +331,7 @@ static struct okc_end converse(struct tty_state *t, const sigset_t *open_mask)
 
 	for (;;) {
 		struct okc_end end;
-		int timeout;
+		int timeout, pending;
 
 		if ((end = handle_signals()).how != OKC_GOING)
 			return end;
@@ -343,9 +343,13 @@ static struct okc_end converse(struct tty_state *t, const sigset_t *open_mask)
 		if (okc_timer_expired(s))
 			return okc_ended(OKC_ENDED_TIMED_OUT);
 		set_events(t, pfd);
+		/* Bytes TLS has decrypted already make no descriptor readable: take them at once. */
+		pending = pfd[POLL_NETIN].fd >= 0 && okc_recv_pending(s);
 		/* Signals are let in only while waiting, so none is missed between check and wait. */
-		if (okc_wait(pfd, POLL_COUNT, timeout, open_mask) < 0)
+		if (okc_wait(pfd, POLL_COUNT, pending ? 0 : timeout, open_mask) < 0)
 			continue; /* a signal: its flag is handled at the top */
+		if (pending)
+			pfd[POLL_NETIN].revents |= POLLIN;
 		if (handle_events(t, pfd) < 0)
 			return okc_ended(OKC_ENDED_NET_FAILED);
 	}

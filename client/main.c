@@ -37,33 +37,54 @@ static enum okc_show show_for(int fd, int utf8)
 	return utf8 ? OKC_SHOW_UTF8 : OKC_SHOW_ASCII;
 }
 
+/* The connection: the TLS context first (a bad file is told before connecting), the connect,
+ * then TLS over it when asked. 0 with s ready, or the exit status, having said why. */
+static int open_session(struct okc_session *s, const struct okc_options *opt, int interactive)
+{
+	struct ok_tls_ctx *tls;
+	struct ok_stream st;
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
+	int64_t deadline;
+	struct ok_err e;
+	int fd = -1;
+
+	if (okc_tls_prepare(opt, &tls, &e) == 0)
+		fd = okc_connect_server(opt, &peer, &peerlen, &deadline, &e);
+	if (fd >= 0) {
+		ok_stream_plain(&st, fd);
+		okc_session_init(s, &st, (const struct sockaddr *)&peer, peerlen, opt);
+		if (tls != NULL && okc_start_tls(s, tls, opt, (const struct sockaddr *)&peer, deadline,
+		                                 interactive, &e) < 0) {
+			okc_session_close(s);
+			fd = -1;
+		}
+	}
+	ok_tls_ctx_free(tls); /* a TLS stream keeps what it needs of it */
+	if (fd >= 0)
+		return OKC_EXIT_OK;
+	fprintf(stderr, "okclient: %s\n", e.msg);
+	return e.code;
+}
+
 /* Connects, converses in the mode standard input calls for, and ends as okc_conclude says. */
 static int run_client(const struct okc_options *opt)
 {
 	struct okc_session s;
-	struct ok_stream st;
 	struct okc_end end;
-	struct sockaddr_storage peer;
-	socklen_t peerlen;
-	struct ok_err e;
-	int fd, utf8;
+	int interactive = isatty(STDIN_FILENO), status, utf8;
 
 	/* A server or reader that goes away is an error return, never a signal. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
 		perror("okclient: signal");
 		return OKC_EXIT_LOCAL;
 	}
-	fd = okc_connect_server(opt, &peer, &peerlen, &e);
-	if (fd < 0) {
-		fprintf(stderr, "okclient: %s\n", e.msg);
-		return e.code;
-	}
-	ok_stream_plain(&st, fd);
-	okc_session_init(&s, &st, (const struct sockaddr *)&peer, peerlen, opt);
+	if ((status = open_session(&s, opt, interactive)) != OKC_EXIT_OK)
+		return status;
 	utf8 = locale_is_utf8();
 	s.rep.show = show_for(STDOUT_FILENO, utf8);
 	s.err_show = show_for(STDERR_FILENO, utf8);
-	end = isatty(STDIN_FILENO) ? okc_run_interactive(&s, opt) : okc_run_pipe(&s, opt);
+	end = interactive ? okc_run_interactive(&s, opt) : okc_run_pipe(&s, opt);
 	okc_session_close(&s);
 	return okc_conclude(&s, &end);
 }

@@ -7,9 +7,14 @@
 
 #include "client.h"
 #include "optdiag.h"
+#include "tls.h"
 #include "version.h"
 
 enum { OPT_HISTORY = 256, OPT_GREETING };
+/* The TLS options, apart: each implies --tls. */
+enum {
+	OPT_TLS = 300, OPT_TLS_CA, OPT_TLS_CERT, OPT_TLS_KEY, OPT_TLS_SERVERNAME, OPT_TLS_INSECURE
+};
 
 /* The short options for getopt; the leading ":" asks it to report a missing value apart. */
 #define SHORT_OPTIONS ":46U:rt:hV"
@@ -22,6 +27,12 @@ static const struct option long_options[] = {
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "tls", no_argument, NULL, OPT_TLS },
+	{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
+	{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+	{ "tls-servername", required_argument, NULL, OPT_TLS_SERVERNAME },
+	{ "tls-insecure", no_argument, NULL, OPT_TLS_INSECURE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -30,6 +41,8 @@ void okc_print_usage(void)
 	printf("Usage: okclient [-4|-6] [-r] [-t SECS] [--greeting] [--history FILE]\n"
 	       "                [HOST [PORT] | HOST:PORT | [IPV6]:PORT]\n"
 	       "       okclient -U PATH [-r] [-t SECS] [--greeting] [--history FILE]\n"
+	       "       okclient --tls [--tls-ca FILE] [--tls-servername NAME] [--tls-insecure]\n"
+	       "                [--tls-cert FILE --tls-key FILE] [OPTION]... [HOST [PORT]]\n"
 	       "       okclient -h | -V\n"
 	       "Sends lines to an okchat server and prints each reply. On a terminal: a prompt\n"
 	       "with line editing and history, and the server's control characters shown as\n"
@@ -54,13 +67,24 @@ void okc_print_usage(void)
 	       "      --history FILE keep the prompt's history in FILE (default\n"
 	       "                     ~/%s, last %d lines; %s: none); a\n"
 	       "                     symbolic link or another user's file is not used\n"
+	       "      --tls          speak TLS to HOST PORT (not with -U); the server's\n"
+	       "                     certificate must verify against the system's CAs and\n"
+	       "                     be for HOST (its name, or its address); every\n"
+	       "                     --tls-... option implies --tls\n"
+	       "      --tls-ca FILE  verify it with the CAs in FILE (PEM) instead\n"
+	       "      --tls-servername NAME\n"
+	       "                     send NAME (SNI) and match it instead of HOST\n"
+	       "      --tls-insecure do not verify the certificate (said once on stderr)\n"
+	       "      --tls-cert FILE, --tls-key FILE\n"
+	       "                     present the client certificate in FILE, with its key\n"
 	       "  -h, --help         show this help and exit\n"
 	       "  -V, --version      show the version and exit\n"
 	       "\n"
 	       "Exit status: 0 every line answered (or Q), 1 socket failed, 2 connect failed,\n"
 	       "3 address not valid or host not found, 4 send failed, 5 connection lost (a line\n"
 	       "unanswered or cut off, or the input unfinished), 6 server sent ERR, 7 timed\n"
-	       "out, 64 usage error.\n"
+	       "out, 8 TLS failed (the handshake, or the server's certificate), 64 usage\n"
+	       "error.\n"
 	       "\n"
 	       "Examples: okclient ::1 4242    okclient -6 localhost\n"
 	       "          okclient -U /run/okserver/okserver.sock\n",
@@ -68,18 +92,12 @@ void okc_print_usage(void)
 	       OKC_HISTORY_NAME, OKC_HISTORY_MAX, OKC_HISTORY_NONE);
 }
 
-/* What --version says of TLS: the one line a build with TLS changes (to the library it runs). */
-static const char *tls_in_build(void)
-{
-	return "no";
-}
-
 void okc_print_version(void)
 {
 	printf("okclient (okchat) %s\n"
 	       "TLS: %s\n"
 	       "%s\n",
-	       OK_VERSION, tls_in_build(), OK_COPYRIGHT);
+	       OK_VERSION, ok_tls_version(), OK_COPYRIGHT);
 }
 
 /* A usage error: e filled with the message and the exit status 64; -1. */
@@ -111,6 +129,39 @@ static int parse_unix_path(const char *arg, struct okc_options *o, struct ok_err
 	return 0;
 }
 
+/* The long name (no dashes) of the option getopt_long returned as c: "tls-ca". */
+static const char *long_name(int c)
+{
+	const struct option *opt = long_options;
+
+	while (opt->name != NULL && opt->val != c)
+		opt++;
+	return opt->name != NULL ? opt->name : "?";
+}
+
+/* Stores one --tls-... option (c, its value arg), which turns TLS on; a build without TLS, or an
+ * empty value, refuses it. 0 or -1 with e set. */
+static int take_tls_option(int c, const char *arg, struct okc_options *o, struct ok_err *e)
+{
+	const char *name = long_name(c);
+
+	if (!ok_tls_available())
+		return usage_err(e, "--%s: this build has no TLS (it was made with TLS=0)", name);
+	if (arg != NULL && arg[0] == '\0')
+		return usage_err(e, "option needs a value: --%s", name);
+	if (o->tls == NULL)
+		o->tls = name;
+	switch (c) {
+	case OPT_TLS_CA: o->tls_conf.ca = arg; break;
+	case OPT_TLS_CERT: o->tls_conf.cert = arg; break;
+	case OPT_TLS_KEY: o->tls_conf.key = arg; break;
+	case OPT_TLS_SERVERNAME: o->tls_conf.servername = arg; break;
+	case OPT_TLS_INSECURE: o->tls_conf.insecure = 1; break;
+	default: break; /* --tls itself */
+	}
+	return 0;
+}
+
 /* Options that cannot go together, one check a line; 0 or -1 with e set. */
 static int check_combination(int argc, char **argv, const struct okc_options *o,
                              struct ok_err *e)
@@ -119,6 +170,12 @@ static int check_combination(int argc, char **argv, const struct okc_options *o,
 		return usage_err(e, "-U cannot be used with -%c", o->family == AF_INET ? '4' : '6');
 	if (o->unix_path != NULL && optind < argc)
 		return usage_err(e, "-U takes no HOST or PORT: %s", argv[optind]);
+	if (o->unix_path != NULL && o->tls != NULL)
+		return usage_err(e, "-U cannot be used with --%s (TLS is for TCP only)", o->tls);
+	if (o->tls_conf.cert != NULL && o->tls_conf.key == NULL)
+		return usage_err(e, "--tls-cert needs --tls-key");
+	if (o->tls_conf.key != NULL && o->tls_conf.cert == NULL)
+		return usage_err(e, "--tls-key needs --tls-cert");
 	return 0;
 }
 
@@ -224,6 +281,11 @@ enum okc_action okc_parse_options(int argc, char **argv, struct okc_options *o,
 			break;
 		case OPT_GREETING: o->greeting = 1; break;
 		case OPT_HISTORY: o->history = optarg; break;
+		case OPT_TLS: case OPT_TLS_CA: case OPT_TLS_CERT: case OPT_TLS_KEY:
+		case OPT_TLS_SERVERNAME: case OPT_TLS_INSECURE:
+			if (take_tls_option(c, optarg, o, e) < 0)
+				return OKC_USAGE_ERROR;
+			break;
 		case 'h': return OKC_HELP;
 		case 'V': return OKC_VERSION;
 		default: describe_mistake(c, argv[optind - 1], e); return OKC_USAGE_ERROR;

@@ -192,7 +192,7 @@ static struct okc_end stream(struct pipe_state *p)
 
 	for (;;) {
 		struct okc_end end;
-		int timeout, waiting;
+		int timeout, waiting, pending;
 
 		move_bytes(p);
 		if ((end = check_ending(p)).how != OKC_GOING)
@@ -206,12 +206,16 @@ static struct okc_end stream(struct pipe_state *p)
 		if (okc_timer_expired(s))
 			return okc_ended(OKC_ENDED_TIMED_OUT);
 		set_events(p, pfd);
-		if (poll(pfd, POLL_COUNT, timeout) < 0) {
+		/* Bytes TLS has decrypted already make no descriptor readable: take them at once. */
+		pending = pfd[POLL_NETIN].fd >= 0 && okc_recv_pending(s);
+		if (poll(pfd, POLL_COUNT, pending ? 0 : timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			return (struct okc_end){ .how = OKC_ENDED_LOCAL_FAILED, .what = "poll",
 			                         .err = errno };
 		}
+		if (pending)
+			pfd[POLL_NETIN].revents |= POLLIN;
 		handle_events(p, pfd);
 	}
 }

@@ -1,6 +1,7 @@
 /* session.c - the connection as both modes use it: send, receive, half-close, the -t timer. */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "client.h"
@@ -37,6 +38,15 @@ static short want_event(ssize_t want)
 	return want == OK_IO_WANT_WRITE ? POLLOUT : POLLIN;
 }
 
+/* Keeps why TLS failed (errno EPROTO from a TLS stream: the server's alert, such as a refused
+ * client certificate, or a record that does not decrypt) for the exit status 8; returns err. */
+static int note_tls_failure(struct okc_session *s, int err)
+{
+	if (err == EPROTO && ok_stream_is_tls(&s->st) && s->tls_failure[0] == '\0')
+		snprintf(s->tls_failure, sizeof s->tls_failure, "%s", ok_tls_error(&s->st));
+	return err;
+}
+
 enum okc_send_result okc_send_pending(struct okc_session *s, struct okc_buf *b)
 {
 	ssize_t n = ok_stream_write(&s->st, b->data + b->start, okc_buf_used(b));
@@ -51,7 +61,7 @@ enum okc_send_result okc_send_pending(struct okc_session *s, struct okc_buf *b)
 			s->send_cut = 1;
 			return OKC_SEND_PEER_GONE;
 		}
-		s->send_err = errno;
+		s->send_err = note_tls_failure(s, errno);
 		return OKC_SEND_FAILED;
 	}
 	s->send_wait = POLLOUT;
@@ -79,8 +89,13 @@ int okc_recv_replies(struct okc_session *s, struct okc_buf *b)
 	s->net_eof = 1;
 	if (n == OK_IO_EOF || errno == ECONNRESET)
 		return 0;
-	s->recv_err = errno;
+	s->recv_err = note_tls_failure(s, errno);
 	return -1;
+}
+
+int okc_recv_pending(const struct okc_session *s)
+{
+	return ok_tls_pending(&s->st) > 0;
 }
 
 int okc_shut_sending(struct okc_session *s)
@@ -96,8 +111,13 @@ int okc_shut_sending(struct okc_session *s)
 		s->send_wait = want_event(rc);
 		return 0;
 	}
+	/* TLS's close_notify is a write: a server already gone is lost, not a failed send. */
+	if (rc < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+		s->send_cut = 1;
+		return 0;
+	}
 	if (rc < 0 && errno != ENOTCONN) {
-		s->send_err = errno;
+		s->send_err = note_tls_failure(s, errno);
 		return -1;
 	}
 	return 0;

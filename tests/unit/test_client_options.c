@@ -179,6 +179,56 @@ static void usage_errors_say_what_and_which(void **state)
 	}
 }
 
+/* Every --tls-... option turns TLS on and fills the context's settings; -U refuses them all.
+ * In a build without TLS (make TLS=0) each is a usage error saying so. */
+static void tls_options(void **state)
+{
+	static const char *const each[] = { "--tls", "--tls-ca=ca.pem", "--tls-cert=c.pem",
+	                                    "--tls-key=c.key", "--tls-servername=n",
+	                                    "--tls-insecure" };
+	struct okc_options o;
+	(void)state;
+
+	assert_int_equal(parse(&o, END), OKC_RUN);
+	assert_null(o.tls);
+	if (!ok_tls_available()) {
+		for (size_t i = 0; i < sizeof each / sizeof each[0]; i++) {
+			size_t name = strcspn(each[i], "=");
+			char expect[96];
+
+			assert_int_equal(parse(&o, each[i], "h", END), OKC_USAGE_ERROR);
+			snprintf(expect, sizeof expect, "%.*s: this build has no TLS (it was made with "
+			         "TLS=0)", (int)name, each[i]);
+			assert_string_equal(perr.msg, expect);
+			assert_int_equal(perr.code, OKC_EXIT_USAGE);
+		}
+		return;
+	}
+	assert_int_equal(parse(&o, "--tls-insecure", "--tls", "h", END), OKC_RUN);
+	assert_string_equal(o.tls, "tls-insecure"); /* the first one given, for messages */
+	assert_int_equal(o.tls_conf.insecure, 1);
+	assert_int_equal(parse(&o, "--tls-ca", "ca.pem", "--tls-servername", "example.com",
+	                       "--tls-cert", "c.pem", "--tls-key", "c.key", "h", "443", END),
+	                 OKC_RUN);
+	assert_string_equal(o.tls, "tls-ca");
+	assert_string_equal(o.tls_conf.ca, "ca.pem");
+	assert_string_equal(o.tls_conf.servername, "example.com");
+	assert_string_equal(o.tls_conf.cert, "c.pem");
+	assert_string_equal(o.tls_conf.key, "c.key");
+	assert_int_equal(o.tls_conf.insecure, 0);
+	assert_int_equal(o.port, 443);
+	for (size_t i = 0; i < sizeof each / sizeof each[0]; i++) {
+		assert_int_equal(parse(&o, each[i], "-U", "/s", END), OKC_USAGE_ERROR);
+		assert_non_null(strstr(perr.msg, "-U cannot be used with --tls"));
+	}
+	assert_int_equal(parse(&o, "--tls-cert=c.pem", END), OKC_USAGE_ERROR);
+	assert_string_equal(perr.msg, "--tls-cert needs --tls-key");
+	assert_int_equal(parse(&o, "--tls-key=c.key", END), OKC_USAGE_ERROR);
+	assert_string_equal(perr.msg, "--tls-key needs --tls-cert");
+	assert_int_equal(parse(&o, "--tls-ca=", END), OKC_USAGE_ERROR);
+	assert_string_equal(perr.msg, "option needs a value: --tls-ca");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +238,7 @@ int main(void)
 		cmocka_unit_test(host_and_port_in_one_argument),
 		cmocka_unit_test(help_and_version),
 		cmocka_unit_test(usage_errors_say_what_and_which),
+		cmocka_unit_test(tls_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,9 +16,12 @@
  */
 static ssize_t script[8];
 static size_t next;
+static int script_errno; /* errno with each OK_IO_ERROR answer */
 
 static ssize_t scripted(void)
 {
+	if (script[next] == OK_IO_ERROR)
+		errno = script_errno;
 	return script[next++];
 }
 
@@ -136,12 +139,38 @@ static void a_half_close_that_wants_is_called_again(void **state)
 	assert_int_equal(s.send_err, 0);
 }
 
+/* TLS's close_notify is a write: one that finds the server gone (EPIPE, ECONNRESET) leaves the
+ * session to read what the server said last; any other failure is a failed send. */
+static void a_half_close_that_finds_the_server_gone_is_no_failure(void **state)
+{
+	const ssize_t answers[] = { OK_IO_ERROR };
+	struct okc_session s;
+	(void)state;
+
+	script_errno = EPIPE;
+	start(&s, answers, 1);
+	assert_int_equal(okc_shut_sending(&s), 0);
+	assert_true(s.send_cut);
+	assert_int_equal(s.send_err, 0);
+	script_errno = ECONNRESET;
+	start(&s, answers, 1);
+	assert_int_equal(okc_shut_sending(&s), 0);
+	assert_true(s.send_cut);
+	script_errno = EIO;
+	start(&s, answers, 1);
+	assert_int_equal(okc_shut_sending(&s), -1);
+	assert_false(s.send_cut);
+	assert_int_equal(s.send_err, EIO);
+	assert_string_equal(s.tls_failure, ""); /* only a TLS stream's failure is TLS's */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_read_that_wants_to_write_waits_for_pollout),
 		cmocka_unit_test(a_write_that_wants_to_read_waits_for_pollin),
 		cmocka_unit_test(a_half_close_that_wants_is_called_again),
+		cmocka_unit_test(a_half_close_that_finds_the_server_gone_is_no_failure),
 	};
 
 	return cmocka_run_group_tests_name("client session over a transport", tests, NULL, NULL);
