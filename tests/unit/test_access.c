@@ -422,131 +422,6 @@ static void a_failed_rebuild_keeps_the_old_set(void **state)
 	ok_access_free(current);
 }
 
-/* --- the cost of a lookup: 10,000 rules against 1 --- */
-
-#define BENCH_PEERS 4096
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-/* ns per lookup: the best of 3 runs of about 30 ms each over the peers, round and round. */
-static double ns_per_lookup(const struct ok_access *a, const struct ok_cidr *peers)
-{
-	double best = 1e18;
-	volatile unsigned sink = 0;
-
-	for (int run = 0; run < 3; run++) {
-		double start = now_ns(), took;
-		unsigned long n = 0;
-		do {
-			for (int i = 0; i < 1024; i++, n++)
-				sink += ok_access_lookup(a, &peers[n % BENCH_PEERS]);
-		} while ((took = now_ns() - start) < 30e6);
-		if (took / (double)n < best)
-			best = took / (double)n;
-	}
-	(void)sink;
-	return best;
-}
-
-/* An address of family, every bit random. */
-static struct ok_cidr random_host(int family)
-{
-	struct ok_cidr c;
-
-	memset(&c, 0, sizeof c);
-	c.family = family;
-	c.bits = family == AF_INET ? 32 : 128;
-	for (unsigned i = 0; i < c.bits / 8; i++)
-		c.addr[i] = (unsigned char)next_random();
-	return c;
-}
-
-/*
- * count allow rules of family, their lengths lo, lo + 1, ... hi when count is that many, else
- * drawn from [lo, hi]; peers of that family, half of them inside some rule.
- */
-static struct ok_access *bench_set(int family, size_t count, unsigned lo, unsigned hi,
-                                   struct ok_cidr *peers)
-{
-	struct ok_access *a = ok_access_new();
-	struct ok_cidr *nets = calloc(count ? count : 1, sizeof *nets);
-	unsigned span = hi - lo + 1;
-	struct ok_err e = { 0 };
-
-	assert_non_null(a);
-	assert_non_null(nets);
-	for (size_t i = 0; i < count; i++) {
-		nets[i] = random_host(family);
-		ok_cidr_truncate(&nets[i], lo + (count == span ? (unsigned)i
-		                                               : (unsigned)(next_random() % span)));
-		assert_int_equal(ok_access_add(a, &nets[i], OK_RULE_ALLOW, &e), 0);
-	}
-	for (int i = 0; i < BENCH_PEERS; i++) {
-		peers[i] = count ? random_peer(nets, count) : random_host(family);
-		if (peers[i].family != family)
-			peers[i] = random_host(family);
-	}
-	free(nets);
-	assert_int_equal(ok_access_finish(a, &e), 0);
-	return a;
-}
-
-static int under_a_tool(void)
-{
-	return getenv("OK_UNDER_SANITIZER") != NULL || getenv("OK_UNDER_VALGRIND") != NULL;
-}
-
-struct bench_row {
-	const char *what;
-	int family;
-	unsigned lo, hi;
-};
-
-static void lookup_cost_does_not_grow_with_rules(void **state)
-{
-	static const struct bench_row rows[] = {
-		{ "IPv4, every rule a /24", AF_INET, 24, 24 },
-		{ "IPv4, rules of all 25 lengths /8-/32", AF_INET, 8, 32 },
-		{ "IPv6, every rule a /64", AF_INET6, 64, 64 },
-		{ "IPv6, rules of all 129 lengths /0-/128", AF_INET6, 0, 128 },
-	};
-	static struct ok_cidr peers[BENCH_PEERS];
-	uint64_t seed = seed_random();
-
-	struct ok_access *a = bench_set(AF_INET, 0, 0, 0, peers);
-
-	(void)state;
-	print_message("# no rules: %.1f ns/lookup\n", ns_per_lookup(a, peers));
-	ok_access_free(a);
-	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
-		const struct bench_row *row = &rows[r];
-		size_t few = row->hi - row->lo + 1; /* one rule per length: the fewest with that shape */
-		double ns_few, ns_many, built;
-
-		a = bench_set(row->family, few, row->lo, row->hi, peers);
-		ns_few = ns_per_lookup(a, peers);
-		ok_access_free(a);
-		built = now_ns();
-		a = bench_set(row->family, 10000, row->lo, row->hi, peers);
-		built = now_ns() - built;
-		ns_many = ns_per_lookup(a, peers);
-		ok_access_free(a);
-		print_message("# %s: %zu rule%s %.1f ns/lookup, 10000 rules %.1f ns/lookup "
-		              "(built in %.0f ms)\n", row->what, few, few == 1 ? "" : "s", ns_few,
-		              ns_many, built / 1e6);
-		/* The same number of probes either way; a larger table only misses the cache more. */
-		if (!under_a_tool() && ns_many > 4 * ns_few + 100)
-			fail_msg("10000 rules cost %.1f ns, %zu cost %.1f ns (seed %llu)", ns_many, few,
-			         ns_few, (unsigned long long)seed);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,7 +438,6 @@ int main(void)
 		cmocka_unit_test(a_lone_cr_is_white_space),
 		cmocka_unit_test(files_are_read_from_a_descriptor),
 		cmocka_unit_test(a_failed_rebuild_keeps_the_old_set),
-		cmocka_unit_test(lookup_cost_does_not_grow_with_rules),
 	};
 
 	return cmocka_run_group_tests_name("access", tests, NULL, NULL);
