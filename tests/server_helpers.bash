@@ -59,6 +59,14 @@ under_tool() {
 	return 1
 }
 
+# p99_bound_us: the slowloris tests' bound on a round trip's p99, 10 ms (HOSTILE_P99_US). Under
+# an emulator (qemu-user runs the server too) the time is the emulator's: three times that.
+p99_bound_us() {
+	local bound=${HOSTILE_P99_US:-10000}
+	[ "${OK_UNDER_EMULATOR:-0}" = 1 ] && bound=$((bound * 3))
+	echo "$bound"
+}
+
 # wait_gone PID SECONDS: waits until PID has exited.
 wait_gone() {
 	wait_until "$2" pid_gone "$1"
