@@ -87,8 +87,6 @@ static int make_tls_context(const struct okb_options *o, struct ok_tls_ctx **ctx
 		fprintf(stderr, "okbench: %s\n", e.msg);
 		return -1;
 	}
-	if (o->tls_conf.insecure)
-		fprintf(stderr, "okbench: --tls-insecure: the server's certificate is not verified\n");
 	return 0;
 }
 
@@ -104,6 +102,9 @@ static int connect_and_run(const struct okb_options *o, struct ok_tls_ctx *tls,
 		fprintf(stderr, "okbench: %s\n", r->connect_err.msg);
 		return r->connect_err.code;
 	}
+	if (tls != NULL && o->tls_conf.insecure)
+		fprintf(stderr, "okbench: warning: --tls-insecure: the certificate of %s is not "
+		        "verified\n", r->target.name);
 	if (okb_run(o, tls, fd, r, &r->connect_err) < 0) {
 		fprintf(stderr, "okbench: %s\n", r->connect_err.msg);
 		return r->connect_err.code == OKB_EXIT_TLS ? OKB_EXIT_TLS : OKB_EXIT_FAILED;

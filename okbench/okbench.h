@@ -29,6 +29,7 @@
 #define OKB_LINE_MAX 65536UL             /* --line's bytes: okserver's default --max-line */
 #define OKB_CONNECT_MS 10000             /* each connection's connect, at most */
 #define OKB_HANDSHAKE_MS 10000           /* TLS: the handshakes, at most, since the last done */
+#define OKB_HANDSHAKES_AT_ONCE 64        /* TLS: handshakes in progress at once, at most */
 #define OKB_DRAIN_MS 5000                /* after the last line is sent, waiting for replies */
 #define OKB_STATUS_MS 1000               /* the status line's redraw */
 /* -U's longest path: what sun_path holds with its NUL (107 bytes on Linux). */

@@ -232,11 +232,11 @@ static int check_combination(int argc, char **argv, int seconds_given,
 	if (o->unix_path != NULL && o->family != AF_UNSPEC)
 		snprintf(err, errlen, "-U cannot be used with -%c", o->family == AF_INET ? '4' : '6');
 	else if (o->unix_path != NULL && o->tls)
-		snprintf(err, errlen, "-U cannot be used with --%s: TLS is for TCP only", o->tls_first);
+		snprintf(err, errlen, "-U cannot be used with --%s (TLS is for TCP only)", o->tls_first);
 	else if (o->tls_conf.cert != NULL && o->tls_conf.key == NULL)
-		snprintf(err, errlen, "--tls-cert needs --tls-key: give both, or neither");
+		snprintf(err, errlen, "--tls-cert needs --tls-key");
 	else if (o->tls_conf.key != NULL && o->tls_conf.cert == NULL)
-		snprintf(err, errlen, "--tls-key needs --tls-cert: give both, or neither");
+		snprintf(err, errlen, "--tls-key needs --tls-cert");
 	else if (o->unix_path != NULL && optind < argc)
 		snprintf(err, errlen, "-U takes no HOST or PORT: %s", argv[optind]);
 	else if (seconds_given && o->lines != 0)

@@ -461,68 +461,33 @@ static int step_handshake(struct run *u, size_t i)
 		return 0;
 	}
 	if (r == 0) {
-		c->shaking = 0;
 		if (u->r->tls_session[0] == '\0')
 			describe_session(u, i);
 		u->pfd[i].fd = -1 - c->st.fd; /* below -1: the socket is past fd 2 */
 		u->pfd[i].events = POLLIN;
-		return 1;
+	} else {
+		note_tls_failure(u, i, ok_tls_error(&c->st)); /* a TCP failure here is TLS's too */
+		close_conn(u, i, 1);
 	}
-	note_tls_failure(u, i, ok_tls_error(&c->st)); /* a TCP failure here is TLS's too */
-	close_conn(u, i, 1);
+	c->shaking = 0;
 	return 1;
 }
 
-/* Handshakes still going when the phase ends: failed, timed out (or closed at a signal). */
+/* Handshakes still going when the phase ends: failed, timed out (or closed at a signal); the
+ * others unparked (closed ones are -1). */
 static void end_handshakes(struct run *u, size_t from)
 {
 	char why[64];
 
 	snprintf(why, sizeof why, "timed out (no handshake ended for %d s)", OKB_HANDSHAKE_MS / 1000);
 	for (size_t i = from; i < u->n; i++) {
-		if (!u->c[i].shaking || u->pfd[i].fd < 0)
-			continue;
-		if (okb_stop == 0)
-			note_tls_failure(u, i, why);
-		close_conn(u, i, 1);
-	}
-	for (size_t i = from; i < u->n; i++) /* unparked: closed ones are -1 */
-		u->pfd[i].fd = u->c[i].st.fd;
-}
-
-/*
- * The TLS handshakes of connections [from, n), all at once in one poll loop, until none is
- * left, a signal, or OKB_HANDSHAKE_MS without one ending (a server that takes thousands at
- * once makes progress all along). 0, or -1 with e (poll failed).
- */
-static int shake_hands(struct run *u, size_t from, struct ok_err *e)
-{
-	int64_t deadline = now_ns() + (int64_t)OKB_HANDSHAKE_MS * 1000000;
-	size_t left = 0, i;
-
-	for (i = from; i < u->n; i++)
-		left += u->pfd[i].fd >= 0 && !step_handshake(u, i);
-	while (left > 0 && okb_stop == 0) {
-		int64_t now = now_ns();
-		int n;
-
-		if (now >= deadline)
-			break;
-		n = okb_wait(u->pfd + from, (nfds_t)(u->n - from), deadline - now);
-		if (n < 0 && errno != EINTR)
-			return ok_err_set(e, OKB_EXIT_FAILED, errno, "poll");
-		for (i = from; i < u->n && n > 0; i++) {
-			if (u->pfd[i].fd < 0 || u->pfd[i].revents == 0)
-				continue;
-			n--;
-			if (step_handshake(u, i)) {
-				left--;
-				deadline = now_ns() + (int64_t)OKB_HANDSHAKE_MS * 1000000;
-			}
+		if (u->c[i].shaking && u->pfd[i].fd >= 0) {
+			if (okb_stop == 0)
+				note_tls_failure(u, i, why);
+			close_conn(u, i, 1);
 		}
+		u->pfd[i].fd = u->c[i].st.fd;
 	}
-	end_handshakes(u, from);
-	return 0;
 }
 
 /* Connection i over fd: plain, or a TLS stream whose handshake is to come; its pfd watches it.
@@ -547,30 +512,83 @@ static int add_conn(struct run *u, size_t i, int fd, struct ok_err *e)
 	return 0;
 }
 
+/* Opens the next connection (n); 0, or -1 when it cannot be (r->connect_err says why). */
+static int open_next(struct run *u)
+{
+	int fd = okb_connect_again(&u->r->target, &u->r->connect_err);
+
+	return fd < 0 ? -1 : add_conn(u, u->n, fd, &u->r->connect_err);
+}
+
+/*
+ * TLS: the handshakes of connections [from, n), and of the next ones opened up to upto, at most
+ * OKB_HANDSHAKES_AT_ONCE at a time (as clients arrive, not a burst that would hold thousands of
+ * half-done handshakes in the server at once), in one poll loop over those in progress. It
+ * ends when none is left, at a signal, or after OKB_HANDSHAKE_MS without one ending. 0, or -1
+ * with e (poll failed).
+ */
+static int shake_hands(struct run *u, size_t from, size_t upto, struct ok_err *e)
+{
+	int64_t deadline = now_ns() + (int64_t)OKB_HANDSHAKE_MS * 1000000, wait;
+	size_t shaking = 0, lo = from, i;
+	int opening = 1, n;
+
+	for (i = from; i < u->n; i++)
+		shaking += !step_handshake(u, i);
+	for (;;) {
+		while (opening && shaking < OKB_HANDSHAKES_AT_ONCE && u->n < upto && okb_stop == 0) {
+			opening = open_next(u) == 0;
+			shaking += opening && !step_handshake(u, u->n - 1);
+		}
+		while (lo < u->n && !u->c[lo].shaking)
+			lo++; /* poll from the oldest handshake in progress */
+		wait = deadline - now_ns();
+		if (shaking == 0 || okb_stop != 0 || wait <= 0)
+			break;
+		n = okb_wait(u->pfd + lo, (nfds_t)(u->n - lo), wait);
+		if (n < 0 && errno != EINTR)
+			return ok_err_set(e, OKB_EXIT_FAILED, errno, "poll");
+		for (i = lo; i < u->n && n > 0; i++) {
+			if (u->pfd[i].fd < 0 || u->pfd[i].revents == 0)
+				continue;
+			n--;
+			if (step_handshake(u, i)) {
+				shaking--;
+				deadline = now_ns() + (int64_t)OKB_HANDSHAKE_MS * 1000000;
+			}
+		}
+	}
+	end_handshakes(u, from);
+	return 0;
+}
+
 /*
  * The first connection (fd), then the others, in turn; the first that cannot be opened ends
  * the opening (the next would most likely fail alike), the rest counted as not opened. With
  * TLS the first shakes hands alone (a server that fails it fails every one: said at once),
- * the others all together after. 0, or -1 with e (e->code OKB_EXIT_TLS: the first failed).
+ * then the others are opened as handshakes end. 0, or -1 with e (e->code OKB_EXIT_TLS: the
+ * first handshake failed).
  */
 static int open_conns(struct run *u, int first_fd, struct ok_err *e)
 {
 	const struct okb_options *o = u->o;
+	int rc = 0;
 
 	if (add_conn(u, 0, first_fd, e) < 0)
 		return -1;
-	if (u->tls != NULL && shake_hands(u, 0, e) < 0)
+	if (u->tls == NULL) {
+		while (u->n < o->conns && okb_stop == 0 && open_next(u) == 0)
+			continue;
+	} else if (shake_hands(u, 0, 1, e) < 0) {
 		return -1;
-	if (u->live == 0 && u->r->tls_failed > 0)
+	} else if (u->live == 0 && u->r->tls_failed > 0) {
 		return ok_err_set(e, OKB_EXIT_TLS, 0, "%s", u->r->tls_err.msg);
-	while (u->n < o->conns && okb_stop == 0) {
-		int fd = okb_connect_again(&u->r->target, &u->r->connect_err);
-		if (fd < 0 || add_conn(u, u->n, fd, &u->r->connect_err) < 0)
-			break;
+	} else {
+		rc = shake_hands(u, 1, o->conns, e);
 	}
 	u->r->unopened = o->conns - u->n;
 	u->r->failed += u->r->unopened;
-	return u->tls != NULL && u->n > 1 ? shake_hands(u, 1, e) : 0;
+	return rc;
 }
 
 /* The ring size for -R: the power of two at or above the depth. */
