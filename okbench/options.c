@@ -9,6 +9,7 @@
 #include "util.h"
 #include "version.h"
 
+/* The long options without a short one; the TLS ones last: c >= OPT_TLS is a TLS option. */
 enum {
 	OPT_LINE = 256, OPT_WARMUP, OPT_FORMAT, OPT_IDLE,
 	OPT_TLS, OPT_TLS_INSECURE, OPT_TLS_CA, OPT_TLS_CERT, OPT_TLS_KEY, OPT_TLS_SERVERNAME
