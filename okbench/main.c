@@ -66,17 +66,66 @@ static int judge(const struct okb_result *r)
 {
 	if (r->unopened > 0)
 		return OKB_EXIT_CONNECT;
+	if (r->tls_failed > 0)
+		return OKB_EXIT_TLS;
 	if (r->errors > 0 || r->lost > 0 || r->unsent > 0 || r->failed > 0)
 		return OKB_EXIT_FAILED;
 	return OKB_EXIT_OK;
 }
 
-/* Connects, runs, reports; the exit status. */
+/* --tls: the client context from the files given, before any connection (a file that cannot
+ * be used is said at once). NULL in *ctx without TLS. 0, or -1 said on standard error. */
+static int make_tls_context(const struct okb_options *o, struct ok_tls_ctx **ctx)
+{
+	struct ok_err e = { 0, 0, "" };
+
+	*ctx = NULL;
+	if (!o->tls)
+		return 0;
+	*ctx = ok_tls_client_ctx(&o->tls_conf, &e);
+	if (*ctx == NULL) {
+		fprintf(stderr, "okbench: %s\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Connects, runs (with tls, or plain when it is NULL); the exit status, the report printed. */
+static int connect_and_run(const struct okb_options *o, struct ok_tls_ctx *tls,
+                           struct okb_result *r)
+{
+	int fd = okb_connect_first(o, &r->target, &r->connect_err);
+
+	if (fd < 0 && r->connect_err.code == OKB_EXIT_USAGE)
+		return usage_error(r->connect_err.msg);
+	if (fd < 0) {
+		fprintf(stderr, "okbench: %s\n", r->connect_err.msg);
+		return r->connect_err.code;
+	}
+	if (tls != NULL && o->tls_conf.insecure)
+		fprintf(stderr, "okbench: warning: --tls-insecure: the certificate of %s is not "
+		        "verified\n", r->target.name);
+	if (okb_run(o, tls, fd, r, &r->connect_err) < 0) {
+		fprintf(stderr, "okbench: %s\n", r->connect_err.msg);
+		return r->connect_err.code == OKB_EXIT_TLS ? OKB_EXIT_TLS : OKB_EXIT_FAILED;
+	}
+	if (r->unopened > 0)
+		fprintf(stderr, "okbench: %lu of %lu connections could not be opened: %s\n",
+		        r->unopened, o->conns, r->connect_err.msg);
+	if (r->tls_failed > 0)
+		fprintf(stderr, "okbench: %lu of %lu connections failed TLS: %s\n", r->tls_failed,
+		        o->conns, r->tls_err.msg);
+	okb_report(o, r);
+	return judge(r);
+}
+
+/* Sets up, connects, runs, reports; the exit status. */
 static int bench(const struct okb_options *o)
 {
 	static struct okb_result r; /* the histogram is some 60 KiB: not on the stack */
+	struct ok_tls_ctx *tls;
 	char msg[256];
-	int fd, status;
+	int status;
 
 	okb_hist_reset(&r.hist);
 	if (catch_signals() < 0) {
@@ -87,22 +136,10 @@ static int bench(const struct okb_options *o)
 		fprintf(stderr, "okbench: %s\n", msg);
 		return OKB_EXIT_CONNECT;
 	}
-	fd = okb_connect_first(o, &r.target, &r.connect_err);
-	if (fd < 0 && r.connect_err.code == OKB_EXIT_USAGE)
-		return usage_error(r.connect_err.msg);
-	if (fd < 0) {
-		fprintf(stderr, "okbench: %s\n", r.connect_err.msg);
-		return r.connect_err.code;
-	}
-	if (okb_run(o, fd, &r, &r.connect_err) < 0) {
-		fprintf(stderr, "okbench: %s\n", r.connect_err.msg);
-		return OKB_EXIT_FAILED;
-	}
-	if (r.unopened > 0)
-		fprintf(stderr, "okbench: %lu of %lu connections could not be opened: %s\n",
-		        r.unopened, o->conns, r.connect_err.msg);
-	okb_report(o, &r);
-	status = judge(&r);
+	if (make_tls_context(o, &tls) < 0)
+		return OKB_EXIT_TLS;
+	status = connect_and_run(o, tls, &r);
+	ok_tls_ctx_free(tls);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "okbench: writing the report: %s\n", strerror(errno));
 		return OKB_EXIT_FAILED;

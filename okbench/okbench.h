@@ -11,6 +11,7 @@
 #include "err.h"
 #include "hist.h"
 #include "netaddr.h"
+#include "tls.h"
 
 /* Every constant a user can observe, named once; --help and okbench(1) document them. The
  * default host and port are common/util.h's OK_DEFAULT_ADDR and OK_DEFAULT_PORT. */
@@ -27,6 +28,8 @@
 #define OKB_DEFAULT_LINE "PING"
 #define OKB_LINE_MAX 65536UL             /* --line's bytes: okserver's default --max-line */
 #define OKB_CONNECT_MS 10000             /* each connection's connect, at most */
+#define OKB_HANDSHAKE_MS 10000           /* TLS: the handshakes, at most, since the last done */
+#define OKB_HANDSHAKES_AT_ONCE 64        /* TLS: handshakes in progress at once, at most */
 #define OKB_DRAIN_MS 5000                /* after the last line is sent, waiting for replies */
 #define OKB_STATUS_MS 1000               /* the status line's redraw */
 /* -U's longest path: what sun_path holds with its NUL (107 bytes on Linux). */
@@ -38,7 +41,7 @@ enum okb_exit {
 	OKB_EXIT_OK = 0,       /* the run completed: no error, nothing lost */
 	OKB_EXIT_FAILED = 1,   /* errors, lost replies, a connection the server closed; or a local failure */
 	OKB_EXIT_CONNECT = 2,  /* a connection could not be opened */
-	OKB_EXIT_TLS = 8,      /* reserved for TLS: the handshake failed */
+	OKB_EXIT_TLS = 8,      /* TLS failed: a file of --tls-..., a handshake, a refused certificate */
 	OKB_EXIT_USAGE = 64
 };
 
@@ -58,6 +61,9 @@ struct okb_options {
 	const char *line;           /* --line: each line's content; LF is added */
 	int idle;                   /* --idle: one line a connection, then hold them */
 	enum okb_format format;
+	int tls;                    /* --tls, or any --tls-... option */
+	const char *tls_first;      /* the first TLS option given, without its "--" */
+	struct ok_tls_client_conf tls_conf; /* --tls-ca, --tls-cert ... as tls.h takes them */
 };
 
 /* What okb_parse_options asks main to do. */
@@ -74,6 +80,8 @@ struct okb_target {
 	struct sockaddr_storage addr;
 	socklen_t len;
 	char name[OK_SOCKADDR_STRLEN];  /* "127.0.0.1:4242", "[::1]:4242", "unix:PATH" */
+	char peer[OKB_HOST_MAX + 1];    /* what a TLS server's certificate must be for: HOST when it
+	                                   is a name, else the address ("::1", no brackets) */
 };
 
 /*
@@ -99,11 +107,18 @@ struct okb_result {
 	struct okb_hist hist;       /* latency in nanoseconds */
 	struct okb_target target;
 	struct ok_err connect_err;  /* the first connection that could not be opened */
+	unsigned long tls_failed;   /* of the failed: a handshake, or a TLS alert or bad record */
+	struct ok_err tls_err;      /* the first of those: "TLS handshake with ADDR: why" */
+	char tls_session[384];      /* "TLSv1.3 TLS_AES_256_GCM_SHA384, certificate verified for
+	                               NAME" (the first connection's), "" without TLS */
 };
 
 /* run.c: the load, one poll loop over every connection. Opens o->conns connections (the first
- * already open: fd), runs, fills r. 0, or -1 with e (a local failure: memory, poll). */
-int okb_run(const struct okb_options *o, int fd, struct okb_result *r, struct ok_err *e);
+ * already open: fd), each made a TLS stream from tls when it is not NULL, its handshake done
+ * before the load starts; runs, fills r. 0, or -1 with e: e->code OKB_EXIT_TLS when the first
+ * connection's handshake failed (nothing was run), else a local failure (memory, poll). */
+int okb_run(const struct okb_options *o, struct ok_tls_ctx *tls, int fd, struct okb_result *r,
+            struct ok_err *e);
 
 /* Set by SIGINT/SIGTERM (main.c): the first ends the run early, the second stops waiting. */
 extern volatile sig_atomic_t okb_stop;

@@ -5,37 +5,82 @@
 
 #include "okbench.h"
 #include "optdiag.h"
+#include "tls.h"
 #include "util.h"
 #include "version.h"
 
-enum { OPT_LINE = 256, OPT_WARMUP, OPT_FORMAT, OPT_IDLE, OPT_TLS };
+/* The long options without a short one; the TLS ones last: c >= OPT_TLS is a TLS option. */
+enum {
+	OPT_LINE = 256, OPT_WARMUP, OPT_FORMAT, OPT_IDLE,
+	OPT_TLS, OPT_TLS_INSECURE, OPT_TLS_CA, OPT_TLS_CERT, OPT_TLS_KEY, OPT_TLS_SERVERNAME
+};
 
 /* The short options for getopt; the leading ":" asks it to report a missing value apart. */
 #define SHORT_OPTIONS ":46U:c:P:d:n:R:hV"
 
-static const struct option long_options[] = {
-	{ "unix", required_argument, NULL, 'U' },
-	{ "line", required_argument, NULL, OPT_LINE },
-	{ "warmup", required_argument, NULL, OPT_WARMUP },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "idle", no_argument, NULL, OPT_IDLE },
-	/* SPEC 10's TLS options, known so that each is refused by name in a build without TLS,
-	 * whatever follows it (optional values: no "needs a value" first). */
-	{ "tls", optional_argument, NULL, OPT_TLS },
-	{ "tls-insecure", optional_argument, NULL, OPT_TLS },
-	{ "tls-ca", optional_argument, NULL, OPT_TLS },
-	{ "tls-cert", optional_argument, NULL, OPT_TLS },
-	{ "tls-key", optional_argument, NULL, OPT_TLS },
-	{ "tls-servername", optional_argument, NULL, OPT_TLS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
+/* Every option but TLS's, the same in every build. */
+#define PLAIN_OPTIONS \
+	{ "unix", required_argument, NULL, 'U' }, \
+	{ "line", required_argument, NULL, OPT_LINE }, \
+	{ "warmup", required_argument, NULL, OPT_WARMUP }, \
+	{ "format", required_argument, NULL, OPT_FORMAT }, \
+	{ "idle", no_argument, NULL, OPT_IDLE }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }
+
+/* SPEC 10's TLS options, as okclient has them, in a build with TLS. */
+static const struct option tls_options[] = {
+	PLAIN_OPTIONS,
+	{ "tls", no_argument, NULL, OPT_TLS },
+	{ "tls-insecure", no_argument, NULL, OPT_TLS_INSECURE },
+	{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
+	{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+	{ "tls-servername", required_argument, NULL, OPT_TLS_SERVERNAME },
 	{ NULL, 0, NULL, 0 }
 };
 
+/* In a build without TLS the same names are known, so that each is refused by name whatever
+ * follows it (optional values: no "needs a value" first). */
+static const struct option no_tls_options[] = {
+	PLAIN_OPTIONS,
+	{ "tls", optional_argument, NULL, OPT_TLS },
+	{ "tls-insecure", optional_argument, NULL, OPT_TLS_INSECURE },
+	{ "tls-ca", optional_argument, NULL, OPT_TLS_CA },
+	{ "tls-cert", optional_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key", optional_argument, NULL, OPT_TLS_KEY },
+	{ "tls-servername", optional_argument, NULL, OPT_TLS_SERVERNAME },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The table this build parses with. */
+static const struct option *long_options(void)
+{
+	return ok_tls_available() ? tls_options : no_tls_options;
+}
+
+/* --help's lines for the TLS options: what they do, or that this build has none. */
+static void print_tls_usage(void)
+{
+	if (!ok_tls_available()) {
+		printf("      --tls ...      TLS and its options: this build has no TLS\n");
+		return;
+	}
+	printf("      --tls          speak TLS to HOST PORT (not with -U); each --tls-...\n"
+	       "                     option below implies it\n"
+	       "      --tls-ca FILE  verify the server with the CAs in FILE (default: the\n"
+	       "                     system's trust store) and against HOST\n"
+	       "      --tls-servername NAME\n"
+	       "                     send and match NAME instead of HOST\n"
+	       "      --tls-insecure do not verify the server (said on standard error)\n"
+	       "      --tls-cert FILE, --tls-key FILE\n"
+	       "                     present this client certificate (both or neither)\n");
+}
+
 void okb_print_usage(void)
 {
-	printf("Usage: okbench [-4|-6] [-c CONNS] [-P DEPTH] [-d SECS | -n LINES] [-R RATE]\n"
-	       "               [--line TEXT] [--warmup SECS] [--format text|csv|json]\n"
+	printf("Usage: okbench [-4|-6] [--tls ...] [-c CONNS] [-P DEPTH] [-d SECS | -n LINES]\n"
+	       "               [-R RATE] [--line TEXT] [--warmup SECS] [--format text|csv|json]\n"
 	       "               [--idle] [HOST [PORT] | HOST:PORT | [IPV6]:PORT]\n"
 	       "       okbench -U PATH [OPTIONS]\n"
 	       "Loads a line server (okserver, redis-server ...) from many connections driven\n"
@@ -59,24 +104,24 @@ void okb_print_usage(void)
 	       "      --warmup SECS  run SECS first, not counted (0-%lu; default %d)\n"
 	       "      --format FMT   text (the default, with a histogram), csv or json\n"
 	       "      --idle         one line on each connection, then hold them all open\n"
-	       "                     for -d SECS (to see a server's memory per connection)\n"
-	       "      --tls ...      TLS and its options: this build has no TLS\n"
-	       "  -h, --help         show this help and exit\n"
-	       "  -V, --version      show the version and exit\n"
-	       "\n"
-	       "Exit status: 0 the run completed, no error, nothing lost; 1 errors or lost\n"
-	       "replies; 2 could not connect; 8 TLS failed; 64 usage error.\n",
+	       "                     for -d SECS (to see a server's memory per connection)\n",
 	       OK_DEFAULT_ADDR, OK_DEFAULT_PORT, OKB_CONNS_MAX, OKB_DEFAULT_CONNS, OKB_DEPTH_MAX,
 	       OKB_DEFAULT_DEPTH, OKB_SECS_MAX, OKB_DEFAULT_SECS, OKB_RATE_MAX, OKB_DEFAULT_LINE,
 	       OKB_LINE_MAX, OKB_WARMUP_MAX, OKB_DEFAULT_WARMUP);
+	print_tls_usage();
+	printf("  -h, --help         show this help and exit\n"
+	       "  -V, --version      show the version and exit\n"
+	       "\n"
+	       "Exit status: 0 the run completed, no error, nothing lost; 1 errors or lost\n"
+	       "replies; 2 could not connect; 8 TLS failed; 64 usage error.\n");
 }
 
 void okb_print_version(void)
 {
 	printf("okbench (okchat) %s\n"
-	       "TLS: no\n"
+	       "TLS: %s\n"
 	       "%s\n",
-	       OK_VERSION, OK_COPYRIGHT);
+	       OK_VERSION, ok_tls_version(), OK_COPYRIGHT);
 }
 
 /* One numeric option through the project's one parser; the message names option and value. */
@@ -157,12 +202,42 @@ static int take_option(int c, const char *arg, struct okb_options *o, char *err,
 	}
 }
 
+/* A TLS option (a build with TLS): each one turns TLS on; o->tls_first names the first. */
+static int take_tls_option(int c, const char *name, const char *arg, struct okb_options *o,
+                           char *err, size_t errlen)
+{
+	if (o->tls_first == NULL)
+		o->tls_first = name;
+	o->tls = 1;
+	switch (c) {
+	case OPT_TLS_INSECURE: o->tls_conf.insecure = 1; break;
+	case OPT_TLS_CA: o->tls_conf.ca = arg; break;
+	case OPT_TLS_CERT: o->tls_conf.cert = arg; break;
+	case OPT_TLS_KEY: o->tls_conf.key = arg; break;
+	case OPT_TLS_SERVERNAME:
+		if (arg[0] == '\0') {
+			snprintf(err, errlen, "--tls-servername is empty: a name is wanted");
+			return -1;
+		}
+		o->tls_conf.servername = arg;
+		break;
+	default: break;
+	}
+	return 0;
+}
+
 /* Options that cannot go together, one check a line; 0 or -1 with err set. */
 static int check_combination(int argc, char **argv, int seconds_given,
                              const struct okb_options *o, char *err, size_t errlen)
 {
 	if (o->unix_path != NULL && o->family != AF_UNSPEC)
 		snprintf(err, errlen, "-U cannot be used with -%c", o->family == AF_INET ? '4' : '6');
+	else if (o->unix_path != NULL && o->tls)
+		snprintf(err, errlen, "-U cannot be used with --%s (TLS is for TCP only)", o->tls_first);
+	else if (o->tls_conf.cert != NULL && o->tls_conf.key == NULL)
+		snprintf(err, errlen, "--tls-cert needs --tls-key");
+	else if (o->tls_conf.key != NULL && o->tls_conf.cert == NULL)
+		snprintf(err, errlen, "--tls-key needs --tls-cert");
 	else if (o->unix_path != NULL && optind < argc)
 		snprintf(err, errlen, "-U takes no HOST or PORT: %s", argv[optind]);
 	else if (seconds_given && o->lines != 0)
@@ -253,9 +328,7 @@ static int parse_operands(int argc, char **argv, struct okb_options *o, char *er
 /* getopt_long's ':' or '?' as a message, abbreviations named in full. */
 static void describe_mistake(int c, const char *word, char *err, size_t errlen)
 {
-	static const struct ok_optdiag_table table = {
-		SHORT_OPTIONS, long_options, OK_OPTDIAG_EXPAND
-	};
+	const struct ok_optdiag_table table = { SHORT_OPTIONS, long_options(), OK_OPTDIAG_EXPAND };
 	char subject[192];
 	const char *problem =
 		ok_describe_getopt_error(&table, c, optopt, word, subject, sizeof subject);
@@ -267,7 +340,7 @@ static void describe_mistake(int c, const char *word, char *err, size_t errlen)
 static void refuse_tls(int longindex, char *err, size_t errlen)
 {
 	snprintf(err, errlen, "--%s: this build has no TLS (okbench --version says TLS: no)",
-	         long_options[longindex].name);
+	         no_tls_options[longindex].name);
 }
 
 static void set_defaults(struct okb_options *o)
@@ -286,17 +359,18 @@ static void set_defaults(struct okb_options *o)
 enum okb_action okb_parse_options(int argc, char **argv, struct okb_options *o, char *err,
                                   size_t errlen)
 {
-	int c, longindex, seconds_given = 0;
+	const struct option *table = long_options();
+	int c, longindex, seconds_given = 0, rc;
 
 	set_defaults(o);
 	optind = 0; /* glibc: a full reset, so the parser can run more than once (unit tests) */
 	opterr = 0; /* we word the message ourselves */
-	while ((c = getopt_long(argc, argv, SHORT_OPTIONS, long_options, &longindex)) != -1) {
+	while ((c = getopt_long(argc, argv, SHORT_OPTIONS, table, &longindex)) != -1) {
 		if (c == 'h')
 			return OKB_HELP;
 		if (c == 'V')
 			return OKB_VERSION;
-		if (c == OPT_TLS) {
+		if (c >= OPT_TLS && !ok_tls_available()) {
 			refuse_tls(longindex, err, errlen);
 			return OKB_USAGE_ERROR;
 		}
@@ -305,7 +379,9 @@ enum okb_action okb_parse_options(int argc, char **argv, struct okb_options *o, 
 			return OKB_USAGE_ERROR;
 		}
 		seconds_given |= c == 'd';
-		if (take_option(c, optarg, o, err, errlen) < 0)
+		rc = c >= OPT_TLS ? take_tls_option(c, table[longindex].name, optarg, o, err, errlen)
+		                  : take_option(c, optarg, o, err, errlen);
+		if (rc < 0)
 			return OKB_USAGE_ERROR;
 	}
 	if (check_combination(argc, argv, seconds_given, o, err, errlen) < 0 ||

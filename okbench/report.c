@@ -143,6 +143,8 @@ static void print_text(const struct okb_options *o, const struct okb_result *r)
 	char us[32];
 
 	printf("target       %s\n", r->target.name);
+	if (o->tls)
+		printf("tls          %s\n", r->tls_session);
 	print_load(o);
 	printf("replies      %14llu\n", (unsigned long long)r->replies);
 	printf("replies/s    %14.1f\n", per_second(r));
@@ -192,7 +194,8 @@ static void print_json_string(const char *s)
 	putchar('"');
 }
 
-/* The fields both machine formats carry, in this order; names as in okbench(1). */
+/* The fields both machine formats carry, in this order; names as in okbench(1). With TLS,
+ * "tls" (the session: protocol, cipher, verification) follows the target. */
 static const char *const fields[] = {
 	"target", "connections", "depth", "rate", "warmup_s", "replies", "replies_per_s",
 	"errors", "lost", "unsent", "failed_connections", "duration_s",
@@ -222,11 +225,15 @@ static void print_csv(const struct okb_options *o, const struct okb_result *r)
 	size_t k;
 
 	for (k = 0; k < NFIELDS; k++)
-		printf("%s%s", k ? "," : "", fields[k]);
+		printf("%s%s%s", k ? "," : "", fields[k], k == 0 && o->tls ? ",tls" : "");
 	for (k = 0; k < NPOINTS; k++)
 		printf(",latency_us_%s", points[k].name);
 	putchar('\n');
 	print_csv_string(r->target.name);
+	if (o->tls) {
+		putchar(',');
+		print_csv_string(r->tls_session);
+	}
 	for (k = 1; k < NFIELDS; k++) {
 		putchar(',');
 		print_field(o, r, k);
@@ -245,6 +252,10 @@ static void print_json(const struct okb_options *o, const struct okb_result *r)
 
 	printf("{\"target\":");
 	print_json_string(r->target.name);
+	if (o->tls) {
+		printf(",\"tls\":");
+		print_json_string(r->tls_session);
+	}
 	for (k = 1; k < NFIELDS; k++) {
 		printf(",\"%s\":", fields[k]);
 		print_field(o, r, k);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "okbench.h"
+#include "tls.h"
 #include "transport.h"
 #include "wait.h"
 
@@ -24,11 +25,15 @@ struct conn {
 	size_t out_left;    /* ... and those the socket has not taken yet */
 	int lead;           /* bytes of "ERR" matched at the current reply's start; -1: it differs */
 	int sent_once;      /* --idle: its one line went */
+	unsigned char shaking;    /* TLS: its handshake is not done */
+	unsigned char out_wants;  /* the unsent batch waits for POLLOUT (TLS: else for POLLIN) */
+	unsigned char in_wants;   /* TLS: the last read asked for POLLOUT */
 };
 
 struct run {
 	const struct okb_options *o;
 	struct okb_result *r;
+	struct ok_tls_ctx *tls; /* NULL: plain streams */
 	struct conn *c;
 	struct pollfd *pfd;   /* pfd[i] watches c[i]; fd -1 once it is closed */
 	size_t n;             /* connections opened */
@@ -101,21 +106,54 @@ static void close_conn(struct run *u, size_t i, int failed)
 		u->r->failed++;
 }
 
-/* Writes what the socket takes of the current batch; 0, or -1 when the connection failed. */
+/* Why a TLS connection failed, the first time one does: "TLS handshake with ADDR: why". */
+static void note_tls_failure(struct run *u, size_t i, const char *why)
+{
+	struct okb_result *r = u->r;
+
+	if (r->tls_failed++ == 0)
+		ok_err_set(&r->tls_err, OKB_EXIT_TLS, 0, "TLS %s %s: %s",
+		           u->c[i].shaking ? "handshake with" : "with", r->target.name, why);
+}
+
+/* Connection i failed (a read or write error, errno err; or the server ended it): closed and
+ * counted. A TLS failure (EPROTO: an alert, such as a refused client certificate, which TLS 1.3
+ * brings at the first read; a record that does not decrypt) is counted as one, with why. */
+static void fail_conn(struct run *u, size_t i, int err)
+{
+	if (err == EPROTO && ok_stream_is_tls(&u->c[i].st))
+		note_tls_failure(u, i, ok_tls_error(&u->c[i].st));
+	close_conn(u, i, 1);
+}
+
+/* What connection i waits for: its replies always; POLLOUT while its batch or its last read
+ * asks for it (a TLS write may want POLLIN instead, a TLS read POLLOUT). */
+static void watch_conn(struct run *u, size_t i)
+{
+	const struct conn *c = &u->c[i];
+	int out = (c->out_left > 0 && c->out_wants) || c->in_wants;
+
+	u->pfd[i].events = (short)(POLLIN | (out ? POLLOUT : 0));
+}
+
+/* Writes what the socket takes of the current batch; 0, or -1 (errno set) when the connection
+ * failed. After a want the same bytes are offered again, as a TLS stream needs. */
 static int flush_conn(struct run *u, size_t i)
 {
 	struct conn *c = &u->c[i];
 
 	while (c->out_left > 0) {
 		ssize_t k = ok_stream_write(&c->st, u->block + (c->out_len - c->out_left), c->out_left);
-		if (k > 0)
+		if (k > 0) {
 			c->out_left -= (size_t)k;
-		else if (k == OK_IO_WANT_WRITE || k == OK_IO_WANT_READ)
+		} else if (k == OK_IO_WANT_WRITE || k == OK_IO_WANT_READ) {
+			c->out_wants = k == OK_IO_WANT_WRITE;
 			break;
-		else
+		} else {
 			return -1;
+		}
 	}
-	u->pfd[i].events = (short)(POLLIN | (c->out_left > 0 ? POLLOUT : 0));
+	watch_conn(u, i);
 	return 0;
 }
 
@@ -138,7 +176,7 @@ static void send_lines(struct run *u, size_t i, unsigned m, int64_t t)
 	u->inflight += m;
 	c->out_len = c->out_left = (size_t)m * u->line_len;
 	if (flush_conn(u, i) < 0)
-		close_conn(u, i, 1);
+		fail_conn(u, i, errno);
 }
 
 /* Without -R: connection i's next batch, when it has none in flight and sending goes on. */
@@ -215,30 +253,41 @@ static void take_replies(struct run *u, size_t i, const char *p, size_t n, int64
 	}
 }
 
-/* One read on connection i; the end of its stream, or an error, closes it. */
+/* One read on connection i (more while TLS holds bytes already decrypted, which poll cannot
+ * see); the end of its stream, or an error, closes it. */
 static void read_conn(struct run *u, size_t i)
 {
-	ssize_t k = ok_stream_read(&u->c[i].st, u->buf, READ_SIZE);
+	struct conn *c = &u->c[i];
 
-	if (k == OK_IO_WANT_READ || k == OK_IO_WANT_WRITE)
-		return;
-	if (k <= 0) {
-		close_conn(u, i, 1);
-		return;
-	}
-	take_replies(u, i, u->buf, (size_t)k, now_ns());
-	if (u->o->rate == 0)
-		start_batch(u, i, now_ns());
+	do {
+		ssize_t k = ok_stream_read(&c->st, u->buf, READ_SIZE);
+		if (k == OK_IO_WANT_READ || k == OK_IO_WANT_WRITE) {
+			if (c->in_wants != (k == OK_IO_WANT_WRITE)) {
+				c->in_wants = k == OK_IO_WANT_WRITE;
+				watch_conn(u, i);
+			}
+			return;
+		}
+		if (k <= 0) {
+			fail_conn(u, i, k < 0 ? errno : 0);
+			return;
+		}
+		take_replies(u, i, u->buf, (size_t)k, now_ns());
+		if (u->o->rate == 0)
+			start_batch(u, i, now_ns());
+	} while (u->pfd[i].fd >= 0 && ok_tls_pending(&c->st) > 0);
 }
 
 static void handle_conn(struct run *u, size_t i, short revents)
 {
+	struct conn *c = &u->c[i];
+
 	/* A transport may want either event for either direction (TLS): both are retried. */
-	if (u->c[i].out_left > 0 && flush_conn(u, i) < 0) {
-		close_conn(u, i, 1);
+	if (c->out_left > 0 && flush_conn(u, i) < 0) {
+		fail_conn(u, i, errno);
 		return;
 	}
-	if (revents & (POLLIN | POLLHUP | POLLERR))
+	if ((revents & (POLLIN | POLLHUP | POLLERR)) || (c->in_wants && (revents & POLLOUT)))
 		read_conn(u, i);
 }
 
@@ -385,24 +434,161 @@ static int loop(struct run *u, struct ok_err *e)
 	}
 }
 
-/* Opens the connections after the first, in turn; the first that cannot be opened ends the
- * opening (the next would most likely fail alike), the rest counted as not opened. */
-static void open_conns(struct run *u, int first_fd)
+/* The negotiated session, as the report names it, from connection i's finished handshake. */
+static void describe_session(struct run *u, size_t i)
+{
+	const struct ok_stream *st = &u->c[i].st;
+	const char *name = u->o->tls_conf.servername;
+
+	if (name == NULL)
+		name = u->r->target.peer;
+	snprintf(u->r->tls_session, sizeof u->r->tls_session, "%s %s, certificate %s%s",
+	         ok_tls_protocol(st), ok_tls_cipher(st),
+	         ok_tls_peer_verified(st) ? "verified for " : "NOT verified (--tls-insecure)",
+	         ok_tls_peer_verified(st) ? name : "");
+}
+
+/* Carries connection i's handshake on: 0 while it waits for the event its pfd now asks for,
+ * 1 once it has ended: done (then parked: poll skips a negative fd, so the server's session
+ * tickets do not wake the loop until every handshake is done), or failed and closed. */
+static int step_handshake(struct run *u, size_t i)
+{
+	struct conn *c = &u->c[i];
+	int r = ok_tls_handshake(&c->st);
+
+	if (r == OK_IO_WANT_READ || r == OK_IO_WANT_WRITE) {
+		u->pfd[i].events = r == OK_IO_WANT_READ ? POLLIN : POLLOUT;
+		return 0;
+	}
+	if (r == 0) {
+		if (u->r->tls_session[0] == '\0')
+			describe_session(u, i);
+		u->pfd[i].fd = -1 - c->st.fd; /* below -1: the socket is past fd 2 */
+		u->pfd[i].events = POLLIN;
+	} else {
+		note_tls_failure(u, i, ok_tls_error(&c->st)); /* a TCP failure here is TLS's too */
+		close_conn(u, i, 1);
+	}
+	c->shaking = 0;
+	return 1;
+}
+
+/* Handshakes still going when the phase ends: failed, timed out (or closed at a signal); the
+ * others unparked (closed ones are -1). */
+static void end_handshakes(struct run *u, size_t from)
+{
+	char why[64];
+
+	snprintf(why, sizeof why, "timed out (no handshake ended for %d s)", OKB_HANDSHAKE_MS / 1000);
+	for (size_t i = from; i < u->n; i++) {
+		if (u->c[i].shaking && u->pfd[i].fd >= 0) {
+			if (okb_stop == 0)
+				note_tls_failure(u, i, why);
+			close_conn(u, i, 1);
+		}
+		u->pfd[i].fd = u->c[i].st.fd;
+	}
+}
+
+/* Connection i over fd: plain, or a TLS stream whose handshake is to come; its pfd watches it.
+ * 0, or -1 with e (fd is closed then). */
+static int add_conn(struct run *u, size_t i, int fd, struct ok_err *e)
+{
+	struct conn *c = &u->c[i];
+	const char *peer = u->r->target.peer;
+
+	if (u->tls == NULL) {
+		ok_stream_plain(&c->st, fd);
+	} else if (ok_tls_connect(&c->st, fd, u->tls, peer[0] != '\0' ? peer : NULL, e) == 0) {
+		c->shaking = 1;
+	} else {
+		e->code = OKB_EXIT_TLS;
+		close(fd);
+		return -1;
+	}
+	u->pfd[i] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	u->n = i + 1;
+	u->live++;
+	return 0;
+}
+
+/* Opens the next connection (n); 0, or -1 when it cannot be (r->connect_err says why). */
+static int open_next(struct run *u)
+{
+	int fd = okb_connect_again(&u->r->target, &u->r->connect_err);
+
+	return fd < 0 ? -1 : add_conn(u, u->n, fd, &u->r->connect_err);
+}
+
+/*
+ * TLS: the handshakes of connections [from, n), and of the next ones opened up to upto, at most
+ * OKB_HANDSHAKES_AT_ONCE at a time (as clients arrive, not a burst that would hold thousands of
+ * half-done handshakes in the server at once), in one poll loop over those in progress. It
+ * ends when none is left, at a signal, or after OKB_HANDSHAKE_MS without one ending. 0, or -1
+ * with e (poll failed).
+ */
+static int shake_hands(struct run *u, size_t from, size_t upto, struct ok_err *e)
+{
+	int64_t deadline = now_ns() + (int64_t)OKB_HANDSHAKE_MS * 1000000, wait;
+	size_t shaking = 0, lo = from, i;
+	int opening = 1, n;
+
+	for (i = from; i < u->n; i++)
+		shaking += !step_handshake(u, i);
+	for (;;) {
+		while (opening && shaking < OKB_HANDSHAKES_AT_ONCE && u->n < upto && okb_stop == 0) {
+			opening = open_next(u) == 0;
+			shaking += opening && !step_handshake(u, u->n - 1);
+		}
+		while (lo < u->n && !u->c[lo].shaking)
+			lo++; /* poll from the oldest handshake in progress */
+		wait = deadline - now_ns();
+		if (shaking == 0 || okb_stop != 0 || wait <= 0)
+			break;
+		n = okb_wait(u->pfd + lo, (nfds_t)(u->n - lo), wait);
+		if (n < 0 && errno != EINTR)
+			return ok_err_set(e, OKB_EXIT_FAILED, errno, "poll");
+		for (i = lo; i < u->n && n > 0; i++) {
+			if (u->pfd[i].fd < 0 || u->pfd[i].revents == 0)
+				continue;
+			n--;
+			if (step_handshake(u, i)) {
+				shaking--;
+				deadline = now_ns() + (int64_t)OKB_HANDSHAKE_MS * 1000000;
+			}
+		}
+	}
+	end_handshakes(u, from);
+	return 0;
+}
+
+/*
+ * The first connection (fd), then the others, in turn; the first that cannot be opened ends
+ * the opening (the next would most likely fail alike), the rest counted as not opened. With
+ * TLS the first shakes hands alone (a server that fails it fails every one: said at once),
+ * then the others are opened as handshakes end. 0, or -1 with e (e->code OKB_EXIT_TLS: the
+ * first handshake failed).
+ */
+static int open_conns(struct run *u, int first_fd, struct ok_err *e)
 {
 	const struct okb_options *o = u->o;
+	int rc = 0;
 
-	ok_stream_plain(&u->c[0].st, first_fd);
-	for (u->n = 1; u->n < o->conns && okb_stop == 0; u->n++) {
-		int fd = okb_connect_again(&u->r->target, &u->r->connect_err);
-		if (fd < 0)
-			break;
-		ok_stream_plain(&u->c[u->n].st, fd);
+	if (add_conn(u, 0, first_fd, e) < 0)
+		return -1;
+	if (u->tls == NULL) {
+		while (u->n < o->conns && okb_stop == 0 && open_next(u) == 0)
+			continue;
+	} else if (shake_hands(u, 0, 1, e) < 0) {
+		return -1;
+	} else if (u->live == 0 && u->r->tls_failed > 0) {
+		return ok_err_set(e, OKB_EXIT_TLS, 0, "%s", u->r->tls_err.msg);
+	} else {
+		rc = shake_hands(u, 1, o->conns, e);
 	}
 	u->r->unopened = o->conns - u->n;
-	u->r->failed = u->r->unopened;
-	for (size_t i = 0; i < u->n; i++)
-		u->pfd[i] = (struct pollfd){ .fd = u->c[i].st.fd, .events = POLLIN };
-	u->live = u->n;
+	u->r->failed += u->r->unopened;
+	return rc;
 }
 
 /* The ring size for -R: the power of two at or above the depth. */
@@ -478,9 +664,12 @@ static void conclude(struct run *u)
 	r->duration_s = end > u->t0 ? (double)(end - u->t0) / NS : 0;
 	if (u->status)
 		okb_status_clear();
-	for (size_t i = 0; i < u->n; i++)
-		if (u->pfd[i].fd >= 0)
-			close_conn(u, i, 0);
+	for (size_t i = 0; i < u->n; i++) {
+		if (u->pfd[i].fd < 0)
+			continue;
+		(void)ok_stream_shutdown(&u->c[i].st); /* TLS: close_notify, not a truncation */
+		close_conn(u, i, 0);
+	}
 }
 
 static void free_run(struct run *u)
@@ -492,9 +681,10 @@ static void free_run(struct run *u)
 	free(u->due);
 }
 
-int okb_run(const struct okb_options *o, int fd, struct okb_result *r, struct ok_err *e)
+int okb_run(const struct okb_options *o, struct ok_tls_ctx *tls, int fd, struct okb_result *r,
+            struct ok_err *e)
 {
-	struct run u = { .o = o, .r = r };
+	struct run u = { .o = o, .r = r, .tls = tls };
 	int rc;
 
 	if (allocate(&u, e) < 0) {
@@ -502,7 +692,12 @@ int okb_run(const struct okb_options *o, int fd, struct okb_result *r, struct ok
 		free_run(&u);
 		return -1;
 	}
-	open_conns(&u, fd);
+	if (open_conns(&u, fd, e) < 0) {
+		for (size_t i = 0; i < u.n; i++)
+			ok_stream_close(&u.c[i].st);
+		free_run(&u);
+		return -1;
+	}
 	set_marks(&u);
 	if (o->rate == 0)
 		for (size_t i = 0; i < u.n; i++)

@@ -69,9 +69,25 @@ static void unix_address(const char *path, struct okb_target *t)
 	t->len = (socklen_t)sizeof *sun;
 }
 
-static void name_target(struct okb_target *t)
+/* t's name, and what a TLS certificate must be for: the name looked up, or the address (its
+ * name without ":PORT" and brackets: a literal of any form, "127.1" too, becomes the address
+ * the certificate can hold). */
+static void name_target(const struct okb_options *o, struct okb_target *t, int literal)
 {
+	const char *colon;
+	size_t len;
+
 	ok_format_sockaddr((const struct sockaddr *)&t->addr, t->len, t->name, sizeof t->name);
+	if (!literal || o->unix_path != NULL) {
+		snprintf(t->peer, sizeof t->peer, "%s", o->unix_path != NULL ? "" : o->host);
+		return;
+	}
+	colon = strrchr(t->name, ':');
+	len = colon != NULL ? (size_t)(colon - t->name) : strlen(t->name);
+	if (t->name[0] == '[' && len >= 2)
+		snprintf(t->peer, sizeof t->peer, "%.*s", (int)(len - 2), t->name + 1);
+	else
+		snprintf(t->peer, sizeof t->peer, "%.*s", (int)len, t->name);
 }
 
 /* A name's addresses, of -4/-6's family or both, each tried in turn; fd or -1 with e. */
@@ -114,7 +130,7 @@ int okb_connect_first(const struct okb_options *o, struct okb_target *t, struct 
 		return -1;
 	fd = literal ? okb_connect_again(t, e) : connect_name(o, t, e);
 	if (fd >= 0)
-		name_target(t);
+		name_target(o, t, literal);
 	return fd;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # 70-okbench.bats - okbench, the load generator (okbench(1)): its counts, formats, exit statuses,
-# the -R schedule under a stalled server, the status line. Short runs; exact counts, never speed.
+# the -R schedule under a stalled server, the status line, TLS (against redis-server --tls-port
+# and a TLS terminator in front of okserver). Short runs; exact counts, never speed.
 
 load helpers
 load server_helpers
@@ -15,6 +16,7 @@ setup() {
 
 teardown() {
 	stop_pid "${BENCH_PID:-}"
+	stop_pid "${SOCAT_PID:-}"
 	stop_okserver
 	stop_pid "${REDIS_PID:-}"
 	[ -z "${TTY_SOCKET:-}" ] || tmux -S "$TTY_SOCKET" kill-server 2>/dev/null || true
@@ -40,6 +42,91 @@ server_answered_over() {
 	[ "$(server_lines)" -gt "$1" ]
 }
 
+# okbench_has_tls: the okbench under test was built with TLS: its --version names the OpenSSL
+# it runs with, not "TLS: no".
+okbench_has_tls() {
+	[ "$("$OKBENCH" --version | sed -n 2p)" != "TLS: no" ]
+}
+
+require_tls() {
+	okbench_has_tls || skip "this okbench was built without TLS (make TLS=0)"
+}
+
+# openssl_library: "OpenSSL 3.0.13", the library the openssl command runs with (okbench's too).
+openssl_library() {
+	openssl version | sed -n 's/.*(Library: \([^ ]* [^ ]*\).*/\1/p; t; s/^\([^ ]* [^ ]*\).*/\1/p'
+}
+
+# no_tls_okbench: an okbench built without TLS, in NO_TLS_OKBENCH: the one under test when it
+# is one, else one made here with TLS=0 (the path a build without OpenSSL takes).
+no_tls_okbench() {
+	if ! okbench_has_tls; then
+		NO_TLS_OKBENCH=$OKBENCH
+		return
+	fi
+	local dir=$BATS_TEST_TMPDIR/notls
+	timeout 300 make -s -C "$TOP" TLS=0 B="$dir/build" BIN="$dir/bin" "$dir/bin/okbench" \
+		>"$dir.log" 2>&1 || fail "make TLS=0 okbench failed: $(tail -5 "$dir.log")"
+	NO_TLS_OKBENCH=$dir/bin/okbench
+}
+
+# make_certs: tests/tls-certs.sh's CA, server, client and self-signed certificates in CERTS.
+make_certs() {
+	CERTS=$BATS_TEST_TMPDIR/certs
+	sh "$TOP/tests/tls-certs.sh" "$CERTS" || fail "tests/tls-certs.sh failed"
+}
+
+# free_port: a TCP port nobody listens on now, below the kernel's ephemeral range, for
+# redis-server (which takes no port 0); start_redis_tls tries again when it was taken meanwhile.
+free_port() {
+	local low used port
+	read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+	used=$(awk 'NR > 1 && $4 == "0A" { split($2, a, ":"); print a[2] }' /proc/net/tcp /proc/net/tcp6)
+	[ "$low" -gt 12000 ] || low=61000
+	while :; do
+		port=$((10000 + RANDOM % (low - 10000)))
+		grep -qx "$(printf '%04X' "$port")" <<<"$used" || { echo "$port"; return; }
+	done
+}
+
+# redis_up FILE: redis-server (REDIS_PID) is ready, or has ended (then the wait ends at once).
+redis_up() {
+	grep -q 'Ready to accept connections' "$1" || ! kill -0 "$REDIS_PID" 2>/dev/null
+}
+
+# start_redis_tls CERT KEY: redis-server speaking TLS only (no plain port), on 127.0.0.1 at a
+# free port, in the test's folder; REDIS_PID and REDIS_PORT.
+start_redis_tls() {
+	command -v redis-server >/dev/null || skip "redis-server is not installed"
+	local out=$BATS_TEST_TMPDIR/redis.out _
+	for _ in 1 2 3 4 5 6 7 8; do
+		REDIS_PORT=$(free_port)
+		redis-server --port 0 --tls-port "$REDIS_PORT" --bind 127.0.0.1 --tls-cert-file "$1" \
+			--tls-key-file "$2" --tls-ca-cert-file "$CERTS/ca.pem" --tls-auth-clients no \
+			--save '' --appendonly no --dir "$BATS_TEST_TMPDIR" </dev/null >"$out" 2>&1 3>&- &
+		REDIS_PID=$!
+		wait_until 10 redis_up "$out"
+		grep -q 'Ready to accept connections' "$out" && return 0
+		stop_pid "$REDIS_PID"
+		REDIS_PID=
+	done
+	fail "redis-server --tls-port did not start: $(tail -3 "$out")"
+}
+
+# start_tls_terminator: socat decrypting TLS (the server certificate) on a port of its own (0:
+# the kernel's choice, read from its log) and passing the bytes to okserver's plain port, one
+# child per connection; SOCAT_PID and SOCAT_PORT.
+start_tls_terminator() {
+	command -v socat >/dev/null || skip "socat is not installed"
+	local log=$BATS_TEST_TMPDIR/socat.log ready
+	socat -d -d "OPENSSL-LISTEN:0,bind=127.0.0.1,cert=$CERTS/server.pem,key=$CERTS/server.key,verify=0,fork,reuseaddr" \
+		"TCP:127.0.0.1:$SERVER_PORT" </dev/null >/dev/null 2>"$log" 3>&- &
+	SOCAT_PID=$!
+	ready=$(wait_for_file_line "$log" ' listening on AF=2 127\.0\.0\.1:[0-9]+$' 10) ||
+		fail "socat did not listen: $(cat "$log")"
+	SOCAT_PORT=${ready##*:}
+}
+
 # screen_shows REGEX: a line of the tmux terminal matches the extended REGEX.
 screen_shows() {
 	tmux -S "$TTY_SOCKET" capture-pane -p | grep -qE -- "$1"
@@ -58,18 +145,28 @@ screen_shows() {
 	for opt in -4 -6 -U -c -P -d -n -R --line --warmup --format --idle --tls --help --version; do
 		assert_output --partial -- "$opt"
 	done
+	if okbench_has_tls; then
+		for opt in "--tls-ca FILE" "--tls-servername NAME" --tls-insecure \
+			"--tls-cert FILE, --tls-key FILE"; do
+			assert_output --partial -- "$opt"
+		done
+	fi
 	assert_output --partial '0 the run completed'
 	assert_output --partial '64 usage error'
 	assert_equal "$stderr" ""
 }
 
-@test "okbench: --version names the program, the suite's version, TLS: no, the licence" {
+@test "okbench: --version names the program, the suite's version, the TLS line, the licence" {
 	local version
 	version=$(sed -n 's/^#define OK_VERSION "\(.*\)"$/\1/p' "$TOP/common/version.h")
 	run --separate-stderr "$OKBENCH" --version
 	assert_success
 	assert_line --index 0 "okbench (okchat) $version"
-	assert_line --index 1 "TLS: no"
+	if okbench_has_tls; then
+		assert_line --index 1 "TLS: $(openssl_library)"
+	else
+		assert_line --index 1 "TLS: no"
+	fi
 	assert_line --index 2 --regexp '^Copyright \(c\) [0-9]{4} .*MIT License'
 	assert_equal "${#lines[@]}" 3
 }
@@ -135,16 +232,44 @@ END
 }
 
 @test "okbench: --tls and every --tls-... option: exit 64, this build has no TLS" {
+	no_tls_okbench # the okbench under test, or one built with TLS=0
 	local opt
+	run --separate-stderr "$NO_TLS_OKBENCH" --version
+	assert_line --index 1 "TLS: no"
+	run --separate-stderr "$NO_TLS_OKBENCH" --help
+	assert_output --partial "      --tls ...      TLS and its options: this build has no TLS"
 	for opt in --tls --tls-insecure --tls-ca=ca.pem --tls-cert=c.pem --tls-key=k.pem \
 		--tls-servername=example.org; do
-		run --separate-stderr "$OKBENCH" "$opt" 127.0.0.1
+		run --separate-stderr "$NO_TLS_OKBENCH" "$opt" 127.0.0.1
 		assert_equal "$status" 64
 		assert_equal "$stderr" "okbench: ${opt%%=*}: this build has no TLS (okbench --version says TLS: no)"$'\n'"$HINT"
 	done
-	run --separate-stderr "$OKBENCH" --tls-ca ca.pem
+	run --separate-stderr "$NO_TLS_OKBENCH" --tls-ca ca.pem
 	assert_equal "$status" 64
 	assert_equal "$stderr" "okbench: --tls-ca: this build has no TLS (okbench --version says TLS: no)"$'\n'"$HINT"
+}
+
+@test "okbench: TLS usage errors: --tls with -U, half a client certificate (exit 64, the hint)" {
+	require_tls
+	local args expect
+	while IFS='|' read -r args expect; do
+		# shellcheck disable=SC2086 # the arguments are meant to split into words
+		run --separate-stderr "$OKBENCH" $args
+		assert_equal "$status" 64
+		assert_equal "$stderr" "okbench: $expect"$'\n'"$HINT"
+		assert_output ""
+	done <<'END'
+--tls -U /tmp/x|-U cannot be used with --tls (TLS is for TCP only)
+-U /tmp/x --tls-ca ca.pem|-U cannot be used with --tls-ca (TLS is for TCP only)
+--tls-cert c.pem 127.0.0.1|--tls-cert needs --tls-key
+--tls-key k.pem 127.0.0.1|--tls-key needs --tls-cert
+--tls=1|option takes no value: --tls
+--tls-ca|option needs a value: --tls-ca
+END
+	# A file that cannot be used: TLS failed (8), named with the reason, before connecting.
+	run --separate-stderr "$OKBENCH" --tls-ca "$BATS_TEST_TMPDIR/none.pem" -n 1 127.0.0.1 1
+	assert_equal "$status" 8
+	assert_equal "$stderr" "okbench: TLS CA file $BATS_TEST_TMPDIR/none.pem: No such file or directory"
 }
 
 @test "okbench: nothing listening: exit 2 naming the address; a name not found: exit 2" {
@@ -291,6 +416,98 @@ restart_okserver_unix() {
 	run --separate-stderr timeout 20 "$OKBENCH" -U "$sock" -c 5 -P 4 -n 400 --warmup 0 --format json
 	assert_success
 	assert_equal "$(json_field "$output" '[.replies, .errors, .lost] | @tsv')" "400	0	0"
+}
+
+# --- TLS ---
+
+@test "okbench --tls: redis-server --tls-port: exactly -n replies, ping-pong and -P 32, verified" {
+	require_tls
+	make_certs
+	start_redis_tls "$CERTS/server.pem" "$CERTS/server.key"
+	run --separate-stderr timeout 30 "$OKBENCH" --tls --tls-ca "$CERTS/ca.pem" -c 4 -n 1001 \
+		--warmup 0 --format json 127.0.0.1 "$REDIS_PORT"
+	echo "# ping-pong: $output" >&3
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(json_field "$output" '[.replies, .errors, .lost, .failed_connections] | @tsv')" \
+		"1001	0	0	0"
+	assert_regex "$(json_field "$output" .tls)" \
+		'^TLSv1\.[23] [A-Z0-9_]+, certificate verified for 127\.0\.0\.1$'
+	run --separate-stderr timeout 30 "$OKBENCH" --tls-ca "$CERTS/ca.pem" -c 5 -P 32 -n 16000 \
+		--warmup 0 --format json 127.0.0.1 "$REDIS_PORT"
+	echo "# -P 32: $output" >&3
+	assert_success
+	assert_equal "$(json_field "$output" '[.replies, .errors, .lost, .failed_connections, .depth] | @tsv')" \
+		"16000	0	0	0	32"
+	# More connections than okbench shakes hands with at once (64): each one opened and counted.
+	run --separate-stderr timeout 60 "$OKBENCH" --tls-ca "$CERTS/ca.pem" -c 150 -P 2 -n 3000 \
+		--warmup 0 --format json 127.0.0.1 "$REDIS_PORT"
+	assert_success
+	assert_equal "$(json_field "$output" '[.connections, .replies, .lost, .failed_connections] | @tsv')" \
+		"150	3000	0	0"
+	# By name: SNI and the certificate's DNS name; the text report's tls line.
+	run --separate-stderr timeout 30 "$OKBENCH" --tls-ca "$CERTS/ca.pem" -c 2 -P 3 -d 1 \
+		--warmup 0 localhost "$REDIS_PORT"
+	assert_success
+	assert_line --regexp '^tls +TLSv1\.[23] [A-Z0-9_]+, certificate verified for localhost$'
+	assert_line --regexp '^lost +0$'
+}
+
+@test "okbench --tls: through a TLS terminator (socat) to okserver, replies equal its lines count" {
+	require_tls
+	make_certs
+	start_okserver
+	start_tls_terminator
+	run --separate-stderr timeout 30 "$OKBENCH" --tls --tls-ca "$CERTS/ca.pem" -c 4 -P 8 -n 1001 \
+		--warmup 0 --format json 127.0.0.1 "$SOCAT_PORT"
+	echo "# -n 1001 -P 8: $output" >&3
+	assert_success
+	assert_equal "$(json_field "$output" '[.replies, .errors, .lost, .failed_connections] | @tsv')" \
+		"1001	0	0	0"
+	assert_equal "$(server_lines)" 1001
+	# A timed run, ping-pong and pipelined: every reply counted once, as okserver counts lines.
+	run --separate-stderr timeout 30 "$OKBENCH" --tls-ca "$CERTS/ca.pem" -c 3 -d 1 --warmup 0 \
+		--format json 127.0.0.1 "$SOCAT_PORT"
+	echo "# -d 1: $output" >&3
+	assert_success
+	assert_equal "$(json_field "$output" '[.lost, .errors] | @tsv')" "0	0"
+	assert_equal "$(server_lines)" $((1001 + $(json_field "$output" .replies)))
+}
+
+@test "okbench --tls: a server the certificate does not verify: exit 8, the reason, no report" {
+	require_tls
+	make_certs
+	start_redis_tls "$CERTS/selfsigned.pem" "$CERTS/selfsigned.key"
+	run --separate-stderr timeout 30 "$OKBENCH" --tls --tls-ca "$CERTS/ca.pem" -c 3 -n 10 \
+		127.0.0.1 "$REDIS_PORT"
+	assert_equal "$status" 8
+	assert_equal "$stderr" "okbench: TLS handshake with 127.0.0.1:$REDIS_PORT: certificate verify failed: self-signed certificate"
+	assert_output ""
+	stop_pid "$REDIS_PID"
+	REDIS_PID=
+	# A name the certificate is not for; then --tls-insecure, which says so and goes on.
+	start_redis_tls "$CERTS/server.pem" "$CERTS/server.key"
+	run --separate-stderr timeout 30 "$OKBENCH" --tls-ca "$CERTS/ca.pem" \
+		--tls-servername example.org -n 10 127.0.0.1 "$REDIS_PORT"
+	assert_equal "$status" 8
+	assert_equal "$stderr" "okbench: TLS handshake with 127.0.0.1:$REDIS_PORT: certificate verify failed: hostname mismatch (example.org)"
+	run --separate-stderr timeout 30 "$OKBENCH" --tls-insecure -c 2 -n 10 --warmup 0 \
+		--format json 127.0.0.1 "$REDIS_PORT"
+	assert_success
+	assert_equal "$stderr" "okbench: warning: --tls-insecure: the certificate of 127.0.0.1:$REDIS_PORT is not verified"
+	assert_equal "$(json_field "$output" '[.replies, (.tls | endswith("certificate NOT verified (--tls-insecure)"))] | @tsv')" \
+		"10	true"
+}
+
+@test "okbench --tls: a server that does not speak TLS: exit 8, the handshake named" {
+	require_tls
+	make_certs
+	start_okserver
+	run --separate-stderr timeout 30 "$OKBENCH" --tls --tls-ca "$CERTS/ca.pem" -n 10 \
+		127.0.0.1 "$SERVER_PORT"
+	assert_equal "$status" 8
+	assert_regex "$stderr" "^okbench: TLS handshake with 127\.0\.0\.1:$SERVER_PORT: .+\$"
+	assert_output ""
 }
 
 # --- errors and lost replies ---

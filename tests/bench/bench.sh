@@ -15,6 +15,8 @@
 #   BENCH_CG_LINES=1000000      lines sent under callgrind (C=10, P=64)
 #   BENCH_PIPE_LINES=10000000   lines through `seq N | okclient -r | wc -l`
 #   BENCH_RESULTS=tests/bench/RESULTS.md   where the table goes ("-" for nowhere)
+#   BENCH_CASES="bench_tls_cpu ..."        only these cases (a partial run: the table shows
+#                               their rows, on standard output only unless BENCH_RESULTS is set)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
@@ -30,6 +32,12 @@ IDLE_CONNS=${BENCH_IDLE_CONNS:-10000}
 CG_LINES=${BENCH_CG_LINES:-1000000}
 PIPE_LINES=${BENCH_PIPE_LINES:-10000000}
 RESULTS=${BENCH_RESULTS:-tests/bench/RESULTS.md}
+ALL_CASES=(bench_throughput bench_generator bench_rate bench_rss bench_instructions bench_syscalls
+	bench_client bench_tls_cpu bench_tls_rss bench_tls_handshakes)
+read -ra CASES <<<"${BENCH_CASES:-${ALL_CASES[*]}}"
+# A partial run does not overwrite the full table unless asked to.
+[ -z "${BENCH_CASES:-}" ] || RESULTS=${BENCH_RESULTS:--}
+CLK_TCK=$(getconf CLK_TCK)
 HOST=127.0.0.1
 # Room for the largest case (ping-pong C=1000 or the idle connections) in both servers.
 MAX_CLIENTS=$(((IDLE_CONNS > 1000 ? IDLE_CONNS : 1000) + 100))
@@ -59,9 +67,11 @@ main() {
 	log "settings: ${SECS}s per run after ${WARM}s warm-up, $PAIRS pairs; $IDLE_CONNS idle" \
 		"connections; $CG_LINES lines under callgrind; $PIPE_LINES lines through the client"
 	local case failed=0
-	for case in bench_throughput bench_generator bench_rate bench_rss bench_instructions \
-		bench_syscalls bench_client; do
-		"$case" || { log "$case could not run"; failed=1; }
+	for case in "${CASES[@]}"; do
+		case " ${ALL_CASES[*]} " in
+		*" $case "*) "$case" || { log "$case could not run"; failed=1; } ;;
+		*) log "no such case: $case (the cases: ${ALL_CASES[*]})"; failed=1 ;;
+		esac
 	done
 	write_results
 	# Missed targets are findings, not failures; a case that could not run is one.

@@ -132,31 +132,35 @@ bench_rss() {
 	for pair in $(seq "$PAIRS"); do
 		for s in "${SERVERS[@]}"; do
 			start_server "$s" || return 1
-			measure_rss "$s" "$pair"
+			measure_rss rss "$s" "$pair"
 			stop_pid "$SRV_PID"
 		done
 	done
 }
 
+# measure_rss CASE SERVER PAIR [OKBENCH OPTIONS...]: the server started last, settled, then
+# holding IDLE_CONNS connections (TLS ones take their handshakes first: up to 5 minutes).
 measure_rss() {
-	local s=$1 pair=$2 before after out=$WORK/idle.out err=$WORK/idle.err held lpid
-	run_load "$SRV_PORT" 30 -c 1 -n 1 --warmup 0
+	local c=$1 s=$2 pair=$3 before after out=$WORK/idle.out err=$WORK/idle.err held lpid
+	shift 3
+	run_load "$SRV_PORT" 30 "$@" -c 1 -n 1 --warmup 0
 	before=$(rss_kb "$SRV_PID")
-	"$OKBENCH" --idle -c "$IDLE_CONNS" -d 120 "$HOST" "$SRV_PORT" </dev/null >"$out" 2>"$err" &
+	"$OKBENCH" "$@" --idle -c "$IDLE_CONNS" -d 600 "$HOST" "$SRV_PORT" </dev/null >"$out" \
+		2>"$err" &
 	lpid=$!
 	PIDS+=("$lpid")
-	if wait_line "$err" '^okbench: holding ' 90 "$lpid"; then
+	if wait_line "$err" '^okbench: holding ' 300 "$lpid"; then
 		after=$(rss_kb "$SRV_PID")
 		held=$(sed -n 's/^okbench: holding \([0-9]*\) .*/\1/p' "$err")
 	fi
 	stop_pid "$lpid"
 	if [ "${held:-0}" != "$IDLE_CONNS" ]; then
-		log "rss $s #$pair: only ${held:-0} of $IDLE_CONNS connections held: $(tail -1 "$err")"
-		record rss "$s" bytes_per_conn n/a
+		log "$c $s #$pair: only ${held:-0} of $IDLE_CONNS connections held: $(tail -1 "$err")"
+		record "$c" "$s" bytes_per_conn n/a
 		return
 	fi
-	log "rss $s #$pair: VmRSS ${before} kB, with $IDLE_CONNS connections ${after} kB"
-	record rss "$s" bytes_per_conn $(((after - before) * 1024 / IDLE_CONNS))
+	log "$c $s #$pair: VmRSS ${before} kB, with $IDLE_CONNS connections ${after} kB"
+	record "$c" "$s" bytes_per_conn $(((after - before) * 1024 / IDLE_CONNS))
 }
 
 # Instructions per pipelined line: callgrind counts only between zeroing and dumping, around
@@ -264,4 +268,145 @@ pipe_through() {
 	log "client $name #$pair: ${secs} s, peak RSS ${kb} kB"
 	record client "$name" seconds "$secs"
 	record client "$name" rss_kb "$kb"
+}
+
+# --- TLS (issue 18): okserver --tls-cert beside redis-server --tls-port ---
+
+# The TLS servers of this run: okserver's only when it takes --tls-cert; otherwise its rows say
+# why (NOT_RUN, report.sh) and redis-server's are measured alone, which is no error.
+declare -A NOT_RUN=()
+tls_servers() {
+	TLS_SERVERS=(tlsredis)
+	if okserver_has_tls; then
+		TLS_SERVERS=(tlsok tlsredis)
+	elif [ -z "${NOT_RUN[tlsok]:-}" ]; then
+		NOT_RUN[tlsok]="not run: this okserver has no TLS"
+		log "TLS cases: not run against okserver: this okserver has no TLS (no --tls-cert in" \
+			"its --help); redis-server alone"
+	fi
+}
+
+# tls_options SERVER: okbench's options for it in TLS_OPTS: TLS verified with the bench's CA
+# for the TLS servers, none for the others.
+tls_options() {
+	TLS_OPTS=()
+	case $1 in
+	tls*) TLS_OPTS=(--tls-ca "$CERTS/ca.pem") ;;
+	esac
+}
+
+# name|okbench options|title — the settings of the plain cases of the same names.
+TLS_CPU_CASES=(
+	"tls_pipe50|-c 50 -P 32|pipelined C=50 P=32"
+	"tls_pp50|-c 50 -P 1|ping-pong C=50"
+)
+
+# Server CPU per reply: each server's CPU time (utime + stime, /proc/PID/stat) before and after
+# a run, over the replies of the run; no warm-up, so every line the server answered is counted
+# (its 50 handshakes included: well under 1% of a run). The TLS servers beside plain okserver
+# and redis-server (TLS's own cost), A B C D A B C D.
+bench_tls_cpu() {
+	local -A port pid
+	local s c name opts pair servers
+	tls_certs || return 1
+	tls_servers
+	servers=("${TLS_SERVERS[@]}" ok redis)
+	for s in "${servers[@]}"; do
+		start_server "$s" || return 1
+		port[$s]=$SRV_PORT
+		pid[$s]=$SRV_PID
+	done
+	for c in "${TLS_CPU_CASES[@]}"; do
+		IFS='|' read -r name opts _ <<<"$c"
+		for pair in $(seq "$PAIRS"); do
+			for s in "${servers[@]}"; do
+				tls_options "$s"
+				# shellcheck disable=SC2086 # options split on purpose
+				cpu_load "$name" "$s" "${pid[$s]}" "${port[$s]}" $opts "${TLS_OPTS[@]}"
+			done
+		done
+	done
+	for s in "${servers[@]}"; do
+		stop_pid "${pid[$s]}"
+	done
+}
+
+# cpu_load CASE SERVER PID PORT OPTIONS...: one run, SECS long, and the server's CPU over it.
+cpu_load() {
+	local c=$1 s=$2 spid=$3 sport=$4 before after replies
+	shift 4
+	before=$(cpu_ticks "$spid")
+	run_load "$sport" $((SECS + 90)) "$@" -d "$SECS" --warmup 0
+	after=$(cpu_ticks "$spid")
+	replies=$(field replies)
+	record "$c" "$s" replies_per_s "$(field replies_per_s)"
+	record "$c" "$s" cpu_ns "$(per_cpu_ns $((after - before)) "${replies:-0}")"
+	record "$c" "$s" lost "$(field lost)"
+	log "$c $s: $(field replies_per_s) replies/s, server CPU $((after - before)) ticks for" \
+		"${replies:-no} replies: $(per_cpu_ns $((after - before)) "${replies:-0}") ns each"
+}
+
+# Server RSS per idle TLS connection: bench_rss's measure with --tls (OpenSSL's buffers are
+# released while idle; what a connection keeps is its session state).
+bench_tls_rss() {
+	local pair s
+	tls_certs || return 1
+	tls_servers
+	for pair in $(seq "$PAIRS"); do
+		for s in "${TLS_SERVERS[@]}"; do
+			start_server "$s" || return 1
+			tls_options "$s"
+			measure_rss tls_rss "$s" "$pair" "${TLS_OPTS[@]}"
+			stop_pid "$SRV_PID"
+		done
+	done
+}
+
+# Handshakes per second per core: connections one after another for SECS seconds, each a full
+# handshake (new) or one resumed from the last connection's TLS 1.3 ticket (resume), each with
+# one line and its reply (which brings the tickets); over the server's CPU time, so the number
+# is the server's, whatever the client (Python's ssl module, tests/bench/handshakes.py) costs.
+bench_tls_handshakes() {
+	local -A port pid
+	local s pair mode
+	command -v python3 >/dev/null || { log "handshakes: python3 is missing"; return 1; }
+	tls_certs || return 1
+	tls_servers
+	for s in "${TLS_SERVERS[@]}"; do
+		start_server "$s" || return 1
+		port[$s]=$SRV_PORT
+		pid[$s]=$SRV_PID
+	done
+	for pair in $(seq "$PAIRS"); do
+		for mode in new resume; do
+			for s in "${TLS_SERVERS[@]}"; do
+				count_handshakes "$s" "${pid[$s]}" "${port[$s]}" "$mode" "$pair"
+			done
+		done
+	done
+	for s in "${TLS_SERVERS[@]}"; do
+		stop_pid "${pid[$s]}"
+	done
+}
+
+# count_handshakes SERVER PID PORT new|resume PAIR: one handshakes.py run; records handshakes
+# per server CPU second (hs_new, hs_resume) and, resuming, the share of them that resumed.
+count_handshakes() {
+	local s=$1 spid=$2 sport=$3 mode=$4 pair=$5 before after out=$WORK/hs.out hpid n r ticks
+	: >"$out"
+	before=$(cpu_ticks "$spid")
+	timeout -k 5 $((SECS + 60)) python3 "$ROOT/tests/bench/handshakes.py" "$HOST" "$sport" \
+		"$CERTS/ca.pem" "$mode" "$SECS" </dev/null >"$out" 2>>"$WORK/hs.err" &
+	hpid=$!
+	PIDS+=("$hpid")
+	wait "$hpid" || log "handshakes $mode $s: failed: $(tail -1 "$WORK/hs.err")"
+	forget_pid "$hpid"
+	after=$(cpu_ticks "$spid")
+	ticks=$((after - before))
+	read -r _ n _ r _ <"$out" # "connections N resumed R protocol P"
+	record "hs_$mode" "$s" per_core_s "$(awk -v n="${n:-0}" -v t="$ticks" -v hz="$CLK_TCK" \
+		'BEGIN { if (n > 0 && t > 0) printf "%.0f", n / (t / hz); else print "n/a" }')"
+	[ "$mode" = new ] || record hs_resume "$s" resumed_pct "$(awk -v n="${n:-0}" -v r="${r:-0}" \
+		'BEGIN { if (n > 0) printf "%.1f", 100 * r / n; else print "n/a" }')"
+	log "handshakes $mode $s #$pair: $(cat "$out"); server CPU $ticks ticks"
 }

@@ -3,6 +3,7 @@
 # shellcheck shell=bash
 
 PIDS=()
+OK_ARGS=()   # start_okserver's extra options (TLS's)
 
 log() { echo "bench: $*" >&2; }
 
@@ -99,8 +100,8 @@ start_okserver() {
 	local name=${OK_NAME:-okserver}
 	local out=$WORK/$name.out
 	SRV_SOCK=$WORK/$name.sock
-	"$@" "$OKSERVER" -p 0 -U "$SRV_SOCK" --max-clients "$MAX_CLIENTS" </dev/null >"$out" \
-		2>"$WORK/$name.err" &
+	"$@" "$OKSERVER" -p 0 -U "$SRV_SOCK" --max-clients "$MAX_CLIENTS" "${OK_ARGS[@]}" </dev/null \
+		>"$out" 2>"$WORK/$name.err" &
 	SRV_PID=$!
 	PIDS+=("$SRV_PID")
 	if ! wait_line "$out" '^listening on ' 120 "$SRV_PID"; then
@@ -112,13 +113,20 @@ start_okserver() {
 }
 
 # start_redis [WRAPPER...]: redis-server on a free loopback port and a Unix socket, no
-# persistence; SRV_PID, SRV_PORT, SRV_SOCK.
+# persistence; SRV_PID, SRV_PORT, SRV_SOCK. REDIS_TLS=1: the port speaks TLS (tls-port, with
+# tls_certs' server certificate; no client certificate asked for) and there is no plain one.
+# REDIS_NAME (default redis) names its files, so that two run side by side.
 start_redis() {
-	local _ conf=$WORK/redis.conf out=$WORK/redis.out
-	SRV_SOCK=$WORK/redis.sock
+	local _ name=${REDIS_NAME:-redis} ports
+	local conf=$WORK/$name.conf out=$WORK/$name.out
+	SRV_SOCK=$WORK/$name.sock
 	for _ in 1 2 3 4 5; do   # a port found free may be taken before redis binds it
 		SRV_PORT=$(free_port)
-		printf '%s\n' "port $SRV_PORT" "bind $HOST" "unixsocket $SRV_SOCK" "unixsocketperm 700" \
+		ports=("port $SRV_PORT")
+		[ "${REDIS_TLS:-0}" = 0 ] || ports=("port 0" "tls-port $SRV_PORT" \
+			"tls-cert-file $CERTS/server.pem" "tls-key-file $CERTS/server.key" \
+			"tls-ca-cert-file $CERTS/ca.pem" "tls-auth-clients no")
+		printf '%s\n' "${ports[@]}" "bind $HOST" "unixsocket $SRV_SOCK" "unixsocketperm 700" \
 			"protected-mode yes" 'save ""' \
 			"appendonly no" "daemonize no" "maxclients $MAX_CLIENTS" \
 			"dir $WORK" 'logfile ""' >"$conf"
@@ -132,19 +140,52 @@ start_redis() {
 	return 1
 }
 
-# start_server ok|poll|redis [WRAPPER...]
+# start_server ok|poll|redis|tlsok|tlsredis [WRAPPER...]; the TLS ones need tls_certs first.
 start_server() {
-	local which=$1
+	local which=$1 rc
 	shift
 	case $which in
 	ok) start_okserver "$@" ;;
 	poll) OK_NAME=okserver-poll OKSERVER=$OKSERVER_POLL start_okserver "$@" ;;
+	tlsok)
+		OK_ARGS=(--tls-cert "$CERTS/server.pem" --tls-key "$CERTS/server.key")
+		OK_NAME=okserver-tls start_okserver "$@"
+		rc=$?
+		OK_ARGS=()
+		return "$rc"
+		;;
+	tlsredis) REDIS_NAME=redis-tls REDIS_TLS=1 start_redis "$@" ;;
 	*) start_redis "$@" ;;
 	esac
 }
 
 rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
+# cpu_ticks PID: the CPU time the process (all its threads) has used, user and system, in clock
+# ticks (CLK_TCK a second). The command name in parentheses may hold spaces: fields count after it.
+cpu_ticks() {
+	sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+# per_cpu_ns TICKS COUNT: nanoseconds of CPU per unit (TICKS clock ticks over COUNT), or n/a.
+per_cpu_ns() {
+	awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN {
+		if (n + 0 > 0 && t + 0 > 0) printf "%.1f", t * 1e9 / hz / n; else print "n/a" }'
+}
+
+# tls_certs: tests/tls-certs.sh's CA and server certificate (localhost, 127.0.0.1, ::1), made
+# once per run into CERTS; every TLS server of the bench uses them, okbench verifies with ca.pem.
+tls_certs() {
+	[ -z "${CERTS:-}" ] || return 0
+	CERTS=$WORK/certs
+	sh "$ROOT/tests/tls-certs.sh" "$CERTS" >&2 || { log "tests/tls-certs.sh failed"; CERTS=; return 1; }
+}
+
+# okserver_has_tls: the okserver under test takes --tls-cert (a build of the branch with TLS).
+okserver_has_tls() {
+	"$OKSERVER" --help 2>/dev/null | grep -q -- --tls-cert
 }
 
 # run_load PORT|unix:PATH LIMIT OPTIONS...: okbench against PORT (or the Unix socket), bounded
@@ -173,8 +214,10 @@ run_load() {
 }
 
 # field NAME: the value of okbench's CSV field NAME in the last run_load's report, or nothing.
+# Quoted fields (the target; with TLS, the session, which holds a comma) are not looked into.
 field() {
 	awk -F, -v name="$1" -v head="$LOAD_HEAD" -v row="$LOAD_LINE" 'BEGIN {
+		gsub(/"[^"]*"/, "\"\"", row)
 		n = split(head, h, ","); split(row, v, ",")
 		for (i = 1; i <= n; i++) if (h[i] == name) { print v[i]; exit } }'
 }

@@ -36,9 +36,21 @@ TABLE_ROWS=(
 	"batch of 64 lines, C=10|server writes per batch|syscalls|writes|ok|redis|abs|1"
 	"seq $PIPE_LINES \\| client \\| wc -l|seconds|client|seconds|okclient|nc|max|1.00"
 	"seq $PIPE_LINES \\| client \\| wc -l|peak RSS kB|client|rss_kb|okclient|nc|below|8192"
+	"TLS pipelined C=50 P=32|server CPU ns per reply|tls_pipe50|cpu_ns|tlsok|tlsredis|max|0.6"
+	"TLS ping-pong C=50|server CPU ns per reply|tls_pp50|cpu_ns|tlsok|tlsredis|max|1.0"
+	"TLS pipelined C=50 P=32|server CPU per reply, TLS over plain|tls_pipe50|cpu_ns|tlsok|ok|max|1.5"
+	"TLS pipelined C=50 P=32|redis's CPU per reply, TLS over plain|tls_pipe50|cpu_ns|tlsredis|redis|-|"
+	"TLS ping-pong C=50|server CPU per reply, TLS over plain|tls_pp50|cpu_ns|tlsok|ok|-|"
+	"TLS pipelined C=50 P=32|replies/s|tls_pipe50|replies_per_s|tlsok|tlsredis|-|"
+	"TLS ping-pong C=50|replies/s|tls_pp50|replies_per_s|tlsok|tlsredis|-|"
+	"$IDLE_CONNS idle TLS connections|server RSS bytes per connection|tls_rss|bytes_per_conn|tlsok|tlsredis|abs|16384"
+	"TLS full handshakes|per second per core (server CPU)|hs_new|per_core_s|tlsok|tlsredis|min|1.00"
+	"TLS 1.3 resumed handshakes (tickets)|per second per core (server CPU)|hs_resume|per_core_s|tlsok|tlsredis|min|1.00"
+	"TLS 1.3 resumed handshakes (tickets)|% of them resumed|hs_resume|resumed_pct|tlsok|tlsredis|-|"
 )
 
 declare -A NAMES=([ok]=okserver [poll]="okserver (poll)" [redis]=redis-server [okclient]=okclient
+	[tlsok]="okserver (TLS)" [tlsredis]="redis-server (TLS)"
 	[nc]="nc -N" [okbench]=okbench [rb]="redis-benchmark -t ping_inline" [schedule]="-R asked"
 	[-]="—")
 
@@ -68,17 +80,27 @@ ratio() {
 		if (a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
 }
 
+# has_samples CASE: the case recorded something in this run.
+has_samples() {
+	awk -F '\t' -v c="$1" '$1 == c { found = 1; exit } END { exit !found }' "$SAMPLES"
+}
+
+# The table; in a partial run (BENCH_CASES), only the rows of the cases that ran. A side that
+# was not run says why (NOT_RUN, cases.sh: an okserver without TLS) in place of a verdict.
 summary_table() {
-	local row title metric c key ours theirs check target a b
+	local row title metric c key ours theirs check target a b result
 	echo "| case | metric | okchat | value | compared with | value | okchat / other | target | result |"
 	echo "|---|---|---|--:|---|--:|--:|---|---|"
 	for row in "${TABLE_ROWS[@]}"; do
 		IFS='|' read -r title metric c key ours theirs check target <<<"${row//\\|/¦}"
+		[ -z "${BENCH_CASES:-}" ] || has_samples "$c" || continue
 		a=$(median "$c" "$ours" "$key")
 		b=$(median "$c" "$theirs" "$key")
+		result=$(verdict "$check" "$target" "$a" "$(ratio "$a" "$b")")
+		[ "$a" != n/a ] || [ -z "${NOT_RUN[$ours]:-}" ] || result=${NOT_RUN[$ours]}
 		printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${title//¦/\\|}" "$metric" \
 			"${NAMES[$ours]}" "$a" "${NAMES[$theirs]}" "$b" "$(ratio "$a" "$b")" "$(target_text "$check" "$target")" \
-			"$(verdict "$check" "$target" "$a" "$(ratio "$a" "$b")")"
+			"$result"
 	done
 }
 
@@ -126,9 +148,16 @@ commands_text() {
     strace -f -c -p PID & okbench -c 10 -P 64 -n 640000 --warmup 0 127.0.0.1 PORT  # calls / 10000
     seq $PIPE_LINES | /usr/bin/time -f %M okclient -r 127.0.0.1 PORT | wc -l   # wall time of the pipe
     seq $PIPE_LINES | /usr/bin/time -f %M nc -N 127.0.0.1 PORT | wc -l
-    okserver -p 0 --max-clients $MAX_CLIENTS
+    tests/tls-certs.sh DIR          # TLS: a CA, a server certificate (chain) for 127.0.0.1
+    okbench --tls-ca ca.pem -c 50 -P 32|1 -d $SECS --warmup 0 127.0.0.1 PORT  # /proc/PID/stat
+                                    # utime+stime of the server before and after, / replies
+    okbench --tls-ca ca.pem --idle -c $IDLE_CONNS 127.0.0.1 PORT  # VmRSS before and after
+    tests/bench/handshakes.py 127.0.0.1 PORT ca.pem new|resume $SECS  # / the server's CPU s
+    okserver -p 0 --max-clients $MAX_CLIENTS [--tls-cert server.pem --tls-key server.key]
     redis-server: port P, bind 127.0.0.1, protected-mode yes, save "", appendonly no,
                   daemonize no, maxclients $MAX_CLIENTS
+                  TLS: port 0, tls-port P, tls-cert-file server.pem, tls-key-file server.key,
+                  tls-ca-cert-file ca.pem, tls-auth-clients no
 EOF
 }
 

@@ -1,4 +1,4 @@
-/* test_okbench_options.c - okbench's command line: defaults, HOST[:PORT] forms, refusals. */
+/* test_okbench_options.c - okbench's command line: defaults, HOST[:PORT] forms, refusals, TLS. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "../../okbench/okbench.h" /* the Makefile gives only -Icommon */
+#include "tls.h"
 
 static struct okb_options o;
 static char err[512];
@@ -98,10 +99,65 @@ static void refusals_name_option_and_value(void **state)
 	assert_string_equal(err, "port not a number:  (1-65535)");
 	assert_int_equal(parse(":80", NULL), OKB_USAGE_ERROR);
 	assert_string_equal(err, "host is empty");
-	assert_int_equal(parse("--tls-k=key.pem", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "--tls-key: this build has no TLS (okbench --version says TLS: no)");
 	assert_int_equal(parse("--he", NULL), OKB_HELP);
 	assert_int_equal(parse("-V", NULL), OKB_VERSION);
+}
+
+/* A build with TLS: every --tls-... option turns TLS on and lands where tls.h takes it. */
+static void tls_options_fill_the_client_conf(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("h", NULL), OKB_RUN);
+	assert_int_equal(o.tls, 0);
+	assert_int_equal(parse("--tls", "h", NULL), OKB_RUN);
+	assert_int_equal(o.tls, 1);
+	assert_null(o.tls_conf.ca);
+	assert_int_equal(o.tls_conf.insecure, 0);
+	assert_int_equal(parse("--tls-ca", "ca.pem", "--tls-servername", "example.org",
+	                       "--tls-cert=c.pem", "--tls-k", "k.pem", "--tls-i", "h:99", NULL),
+	                 OKB_RUN);
+	assert_int_equal(o.tls, 1);
+	assert_string_equal(o.tls_first, "tls-ca");
+	assert_string_equal(o.tls_conf.ca, "ca.pem");
+	assert_string_equal(o.tls_conf.servername, "example.org");
+	assert_string_equal(o.tls_conf.cert, "c.pem");
+	assert_string_equal(o.tls_conf.key, "k.pem");
+	assert_int_equal(o.tls_conf.insecure, 1);
+	assert_int_equal(o.port, 99);
+	assert_int_equal(parse("--tls-insecure", NULL), OKB_RUN);
+	assert_int_equal(o.tls, 1);
+}
+
+/* A build with TLS: TLS over a Unix socket, half a client certificate, a missing value. */
+static void tls_refusals_name_the_option(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--tls", "-U", "/tmp/s", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "-U cannot be used with --tls (TLS is for TCP only)");
+	assert_int_equal(parse("-U", "/tmp/s", "--tls-servern=x", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "-U cannot be used with --tls-servername (TLS is for TCP only)");
+	assert_int_equal(parse("--tls-cert", "c.pem", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "--tls-cert needs --tls-key");
+	assert_int_equal(parse("--tls-k=key.pem", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "--tls-key needs --tls-cert");
+	assert_int_equal(parse("--tls-servername=", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "--tls-servername is empty: a name is wanted");
+	assert_int_equal(parse("--tls-ca", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "option needs a value: --tls-ca");
+	assert_int_equal(parse("--tls=yes", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "option takes no value: --tls");
+}
+
+/* A build without TLS: each TLS option is refused by name, however it was typed. */
+static void tls_options_refused_without_tls(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("--tls-k=key.pem", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "--tls-key: this build has no TLS (okbench --version says TLS: no)");
+	assert_int_equal(parse("--tls-ca", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "--tls-ca: this build has no TLS (okbench --version says TLS: no)");
+	assert_int_equal(parse("-U", "/tmp/s", "--tls", NULL), OKB_USAGE_ERROR);
+	assert_string_equal(err, "--tls: this build has no TLS (okbench --version says TLS: no)");
 }
 
 int main(void)
@@ -112,6 +168,17 @@ int main(void)
 		cmocka_unit_test(values_and_modes),
 		cmocka_unit_test(refusals_name_option_and_value),
 	};
+	const struct CMUnitTest with_tls[] = {
+		cmocka_unit_test(tls_options_fill_the_client_conf),
+		cmocka_unit_test(tls_refusals_name_the_option),
+	};
+	const struct CMUnitTest without_tls[] = {
+		cmocka_unit_test(tls_options_refused_without_tls),
+	};
+	int failed = cmocka_run_group_tests_name("okbench options", tests, NULL, NULL);
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (ok_tls_available())
+		return failed + cmocka_run_group_tests_name("okbench options, TLS", with_tls, NULL, NULL);
+	return failed + cmocka_run_group_tests_name("okbench options, a build without TLS",
+	                                            without_tls, NULL, NULL);
 }
