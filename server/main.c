@@ -21,6 +21,8 @@
 #include "options.h"
 #include "server.h"
 #include "signals.h"
+#include "tls.h"
+#include "tlsfiles.h"
 #include "util.h"
 
 /* become_ready(): SIGINT or SIGTERM came before the ready line was out. */
@@ -183,22 +185,27 @@ static int become_ready(const struct listeners *l, const struct server_config *c
 	return 0;
 }
 
-/* Serves until the end; the listeners' descriptors pass to the loop, which closes them. The
+/* Serves until the end; the listeners' descriptors pass to the loop, which closes them, and the
+ * TLS context (NULL: none) too: the one in use at the end (SIGHUP may replace it) is freed. The
  * loop's exit status, or -1 with e filled. */
-static int serve(struct listeners *l, const struct server_config *c, struct ok_err *e)
+static int serve(struct listeners *l, const struct server_config *c, struct ok_tls_ctx *tls,
+                 struct ok_err *e)
 {
 	struct server *s = calloc(1, sizeof *s);
 	int rc;
 
 	if (s == NULL) {
 		listeners_close(l);
+		ok_tls_ctx_free(tls);
 		return ok_err_set(e, SERVER_EXIT_SOCKET, 0, "%s", strerror(ENOMEM));
 	}
 	s->cfg = c;
+	s->tls = tls;
 	memcpy(s->listen_fds, l->fd, sizeof s->listen_fds);
 	s->n_listen = l->n;
 	l->n = 0;
 	rc = server_run(s);
+	ok_tls_ctx_free(s->tls);
 	free(s);
 	return rc;
 }
@@ -208,6 +215,7 @@ static int serve(struct listeners *l, const struct server_config *c, struct ok_e
 static int run(struct server_config *c, struct ok_err *e)
 {
 	struct listeners l;
+	struct ok_tls_ctx *tls = NULL;
 	char *pidpath = NULL;
 	int rc;
 
@@ -217,14 +225,20 @@ static int run(struct server_config *c, struct ok_err *e)
 		daemon_close_inherited(ACTIVATION_FIRST_FD + l.n); /* before we open anything */
 	if (c->log != NULL && open_log(c->log, e) < 0)
 		return -1;
+	/* The TLS files before any listener: a certificate that cannot be used binds nothing. */
+	if (tls_files_open(c, &tls, e) < 0)
+		return -1;
 	/* Activated listeners, or the ones the options ask for (listeners_open comes after). */
 	fit_fd_limit(c, l.n > 0 ? l.n : (int)c->n_tcp + (c->unix_path != NULL));
-	if (l.n == 0 && listeners_open(&l, c, e) < 0)
+	if (l.n == 0 && listeners_open(&l, c, e) < 0) {
+		ok_tls_ctx_free(tls);
 		return -1;
+	}
 	rc = become_ready(&l, c, &pidpath, e);
 	if (rc == 0) {
-		rc = serve(&l, c, e);
+		rc = serve(&l, c, tls, e);
 	} else {
+		ok_tls_ctx_free(tls);
 		listeners_close(&l);
 		if (rc == STOPPED_EARLY)
 			rc = SERVER_EXIT_OK; /* stopped as asked, before any client: a normal end */
