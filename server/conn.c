@@ -10,11 +10,13 @@
 #include "log.h"
 #include "netaddr.h"
 #include "server.h"
+#include "tls.h"
 
 static const char *const why_text[] = {
 	[WHY_NONE] = "closed", [WHY_QUIT] = "quit", [WHY_EOF] = "eof",
 	[WHY_TOO_LONG] = "line too long", [WHY_IDLE] = "idle", [WHY_FULL] = "full",
 	[WHY_SHUTDOWN] = "shutdown", [WHY_ERROR] = "error",
+	[WHY_TLS_FAILED] = "TLS handshake failed", [WHY_TLS_LATE] = "TLS handshake too slow",
 };
 
 /* The peer as -v names it: "127.0.0.1:51234", "[::1]:51234", "unix" (ok_format_sockaddr);
@@ -74,21 +76,40 @@ static void take_off_deadlines(struct server *s, int fd)
 		deadline_remove(s->conns, &s->idle, fd);
 	if (c->flags & CONN_ON_ENDING)
 		deadline_remove(s->conns, &s->ending, fd);
-	c->flags &= (uint8_t)~(CONN_ON_IDLE | CONN_ON_ENDING);
+	if (c->flags & CONN_ON_SHAKE)
+		deadline_remove(s->conns, &s->handshake, fd);
+	c->flags &= (uint8_t)~(CONN_ON_IDLE | CONN_ON_ENDING | CONN_ON_SHAKE);
 }
 
-/* Restarts the connection's deadline: idle while open, grace while ending. */
+/* Restarts the connection's deadline: the handshake's (set once: it bounds the whole
+ * handshake), idle while open, grace while ending. */
 static void restart_deadline(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
-	struct deadline_list *l = c->state == CONN_OPEN ? &s->idle : &s->ending;
+	struct deadline_list *l = c->state == CONN_HANDSHAKE ? &s->handshake
+	                          : c->state == CONN_OPEN    ? &s->idle
+	                                                     : &s->ending;
+	uint8_t flag = c->state == CONN_HANDSHAKE ? CONN_ON_SHAKE
+	               : c->state == CONN_OPEN    ? CONN_ON_IDLE
+	                                          : CONN_ON_ENDING;
 
 	if (l->delay_ms <= 0)
 		return;
 	take_off_deadlines(s, fd);
 	c->stamp = server_now(s);
 	deadline_push(s->conns, l, fd);
-	c->flags |= c->state == CONN_OPEN ? CONN_ON_IDLE : CONN_ON_ENDING;
+	c->flags |= flag;
+}
+
+/* Why the connection ended, in words, for the -v log: what its TLS stream said for a TLS
+ * failure (a handshake refused, a truncation), else the errno behind an error. */
+static const char *reason_of(const struct conn *c)
+{
+	const char *tls = ok_tls_error(&c->st);
+
+	if (c->why == WHY_TLS_FAILED || (c->why == WHY_ERROR && tls[0] != '\0'))
+		return tls[0] != '\0' ? tls : "could not start"; /* conn_open's ok_tls_accept */
+	return c->why == WHY_ERROR ? strerror(c->err) : "";
 }
 
 /* Closes now: the stream, the deadlines, the record; nothing more is sent. loop.c then has the
@@ -99,9 +120,10 @@ void conn_close_now(struct server *s, int fd)
 
 	if (s->cfg->verbose) {
 		char who[OK_SOCKADDR_STRLEN];
+		const char *reason = reason_of(c);
 		server_log("%s closed (%s%s%s), %llu lines answered", format_peer(c, who, sizeof who),
-		           why_text[c->why], c->why == WHY_ERROR ? ": " : "",
-		           c->why == WHY_ERROR ? strerror(c->err) : "", (unsigned long long)c->fr.lines);
+		           why_text[c->why], reason[0] != '\0' ? ": " : "", reason,
+		           (unsigned long long)c->fr.lines);
 	}
 	take_off_deadlines(s, fd);
 	ok_stream_close(&c->st);
@@ -136,6 +158,16 @@ unsigned conn_interest(const struct server *s, int fd)
 	if (parked(s, c))
 		return 0;
 	return (c->flags & CONN_WANTS_WRITE) ? BACKEND_WRITE : BACKEND_READ;
+}
+
+/* Only a read's bytes can wait in the stream: a connection writing (pend), parked or in its
+ * handshake is not served before its event comes. */
+bool conn_has_input(const struct server *s, int fd)
+{
+	const struct conn *c = &s->conns[fd];
+
+	return (c->state == CONN_OPEN || c->state == CONN_LINGER) && c->pend == NULL &&
+	       !parked(s, c) && ok_tls_pending(&c->st) > 0;
 }
 
 /* Records the event the transport wants, OK_IO_WANT_READ or OK_IO_WANT_WRITE, before the
@@ -224,17 +256,20 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 }
 
 /* The last reply is out: half-close, then read until the peer closes, so no reset eats it.
- * A transport that needs I/O to end its side (TLS) is called again once it can have it. */
+ * A transport that needs I/O to end its side (TLS) is called again once it can have it. A peer
+ * that has ended its side already is closed at once, over TLS once our close_notify is out (a
+ * TLS stream ends with one whatever the peer did, so a truncation always shows). */
 static void half_close_then_linger(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
-	int rc = (c->flags & CONN_PEER_EOF) ? OK_IO_ERROR : ok_stream_shutdown(&c->st);
+	bool peer_done = (c->flags & CONN_PEER_EOF) != 0;
+	int rc = peer_done && !ok_stream_is_tls(&c->st) ? OK_IO_ERROR : ok_stream_shutdown(&c->st);
 
 	if (rc == OK_IO_WANT_READ || rc == OK_IO_WANT_WRITE) {
 		wait_for(c, rc);
 		return;
 	}
-	if (rc != 0) {
+	if (rc != 0 || peer_done) {
 		conn_close_now(s, fd); /* nothing more can arrive, or the peer is gone already */
 		return;
 	}
@@ -402,6 +437,74 @@ static void read_linger(struct server *s, int fd)
 	wait_for(c, n > 0 ? OK_IO_WANT_READ : n);
 }
 
+/* A handshake that did not finish (why: it failed, ran late, or the server stops) is closed
+ * with nothing sent, and counted. */
+static void close_handshake(struct server *s, int fd, int why)
+{
+	s->stats.tls_failed++;
+	s->conns[fd].why = (uint8_t)why;
+	conn_close_now(s, fd);
+}
+
+/* The conversation begins: the refusal ("ERR server full"), or the greeting and the idle
+ * deadline. Over TLS, once the handshake is done. */
+static void begin_conversation(struct server *s, int fd)
+{
+	struct conn *c = &s->conns[fd];
+	const char *greeting = s->cfg->greeting;
+
+	c->state = CONN_OPEN;
+	if (c->flags & CONN_REFUSE) {
+		s->stats.refused++;
+		end_with_err(s, fd, WHY_FULL, "server full"); /* no line yet: it ends with LF */
+		return;
+	}
+	if (greeting != NULL && send_out(s, fd, greeting, strlen(greeting), "\n", 1) < 0)
+		return;
+	restart_deadline(s, fd);
+}
+
+/* The TLS handshake goes on as the transport asks; once it is done, -v names the protocol and
+ * cipher and the conversation begins. */
+static void continue_handshake(struct server *s, int fd)
+{
+	struct conn *c = &s->conns[fd];
+	int rc = ok_tls_handshake(&c->st);
+	char who[OK_SOCKADDR_STRLEN];
+
+	if (rc == OK_IO_WANT_READ || rc == OK_IO_WANT_WRITE) {
+		wait_for(c, rc);
+		return;
+	}
+	if (rc != 0) {
+		close_handshake(s, fd, WHY_TLS_FAILED);
+		return;
+	}
+	take_off_deadlines(s, fd);
+	wait_for(c, OK_IO_WANT_READ);
+	if (s->cfg->verbose)
+		server_log("%s TLS: %s %s%s", format_peer(c, who, sizeof who),
+		           ok_tls_protocol(&c->st), ok_tls_cipher(&c->st),
+		           ok_tls_peer_verified(&c->st) ? ", client certificate verified" : "");
+	begin_conversation(s, fd);
+}
+
+/* fd becomes a TLS stream from ctx, its handshake to finish within s->handshake's delay. */
+static void start_handshake(struct server *s, int fd, struct ok_tls_ctx *ctx)
+{
+	struct conn *c = &s->conns[fd];
+	struct ok_err e;
+	char who[OK_SOCKADDR_STRLEN];
+
+	if (ok_tls_accept(&c->st, fd, ctx, &e) < 0) { /* out of memory: the stream stays plain */
+		server_log("%s: %s", format_peer(c, who, sizeof who), e.msg);
+		close_handshake(s, fd, WHY_TLS_FAILED);
+		return;
+	}
+	c->state = CONN_HANDSHAKE;
+	restart_deadline(s, fd);
+}
+
 /* Level-triggered: each event goes on with what the connection was doing, whichever event the
  * transport asked for; an error or hang-up shows itself in the read or write that follows, so
  * the event bits are not needed. */
@@ -409,7 +512,9 @@ void conn_on_event(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
-	if (c->pend != NULL)
+	if (c->state == CONN_HANDSHAKE)
+		continue_handshake(s, fd);
+	else if (c->pend != NULL)
 		write_pending(s, fd);
 	else if (c->state == CONN_OPEN)
 		read_and_answer(s, fd);
@@ -419,15 +524,16 @@ void conn_on_event(struct server *s, int fd)
 		read_linger(s, fd);
 }
 
+/* A connection in its handshake counts against --max-clients already; one refused is told so
+ * once it can be (over TLS, after the handshake). */
 void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t len,
-               bool refuse)
+               bool refuse, struct ok_tls_ctx *tls)
 {
 	struct conn *c = &s->conns[fd];
-	const char *greeting = s->cfg->greeting;
 	char who[OK_SOCKADDR_STRLEN];
 
 	memset(c, 0, sizeof *c);
-	ok_stream_plain(&c->st, fd); /* the one transport today; TLS would choose here */
+	ok_stream_plain(&c->st, fd); /* start_handshake makes it TLS */
 	c->prev = c->next = -1;
 	keep_peer(c, peer, len);
 	ok_framer_init(&c->fr, (uint32_t)s->cfg->max_line);
@@ -436,15 +542,15 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 	if (s->cfg->verbose)
 		server_log("%s connected", format_peer(c, who, sizeof who));
 	if (refuse) {
-		s->stats.refused++;
-		end_with_err(s, fd, WHY_FULL, "server full"); /* no line yet: it ends with LF */
-		return;
+		c->flags |= CONN_REFUSE;
+	} else {
+		c->flags |= CONN_COUNTED;
+		s->counted_clients++;
 	}
-	c->flags |= CONN_COUNTED;
-	s->counted_clients++;
-	if (greeting != NULL && send_out(s, fd, greeting, strlen(greeting), "\n", 1) < 0)
-		return;
-	restart_deadline(s, fd);
+	if (tls != NULL)
+		start_handshake(s, fd, tls);
+	else
+		begin_conversation(s, fd);
 }
 
 void conn_deadline_passed(struct server *s, int fd)
@@ -453,7 +559,9 @@ void conn_deadline_passed(struct server *s, int fd)
 		restart_deadline(s, fd); /* the server is not reading: the client is not idle */
 		return;
 	}
-	if (s->conns[fd].state == CONN_OPEN)
+	if (s->conns[fd].state == CONN_HANDSHAKE)
+		close_handshake(s, fd, WHY_TLS_LATE);
+	else if (s->conns[fd].state == CONN_OPEN)
 		end_with_err(s, fd, WHY_IDLE, "idle timeout");
 	else
 		conn_close_now(s, fd);
@@ -464,6 +572,10 @@ void conn_end_for_shutdown(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 
+	if (c->state == CONN_HANDSHAKE) { /* no TLS yet to say goodbye in */
+		close_handshake(s, fd, WHY_SHUTDOWN);
+		return;
+	}
 	for (int i = 0; i < OK_SHUTDOWN_READS && c->state == CONN_OPEN && c->pend == NULL;
 	     i++)
 		if (read_and_answer(s, fd) < (ssize_t)sizeof s->in)

@@ -15,13 +15,20 @@
 struct conn;
 struct backend;
 struct printer;
+struct ok_tls_ctx;
 
 struct server {
 	const struct server_config *cfg; /* what the command line asked for: read, never changed */
 	struct backend *backend; /* loop.c is its one caller */
 	uint8_t *watched;        /* loop.c's: per descriptor, what the backend was told */
 	int listen_fds[OK_MAX_LISTENERS]; /* main's listeners, all watched alike */
+	bool listen_tls[OK_MAX_LISTENERS]; /* loop.c's: the listener is TCP and TLS is on */
 	int n_listen;            /* 0 once the server stops listening (--once done, stopping) */
+	struct ok_tls_ctx *tls;  /* --tls-*: what new TCP connections get (SIGHUP replaces it;
+	                          * main frees the last one), or NULL: no TLS */
+	int *ready;              /* loop.c's: connections to serve before the next wait, whose
+	                          * transport holds input no event will announce (conn_has_input) */
+	int n_ready;
 	int signal_fd;
 	struct conn *conns;      /* the connection table, cfg->table_size records by descriptor */
 	unsigned counted_clients;  /* open connections that count against max_clients */
@@ -35,7 +42,7 @@ struct server {
 	struct server_stats stats; /* SIGUSR1's counters */
 	struct printer *printer; /* --print, or NULL */
 	int64_t now, accept_retry_at, stop_at, emfile_logged_at;
-	struct deadline_list idle, ending;
+	struct deadline_list idle, ending, handshake;
 	char in[OK_READ_CHUNK];                    /* one read of any connection, framed in place */
 	char out[OK_FRAMER_OUT_MAX(OK_READ_CHUNK)]; /* the replies to that read */
 };
