@@ -11,9 +11,10 @@ set -eu
 # Building and running: compiler and make, pkg-config, line editing, TLS (OpenSSL 3).
 BUILD_PACKAGES="build-essential pkg-config libreadline-dev libssl-dev"
 # Testing: C unit tests; command-line tests; raw peers and a terminal for the bats suites;
-# ps, ss, man and strace for what tests inspect; the openssl tool makes the tests' certificates.
+# ps, ss, man and strace for what tests inspect; the openssl tool makes the tests' certificates
+# and is a TLS peer, as are socat, ncat and python3's ssl module (tests/15-server-tls.bats).
 TEST_PACKAGES="libcmocka-dev bats bats-assert bats-support
-netcat-openbsd socat tmux procps iproute2 man-db strace openssl"
+netcat-openbsd socat tmux procps iproute2 man-db strace openssl ncat python3"
 
 if [ "${1:-}" = --build ]; then
 	shift
