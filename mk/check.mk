@@ -76,7 +76,7 @@ fuzz_make = $(MAKE) --no-print-directory B=build/fuzz BIN=build/fuzz/bin CC=clan
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 $(B)/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(LIBSERVER) $(LIBCOMMON)
-	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(OK_CFLAGS) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) $(LDLIBS)
 
 fuzz-build:
 	@+$(fuzz_make) $(addprefix build/fuzz/,$(FUZZ_TARGETS))

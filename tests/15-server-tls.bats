@@ -207,6 +207,48 @@ b'OK\\r\\nOK\\nQuit\\n'
 close_notify"
 }
 
+@test "tls: the ERR lines and the greeting inside TLS, each end followed by close_notify" {
+	start_tls --max-line 4 --idle-timeout 1 --greeting hi
+	run --separate-stderr s_client -quiet < <(printf 'abcd\r\nabcde\r\nnot read\n')
+	assert_success
+	assert_equal "$output" "$(printf 'hi\nOK\r\nERR line too long\r')"
+	# No input: after a second of silence, the idle timeout.
+	run --separate-stderr s_client -quiet < <(sleep 3)
+	assert_success
+	assert_equal "$output" 'hi
+ERR idle timeout'
+	# s_client prints "closed" when a close_notify, not a bare TCP close, ends the connection.
+	run --separate-stderr s_client -ign_eof < <(printf 'x\n'; sleep 3)
+	assert_success
+	assert_line 'ERR idle timeout'
+	assert_equal "${lines[-1]}" 'closed'
+	restart_okserver --tls-cert "$CERTS/server.pem" --tls-key "$CERTS/server.key"
+	open_tls_peer p
+	peer_send p 'x\r\n'
+	wait_until 5 has_lines "$BATS_TEST_TMPDIR/p.out" 1
+	kill -TERM "$SERVER_PID"
+	wait_gone "$PEER_PID_p" 10
+	assert_equal "$(peer_out p)" 'OK^M$
+ERR server shutting down^M$'
+}
+
+@test "tls: a client sending 50 MB without reading: bounded memory, every reply arrives" {
+	start_tls
+	local base rss
+	run tls_talk 'warm up\n'
+	base=$(rss_kb "$SERVER_PID")
+	start_bg flood "$TOOLS/tls_flood" "$SERVER_PORT" 50 10 "$BATS_TEST_TMPDIR/go" \
+		"$CERTS/ca.pem"
+	wait_until 30 grep -q stalled "$BATS_TEST_TMPDIR/flood.out"
+	rss=$(rss_kb "$SERVER_PID")
+	touch "$BATS_TEST_TMPDIR/go"
+	wait_gone "$LAST_PID" 60
+	run cat "$BATS_TEST_TMPDIR/flood.out"
+	assert_line --index 1 "lines 5242880 replies 5242880 bad 0"
+	echo "# rss before ${base} kB, while stalled ${rss} kB" >&3
+	under_tool "RSS growth under 4 MB" || [ $((rss - base)) -lt 4096 ]
+}
+
 # --- mutual TLS ---
 
 @test "tls: --tls-ca: a client certificate that verifies is let in, -v says so" {
