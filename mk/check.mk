@@ -44,10 +44,12 @@ check-asan: test-build check-build
 		tests/run.sh $(SAN_UNITS) $(wildcard tests/*.bats); status=$$?; \
 		scripts/check-logs.sh sanitizer $(SAN_LOGS) && exit $$status
 
-# --- valgrind memcheck over the protocol and client pipe tests ---
+# --- valgrind memcheck over the protocol, server TLS and client pipe tests ---
 
 VG_LOGS := $(abspath build/valgrind/logs)
-VG_SUITES := tests/10-protocol.bats tests/30-client.bats
+# The TLS file takes about two minutes here; OpenSSL needs no suppression (what it keeps is
+# reachable, which the leak check does not count).
+VG_SUITES := tests/10-protocol.bats tests/15-server-tls.bats tests/30-client.bats
 VG_WRAPPERS := build/valgrind/okserver build/valgrind/okclient
 
 # A wrapper per program, so tests/helpers.bash runs it through OKSERVER/OKCLIENT unchanged.
