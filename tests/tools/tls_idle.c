@@ -49,7 +49,7 @@ static ssize_t step_once(struct client *c)
 		return n;
 	case RECEIVE:
 		n = ok_stream_read(&c->st, buf, 3 - c->got);
-		if (n > 0 && memcmp(buf, "OK\n" + c->got, (size_t)n) != 0)
+		if (n > 0 && memcmp(buf, &"OK\n"[c->got], (size_t)n) != 0)
 			die("unexpected reply");
 		if (n > 0 && (c->got += (size_t)n) == 3)
 			c->step = IDLE;
