@@ -459,6 +459,26 @@ Quit$'
 	assert_output ''
 }
 
+@test "tls: socket activation: the passed TCP listener speaks TLS, the Unix one stays plain" {
+	command -v systemd-socket-activate >/dev/null || skip "systemd-socket-activate is not installed"
+	local sock=$BATS_TEST_TMPDIR/sa.sock port
+	start_okserver # only to find a free port: systemd-socket-activate will not take port 0
+	port=$SERVER_PORT
+	stop_okserver
+	start_bg sa systemd-socket-activate -l "$sock" -l "127.0.0.1:$port" "$OKSERVER" \
+		--tls-cert "$CERTS/server.pem" --tls-key "$CERTS/server.key"
+	SERVER_PID=$LAST_PID SERVER_PORT=$port
+	wait_until 5 eval "ss -Htln 'sport = :$port' | grep -q LISTEN"
+	run tls_talk 'x\r\n'
+	assert_output 'OK^M$'
+	run bash -c "printf 'y\n' | timeout 10 socat -t 5 - 'UNIX-CONNECT:$sock' | cat -A"
+	assert_output 'OK$'
+	run talk 'plain on TLS\n'
+	assert_output ''
+	assert_equal "$(grep '^listening on ' "$BATS_TEST_TMPDIR/sa.out")" "listening on unix:$sock
+listening on 127.0.0.1:$port"
+}
+
 @test "tls: an idle TLS connection holds at most 16 KiB of the server" {
 	start_tls --max-clients 2000
 	local n=1000 base rss
