@@ -470,7 +470,6 @@ static void continue_handshake(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 	int rc = ok_tls_handshake(&c->st);
-	char who[OK_SOCKADDR_STRLEN];
 
 	if (rc == OK_IO_WANT_READ || rc == OK_IO_WANT_WRITE) {
 		wait_for(c, rc);
@@ -482,10 +481,12 @@ static void continue_handshake(struct server *s, int fd)
 	}
 	take_off_deadlines(s, fd);
 	wait_for(c, OK_IO_WANT_READ);
-	if (s->cfg->verbose)
+	if (s->cfg->verbose) {
+		char who[OK_SOCKADDR_STRLEN];
 		server_log("%s TLS: %s %s%s", format_peer(c, who, sizeof who),
 		           ok_tls_protocol(&c->st), ok_tls_cipher(&c->st),
 		           ok_tls_peer_verified(&c->st) ? ", client certificate verified" : "");
+	}
 	begin_conversation(s, fd);
 }
 
@@ -494,9 +495,9 @@ static void start_handshake(struct server *s, int fd, struct ok_tls_ctx *ctx)
 {
 	struct conn *c = &s->conns[fd];
 	struct ok_err e;
-	char who[OK_SOCKADDR_STRLEN];
 
 	if (ok_tls_accept(&c->st, fd, ctx, &e) < 0) { /* out of memory: the stream stays plain */
+		char who[OK_SOCKADDR_STRLEN];
 		server_log("%s: %s", format_peer(c, who, sizeof who), e.msg);
 		close_handshake(s, fd, WHY_TLS_FAILED);
 		return;
@@ -530,7 +531,6 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
                bool refuse, struct ok_tls_ctx *tls)
 {
 	struct conn *c = &s->conns[fd];
-	char who[OK_SOCKADDR_STRLEN];
 
 	memset(c, 0, sizeof *c);
 	ok_stream_plain(&c->st, fd); /* start_handshake makes it TLS */
@@ -539,8 +539,10 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 	ok_framer_init(&c->fr, (uint32_t)s->cfg->max_line);
 	c->state = CONN_OPEN;
 	s->open_conns++;
-	if (s->cfg->verbose)
+	if (s->cfg->verbose) {
+		char who[OK_SOCKADDR_STRLEN];
 		server_log("%s connected", format_peer(c, who, sizeof who));
+	}
 	if (refuse) {
 		c->flags |= CONN_REFUSE;
 	} else {

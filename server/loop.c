@@ -108,9 +108,8 @@ static void serve_ready(struct server *s)
 static void open_conn(struct server *s, int li, int fd, const struct sockaddr *peer,
                       socklen_t len)
 {
-	char who[OK_SOCKADDR_STRLEN];
-
 	if (backend_add(s->backend, fd, BACKEND_READ) < 0) {
+		char who[OK_SOCKADDR_STRLEN];
 		server_log("%s: watch %s: %s", backend_name(),
 		           conn_name_peer(peer, len, who, sizeof who), strerror(errno));
 		close(fd);

@@ -11,6 +11,7 @@ bats_require_minimum_version 1.5.0
 # OpenSSL's start (its configuration, its providers) takes seconds under valgrind on a busy
 # machine: the ready line may take that long.
 if [ -n "${OK_UNDER_VALGRIND:-}${OK_UNDER_SANITIZER:-}" ]; then
+	# shellcheck disable=SC2034 # start_okserver (helpers.bash) reads it
 	READY_SECONDS=30
 fi
 
@@ -87,20 +88,25 @@ open_tls_peer() {
 	PEER_FDS+=("$fd")
 }
 
+# stats_more_than N: the server's stderr has more than N stats lines.
+stats_more_than() {
+	[ "$(grep -c 'stats:' "$SERVER_ERR")" -gt "$1" ]
+}
+
 # stats_line: asks for the stats line (SIGUSR1), waits for it, prints it without the prefix
 # and the uptime.
 stats_line() {
 	local before
 	before=$(grep -c 'stats:' "$SERVER_ERR" || true)
 	kill -USR1 "$SERVER_PID"
-	# shellcheck disable=SC2016 # eval expands it, each time it is tried
-	wait_until 5 eval '[ "$(grep -c "stats:" "$SERVER_ERR")" -gt "$before" ]'
+	wait_until 5 stats_more_than "$before"
 	grep 'stats:' "$SERVER_ERR" | tail -1 | sed 's/^okserver: stats: uptime_s=[0-9]* //'
 }
 
-# served_serial: the serial number of the certificate a new connection is served.
+# served_serial: the serial number of the certificate a new connection is served (the first
+# one s_client shows).
 served_serial() {
-	s_client </dev/null 2>/dev/null | openssl x509 -noout -serial
+	s_client -showcerts </dev/null 2>/dev/null | openssl x509 -noout -serial
 }
 
 # --- the tools people have ---
@@ -296,9 +302,9 @@ Quit'
 	open_peer stall # TCP, and not a byte sent
 	wait_until 5 log_count_is 1 ' connected$'
 	# Meanwhile a TLS client is served: a hundred lines and Q, all answered at once.
-	local i lines=''
-	for i in $(seq 100); do lines="${lines}line $i\n"; done
-	run --separate-stderr s_client -quiet < <(printf "${lines}Quit\n")
+	local input
+	input=$(printf 'line %d\n' $(seq 100))
+	run --separate-stderr s_client -quiet < <(printf '%s\nQuit\n' "$input")
 	assert_success
 	assert_equal "$(grep -c '^OK$' <<<"$output")" 100
 	assert_line --index 100 'Quit'
