@@ -35,10 +35,12 @@ static size_t send_some(struct ok_stream *st, unsigned long long *sent, unsigned
 /* Waits up to ms for what the transport asked for (want), or for either when want is 0. */
 static void wait_for(const struct ok_stream *st, ssize_t want, int ms)
 {
-	struct pollfd p = { .fd = st->fd, .events = want == OK_IO_WANT_WRITE ? POLLOUT
-	                                           : want == OK_IO_WANT_READ ? POLLIN
-	                                                                     : POLLIN | POLLOUT };
+	struct pollfd p = { .fd = st->fd, .events = POLLIN | POLLOUT };
 
+	if (want == OK_IO_WANT_WRITE)
+		p.events = POLLOUT;
+	else if (want == OK_IO_WANT_READ)
+		p.events = POLLIN;
 	(void)poll(&p, 1, ms);
 }
 
