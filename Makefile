@@ -157,7 +157,15 @@ $(B)/tests/tools/%.so: tests/tools/shim/%.c
 	@mkdir -p $(@D)
 	$(CC) $(OK_CPPFLAGS) $(CPPFLAGS) $(OK_CFLAGS) -fPIC -shared $(LDFLAGS) -o $@ $< -ldl
 
-test-build: all $(UNIT_TESTS) $(TEST_TOOLS) $(TEST_SHIMS)
+# A TLS build's tests check the build without TLS too (tests/15-server-tls.bats: each TLS
+# option is a usage error there): its okserver alone, this Makefile again under $(B)/notls.
+ifeq ($(TLS),1)
+NOTLS_SERVER := $(B)/notls/bin/okserver
+$(NOTLS_SERVER): FORCE
+	@+$(MAKE) -s --no-print-directory B=$(B)/notls BIN=$(B)/notls/bin TLS=0 $@
+endif
+
+test-build: all $(UNIT_TESTS) $(TEST_TOOLS) $(TEST_SHIMS) $(NOTLS_SERVER)
 
 # Installs what is missing (only then), builds, runs the unit tests and every tests/*.bats.
 test:

@@ -12,11 +12,12 @@ set -eu
 BUILD_PACKAGES="build-essential pkg-config libreadline-dev libssl-dev"
 # Testing: C unit tests; command-line tests, run side by side by GNU parallel (bats --jobs);
 # raw peers and a terminal for the bats suites; ps, ss, man and strace for what tests inspect;
-# the openssl tool makes the tests' certificates and, with socat and redis-server (small; the
-# tests start their own on a free port), is a TLS server okclient meets; HAProxy sends the
-# access tests' PROXY headers.
+# the openssl tool makes the tests' certificates and is a TLS peer, as are socat, ncat,
+# python3's ssl module and redis-server (small; the tests start their own on a free port);
+# HAProxy sends the access tests' PROXY headers.
 TEST_PACKAGES="libcmocka-dev bats bats-assert bats-support parallel
-netcat-openbsd socat tmux procps iproute2 man-db strace openssl haproxy redis-server"
+netcat-openbsd socat tmux procps iproute2 man-db strace openssl ncat python3 haproxy
+redis-server"
 
 if [ "${1:-}" = --build ]; then
 	shift

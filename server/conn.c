@@ -11,11 +11,13 @@
 #include "log.h"
 #include "netaddr.h"
 #include "server.h"
+#include "tls.h"
 
 static const char *const why_text[] = {
 	[WHY_NONE] = "closed", [WHY_QUIT] = "quit", [WHY_EOF] = "eof",
 	[WHY_TOO_LONG] = "line too long", [WHY_IDLE] = "idle", [WHY_FULL] = "full",
 	[WHY_SHUTDOWN] = "shutdown", [WHY_ERROR] = "error", [WHY_TOO_MANY] = "too many",
+	[WHY_TLS_FAILED] = "TLS handshake failed", [WHY_TLS_LATE] = "TLS handshake too slow",
 };
 
 /* The peer kept (keep_peer) as a socket address again; its length. */
@@ -88,23 +90,36 @@ static void take_off_deadlines(struct server *s, int fd)
 	c->flags &= (uint8_t)~(CONN_ON_IDLE | CONN_ON_ENDING | CONN_ON_HANDSHAKE);
 }
 
-/* Restarts the connection's deadline: idle while open, grace while ending, the handshake's
- * while its PROXY header is awaited. */
+/* Restarts the connection's deadline: idle while open, grace while ending. Before the
+ * conversation (a PROXY header awaited, a TLS handshake) the handshake's deadline is set once,
+ * at accept: it bounds the header and the handshake together, and progress does not extend it. */
 static void restart_deadline(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
-	struct deadline_list *l = c->state == CONN_OPEN    ? &s->idle
-	                          : c->state == CONN_PROXY ? &s->handshake
-	                                                   : &s->ending;
+	bool before = c->state == CONN_PROXY || c->state == CONN_HANDSHAKE;
+	struct deadline_list *l = before ? &s->handshake : c->state == CONN_OPEN ? &s->idle : &s->ending;
+	uint8_t flag = before ? CONN_ON_HANDSHAKE : c->state == CONN_OPEN ? CONN_ON_IDLE : CONN_ON_ENDING;
+
+	if (before && (c->flags & CONN_ON_HANDSHAKE))
+		return;
 
 	if (l->delay_ms <= 0)
 		return;
 	take_off_deadlines(s, fd);
 	c->stamp = server_now(s);
 	deadline_push(s->conns, l, fd);
-	c->flags |= c->state == CONN_OPEN    ? CONN_ON_IDLE
-	            : c->state == CONN_PROXY ? CONN_ON_HANDSHAKE
-	                                     : CONN_ON_ENDING;
+	c->flags |= flag;
+}
+
+/* Why the connection ended, in words, for the -v log: what its TLS stream said for a TLS
+ * failure (a handshake refused, a truncation), else the errno behind an error. */
+static const char *reason_of(const struct conn *c)
+{
+	const char *tls = ok_tls_error(&c->st);
+
+	if (c->why == WHY_TLS_FAILED || (c->why == WHY_ERROR && tls[0] != '\0'))
+		return tls[0] != '\0' ? tls : "could not start"; /* conn_open's ok_tls_accept */
+	return c->why == WHY_ERROR ? strerror(c->err) : "";
 }
 
 /* Closes now: the stream, the deadlines, the record; nothing more is sent. loop.c then has the
@@ -117,9 +132,10 @@ void conn_close_now(struct server *s, int fd)
 		admit_header_drop(s->admit, fd); /* never "connected" for -v: its end was logged */
 	} else if (s->cfg->verbose) {
 		char who[OK_SOCKADDR_STRLEN];
+		const char *reason = reason_of(c);
 		server_log("%s closed (%s%s%s), %llu lines answered", format_peer(c, who, sizeof who),
-		           why_text[c->why], c->why == WHY_ERROR ? ": " : "",
-		           c->why == WHY_ERROR ? strerror(c->err) : "", (unsigned long long)c->fr.lines);
+		           why_text[c->why], reason[0] != '\0' ? ": " : "", reason,
+		           (unsigned long long)c->fr.lines);
 	}
 	if (c->flags & CONN_PEER_COUNTED) {
 		struct sockaddr_storage ss;
@@ -159,6 +175,16 @@ unsigned conn_interest(const struct server *s, int fd)
 	if (parked(s, c))
 		return 0;
 	return (c->flags & CONN_WANTS_WRITE) ? BACKEND_WRITE : BACKEND_READ;
+}
+
+/* Only a read's bytes can wait in the stream: a connection writing (pend), parked or in its
+ * handshake is not served before its event comes. */
+bool conn_has_input(const struct server *s, int fd)
+{
+	const struct conn *c = &s->conns[fd];
+
+	return (c->state == CONN_OPEN || c->state == CONN_LINGER) && c->pend == NULL &&
+	       !parked(s, c) && ok_tls_pending(&c->st) > 0;
 }
 
 /* Records the event the transport wants, OK_IO_WANT_READ or OK_IO_WANT_WRITE, before the
@@ -318,17 +344,20 @@ static int send_out_owned(struct server *s, int fd, const char *a, size_t alen, 
 }
 
 /* The last reply is out: half-close, then read until the peer closes, so no reset eats it.
- * A transport that needs I/O to end its side (TLS) is called again once it can have it. */
+ * A transport that needs I/O to end its side (TLS) is called again once it can have it. A peer
+ * that has ended its side already is closed at once, over TLS once our close_notify is out (a
+ * TLS stream ends with one whatever the peer did, so a truncation always shows). */
 static void half_close_then_linger(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
-	int rc = (c->flags & CONN_PEER_EOF) ? OK_IO_ERROR : ok_stream_shutdown(&c->st);
+	bool peer_done = (c->flags & CONN_PEER_EOF) != 0;
+	int rc = peer_done && !ok_stream_is_tls(&c->st) ? OK_IO_ERROR : ok_stream_shutdown(&c->st);
 
 	if (rc == OK_IO_WANT_READ || rc == OK_IO_WANT_WRITE) {
 		wait_for(c, rc);
 		return;
 	}
-	if (rc != 0) {
+	if (rc != 0 || peer_done) {
 		conn_close_now(s, fd); /* nothing more can arrive, or the peer is gone already */
 		return;
 	}
@@ -553,14 +582,24 @@ static int settle_peer(struct server *s, int fd)
 	}
 }
 
-/* The conversation begins (a TLS handshake, once there is one, comes just before): the
- * refusal settle_peer decided, or the greeting and the idle deadline. A refusal's ERR line is
- * the first line sent, so it ends with LF. */
+/* A handshake that did not finish (why: it failed, ran late, or the server stops) is closed
+ * with nothing sent, and counted. */
+static void close_handshake(struct server *s, int fd, int why)
+{
+	s->stats.tls_failed++;
+	s->conns[fd].why = (uint8_t)why;
+	conn_close_now(s, fd);
+}
+
+/* The conversation begins (over TLS once the handshake is done): the refusal settle_peer
+ * decided, or the greeting and the idle deadline. A refusal's ERR line is the first line sent,
+ * so it ends with LF. */
 static void begin_conversation(struct server *s, int fd)
 {
 	struct conn *c = &s->conns[fd];
 	const char *greeting = s->cfg->greeting;
 
+	c->state = CONN_OPEN;
 	if (c->why == WHY_FULL || c->why == WHY_TOO_MANY) {
 		s->stats.refused++;
 		end_with_err(s, fd, c->why,
@@ -570,6 +609,60 @@ static void begin_conversation(struct server *s, int fd)
 	if (greeting != NULL && send_out(s, fd, greeting, strlen(greeting), "\n", 1) < 0)
 		return;
 	restart_deadline(s, fd);
+}
+
+/* The TLS handshake goes on as the transport asks; once it is done, -v names the protocol and
+ * cipher and the conversation begins. */
+static void continue_handshake(struct server *s, int fd)
+{
+	struct conn *c = &s->conns[fd];
+	int rc = ok_tls_handshake(&c->st);
+
+	if (rc == OK_IO_WANT_READ || rc == OK_IO_WANT_WRITE) {
+		wait_for(c, rc);
+		return;
+	}
+	if (rc != 0) {
+		close_handshake(s, fd, WHY_TLS_FAILED);
+		return;
+	}
+	take_off_deadlines(s, fd);
+	wait_for(c, OK_IO_WANT_READ);
+	if (s->cfg->verbose) {
+		char who[OK_SOCKADDR_STRLEN];
+		server_log("%s TLS: %s %s%s", format_peer(c, who, sizeof who),
+		           ok_tls_protocol(&c->st), ok_tls_cipher(&c->st),
+		           ok_tls_peer_verified(&c->st) ? ", client certificate verified" : "");
+	}
+	begin_conversation(s, fd);
+}
+
+/* fd becomes a TLS stream from ctx, its handshake to finish within s->handshake's delay. */
+static void start_handshake(struct server *s, int fd, struct ok_tls_ctx *ctx)
+{
+	struct conn *c = &s->conns[fd];
+	struct ok_err e;
+
+	if (ok_tls_accept(&c->st, fd, ctx, &e) < 0) { /* out of memory: the stream stays plain */
+		char who[OK_SOCKADDR_STRLEN];
+		server_log("%s: %s", format_peer(c, who, sizeof who), e.msg);
+		close_handshake(s, fd, WHY_TLS_FAILED);
+		return;
+	}
+	c->state = CONN_HANDSHAKE;
+	restart_deadline(s, fd);
+}
+
+/* Who the peer is is settled (counted against its address, its refusal decided): on a TLS
+ * listener the handshake comes next, then the conversation. */
+static void after_admission(struct server *s, int fd)
+{
+	if (settle_peer(s, fd) < 0)
+		return;
+	if ((s->conns[fd].flags & CONN_TLS) && s->tls != NULL)
+		start_handshake(s, fd, s->tls);
+	else
+		begin_conversation(s, fd);
 }
 
 /* A PROXY header that did not come whole: closed now, nothing sent, logged (with or without
@@ -616,8 +709,7 @@ static void header_arrived(struct server *s, int fd, const struct ok_proxy_heade
 		return;
 	}
 	admit_header_drop(s->admit, fd); /* h with it */
-	take_off_deadlines(s, fd);
-	c->state = CONN_OPEN;
+	c->state = CONN_OPEN; /* the handshake's deadline stays: it bounds a TLS handshake too */
 	if (s->cfg->verbose && relayed) {
 		char who[OK_SOCKADDR_STRLEN];
 		server_log("%s connected (PROXY v%d from %s)", format_peer(c, who, sizeof who), version,
@@ -625,8 +717,7 @@ static void header_arrived(struct server *s, int fd, const struct ok_proxy_heade
 	} else if (s->cfg->verbose) {
 		server_log("%s connected (PROXY v%d, no client named)", via, version);
 	}
-	if (settle_peer(s, fd) == 0)
-		begin_conversation(s, fd);
+	after_admission(s, fd);
 }
 
 /* What the peer sent of its header so far: wait for more, go on, or close. */
@@ -662,6 +753,8 @@ void conn_on_event(struct server *s, int fd)
 
 	if (c->state == CONN_PROXY)
 		read_header(s, fd);
+	else if (c->state == CONN_HANDSHAKE)
+		continue_handshake(s, fd);
 	else if (c->pend != NULL)
 		write_pending(s, fd);
 	else if (c->state == CONN_OPEN)
@@ -672,13 +765,15 @@ void conn_on_event(struct server *s, int fd)
 		read_linger(s, fd);
 }
 
+/* A connection in its handshake counts against --max-clients already; one refused is told so
+ * once it can be (over TLS, after the handshake). */
 void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t len,
-               bool refuse)
+               bool refuse, struct ok_tls_ctx *tls)
 {
 	struct conn *c = &s->conns[fd];
 
 	memset(c, 0, sizeof *c);
-	ok_stream_plain(&c->st, fd); /* the one transport today; TLS would choose here */
+	ok_stream_plain(&c->st, fd); /* start_handshake makes it TLS */
 	c->prev = c->next = -1;
 	keep_peer(c, peer, len);
 	ok_framer_init(&c->fr, (uint32_t)s->cfg->max_line);
@@ -688,6 +783,8 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 		c->flags |= CONN_COUNTED;
 		s->counted_clients++;
 	}
+	if (tls != NULL)
+		c->flags |= CONN_TLS;
 	if (admit_expects_header(s->admit, peer, len)) {
 		await_header(s, fd);
 		return;
@@ -696,8 +793,7 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 		char who[OK_SOCKADDR_STRLEN];
 		server_log("%s connected", format_peer(c, who, sizeof who));
 	}
-	if (settle_peer(s, fd) == 0)
-		begin_conversation(s, fd);
+	after_admission(s, fd);
 }
 
 void conn_deadline_passed(struct server *s, int fd)
@@ -714,7 +810,9 @@ void conn_deadline_passed(struct server *s, int fd)
 		restart_deadline(s, fd); /* the server is not reading: the client is not idle */
 		return;
 	}
-	if (s->conns[fd].state == CONN_OPEN)
+	if (s->conns[fd].state == CONN_HANDSHAKE)
+		close_handshake(s, fd, WHY_TLS_LATE);
+	else if (s->conns[fd].state == CONN_OPEN)
 		end_with_err(s, fd, WHY_IDLE, "idle timeout");
 	else
 		conn_close_now(s, fd);
@@ -727,6 +825,10 @@ void conn_end_for_shutdown(struct server *s, int fd)
 
 	if (c->state == CONN_PROXY) {
 		conn_close_now(s, fd); /* no conversation yet: nothing to answer or to say */
+		return;
+	}
+	if (c->state == CONN_HANDSHAKE) { /* no TLS yet to say goodbye in */
+		close_handshake(s, fd, WHY_SHUTDOWN);
 		return;
 	}
 	for (int i = 0; i < OK_SHUTDOWN_READS && c->state == CONN_OPEN && c->pend == NULL;

@@ -18,26 +18,53 @@
 #include "server.h"
 #include "signals.h"
 #include "sock.h" /* ok_accept_nonblock */
+#include "tlsfiles.h"
 
-/* s->watched[fd]: the descriptor is on the backend, with the interest in the low bits. */
+/* s->watched[fd]: the descriptor is on the backend, with the interest in the low bits; READY:
+ * it is on s->ready too. */
 #define WATCHED 0x80u
+#define READY   0x40u
+
+/* Puts fd on the ready list (conn_has_input) or takes it off. The list is short, mostly empty:
+ * only TLS input larger than a read leaves bytes in a stream. */
+static void mark_ready(struct server *s, int fd, bool on)
+{
+	uint8_t *w = &s->watched[fd];
+
+	if (on == ((*w & READY) != 0))
+		return;
+	if (on) {
+		s->ready[s->n_ready++] = fd;
+		*w |= READY;
+		return;
+	}
+	for (int i = 0; i < s->n_ready; i++) {
+		if (s->ready[i] == fd) {
+			s->ready[i] = s->ready[--s->n_ready];
+			break;
+		}
+	}
+	*w &= (uint8_t)~READY;
+}
 
 /* Tells the backend what connection fd waits for now (conn_interest), when that changed; a
  * connection closed meanwhile is forgotten. Every change of a connection's interest is made
- * here, after each call into conn.c. */
+ * here, after each call into conn.c; so is every change of its place on the ready list. */
 static void sync_conn(struct server *s, int fd)
 {
 	uint8_t *w = &s->watched[fd];
 	unsigned want;
 
 	if (s->conns[fd].state == CONN_FREE) {
+		mark_ready(s, fd, false);
 		if (*w != 0) /* conn.c closed it: epoll has forgotten it, poll has not */
 			(void)backend_remove(s->backend, fd);
 		*w = 0;
 		return;
 	}
+	mark_ready(s, fd, conn_has_input(s, fd));
 	want = conn_interest(s, fd);
-	if (*w == (WATCHED | want))
+	if ((*w & ~READY) == (WATCHED | want))
 		return;
 	if (backend_modify(s->backend, fd, want) < 0) {
 		/* Left as it was, it would keep every later reply and grow without bound. */
@@ -45,7 +72,7 @@ static void sync_conn(struct server *s, int fd)
 		sync_conn(s, fd);
 		return;
 	}
-	*w = (uint8_t)(WATCHED | want);
+	*w = (uint8_t)(WATCHED | want | (*w & READY));
 }
 
 /* Calls f (if any) on every open connection, then tells the backend what each waits for. */
@@ -67,19 +94,31 @@ static void on_conn_event(struct server *s, int fd)
 	sync_conn(s, fd);
 }
 
-/* A descriptor just accepted: watched for reading, then opened as a connection. */
-static void open_conn(struct server *s, int fd, const struct sockaddr *peer, socklen_t len)
+/* Connections whose transport holds input that no event will announce, served as if their
+ * descriptor were readable, each once per pass: from the end, since one that leaves the list
+ * swaps the last entry into its place, and that one was served already. */
+static void serve_ready(struct server *s)
 {
-	char who[OK_SOCKADDR_STRLEN];
+	for (int i = s->n_ready - 1; i >= 0; i--)
+		if (i < s->n_ready)
+			on_conn_event(s, s->ready[i]);
+}
 
+/* A descriptor just accepted from listener li: watched for reading, then opened as a
+ * connection (over TLS when the listener speaks it). */
+static void open_conn(struct server *s, int li, int fd, const struct sockaddr *peer,
+                      socklen_t len)
+{
 	if (backend_add(s->backend, fd, BACKEND_READ) < 0) {
+		char who[OK_SOCKADDR_STRLEN];
 		server_log("%s: watch %s: %s", backend_name(),
 		           conn_name_peer(peer, len, who, sizeof who), strerror(errno));
 		close(fd);
 		return;
 	}
 	s->watched[fd] = WATCHED | BACKEND_READ;
-	conn_open(s, fd, peer, len, s->counted_clients >= s->cfg->max_clients);
+	conn_open(s, fd, peer, len, s->counted_clients >= s->cfg->max_clients,
+	          s->listen_tls[li] ? s->tls : NULL);
 	sync_conn(s, fd);
 }
 
@@ -134,18 +173,21 @@ static void stop_accepting(struct server *s)
 	stop_listening(s);
 }
 
-static bool is_listener(const struct server *s, int fd)
+/* Which listener fd is (its index), or -1. */
+static int listener_of(const struct server *s, int fd)
 {
 	for (int i = 0; i < s->n_listen; i++)
 		if (s->listen_fds[i] == fd)
-			return true;
-	return false;
+			return i;
+	return -1;
 }
 
-/* Accepts from lfd until its backlog is empty; beyond --max-clients (counted over every
- * listener) a connection is told so and closed. */
-static void accept_all(struct server *s, int lfd)
+/* Accepts from listener li until its backlog is empty; beyond --max-clients (counted over
+ * every listener) a connection is told so and closed. */
+static void accept_all(struct server *s, int li)
 {
+	int lfd = s->listen_fds[li];
+
 	while (s->n_listen > 0 && !s->accept_paused) {
 		struct sockaddr_storage peer = { .ss_family = AF_UNSPEC }; /* unless accept4 says */
 		socklen_t len = sizeof peer;
@@ -172,7 +214,7 @@ static void accept_all(struct server *s, int lfd)
 		/* Replies are whole lines written at once: no reason to let Nagle hold one back. */
 		if (peer.ss_family != AF_UNIX)
 			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		open_conn(s, fd, (struct sockaddr *)&peer, len);
+		open_conn(s, li, fd, (struct sockaddr *)&peer, len);
 		if (s->cfg->once && s->counted_clients > 0) {
 			s->once_done = true;
 			stop_accepting(s);
@@ -195,11 +237,12 @@ static void begin_stop(struct server *s, int sig)
 	for_each_conn(s, conn_end_for_shutdown);
 }
 
-/* Whether SIGHUP has something to reload: the --log file, the --access-file. Without any, it
- * is the terminal going away (SPEC 7, 10: from version 3, anything to reload means a reload). */
+/* Whether SIGHUP has something to reload: the --log file, the TLS files, the --access-file.
+ * Without any, it is the terminal going away (SPEC 7, 10: from version 3, anything to reload
+ * means a reload). */
 static bool server_has_reloadables(const struct server *s)
 {
-	return log_is_file() || admit_reloadable(s->admit);
+	return log_is_file() || s->tls != NULL || admit_reloadable(s->admit);
 }
 
 /* SIGHUP's reload: each thing from the same name, each keeping the old on failure. */
@@ -207,6 +250,8 @@ static void server_reload(struct server *s)
 {
 	if (log_is_file())
 		log_reopen(); /* logrotate moved the file away */
+	if (s->tls != NULL)
+		tls_files_reload(&s->tls); /* new connections get the new ones, open ones keep theirs */
 	admit_reload(s->admit);
 }
 
@@ -293,6 +338,8 @@ static int wait_ms(struct server *s)
 {
 	int64_t due = -1, left;
 
+	if (s->n_ready > 0)
+		return 0; /* input waits in a stream: serve_ready, then look again */
 	if (!timers_active(s))
 		return -1;
 	keep_earliest(&due, deadline_next(s->conns, &s->idle));
@@ -318,24 +365,44 @@ static int watch(struct server *s, int fd, const char *what)
 	return -1;
 }
 
-/* A PROXY header's deadline: OK_HANDSHAKE_MS, or --idle-timeout when smaller and not 0. */
-static int64_t handshake_ms(const struct server_config *c)
+/* Which listeners speak TLS: every TCP one, when TLS is on (a listener whose family cannot be
+ * told is taken for TCP: never plain by mistake). */
+static void choose_tls_listeners(struct server *s)
 {
-	int64_t idle = (int64_t)c->idle_timeout * 1000;
+	for (int i = 0; i < s->n_listen; i++) {
+		struct sockaddr_storage ss = { .ss_family = AF_UNSPEC };
+		socklen_t len = sizeof ss;
 
-	return idle > 0 && idle < OK_HANDSHAKE_MS ? idle : OK_HANDSHAKE_MS;
+		if (getsockname(s->listen_fds[i], (struct sockaddr *)&ss, &len) < 0)
+			ss.ss_family = AF_UNSPEC;
+		s->listen_tls[i] = s->tls != NULL && ss.ss_family != AF_UNIX;
+	}
+}
+
+/* The deadlines: idle (--idle-timeout), the ending's grace, and the handshake's (a PROXY
+ * header and a TLS handshake), which is OK_HANDSHAKE_MS or --idle-timeout when that is shorter. */
+static void set_deadlines(struct server *s)
+{
+	int64_t idle = (int64_t)s->cfg->idle_timeout * 1000;
+
+	s->idle.head = s->idle.tail = s->ending.head = s->ending.tail = -1;
+	s->handshake.head = s->handshake.tail = -1;
+	s->idle.delay_ms = idle;
+	s->ending.delay_ms = OK_END_GRACE_MS;
+	s->handshake.delay_ms = idle > 0 && idle < OK_HANDSHAKE_MS ? idle : OK_HANDSHAKE_MS;
 }
 
 static int setup(struct server *s)
 {
-	s->idle.head = s->idle.tail = s->ending.head = s->ending.tail = -1;
-	s->idle.delay_ms = (int64_t)s->cfg->idle_timeout * 1000;
-	s->ending.delay_ms = OK_END_GRACE_MS;
-	s->handshake.head = s->handshake.tail = -1;
-	s->handshake.delay_ms = handshake_ms(s->cfg);
-	s->conns = calloc((size_t)s->cfg->table_size, sizeof *s->conns);
-	s->watched = calloc((size_t)s->cfg->table_size, sizeof *s->watched);
-	if (s->conns == NULL || s->watched == NULL) {
+	size_t size = (size_t)s->cfg->table_size;
+
+	set_deadlines(s);
+	choose_tls_listeners(s);
+	s->conns = calloc(size, sizeof *s->conns);
+	s->watched = calloc(size, sizeof *s->watched);
+	if (s->tls != NULL)
+		s->ready = calloc(size, sizeof *s->ready); /* each descriptor at most once */
+	if (s->conns == NULL || s->watched == NULL || (s->tls != NULL && s->ready == NULL)) {
 		server_log("cannot allocate %d connection records", s->cfg->table_size);
 		return -1;
 	}
@@ -371,8 +438,11 @@ static void teardown(struct server *s)
 		for_each_conn(s, conn_close_now);
 	free(s->conns);
 	free(s->watched);
+	free(s->ready);
 	s->conns = NULL;
 	s->watched = NULL;
+	s->ready = NULL;
+	s->n_ready = 0;
 	stop_listening(s);
 	server_signals_close(s->signal_fd);
 	printer_close(s->printer);
@@ -461,9 +531,9 @@ static int run_once(struct server *s, struct backend_event *ev, int nev)
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
-		int fd = ev[i].fd;
-		if (is_listener(s, fd))
-			accept_all(s, fd);
+		int fd = ev[i].fd, li = listener_of(s, fd);
+		if (li >= 0)
+			accept_all(s, li);
 		else if (fd == s->signal_fd)
 			on_signal(s);
 		else if (fd == STDOUT_FILENO && s->stdout_watched)
@@ -473,6 +543,7 @@ static int run_once(struct server *s, struct backend_event *ev, int nev)
 		else
 			on_conn_event(s, fd);
 	}
+	serve_ready(s);
 	run_timers(s);
 	print_out(s);
 	log_out(s);

@@ -21,6 +21,8 @@
 #include "options.h"
 #include "server.h"
 #include "signals.h"
+#include "tls.h"
+#include "tlsfiles.h"
 #include "util.h"
 #include "version.h"
 
@@ -267,10 +269,11 @@ static int become_ready(const struct listeners *l, const struct server_config *c
 	return 0;
 }
 
-/* Serves until the end; the listeners' descriptors pass to the loop, which closes them. r learns
- * why it ended. The loop's exit status, or -1 with e filled. */
+/* Serves until the end; the listeners' descriptors pass to the loop, which closes them, and the
+ * TLS context (NULL: none) too: the one in use at the end (SIGHUP may replace it) is freed. r
+ * learns why it ended. The loop's exit status, or -1 with e filled. */
 static int serve(struct listeners *l, const struct server_config *c, struct admit *adm,
-                 struct run_state *r,
+                 struct ok_tls_ctx *tls, struct run_state *r,
                  struct ok_err *e)
 {
 	struct server *s = calloc(1, sizeof *s);
@@ -278,16 +281,19 @@ static int serve(struct listeners *l, const struct server_config *c, struct admi
 
 	if (s == NULL) {
 		listeners_close(l);
+		ok_tls_ctx_free(tls);
 		return ok_err_set(e, SERVER_EXIT_SOCKET, 0, "%s", strerror(ENOMEM));
 	}
 	s->cfg = c;
 	s->admit = adm;
+	s->tls = tls;
 	memcpy(s->listen_fds, l->fd, sizeof s->listen_fds);
 	s->n_listen = l->n;
 	l->n = 0;
 	rc = server_run(s);
 	r->stop_signal = s->stop_signal;
 	r->once_done = s->once_done;
+	ok_tls_ctx_free(s->tls);
 	free(s);
 	return rc;
 }
@@ -300,6 +306,7 @@ static int run(struct server_config *c, struct admit *adm, struct ok_err *e)
 	struct listeners l;
 	struct pidfile pf = { .fd = -1, .dirfd = -1 };
 	struct run_state r = { false, 0, false };
+	struct ok_tls_ctx *tls = NULL;
 	int rc;
 
 	if (take_activated(c, &l, e) < 0)
@@ -313,16 +320,23 @@ static int run(struct server_config *c, struct admit *adm, struct ok_err *e)
 		return -1;
 	}
 	log_follow_stderr(); /* without --log: how to write standard error without waiting */
+	/* The TLS files before any listener: a certificate that cannot be used binds nothing. */
+	if (tls_files_open(c, &tls, e) < 0) {
+		pidfile_remove(&pf);
+		return -1;
+	}
 	/* Activated listeners, or the ones the options ask for (listeners_open comes after). */
 	fit_fd_limit(c, l.n > 0 ? l.n : (int)c->n_tcp + (c->unix_path != NULL));
 	if (l.n == 0 && listeners_open(&l, c, e) < 0) {
+		ok_tls_ctx_free(tls);
 		pidfile_remove(&pf);
 		return -1;
 	}
 	rc = become_ready(&l, c, &pf, &r, e);
 	if (rc == 0) {
-		rc = serve(&l, c, adm, &r, e);
+		rc = serve(&l, c, adm, tls, &r, e);
 	} else {
+		ok_tls_ctx_free(tls);
 		listeners_close(&l);
 		if (rc == STOPPED_EARLY)
 			rc = SERVER_EXIT_OK; /* stopped as asked, before any client: a normal end */

@@ -22,6 +22,8 @@
                                           * --idle-timeout when that is smaller and not 0 */
 #define OK_PRINT_BUFFER        1048576u  /* --print: 1 MiB of lines waiting for standard output
                                           * stops reading from clients until it drains */
+#define OK_HANDSHAKE_MS        10000     /* TLS: a handshake must be done within this, or within
+                                          * --idle-timeout when that is shorter */
 /* Descriptors kept back from --max-clients: stdin, stdout, stderr, the listener, the event
  * backend's own (epoll), the stop-signal source, the daemon's pipe to its parent, one spare.
  * Each listener beyond the first is kept back too (main.c). */

@@ -12,7 +12,7 @@
 #include "oklimits.h"
 #include "optdiag.h"
 #include "options.h"
-#include "tls.h" /* ok_tls_version */
+#include "tls.h" /* ok_tls_available, ok_tls_version */
 #include "util.h"
 #include "version.h"
 
@@ -20,7 +20,8 @@
 static const char short_options[] = ":p:b:U:dvhV";
 
 enum { OPT_ONCE = 256, OPT_MAX_CLIENTS, OPT_MAX_LINE, OPT_IDLE_TIMEOUT, OPT_PIDFILE,
-       OPT_UNIX_MODE, OPT_LOG, OPT_GREETING, OPT_PRINT };
+       OPT_UNIX_MODE, OPT_LOG, OPT_GREETING, OPT_PRINT, OPT_TLS_CERT, OPT_TLS_KEY,
+       OPT_TLS_CA };
 /* Who may connect (SPEC 11): take_access_value. */
 enum { OPT_ALLOW = 512, OPT_DENY, OPT_ACCESS_FILE, OPT_MAX_PER_ADDRESS, OPT_PROXY_FROM };
 
@@ -43,6 +44,9 @@ static const struct option long_options[] = {
 	{ "max-per-address", required_argument, NULL, OPT_MAX_PER_ADDRESS },
 	{ "proxy-from", required_argument, NULL, OPT_PROXY_FROM },
 	{ "print", no_argument, NULL, OPT_PRINT },
+	{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+	{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -79,7 +83,13 @@ static void print_help(FILE *out)
 	        "                           at most %u bytes, no CR or LF in it\n"
 	        "      --print              write the content of every line received to standard\n"
 	        "                           output, one line each; over %u MiB waiting there,\n"
-	        "                           clients are not read until it drains\n"
+	        "                           clients are not read until it drains\n",
+	        backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_BINDS,
+	        OK_UNIX_MODE_DEFAULT, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT, OK_FD_RESERVE,
+	        OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX, OK_GREETING_MAX,
+	        OK_PRINT_BUFFER / 1048576);
+	/* Two strings: a C11 compiler need take none longer than 4095 bytes. */
+	fprintf(out,
 	        "      --allow CIDR         with any allow rule, only TCP peers in an allowed\n"
 	        "                           network come in (a.b.c.d[/n], ADDR[/n]); repeatable\n"
 	        "      --deny CIDR          close TCP peers in CIDR at once, nothing sent;\n"
@@ -97,6 +107,11 @@ static void print_help(FILE *out)
 	        "      --pidfile FILE       write the process id to FILE, removed at exit\n"
 	        "      --log FILE           log to FILE (appended, UTC timestamps), not stderr;\n"
 	        "                           SIGHUP reopens it\n"
+	        "      --tls-cert FILE      every TCP listener speaks TLS (1.2 or 1.3) with this\n"
+	        "                           certificate (PEM, its chain after it); with:\n"
+	        "      --tls-key FILE       the certificate's private key (PEM)\n"
+	        "      --tls-ca FILE        mutual TLS: clients must present a certificate that\n"
+	        "                           the CAs in FILE (PEM) verify\n"
 	        "  -v, --verbose            log each connection opened and closed\n"
 	        "  -h, --help               show this help and exit\n"
 	        "  -V, --version            show the version and exit\n"
@@ -109,18 +124,16 @@ static void print_help(FILE *out)
 	        "          okserver -U /tmp/ok.sock --unix-mode 0660\n"
 	        "          okserver -p 2600 --greeting 'Hello, World!'\n"
 	        "          okserver -p 8080 --once --print\n"
-	        "SIGINT, SIGTERM: stop; SIGHUP: reopen the --log file and read the --access-file\n"
-	        "again (with neither: ignored with -d, else stop); SIGUSR1: log statistics. With\n"
-	        "LISTEN_PID and LISTEN_FDS (systemd socket activation) it serves the sockets\n"
-	        "passed, up to %d, one ready line each, and -p, -b, -U are refused; with\n"
-	        "NOTIFY_SOCKET it tells systemd READY=1 and STOPPING=1.\n"
+	        "SIGINT, SIGTERM: stop; SIGHUP: reopen the --log file, reload the TLS files and\n"
+	        "read the --access-file again (with none of them: ignored with -d, else stop);\n"
+	        "SIGUSR1: log statistics. With LISTEN_PID and LISTEN_FDS (systemd socket\n"
+	        "activation) it serves the sockets passed, up to %d, one ready line each, and\n"
+	        "-p, -b, -U are refused; with NOTIFY_SOCKET it tells systemd READY=1 and\n"
+	        "STOPPING=1.\n"
 	        "Exit status: 0 normal end (--once, SIGINT, SIGTERM), 1 socket() failed,\n"
-	        "2 bind failed, 3 listen failed, 4 daemon, pidfile or log file failed,\n"
+	        "2 bind failed, 3 listen failed, 4 daemon, pidfile, log or TLS file failed,\n"
 	        "64 usage error; okserver(1) has the full list.\n",
-	        backend_name(), OK_DEFAULT_PORT, OK_DEFAULT_ADDR, OK_MAX_BINDS,
-	        OK_UNIX_MODE_DEFAULT, OK_MAX_CLIENTS_LIMIT, OK_MAX_CLIENTS_DEFAULT, OK_FD_RESERVE,
-	        OK_MAX_LINE_LIMIT, OK_MAX_LINE_DEFAULT, OK_IDLE_TIMEOUT_MAX, OK_GREETING_MAX,
-	        OK_PRINT_BUFFER / 1048576, OK_MAX_CLIENTS_LIMIT, OK_MAX_LISTENERS);
+	        OK_MAX_CLIENTS_LIMIT, OK_MAX_LISTENERS);
 }
 
 /* "PROG (PACKAGE) VERSION" as GNU programs print it, the TLS library run ("TLS: no" in a build
@@ -303,6 +316,21 @@ static int take_file_name(struct ok_err *e, const char *what, const char *arg,
 	return 0;
 }
 
+/* --tls-cert, --tls-key, --tls-ca: a file name, in a build that has TLS. */
+static int take_tls_file(struct ok_err *e, int c, const char *arg, struct server_config *o)
+{
+	const char *name = c == OPT_TLS_CERT ? "--tls-cert" : c == OPT_TLS_KEY ? "--tls-key"
+	                                                                       : "--tls-ca";
+	const char **to = c == OPT_TLS_CERT ? &o->tls_cert : c == OPT_TLS_KEY ? &o->tls_key
+	                                                                      : &o->tls_ca;
+	char what[32];
+
+	if (!ok_tls_available())
+		return usage_error(e, "this build has no TLS (it was made with TLS=0)", name);
+	snprintf(what, sizeof what, "%s file", name);
+	return take_file_name(e, what, arg, to);
+}
+
 /* --- Who may connect (SPEC 11) --- */
 
 /* Appends text to a network list, one more slot at a time doubled. 0, or -1 (no memory). */
@@ -394,6 +422,10 @@ static int take_value(int c, const char *arg, struct server_config *o, struct wh
 	case OPT_MAX_PER_ADDRESS:
 	case OPT_PROXY_FROM:
 		return take_access_value(c, arg, o, e);
+	case OPT_TLS_CERT:
+	case OPT_TLS_KEY:
+	case OPT_TLS_CA:
+		return take_tls_file(e, c, arg, o);
 	}
 	return 0;
 }
@@ -432,6 +464,12 @@ static int check_whole(int argc, char **argv, const struct where *w, struct serv
 	if (o->print && o->daemon)
 		return usage_error(e, "--print with --daemon",
 		                   "a daemon's standard output is /dev/null");
+	if (o->tls_cert != NULL && o->tls_key == NULL)
+		return usage_error(e, "--tls-cert needs --tls-key", o->tls_cert);
+	if (o->tls_key != NULL && o->tls_cert == NULL)
+		return usage_error(e, "--tls-key needs --tls-cert", o->tls_key);
+	if (o->tls_ca != NULL && o->tls_cert == NULL)
+		return usage_error(e, "--tls-ca needs --tls-cert and --tls-key", o->tls_ca);
 	return 0;
 }
 

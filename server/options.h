@@ -15,7 +15,7 @@ enum server_exit {
 	SERVER_EXIT_SOCKET = 1,  /* socket() failed, or anything else local: memory, the loop */
 	SERVER_EXIT_BIND = 2,    /* bind failed, or a socket-activation descriptor is no listener */
 	SERVER_EXIT_LISTEN = 3,
-	SERVER_EXIT_DAEMON = 4,  /* -d, --pidfile or --log failed */
+	SERVER_EXIT_DAEMON = 4,  /* -d, --pidfile, --log or a --tls-* file failed */
 	SERVER_EXIT_USAGE = 64
 };
 
@@ -40,6 +40,9 @@ struct server_config {
 	unsigned long max_clients, max_line, idle_timeout;
 	const char *pidfile;
 	const char *log;             /* --log FILE, or NULL: stderr */
+	const char *tls_cert;        /* --tls-cert FILE: every TCP listener speaks TLS; with */
+	const char *tls_key;         /* --tls-key FILE (both or neither), */
+	const char *tls_ca;          /* --tls-ca FILE: mutual TLS; NULL when not given */
 	bool listen_set;             /* -p, -b or -U given: refused with socket activation */
 	int table_size;              /* main: the connection table's records, one per descriptor
 	                              * the open-file limit allows */

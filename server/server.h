@@ -16,13 +16,20 @@ struct conn;
 struct backend;
 struct printer;
 struct admit;
+struct ok_tls_ctx;
 
 struct server {
 	const struct server_config *cfg; /* what the command line asked for: read, never changed */
 	struct backend *backend; /* loop.c is its one caller */
 	uint8_t *watched;        /* loop.c's: per descriptor, what the backend was told */
 	int listen_fds[OK_MAX_LISTENERS]; /* main's listeners, all watched alike */
+	bool listen_tls[OK_MAX_LISTENERS]; /* loop.c's: the listener is TCP and TLS is on */
 	int n_listen;            /* 0 once the server stops listening (--once done, stopping) */
+	struct ok_tls_ctx *tls;  /* --tls-*: what new TCP connections get (SIGHUP replaces it;
+	                          * main frees the last one), or NULL: no TLS */
+	int *ready;              /* loop.c's: connections to serve before the next wait, whose
+	                          * transport holds input no event will announce (conn_has_input) */
+	int n_ready;
 	int signal_fd;
 	struct conn *conns;      /* the connection table, cfg->table_size records by descriptor */
 	unsigned counted_clients;  /* open connections that count against max_clients */

@@ -15,12 +15,16 @@ struct server_stats {
 	uint64_t accepted;       /* every connection accepted, refused and denied ones included */
 	uint64_t refused;        /* those told "ERR server full" or "ERR too many connections" */
 	uint64_t lines;          /* replies: OK lines and Q echoes */
-	uint64_t bytes_in, bytes_out; /* every byte received and sent, ERR lines included */
+	uint64_t bytes_in, bytes_out; /* every byte received and sent, ERR lines included (over
+	                               * TLS: the bytes inside it, as the protocol sees them) */
+	uint64_t tls_failed;     /* connections on a TLS listener whose handshake did not finish:
+	                          * refused by TLS, broken, past the deadline, or cut by a stop */
 	uint64_t denied;         /* peers the access rules closed at once (admit.c) */
 };
 
-/* Logs "stats: uptime_s=U open=O accepted=A refused=R lines=L bytes_in=I bytes_out=B
- * denied=D" (denied= last, SPEC 11);
+/* Logs "stats: uptime_s=U open=O accepted=A refused=R lines=L bytes_in=I bytes_out=B", in a
+ * build with TLS " tls_failed=T" (whether TLS is on or not: one format per build), then
+ * " denied=D" (last, SPEC 11);
  * open is the number of connections open now, now_ms the monotonic clock. */
 void stats_log(const struct server_stats *st, unsigned open, int64_t now_ms);
 

@@ -220,7 +220,7 @@ OK$'
 	logged 1 '^okserver: denied 127\.0\.0\.4:[0-9]+$'
 	logged 2 ' closed '
 	run stats_line
-	assert_output "okserver: stats: open=0 accepted=4 refused=0 lines=2 bytes_in=4 bytes_out=6 denied=2"
+	assert_output "okserver: stats: open=0 accepted=4 refused=0 lines=2 bytes_in=4 bytes_out=6$(tls_tail) denied=2"
 }
 
 @test "access: IPv6 rules; -v names a denied IPv6 peer in brackets" {
@@ -288,7 +288,7 @@ OK$'
 	assert_output ''
 	logged 1 ' closed '
 	run stats_line
-	assert_output "okserver: stats: open=0 accepted=4 refused=0 lines=1 bytes_in=2 bytes_out=3 denied=3"
+	assert_output "okserver: stats: open=0 accepted=4 refused=0 lines=1 bytes_in=2 bytes_out=3$(tls_tail) denied=3"
 }
 
 @test "access: an access file with a faulty line at start: exit 64 naming FILE:LINE" {
@@ -343,7 +343,7 @@ OK$'
 	kill -0 "$SERVER_PID"
 	logged 4 ' closed '
 	run stats_line
-	assert_output "okserver: stats: open=0 accepted=8 refused=0 lines=5 bytes_in=13 bytes_out=17 denied=4"
+	assert_output "okserver: stats: open=0 accepted=8 refused=0 lines=5 bytes_in=13 bytes_out=17$(tls_tail) denied=4"
 }
 
 @test "access: -d, a relative access file: SIGHUP still finds it after the chdir" {
@@ -391,7 +391,7 @@ OK$'
 	logged 5 ' closed '
 	# In: a b x Qa x (the refused one's line too, read while it lingers). Out: 4 OK, Qa, 2 ERR.
 	run stats_line
-	assert_output "okserver: stats: open=1 accepted=6 refused=2 lines=5 bytes_in=13 bytes_out=65 denied=0"
+	assert_output "okserver: stats: open=1 accepted=6 refused=2 lines=5 bytes_in=13 bytes_out=65$(tls_tail) denied=0"
 }
 
 @test "access: --max-per-address counts an IPv6 peer by its /64; Unix peers are not counted" {
@@ -470,7 +470,7 @@ OK$'
 	logged 1 'closed \(full\)'
 	# In: a, the refused one's x (read while it lingers), x. Out: 2 OK, "ERR server full".
 	run stats_line
-	assert_output "okserver: stats: open=0 accepted=3 refused=1 lines=2 bytes_in=6 bytes_out=22 denied=0"
+	assert_output "okserver: stats: open=0 accepted=3 refused=1 lines=2 bytes_in=6 bytes_out=22$(tls_tail) denied=0"
 }
 
 # --- --proxy-from: the PROXY protocol, with HAProxy ---
@@ -515,7 +515,7 @@ Qbye^M$'
 	logged 1 '^okserver: 127\.0\.0\.9:[0-9]+ closed \(PROXY header: not a PROXY protocol header\)$'
 	logged 2 ' closed \(eof\)'
 	run stats_line
-	assert_output --regexp "^okserver: stats: open=0 accepted=5 refused=0 lines=2 bytes_in=[0-9]+ bytes_out=6 denied=2\$"
+	assert_output --regexp "^okserver: stats: open=0 accepted=5 refused=0 lines=2 bytes_in=[0-9]+ bytes_out=6$(tls_tail) denied=2\$"
 }
 
 @test "access: behind HAProxy, --max-per-address counts the client's address" {
@@ -619,7 +619,7 @@ Qbye^M$'
 	logged 1 'closed \(PROXY header: PROXY v2: version is not 2\)$'
 	logged 1 'closed \(PROXY header: the input ended before it was whole\)$'
 	run stats_line
-	assert_output --regexp "^okserver: stats: open=0 accepted=5 refused=0 lines=0 bytes_in=[0-9]+ bytes_out=0 denied=0\$"
+	assert_output --regexp "^okserver: stats: open=0 accepted=5 refused=0 lines=0 bytes_in=[0-9]+ bytes_out=0$(tls_tail) denied=0\$"
 }
 
 @test "access: from any other peer a PROXY header is just a line" {
@@ -647,7 +647,7 @@ OK$'
 	logged 1 '^okserver: 192\.0\.2\.1:5558 connected \(PROXY v1 from 127\.0\.0\.9:[0-9]+\)$'
 	logged 1 '^okserver: 192\.0\.2\.1:5558 closed \(eof\), 1 lines answered$'
 	run stats_line
-	assert_output --regexp "^okserver: stats: open=0 accepted=4 refused=0 lines=1 bytes_in=[0-9]+ bytes_out=3 denied=3\$"
+	assert_output --regexp "^okserver: stats: open=0 accepted=4 refused=0 lines=1 bytes_in=[0-9]+ bytes_out=3$(tls_tail) denied=3\$"
 }
 
 @test "access: SIGHUP with nothing to reload still stops a foreground server" {

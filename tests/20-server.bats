@@ -120,7 +120,7 @@ $HINT"
 	assert_line --index 0 "Usage: okserver [OPTION]..."
 }
 
-@test "server: --help fits in 80 columns; its exit statuses are the manual page's, 4 names the log" {
+@test "server: --help fits in 80 columns; its exit statuses are the manual page's, 4 names the log and TLS files" {
 	run --separate-stderr "$OKSERVER" --help
 	assert_success
 	local line
@@ -129,7 +129,7 @@ $HINT"
 	done
 	local help man
 	help=$(sed -n '/^Exit status:/,$p' <<<"$output" | tr '\n' ' ')
-	assert_regex "$help" '4 daemon, pidfile or log file failed'
+	assert_regex "$help" '4 daemon, pidfile, log or TLS file failed'
 	assert_regex "$help" 'okserver\(1\) has the full list'
 	# "0 normal end (...), 1 socket() failed, ...": each number before a word.
 	help=$(grep -o -E '(^|[ ,])[0-9]+ [a-z]' <<<"$help" | grep -o -E '[0-9]+' | sorted_words)

@@ -308,9 +308,9 @@ Quit$'
 	run grep 'stats:' "$log"
 	assert_equal "${#lines[@]}" 2
 	assert_line --index 0 --regexp \
-	    "$head open=[12] accepted=2 refused=1 lines=2 bytes_in=4 bytes_out=22 denied=0\$"
+	    "$head open=[12] accepted=2 refused=1 lines=2 bytes_in=4 bytes_out=22$(tls_tail) denied=0\$"
 	assert_line --index 1 --regexp \
-	    "$head open=0 accepted=2 refused=1 lines=3 bytes_in=9 bytes_out=27 denied=0\$"
+	    "$head open=0 accepted=2 refused=1 lines=3 bytes_in=9 bytes_out=27$(tls_tail) denied=0\$"
 }
 
 @test "operations: SIGUSR1 without --log writes the stats line on stderr" {
@@ -320,7 +320,7 @@ Quit$'
 	wait_until 5 grep -q 'stats:' "$SERVER_ERR"
 	run cat "$SERVER_ERR"
 	assert_output --regexp "^okserver: stats: uptime_s=[0-9]+ open=[01] accepted=1 refused=0 \
-lines=1 bytes_in=3 bytes_out=4 denied=0\$"
+lines=1 bytes_in=3 bytes_out=4$(tls_tail) denied=0\$"
 	kill -0 "$SERVER_PID"
 }
 

@@ -76,7 +76,8 @@ wait_for_file_line() {
 	return 1
 }
 
-# start_okserver [ARGS...]: starts okserver on a free loopback port, waits for its ready line.
+# start_okserver [ARGS...]: starts okserver on a free loopback port, waits for its ready line
+# (READY_SECONDS, default 5: a file whose servers start slowly under a tool may raise it).
 # Sets SERVER_PID, SERVER_PORT, SERVER_OUT (stdout) and SERVER_ERR (stderr), and the raw peers'
 # way to it (SERVER_NC, SERVER_SOCAT). OK_TEST_FAMILY picks where it listens: ipv4 (default,
 # 127.0.0.1), ipv6 (::1) or unix (a socket in the test's directory: SERVER_SOCK, no TCP).
@@ -94,7 +95,7 @@ start_okserver() {
 	"$OKSERVER" "${where[@]}" "$@" </dev/null >"$SERVER_OUT" 2>"$SERVER_ERR" 3>&- &
 	SERVER_PID=$!
 	local ready
-	ready=$(wait_for_file_line "$SERVER_OUT" '^listening on ' 5) ||
+	ready=$(wait_for_file_line "$SERVER_OUT" '^listening on ' "${READY_SECONDS:-5}") ||
 		fail "okserver printed no ready line: $(cat "$SERVER_ERR")"
 	SERVER_PORT=${ready##*:}
 	set_peer_ways

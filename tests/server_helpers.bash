@@ -43,6 +43,15 @@ has_lines() {
 	[ "$(wc -l <"$1")" -ge "$2" ]
 }
 
+# tls_tail: what the stats line of a build with TLS has after bytes_out when no handshake
+# failed, " tls_failed=0"; nothing for a build without TLS (which refuses --tls-cert: 64).
+tls_tail() {
+	local rc=0
+	"$OKSERVER" --tls-cert /nonexistent --tls-key /nonexistent -p 0 </dev/null >/dev/null 2>&1 ||
+		rc=$?
+	[ "$rc" -eq 64 ] || printf ' tls_failed=0'
+}
+
 # talk_gives EXPECTED FORMAT: talk FORMAT prints exactly EXPECTED.
 talk_gives() {
 	[ "$(talk "$2")" = "$1" ]

@@ -333,6 +333,36 @@ static void who_may_connect(void **state)
 	assert_null(o.allow);
 }
 
+/* --tls-cert and --tls-key together, --tls-ca with them; in a build without TLS each of the
+ * three is refused, saying so. */
+static void tls_files(void **state)
+{
+	struct server_config o;
+	char out[4096], err[ERR_BUF];
+
+	(void)state;
+	assert_int_equal(parse(&o, out, err, (char *)NULL), OPTS_RUN);
+	assert_true(o.tls_cert == NULL && o.tls_key == NULL && o.tls_ca == NULL);
+	if (!ok_tls_available()) {
+		REFUSED("this build has no TLS (it was made with TLS=0): --tls-cert", "--tls-cert", "c");
+		REFUSED("this build has no TLS (it was made with TLS=0): --tls-key", "--tls-key", "k");
+		REFUSED("this build has no TLS (it was made with TLS=0): --tls-ca", "--tls-ca", "a");
+		return;
+	}
+	assert_int_equal(parse(&o, out, err, "--tls-cert", "c.pem", "--tls-key=k.pem", "--tls-ca",
+	                       "ca.pem", (char *)NULL), OPTS_RUN);
+	assert_string_equal(o.tls_cert, "c.pem");
+	assert_string_equal(o.tls_key, "k.pem");
+	assert_string_equal(o.tls_ca, "ca.pem");
+	REFUSED("--tls-cert needs --tls-key: c.pem", "--tls-cert", "c.pem");
+	REFUSED("--tls-key needs --tls-cert: k.pem", "--tls-key", "k.pem");
+	REFUSED("--tls-ca needs --tls-cert and --tls-key: ca.pem", "--tls-ca", "ca.pem");
+	REFUSED("--tls-key needs --tls-cert: k.pem", "--tls-ca", "ca.pem", "--tls-key", "k.pem");
+	REFUSED("--tls-key file name is empty: ''", "--tls-cert", "c", "--tls-key", "");
+	REFUSED("ambiguous option: --tls-c", "--tls-c", "x"); /* --tls-cert or --tls-ca */
+	REFUSED("option needs a value: --tls-ca", "--tls-ca");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +375,7 @@ int main(void)
 		cmocka_unit_test(help_fits_in_80_columns),
 		cmocka_unit_test(refusals_name_problem_and_input),
 		cmocka_unit_test(greeting_and_print),
+		cmocka_unit_test(tls_files),
 	};
 
 	return cmocka_run_group_tests_name("server options", tests, NULL, NULL);
