@@ -2,38 +2,25 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h> /* PIPE_BUF */
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "nbwrite.h"
 #include "oklimits.h"
-#include "platform.h" /* OK_MSG_NOSIGNAL */
 #include "safefile.h"
 
 #define LOG_FILE_MODE 0640
 
-/* How a line is handed to the log without waiting (log.h). */
-enum log_way {
-	WAY_WRITE, /* write() never waits: a regular file, or a non-blocking description of our own */
-	WAY_SEND,  /* a socket: send() with MSG_DONTWAIT */
-	WAY_POLL   /* shared and blocking: only what poll() says fits, whole lines, PIPE_BUF at most */
-};
-
 /* The one log of the process, as stderr is. */
 static struct {
-	int fd;              /* where lines go */
-	int own;             /* fd, when it is ours to close (the --log file, the terminal reopened) */
-	enum log_way way;
-	bool regular;        /* a regular file: the loop cannot watch it */
-	bool chosen;         /* the way was picked for fd */
+	struct nb_out out;   /* where lines go, and how without waiting (nbwrite.h) */
+	bool chosen;         /* out's way was picked (at first: stderr, not yet looked at) */
 	char *path;          /* --log: the absolute name, for SIGHUP; NULL: standard error */
 	const char *name;    /* ... its last component, inside path */
 	dev_t dir_dev;       /* ... and its folder, which a reopen insists on */
@@ -41,105 +28,20 @@ static struct {
 	unsigned long lost;  /* lines dropped since the last one that got through */
 	size_t head, len;    /* the lines waiting: buf[head .. head + len) */
 	char buf[OK_LOG_BUFFER];
-} lg = { .fd = STDERR_FILENO, .own = -1 };
-
-/* Lets go of a descriptor of our own, if the log had one. */
-static void drop_own(void)
-{
-	if (lg.own >= 0)
-		close(lg.own);
-	lg.own = -1;
-}
-
-/* Picks the way to write lg.fd that never waits (log.h). */
-static void pick_way(void)
-{
-	struct stat st;
-
-	bool known = fstat(lg.fd, &st) == 0;
-
-	lg.chosen = true;
-	lg.regular = known && S_ISREG(st.st_mode);
-	if (lg.regular || lg.own >= 0)
-		lg.way = WAY_WRITE;
-	else
-		lg.way = known && S_ISSOCK(st.st_mode) ? WAY_SEND : WAY_POLL;
-}
-
-/* fd's terminal opened again, by its name, as a description of our own that is non-blocking
- * (its O_NONBLOCK touches nobody else); -1 when fd is no terminal or cannot be reopened. */
-static int reopen_terminal(int fd)
-{
-	struct stat was, now;
-	const char *name;
-	int t;
-
-	if (!isatty(fd) || (name = ttyname(fd)) == NULL || fstat(fd, &was) < 0)
-		return -1;
-	t = open(name, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (t < 0)
-		return -1;
-	if (fstat(t, &now) < 0 || !S_ISCHR(now.st_mode) || now.st_rdev != was.st_rdev) {
-		close(t); /* not the same terminal after all */
-		return -1;
-	}
-	return t;
-}
+} lg = { .out = { .fd = STDERR_FILENO, .own = -1 } };
 
 /* The log is standard error (no --log): its terminal reopened, or the descriptor itself. */
 static void use_stderr(void)
 {
-	drop_own();
-	lg.own = reopen_terminal(STDERR_FILENO);
-	lg.fd = lg.own >= 0 ? lg.own : STDERR_FILENO;
-	pick_way();
+	nb_out_close(&lg.out);
+	nb_out_share(&lg.out, STDERR_FILENO);
+	lg.chosen = true;
 }
 
 void log_follow_stderr(void)
 {
 	if (lg.path == NULL)
 		use_stderr();
-}
-
-/* At most cap bytes of p[0..n) that end a line, so a write of them never splits one (unless a
- * single piece has no line end within cap: then cap). */
-static size_t whole_lines(const char *p, size_t n, size_t cap)
-{
-	size_t k;
-
-	if (n <= cap)
-		return n;
-	for (k = cap; k > 0 && p[k - 1] != '\n'; k--)
-		;
-	return k > 0 ? k : cap;
-}
-
-/* WAY_POLL: whether the log has room now (or an error that a write will tell). */
-static bool has_room(void)
-{
-	struct pollfd pf = { .fd = lg.fd, .events = POLLOUT };
-
-	return poll(&pf, 1, 0) > 0 && (pf.revents & (POLLOUT | POLLERR | POLLHUP));
-}
-
-/* One write of up to n bytes of p, in the log's way: the bytes taken (0: none now), or -1 with
- * errno when the log is broken. */
-static ssize_t put(const char *p, size_t n)
-{
-	ssize_t w;
-
-	if (lg.way == WAY_POLL) {
-		if (!has_room())
-			return 0;
-		n = whole_lines(p, n, PIPE_BUF); /* a pipe with room takes up to PIPE_BUF at once */
-	}
-	do
-		w = lg.way == WAY_SEND ? send(lg.fd, p, n, MSG_DONTWAIT | OK_MSG_NOSIGNAL)
-		                       : write(lg.fd, p, n);
-	while (w < 0 && errno == EINTR);
-	if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return 0;
-	return w;
 }
 
 static unsigned long count_lines(const char *p, size_t n)
@@ -154,7 +56,7 @@ static unsigned long count_lines(const char *p, size_t n)
 void log_flush(void)
 {
 	while (lg.len > 0) {
-		ssize_t w = put(lg.buf + lg.head, lg.len);
+		ssize_t w = nb_out_write(&lg.out, lg.buf + lg.head, lg.len);
 
 		if (w == 0)
 			return; /* full: the rest waits */
@@ -172,7 +74,7 @@ void log_flush(void)
 
 int log_wait_fd(void)
 {
-	return lg.len > 0 && !lg.regular ? lg.fd : -1;
+	return lg.len > 0 ? nb_out_wait_fd(&lg.out) : -1;
 }
 
 /* "2026-11-30T17:05:03.123Z ": UTC from the real-time clock, for people reading the file. */
@@ -299,9 +201,9 @@ static char *absolute_name(const char *name, const char *base)
  * folder dir describes. */
 static void use_file(int fd, char *path, const char *name, const struct stat *dir)
 {
-	drop_own();
-	lg.fd = lg.own = fd;
-	pick_way();
+	nb_out_close(&lg.out);
+	nb_out_own(&lg.out, fd);
+	lg.chosen = true;
 	free(lg.path);
 	lg.path = path;
 	lg.name = name;
@@ -375,7 +277,6 @@ void log_reopen(void)
 		return;
 	}
 	log_flush(); /* what waits for the old file goes there, as far as it takes it now */
-	drop_own();
-	lg.fd = lg.own = fd;
-	pick_way();
+	nb_out_close(&lg.out);
+	nb_out_own(&lg.out, fd);
 }

@@ -18,10 +18,11 @@
  * Never waiting does not mean setting O_NONBLOCK on standard error: that flag belongs to the open
  * file description, which a pipe or terminal shares with the shell and the other programs on it
  * (a shell reading a non-blocking terminal gets EAGAIN and may exit). So each kind is written in
- * the way that cannot wait (log.c, pick_way): a regular file by write(); a socket (journald's
- * stream) by send() with MSG_DONTWAIT; a terminal by a description of our own, reopened by its
- * name with O_NONBLOCK; anything else (a pipe, a device) only when poll() says it has room, at
- * most PIPE_BUF bytes of whole lines at a time, which a pipe with room takes whole, at once.
+ * the way that cannot wait (nbwrite.h, as --print writes standard output): a regular file by
+ * write(); a socket (journald's stream) by send() with MSG_DONTWAIT; a terminal by a description
+ * of our own, reopened by its name with O_NONBLOCK; anything else (a pipe, a device) only when
+ * poll() says it has room, at most PIPE_BUF bytes of whole lines at a time, which a pipe with
+ * room takes whole, at once.
  */
 
 /* Sends the log to the file name from now on (appended; created with mode 0640 less the umask),

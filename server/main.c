@@ -50,11 +50,13 @@ static int fail(const struct ok_err *e)
 }
 
 /* Descriptors kept open beside the listeners while serving: the pidfile and its folder, the
- * --log file or standard error's terminal reopened (log.h), the -U socket's folder. */
+ * --log file or standard error's terminal reopened (log.h), the -U socket's folder, and with
+ * --print standard output's terminal reopened (printer.h). */
 static unsigned files_kept(const struct server_config *c)
 {
 	return (c->pidfile != NULL ? 2u : 0u) + (c->unix_path != NULL ? 1u : 0u) +
-	       (c->log != NULL || isatty(STDERR_FILENO) ? 1u : 0u);
+	       (c->log != NULL || isatty(STDERR_FILENO) ? 1u : 0u) +
+	       (c->print && isatty(STDOUT_FILENO) ? 1u : 0u);
 }
 
 /*

@@ -1,18 +1,16 @@
-/* printer.c - --print: a ring buffer of whole lines drained into non-blocking stdout (printer.h). */
+/* printer.c - --print: a ring of whole lines drained into stdout, never waited for (printer.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
 #include "log.h"
+#include "nbwrite.h"
 #include "oklimits.h"
 #include "printer.h"
 
 struct printer {
-	int fd;
-	int saved_flags;         /* fd's file status flags before printer_open */
+	struct nb_out out;       /* standard output, and how to write it without waiting */
 	bool broken;             /* a write failed for good: lines are dropped */
 	uint32_t max_line;
 	size_t cap, head, used;  /* the ring: `used` bytes from buf[head], wrapping at cap */
@@ -23,21 +21,12 @@ struct printer *printer_open(int fd, uint32_t max_line)
 {
 	/* See printer.h: OK_PRINT_BUFFER, then room for the one read that may still come. */
 	size_t cap = (size_t)OK_PRINT_BUFFER + OK_READ_CHUNK + max_line + 2;
-	int flags = fcntl(fd, F_GETFL);
-	struct printer *pr;
+	struct printer *pr = malloc(sizeof *pr + cap);
 
-	if (flags < 0)
-		return NULL;
-	pr = malloc(sizeof *pr + cap);
 	if (pr == NULL)
 		return NULL;
-	if (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
-		int err = errno;
-		free(pr);
-		errno = err;
-		return NULL;
-	}
-	*pr = (struct printer){ .fd = fd, .saved_flags = flags, .max_line = max_line, .cap = cap };
+	*pr = (struct printer){ .max_line = max_line, .cap = cap };
+	nb_out_share(&pr->out, fd);
 	return pr;
 }
 
@@ -45,9 +34,7 @@ void printer_close(struct printer *pr)
 {
 	if (pr == NULL)
 		return;
-	/* The shell or a pipeline shares this open file: leave it blocking, as it was. */
-	if (!(pr->saved_flags & O_NONBLOCK))
-		(void)fcntl(pr->fd, F_SETFL, pr->saved_flags); /* nothing better to do if it fails */
+	nb_out_close(&pr->out);
 	free(pr);
 }
 
@@ -122,12 +109,10 @@ void printer_flush(struct printer *pr)
 	while (pr->used > 0) {
 		size_t first = pr->used < pr->cap - pr->head ? pr->used : pr->cap - pr->head;
 		struct iovec iov[2] = { { pr->buf + pr->head, first }, { pr->buf, pr->used - first } };
-		ssize_t n = writev(pr->fd, iov, pr->used > first ? 2 : 1);
+		ssize_t n = nb_out_writev(&pr->out, iov, pr->used > first ? 2 : 1);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
+		if (n == 0)
+			break; /* it takes nothing now: the loop waits for room */
 		if (n < 0) {
 			printer_give_up(pr, "", errno);
 			return;

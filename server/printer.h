@@ -11,8 +11,13 @@
  *  - whole lines: a connection's line waits in its own print_line until the framer says it is
  *    answered; only then does it go, with its LF, into the shared buffer in one piece, so lines
  *    of different connections never mix and come out in the order they were answered;
- *  - never waiting on standard output: it is made non-blocking, written as far as it takes
- *    data, and watched by the loop (loop.c) for writing only while the buffer holds some;
+ *  - never waiting on standard output, and never making it non-blocking: O_NONBLOCK belongs to
+ *    the open file description the shell and every program on the same terminal or pipe share.
+ *    It is written as nbwrite.h says (a terminal reopened as our own, a socket by MSG_DONTWAIT,
+ *    a pipe only when poll() says it has room, PIPE_BUF bytes of whole lines at most), as far as
+ *    it takes data, and watched by the loop (loop.c) for room only while the buffer holds some.
+ *    The loop watches standard output itself: a terminal reopened is the same terminal, with
+ *    room exactly when standard output has;
  *  - bounded: once more than OK_PRINT_BUFFER bytes wait (printer_full), the connections are not
  *    read until half of it has drained (printer_drained). The buffer has room for that much
  *    plus what one more read can add: its own OK_READ_CHUNK bytes, a line in progress from an
@@ -29,10 +34,10 @@ struct print_line {
 
 struct printer;
 
-/* A printer on descriptor fd for lines of at most max_line bytes. It makes fd non-blocking,
- * which every holder of the same open file sees, until printer_close(). NULL with errno. */
+/* A printer on descriptor fd (standard output) for lines of at most max_line bytes. fd's flags
+ * are left as they are. NULL with errno. */
 struct printer *printer_open(int fd, uint32_t max_line);
-/* Gives fd its flags back and frees the printer (NULL is allowed); unwritten bytes are lost. */
+/* Frees the printer (NULL is allowed) and what it opened; unwritten bytes are lost. */
 void printer_close(struct printer *pr);
 
 /* One piece of a connection's line, from the framer's sink; ends: the line is answered, so the

@@ -6,6 +6,7 @@
 
 load helpers
 load server_helpers
+load client_helpers # tmux_cmd, tmux_wait, tmux_capture, tmux_stop: a private terminal
 bats_require_minimum_version 1.5.0
 
 setup() {
@@ -17,6 +18,7 @@ teardown() {
 	local fd
 	close_peers
 	kill_bg
+	tmux_stop
 	for fd in "${HOLD_FDS[@]:-}"; do
 		[ -n "$fd" ] && exec {fd}<&-
 	done
@@ -76,6 +78,15 @@ send_big() {
 	require_binary "$TOOLS/client_send"
 	"$TOOLS/client_send" -s -t 120 "$SERVER_PORT" <"$2" >"$BATS_TEST_TMPDIR/$1.out" 2>&1 3>&- &
 	BG_PIDS+=("$!")
+}
+
+# blocking_mode PID FD: "non-blocking" when the open file description behind descriptor FD of
+# process PID has O_NONBLOCK (04000 in the octal flags of /proc/PID/fdinfo/FD), else "blocking".
+blocking_mode() {
+	local flags
+	flags=$(awk '$1 == "flags:" { print $2 }' "/proc/$1/fdinfo/$2")
+	[ -n "$flags" ] || fail "no flags for descriptor $2 of process $1"
+	if (((8#$flags & 8#4000) != 0)); then echo non-blocking; else echo blocking; fi
 }
 
 # big_input FILE N: N distinct 100-byte lines "a000001 000...".
@@ -202,6 +213,8 @@ $HINT"
 	[ "$answered" -le 20000 ] || fail "$answered lines answered: the buffer is not bounded"
 	open_peer b
 	wait_until 5 eval '[ "$(peer_out b)" = "hi$" ]' # accepted and greeted while paused
+	# ... with the full pipe left blocking: the server waits for room, never in a write
+	assert_equal "$(blocking_mode "$SERVER_PID" 1)" blocking
 	peer_send b 'b1\n'
 	sleep 0.5 # a window for a reply that must not come: b is not read either
 	assert_equal "$(peer_out b)" 'hi$'
@@ -234,6 +247,90 @@ $HINT"
 	run cat "$SERVER_ERR"
 	assert_output --regexp '^okserver: print: standard output took nothing for too long at shutdown; [0-9]+ bytes not printed$'
 	assert_equal "$(tail -n 1 "$dir/a.out")" "ERR server shutting down"
+}
+
+@test "modes: --print leaves the pipe it shares blocking: while it prints, and after SIGKILL" {
+	local fifo=$BATS_TEST_TMPDIR/out.fifo out=$BATS_TEST_TMPDIR/server.out me=$BASHPID w ready
+	SERVER_ERR=$BATS_TEST_TMPDIR/server.err
+	mkfifo "$fifo"
+	cat "$fifo" >"$out" 3>&- &
+	BG_PIDS+=("$!")
+	exec {w}>"$fifo" # this shell's end of the pipe, the very open file okserver gets as stdout
+	HOLD_FDS+=("$w")
+	assert_equal "$(blocking_mode "$me" "$w")" blocking
+	"$OKSERVER" -p 0 --print </dev/null >&"$w" 2>"$SERVER_ERR" 3>&- &
+	SERVER_PID=$!
+	ready=$(wait_for_file_line "$out" '^listening on ' 5) ||
+		fail "okserver printed no ready line: $(cat "$SERVER_ERR")"
+	SERVER_PORT=${ready##*:}
+	run talk 'one\ntwo\n'
+	assert_output "$(printf 'OK$\nOK$')"
+	wait_until 5 eval '[ "$(tail -n +2 "$out")" = "$(printf "one\ntwo")" ]'
+	assert_equal "$(blocking_mode "$SERVER_PID" 1)" blocking
+	assert_equal "$(blocking_mode "$me" "$w")" blocking
+	kill -KILL "$SERVER_PID"
+	wait "$SERVER_PID" || true
+	SERVER_PID=
+	assert_equal "$(blocking_mode "$me" "$w")" blocking
+	echo after >&"$w"
+	wait_until 5 eval '[ "$(tail -n 1 "$out")" = after ]'
+	assert_equal "$(cat "$SERVER_ERR")" ""
+}
+
+@test "modes: --print leaves its terminal blocking for the shell: while it prints, after SIGKILL" {
+	local script=$BATS_TEST_TMPDIR/tty.sh both=$BATS_TEST_TMPDIR/pids shell
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	SERVER_ERR=$BATS_TEST_TMPDIR/server.err
+	TTY_SOCKET=$BATS_TEST_TMPDIR/tmux.sock
+	[ "${#TTY_SOCKET}" -lt 100 ] || # a unix socket's path is at most 107 bytes
+		TTY_SOCKET=/tmp/okchat-tmux-$(printf '%s' "$BATS_TEST_TMPDIR" | cksum | tr ' ' -)
+	# The pane's shell starts okserver on its terminal, says both pids, and outlives it.
+	# shellcheck disable=SC2016 # $$ and $! belong to the script written here
+	{
+		printf '%q -p 0 --print 2>%q &\n' "$OKSERVER" "$SERVER_ERR"
+		printf 'echo "$$ $!" >%q.tmp && mv %q.tmp %q\n' "$both" "$both" "$both"
+		echo 'wait'
+		echo 'exec sleep 120'
+	} >"$script"
+	tmux_cmd -f /dev/null new-session -d -x 80 -y 24 "exec sh $script" ||
+		fail "tmux did not start"
+	wait_for_file_line "$both" '^[0-9]+ [0-9]+$' 10 >/dev/null ||
+		fail "the pane's shell did not start"
+	read -r shell SERVER_PID <"$both"
+	tmux_wait '^listening on 127\.0\.0\.1:[0-9]+$'
+	SERVER_PORT=$(tmux_capture | sed -n 's/^listening on 127\.0\.0\.1://p')
+	run talk 'one\ntwo\n'
+	assert_output "$(printf 'OK$\nOK$')"
+	tmux_wait '^two$'
+	assert_equal "$(blocking_mode "$shell" 1)" blocking
+	kill -KILL "$SERVER_PID"
+	wait_gone "$SERVER_PID" 5
+	SERVER_PID=
+	assert_equal "$(blocking_mode "$shell" 1)" blocking
+	assert_equal "$(tmux_capture | sed -e '/^$/d')" \
+	    "$(printf 'listening on 127.0.0.1:%s\none\ntwo' "$SERVER_PORT")"
+	assert_equal "$(cat "$SERVER_ERR")" ""
+}
+
+@test "modes: --print to a socket on stdout: every line, the socket left blocking" {
+	local out=$BATS_TEST_TMPDIR/server.out pidfile=$BATS_TEST_TMPDIR/ok.pid ready
+	SERVER_ERR=$BATS_TEST_TMPDIR/server.err
+	# socat's EXEC gives okserver one end of a socketpair as stdout (the paths hold no blanks).
+	socat -u "EXEC:$OKSERVER -p 0 --print --pidfile $pidfile" STDOUT \
+	    >"$out" 2>"$SERVER_ERR" 3>&- &
+	BG_PIDS+=("$!")
+	ready=$(wait_for_file_line "$out" '^listening on ' 5) ||
+		fail "okserver printed no ready line: $(cat "$SERVER_ERR")"
+	SERVER_PORT=${ready##*:}
+	SERVER_PID=$(cat "$pidfile")
+	[ -S "/proc/$SERVER_PID/fd/1" ] ||
+		fail "stdout is not a socket: $(readlink "/proc/$SERVER_PID/fd/1")"
+	run talk 'one\ntwo\n'
+	assert_output "$(printf 'OK$\nOK$')"
+	wait_until 5 eval '[ "$(tail -n +2 "$out")" = "$(printf "one\ntwo")" ]'
+	assert_equal "$(blocking_mode "$SERVER_PID" 1)" blocking
+	stop_okserver
+	assert_equal "$(cat "$SERVER_ERR")" ""
 }
 
 @test "modes: okserver --once --print serves one connection, prints its lines, exits 0" {
