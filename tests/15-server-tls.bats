@@ -612,3 +612,46 @@ $HINT"
 	run stats_line
 	assert_output 'open=0 accepted=0 refused=0 lines=0 bytes_in=0 bytes_out=0 denied=0'
 }
+
+# --- TLS behind a balancer (SPEC 11: the PROXY header before the TLS handshake) ---
+
+# proxied_tls HEADER: over one connection, the plain bytes HEADER (printf format), then TLS
+# verified as localhost, one line "x", the replies until the server's close_notify.
+proxied_tls() {
+	timeout 10 python3 - "$SERVER_PORT" "$CERTS/ca.pem" "$1" <<'PY'
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5) as raw:
+    raw.sendall(sys.argv[3].encode().decode("unicode_escape").encode("latin-1"))
+    with ctx.wrap_socket(raw, server_hostname="localhost", suppress_ragged_eofs=False) as s:
+        s.sendall(b"x\nQuit\n")
+        got = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+        print(repr(got))
+PY
+}
+
+@test "tls: a --proxy-from peer's PROXY header comes before the handshake; its client is the peer" {
+	command -v python3 >/dev/null || skip "python3 is not installed: run 'make deps'"
+	start_tls -v --proxy-from 127.0.0.1 --deny 192.0.2.66
+	run proxied_tls 'PROXY TCP4 198.51.100.7 127.0.0.1 40001 4242\r\n'
+	assert_success
+	assert_output "b'OK\\nQuit\\n'"
+	wait_until 5 grep -q 'closed (quit)' "$SERVER_ERR"
+	run grep -E '198\.51\.100\.7' "$SERVER_ERR"
+	assert_line --index 0 --regexp '^okserver: 198\.51\.100\.7:40001 connected \(PROXY v1 from 127\.0\.0\.1:[0-9]+\)$'
+	assert_line --index 1 --regexp '^okserver: 198\.51\.100\.7:40001 TLS: TLSv1\.3 TLS_AES_256_GCM_SHA384$'
+	assert_line --index 2 --regexp '^okserver: 198\.51\.100\.7:40001 closed \(quit\), 2 lines answered$'
+	# A header naming a denied client: closed before any TLS, nothing sent.
+	run proxied_tls 'PROXY TCP4 192.0.2.66 127.0.0.1 40002 4242\r\n'
+	assert_failure
+	wait_until 5 grep -q 'denied 192\.0\.2\.66:40002' "$SERVER_ERR"
+	kill -USR1 "$SERVER_PID"
+	wait_until 5 grep -q 'stats:' "$SERVER_ERR"
+	run grep -o 'tls_failed=[0-9]* denied=[0-9]*' "$SERVER_ERR"
+	assert_output 'tls_failed=0 denied=1'
+}
