@@ -6,30 +6,9 @@
 #include <sys/un.h>
 
 #include "client.h"
+#include "netaddr.h" /* ok_looks_numeric */
 #include "platform.h" /* OK_SET_SUN_LEN */
 #include "sock.h"
-
-/*
- * Dot-separated numbers (decimal, octal, or 0x hex), as inet_aton reads them: meant as an
- * address, so "999.1.1.1" is refused rather than looked up; "1a.de" is a name.
- */
-static int looks_numeric(const char *host)
-{
-	const char *p = host;
-
-	for (;;) {
-		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-			p += 2 + strspn(p + 2, "0123456789abcdefABCDEF");
-		else if (*p >= '0' && *p <= '9')
-			p += strspn(p, "0123456789");
-		else
-			return 0;
-		if (*p == '\0')
-			return 1;
-		if (*p++ != '.')
-			return 0;
-	}
-}
 
 /*
  * HOST as an address: 1 with *ss and *len filled, 0 when it is a name to look up, -1 with e
@@ -47,7 +26,7 @@ static int parse_literal(const struct okc_options *o, struct sockaddr_storage *s
 		memcpy(ss, &sin, sizeof sin);
 		*len = sizeof sin;
 	} else if (ok_parse_ip_literal(o->host, ss, len, o->port) < 0) {
-		if (!looks_numeric(o->host) && strpbrk(o->host, ":[]") == NULL)
+		if (!ok_looks_numeric(o->host) && strpbrk(o->host, ":[]") == NULL)
 			return 0;
 		return ok_err_set(e, OKC_EXIT_ADDRESS, 0, "address not valid: %s", o->host);
 	}

@@ -197,3 +197,21 @@ const char *ok_format_sockaddr(const struct sockaddr *sa, socklen_t len, char *b
 	}
 	return buf;
 }
+
+int ok_looks_numeric(const char *host)
+{
+	const char *p = host;
+
+	for (;;) {
+		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+			p += 2 + strspn(p + 2, "0123456789abcdefABCDEF");
+		else if (*p >= '0' && *p <= '9')
+			p += strspn(p, "0123456789");
+		else
+			return 0;
+		if (*p == '\0')
+			return 1;
+		if (*p++ != '.')
+			return 0;
+	}
+}

@@ -50,6 +50,10 @@ int ok_parse_number(const char *s, unsigned long min, unsigned long max,
 int ok_hex_value(char c);
 
 /* "255.255.255.255:65535" plus NUL. */
+/* Dot-separated numbers (decimal, octal, or 0x hex), as inet_aton reads them: a host a user
+ * meant as an address, so "999.1.1.1" is refused rather than looked up; "1a.de" is a name. */
+int ok_looks_numeric(const char *host);
+
 #define OK_ADDRSTRLEN 22
 
 /* Writes "a.b.c.d:port" into buf (OK_ADDRSTRLEN bytes are always enough); returns buf. */
