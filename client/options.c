@@ -179,28 +179,6 @@ static int check_combination(int argc, char **argv, const struct okc_options *o,
 	return 0;
 }
 
-/*
- * Where a port follows the host in one argument: "[IPV6]:PORT", or "HOST:PORT" with exactly one
- * colon (a bare IPv6 address has several); NULL when there is none. *hostlen is the host's part.
- */
-static const char *split_port(const char *arg, size_t *hostlen)
-{
-	const char *colon = strchr(arg, ':');
-
-	*hostlen = strlen(arg);
-	if (arg[0] == '[') {
-		const char *close = strchr(arg, ']');
-		if (close == NULL || close[1] != ':')
-			return NULL; /* "[::1]" alone; anything else is refused as an address */
-		*hostlen = (size_t)(close + 1 - arg);
-		return close + 2;
-	}
-	if (colon == NULL || strchr(colon + 1, ':') != NULL)
-		return NULL;
-	*hostlen = (size_t)(colon - arg);
-	return colon + 1;
-}
-
 /* The port operand, 1-65535; 0 or -1 with e set. */
 static int parse_port(const char *arg, struct okc_options *o, struct ok_err *e)
 {
@@ -222,7 +200,7 @@ static int parse_operands(int argc, char **argv, struct okc_options *o, struct o
 		return usage_err(e, "too many arguments: %s", argv[optind + 2]);
 	if (left == 0)
 		return 0;
-	port = split_port(arg, &hostlen);
+	port = ok_split_host_port(arg, &hostlen);
 	if (hostlen == 0)
 		return usage_err(e, "host is empty");
 	if (port == NULL) {

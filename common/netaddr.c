@@ -215,3 +215,21 @@ int ok_looks_numeric(const char *host)
 			return 0;
 	}
 }
+
+const char *ok_split_host_port(const char *arg, size_t *hostlen)
+{
+	const char *colon = strchr(arg, ':');
+
+	*hostlen = strlen(arg);
+	if (arg[0] == '[') {
+		const char *close = strchr(arg, ']');
+		if (close == NULL || close[1] != ':')
+			return NULL;
+		*hostlen = (size_t)(close + 1 - arg);
+		return close + 2;
+	}
+	if (colon == NULL || strchr(colon + 1, ':') != NULL)
+		return NULL;
+	*hostlen = (size_t)(colon - arg);
+	return colon + 1;
+}

@@ -54,6 +54,11 @@ int ok_hex_value(char c);
  * meant as an address, so "999.1.1.1" is refused rather than looked up; "1a.de" is a name. */
 int ok_looks_numeric(const char *host);
 
+/* Where a port follows the host in one argument: "[IPV6]:PORT", or "HOST:PORT" with exactly one
+ * colon (a bare IPv6 address has several); NULL when there is none ("[::1]" alone too). The
+ * host's part is arg[0 .. *hostlen), brackets included. */
+const char *ok_split_host_port(const char *arg, size_t *hostlen);
+
 #define OK_ADDRSTRLEN 22
 
 /* Writes "a.b.c.d:port" into buf (OK_ADDRSTRLEN bytes are always enough); returns buf. */

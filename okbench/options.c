@@ -278,28 +278,6 @@ static int store_port(struct okb_options *o, const char *arg, char *err, size_t 
 	return 0;
 }
 
-/*
- * Where a port follows the host in one argument: "[IPV6]:PORT", or "HOST:PORT" with exactly one
- * colon (a bare IPv6 address has several); NULL when there is none. *hostlen is the host's part.
- */
-static const char *split_port(const char *arg, size_t *hostlen)
-{
-	const char *colon = strrchr(arg, ':');
-
-	*hostlen = strlen(arg);
-	if (arg[0] == '[') {
-		const char *close = strchr(arg, ']');
-		if (close == NULL || close[1] != ':')
-			return NULL;
-		*hostlen = (size_t)(close + 1 - arg);
-		return close + 2;
-	}
-	if (colon == NULL || strchr(arg, ':') != colon)
-		return NULL;
-	*hostlen = (size_t)(colon - arg);
-	return colon + 1;
-}
-
 /* HOST [PORT], or HOST:PORT; all optional; 0 or -1 with err set. */
 static int parse_operands(int argc, char **argv, struct okb_options *o, char *err, size_t errlen)
 {
@@ -313,7 +291,7 @@ static int parse_operands(int argc, char **argv, struct okb_options *o, char *er
 	}
 	if (left == 0)
 		return 0;
-	port = split_port(argv[optind], &hostlen);
+	port = ok_split_host_port(argv[optind], &hostlen);
 	if (store_host(o, argv[optind], hostlen, err, errlen) < 0)
 		return -1;
 	if (port != NULL && left == 2) {
