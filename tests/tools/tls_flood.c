@@ -1,4 +1,4 @@
-/* tls_flood.c - srv_flood over TLS: sends lines without reading, stalls, then reads every reply. */
+/* tls_flood.c - tls_flood over TLS: sends lines without reading, stalls, then reads every reply. */
 #include <poll.h>
 
 #include "client_common.h"
@@ -6,7 +6,7 @@
 
 /*
  * Usage: tls_flood PORT MBYTES LINE_LEN GO_FILE CA
- * As srv_flood, through a TLS connection to 127.0.0.1:PORT (the server verified against CA):
+ * As tls_flood, through a TLS connection to 127.0.0.1:PORT (the server verified against CA):
  * sends MBYTES MiB of LINE_LEN-byte lines (LF included) without reading until the server stops
  * taking them (no progress for 500 ms), prints "stalled SENT" and waits for GO_FILE to exist.
  * Then sends the rest while reading, sends close_notify, reads to the server's close_notify,
