@@ -62,11 +62,13 @@ int ok_selfpipe_take(void)
 {
 	unsigned char buf[64];
 	int sig = 0, more = 0;
+	ssize_t got;
 
 	if (read_end < 0)
 		return 0;
-	while (read(read_end, buf, sizeof buf) > 0)
-		continue;
+	do /* empty the pipe: the bytes only woke the loop */
+		got = read(read_end, buf, sizeof buf);
+	while (got > 0);
 	for (int i = 1; i < POSTED_MAX; i++) {
 		if (!posted[i])
 			continue;

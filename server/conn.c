@@ -286,9 +286,11 @@ static int adopt_pending(struct conn *c, const char *a, size_t alen, char *b, si
 	size_t have = c->pend ? c->pend_len - c->pend_off : 0, head = have + alen, start;
 	char *p = b;
 
-	if (n == 0) {
+	if (n == 0) { /* all of b went out: only a is left to keep */
+		if (keep_pending(c, a, alen, "", 0) < 0)
+			return -1; /* b not freed: the caller frees it */
 		free(b);
-		return keep_pending(c, a, alen, "", 0);
+		return 0;
 	}
 	if (head <= off) {
 		start = off - head;
@@ -768,7 +770,7 @@ void conn_on_event(struct server *s, int fd)
 /* A connection in its handshake counts against --max-clients already; one refused is told so
  * once it can be (over TLS, after the handshake). */
 void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t len,
-               bool refuse, struct ok_tls_ctx *tls)
+               bool refuse, bool tls)
 {
 	struct conn *c = &s->conns[fd];
 
@@ -783,7 +785,7 @@ void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t 
 		c->flags |= CONN_COUNTED;
 		s->counted_clients++;
 	}
-	if (tls != NULL)
+	if (tls)
 		c->flags |= CONN_TLS;
 	if (admit_expects_header(s->admit, peer, len)) {
 		await_header(s, fd);

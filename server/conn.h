@@ -96,7 +96,7 @@ struct conn {
  * deadline: the greeting, the answers or the refusal follow once it is done; a handshake that
  * fails or runs late is closed with nothing sent. */
 void conn_open(struct server *s, int fd, const struct sockaddr *peer, socklen_t len,
-               bool refuse, struct ok_tls_ctx *tls);
+               bool refuse, bool tls);
 /* The backend reported fd ready: go on with what the connection was waiting to do. */
 void conn_on_event(struct server *s, int fd);
 /* fd's deadline passed: an open connection ends with "ERR idle timeout", an ending one (out of

@@ -102,9 +102,10 @@ static int clear_stale_socket(const struct listeners *l, const char *where, stru
 {
 	const char *path = l->unix_path;
 	struct stat st;
-	int live;
 
 	for (int i = 0; i < UNIX_CHECK_TRIES; i++) {
+		int live;
+
 		if (fstatat(l->unix_dirfd, l->unix_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			return errno == ENOENT ? 0 : refuse_path(e, path, strerror(errno));
 		if (!S_ISSOCK(st.st_mode))

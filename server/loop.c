@@ -118,7 +118,7 @@ static void open_conn(struct server *s, int li, int fd, const struct sockaddr *p
 	}
 	s->watched[fd] = WATCHED | BACKEND_READ;
 	conn_open(s, fd, peer, len, s->counted_clients >= s->cfg->max_clients,
-	          s->listen_tls[li] ? s->tls : NULL);
+	          s->listen_tls[li]);
 	sync_conn(s, fd);
 }
 
@@ -536,12 +536,9 @@ static int run_once(struct server *s, struct backend_event *ev, int nev)
 			accept_all(s, li);
 		else if (fd == s->signal_fd)
 			on_signal(s);
-		else if (fd == STDOUT_FILENO && s->stdout_watched)
-			continue; /* standard output takes more: print_out() below writes it */
-		else if (fd == s->log_watched)
-			continue; /* the log takes more: log_out() below writes it */
-		else
+		else if (!(fd == STDOUT_FILENO && s->stdout_watched) && fd != s->log_watched)
 			on_conn_event(s, fd);
+		/* else standard output or the log takes more: print_out() and log_out() below */
 	}
 	serve_ready(s);
 	run_timers(s);

@@ -68,11 +68,11 @@ static int check_file(int fd, struct stat *st, const char **why)
 static int open_once(int dirfd, const char *name, int flags, mode_t mode, bool *made)
 {
 	int fixed = (flags & ~O_CREAT) | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
-	int fd;
 
 	*made = false;
 	if (flags & O_CREAT) {
-		fd = openat(dirfd, name, fixed | O_CREAT | O_EXCL, mode);
+		int fd = openat(dirfd, name, fixed | O_CREAT | O_EXCL, mode);
+
 		if (fd >= 0 || errno != EEXIST) {
 			*made = fd >= 0;
 			return fd;

@@ -295,8 +295,8 @@ start_with_stderr_fifo() {
 # logged in two lines; 64 KiB of pipe hold about 900 connections' lines. All of them must be
 # served in full meanwhile.
 overflow_log() {
-	local round
-	for round in 1 2; do
+	local _
+	for _ in 1 2; do
 		run timeout 60 "$TOOLS/client_many" "$SERVER_PORT" 1000 1
 		assert_success
 		assert_output "clients 1000 rounds 1 done 1000"

@@ -17,8 +17,8 @@
 #define MAX_CLIENTS 64
 
 struct client {
-	int fd;
 	size_t sent, got;
+	int fd;
 	int done; /* the echo came whole, then the server's close */
 };
 
@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 	if ((line = malloc(line_len)) == NULL)
 		die("no memory for %lu bytes", bytes);
 	for (size_t i = 0; i < bytes; i++)
-		line[i] = i == 0 ? 'Q' : (char)('a' + i % 26);
+		line[i] = i == 0 ? 'Q' : "abcdefghijklmnopqrstuvwxyz"[i % 26];
 	line[bytes] = '\n';
 	for (unsigned long i = 0; i < n; i++)
 		c[i] = (struct client){ .fd = connect_loopback(argv[1]) };

@@ -104,7 +104,7 @@ static int connect_from(struct fixture *f, const char *from, bool refuse, int *s
 	assert_true(*server >= 0 && *server < f->cfg.table_size);
 	assert_int_equal(ok_set_nonblock(*server, 1), 0);
 	assert_true(admit_accept(f->s, (struct sockaddr *)&peer, len));
-	conn_open(f->s, *server, (struct sockaddr *)&peer, len, refuse, NULL);
+	conn_open(f->s, *server, (struct sockaddr *)&peer, len, refuse, false);
 	return c;
 }
 
