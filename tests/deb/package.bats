@@ -75,7 +75,7 @@ END
 	run "$OKSERVER" -V
 	assert_line --index 0 "okserver (okchat) $version"
 	run "$OKCLIENT" -V
-	assert_output "okclient $version"
+	assert_line --index 0 "okclient (okchat) $version"
 	run "$OKBENCH" -V
 	assert_line --index 0 "okbench (okchat) $version"
 }
