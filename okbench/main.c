@@ -8,6 +8,7 @@
 
 #include "okbench.h"
 #include "util.h"
+#include "wait.h"
 
 /* Says what was wrong and where help is; the usage error status. */
 static int usage_error(const char *msg)
@@ -22,9 +23,11 @@ static void on_stop(int sig)
 	(void)sig;
 	if (okb_stop < 2)
 		okb_stop++;
+	okb_wait_wake();
 }
 
-/* No SA_RESTART: a signal ends the poll at once and the loop acts on okb_stop. */
+/* No SA_RESTART: a signal ends the poll at once and the loop acts on okb_stop. The loops that
+ * wait keep SIGINT and SIGTERM blocked but while they wait (okbench/wait.h). */
 static int catch_signals(void)
 {
 	struct sigaction sa;
@@ -128,6 +131,10 @@ static int bench(const struct okb_options *o)
 	int status;
 
 	okb_hist_reset(&r.hist);
+	if (okb_wait_open() < 0) {
+		perror("okbench: pipe");
+		return OKB_EXIT_FAILED;
+	}
 	if (catch_signals() < 0) {
 		perror("okbench: sigaction");
 		return OKB_EXIT_FAILED;
@@ -140,6 +147,7 @@ static int bench(const struct okb_options *o)
 		return OKB_EXIT_TLS;
 	status = connect_and_run(o, tls, &r);
 	ok_tls_ctx_free(tls);
+	okb_wait_close(); /* a stop that comes now ends nothing more: the handler writes nothing */
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "okbench: writing the report: %s\n", strerror(errno));
 		return OKB_EXIT_FAILED;

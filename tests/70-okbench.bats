@@ -5,6 +5,7 @@
 
 load helpers
 load server_helpers
+load client_helpers
 bats_require_minimum_version 1.5.0
 
 OKBENCH=${OKBENCH:-$TOP/bin/okbench}
@@ -18,6 +19,7 @@ teardown() {
 	stop_pid "${BENCH_PID:-}"
 	stop_pid "${SOCAT_PID:-}"
 	stop_okserver
+	stop_fake
 	stop_pid "${REDIS_PID:-}"
 	[ -z "${TTY_SOCKET:-}" ] || tmux -S "$TTY_SOCKET" kill-server 2>/dev/null || true
 }
@@ -582,6 +584,26 @@ bench_wait() {
 	assert_equal "$(json_field "$out" '[.lost, .errors] | @tsv')" "0	0"
 	assert_equal "$(server_lines)" "$(json_field "$out" .replies)"
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/bench.err")" ""
+}
+
+@test "okbench: a stop just before a wait with no time limit ends the run: lost, exit 1" {
+	# With -n, no -R and standard error not a terminal, the loop waits with no time limit for a
+	# server that never answers. tests/tools/shim/raise_shim.c raises SIGTERM just before that
+	# wait, after the loop's last look at its stop flag: a signal let in all along is missed
+	# there, and okbench would wait for a second one.
+	local preload=LD_PRELOAD start
+	require_binary "$TOOLS/raise_shim.so"
+	[ -z "${OK_UNDER_EMULATOR:-}" ] || preload=QEMU_SET_ENV=LD_PRELOAD
+	start_fake silent
+	start=$SECONDS
+	run --separate-stderr timeout 20 env "$preload=$TOOLS/raise_shim.so" OK_TEST_RAISE=15 \
+		"$OKBENCH" -c 1 -n 1000000 --warmup 0 --format json 127.0.0.1 "$FAKE_PORT"
+	# The line in flight is waited for (5 s, okbench(1)), then reported lost (SPEC 12: exit 1).
+	assert_equal "$status" 1
+	assert_equal "$(json_field "$output" '[.replies, .lost, .failed_connections] | @tsv')" "0	1	0"
+	assert_equal "$stderr" ""
+	[ $((SECONDS - start)) -le $((8 * $(tool_slowdown))) ] ||
+		fail "okbench took $((SECONDS - start)) s to end"
 }
 
 @test "okbench: --idle: one line on each connection, then all held open until -d or a signal" {
