@@ -115,6 +115,9 @@ static int connect_and_run(const struct okb_options *o, struct ok_tls_ctx *tls,
 	if (r->unopened > 0)
 		fprintf(stderr, "okbench: %lu of %lu connections could not be opened: %s\n",
 		        r->unopened, o->conns, r->connect_err.msg);
+	if (r->skipped > 0)
+		fprintf(stderr, "okbench: stopped while opening: %lu of %lu connections not opened\n",
+		        r->skipped, o->conns);
 	if (r->tls_failed > 0)
 		fprintf(stderr, "okbench: %lu of %lu connections failed TLS: %s\n", r->tls_failed,
 		        o->conns, r->tls_err.msg);

@@ -39,6 +39,7 @@ struct run {
 	                         okb_wait (wait.h) */
 	size_t n;             /* connections opened */
 	size_t live;          /* of those, still open */
+	int open_failed;      /* a connection could not be opened (before any stop) */
 	char *block;          /* depth copies of "LINE\n": every batch is the start of it */
 	size_t line_len;
 	char *buf;            /* one read's bytes */
@@ -490,8 +491,8 @@ static int step_handshake(struct run *u, size_t i)
 	return 1;
 }
 
-/* Handshakes still going when the phase ends: failed, timed out (or closed at a signal); the
- * others unparked (closed ones are -1). */
+/* Handshakes still going when the phase ends: failed, timed out (or, at a stop, cut short:
+ * skipped, not failed); the others unparked (closed ones are -1). */
 static void end_handshakes(struct run *u, size_t from)
 {
 	char why[64];
@@ -501,7 +502,9 @@ static void end_handshakes(struct run *u, size_t from)
 		if (u->c[i].shaking && u->pfd[i].fd >= 0) {
 			if (okb_stop == 0)
 				note_tls_failure(u, i, why);
-			close_conn(u, i, 1);
+			else
+				u->r->skipped++;
+			close_conn(u, i, okb_stop == 0);
 		}
 		u->pfd[i].fd = u->c[i].st.fd;
 	}
@@ -529,12 +532,32 @@ static int add_conn(struct run *u, size_t i, int fd, struct ok_err *e)
 	return 0;
 }
 
-/* Opens the next connection (n); 0, or -1 when it cannot be (r->connect_err says why). */
+/* Opens the next connection (n); 0, or -1 when it cannot be (r->connect_err says why). One
+ * that fails once a stop has come is the stop's (a full Unix backlog is waited for only until
+ * then), not a failure of its own. */
 static int open_next(struct run *u)
 {
 	int fd = okb_connect_again(&u->r->target, &u->r->connect_err);
 
-	return fd < 0 ? -1 : add_conn(u, u->n, fd, &u->r->connect_err);
+	if (fd < 0 || add_conn(u, u->n, fd, &u->r->connect_err) < 0) {
+		u->open_failed = okb_stop == 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* The connections that were never opened: after one that could not be, not opened (failed,
+ * as the next would most likely fail alike); after a stop, skipped (not failures). */
+static void count_unopened(struct run *u)
+{
+	unsigned long rest = u->o->conns - u->n;
+
+	if (okb_stop != 0 && !u->open_failed) {
+		u->r->skipped += rest;
+		return;
+	}
+	u->r->unopened = rest;
+	u->r->failed += rest;
 }
 
 #define HANDSHAKES_OVER (-2)
@@ -607,11 +630,10 @@ static int shake_hands(struct run *u, size_t from, size_t upto, struct ok_err *e
 }
 
 /*
- * The first connection (fd), then the others, in turn; the first that cannot be opened ends
- * the opening (the next would most likely fail alike), the rest counted as not opened. With
- * TLS the first shakes hands alone (a server that fails it fails every one: said at once),
- * then the others are opened as handshakes end. 0, or -1 with e (e->code OKB_EXIT_TLS: the
- * first handshake failed).
+ * The first connection (fd), then the others, in turn, until the first that cannot be opened or
+ * a stop (count_unopened counts the rest). With TLS the first shakes hands alone (a server that
+ * fails it fails every one: said at once), then the others are opened as handshakes end. 0, or
+ * -1 with e (e->code OKB_EXIT_TLS: the first handshake failed).
  */
 static int open_conns(struct run *u, int first_fd, struct ok_err *e)
 {
@@ -622,7 +644,7 @@ static int open_conns(struct run *u, int first_fd, struct ok_err *e)
 		return -1;
 	if (u->tls == NULL) {
 		while (u->n < o->conns && okb_stop == 0 && open_next(u) == 0)
-			continue;
+			; /* only opening */
 	} else if (shake_hands(u, 0, 1, e) < 0) {
 		return -1;
 	} else if (u->live == 0 && u->r->tls_failed > 0) {
@@ -630,8 +652,7 @@ static int open_conns(struct run *u, int first_fd, struct ok_err *e)
 	} else {
 		rc = shake_hands(u, 1, o->conns, e);
 	}
-	u->r->unopened = o->conns - u->n;
-	u->r->failed += u->r->unopened;
+	count_unopened(u);
 	return rc;
 }
 

@@ -606,6 +606,48 @@ bench_wait() {
 		fail "okbench took $((SECONDS - start)) s to end"
 }
 
+# bench_stopped_at N ARGS...: okbench ARGS, SIGINT raised as its Nth socket is made
+# (tests/tools/shim/raise_shim.c): the stop comes while the connections open.
+bench_stopped_at() {
+	local preload=LD_PRELOAD n=$1
+	shift
+	require_binary "$TOOLS/raise_shim.so"
+	[ -z "${OK_UNDER_EMULATOR:-}" ] || preload=QEMU_SET_ENV=LD_PRELOAD
+	run --separate-stderr timeout 20 env "$preload=$TOOLS/raise_shim.so" OK_TEST_RAISE=2 \
+		OK_TEST_RAISE_SOCKET="$n" "$OKBENCH" "$@"
+}
+
+@test "okbench: a stop while the connections open: those not opened are no failure, no exit 2" {
+	start_okserver
+	# The 10th connection is made, then the stop ends the opening and the run.
+	bench_stopped_at 10 -c 50 -d 60 --warmup 0 --format json 127.0.0.1 "$SERVER_PORT"
+	assert_success
+	assert_equal "$stderr" "okbench: stopped while opening: 40 of 50 connections not opened"
+	assert_equal "$(json_field "$output" '[.replies, .failed_connections, .lost, .errors] | @tsv')" \
+		"10	0	0	0"
+	assert_equal "$(server_lines)" 10
+}
+
+@test "okbench --tls: a stop while the handshakes go on: those cut short are no failure" {
+	require_tls
+	make_certs
+	start_okserver --tls-cert "$CERTS/server.pem" --tls-key "$CERTS/server.key"
+	# The first connection shakes hands alone; the stop comes as the 10th is made, so the
+	# handshakes of the 2nd to the 10th are cut short (but for those the server has answered
+	# by the time each began: then one call finishes it) and the 11th to the 50th never begin.
+	bench_stopped_at 10 --tls-ca "$CERTS/ca.pem" -c 50 -d 60 --warmup 0 --format json \
+		127.0.0.1 "$SERVER_PORT"
+	assert_success
+	assert_regex "$stderr" '^okbench: stopped while opening: [0-9]+ of 50 connections not opened$'
+	local skipped=${stderr#okbench: stopped while opening: }
+	skipped=${skipped%% *}
+	echo "# not opened: $skipped" >&3
+	[ "$skipped" -ge 40 ] || fail "only $skipped of 50 connections not opened"
+	# Each connection whose handshake was done sent one line, answered.
+	assert_equal "$(json_field "$output" '[.replies, .failed_connections, .lost, .errors] | @tsv')" \
+		"$((50 - skipped))	0	0	0"
+}
+
 @test "okbench: --idle: one line on each connection, then all held open until -d or a signal" {
 	start_okserver
 	bench_bg --idle -c 20 -d 60 --format json 127.0.0.1 "$SERVER_PORT"
