@@ -687,6 +687,8 @@ static int allocate(struct run *u, struct ok_err *e)
 		memcpy(u->block + k * u->line_len, o->line, len);
 		u->block[k * u->line_len + len] = '\n';
 	}
+	for (unsigned long k = 0; k < o->conns; k++)
+		ok_stream_none(&u->c[k].st); /* until add_conn: no stream, not descriptor 0 */
 	return 0;
 }
 
