@@ -220,8 +220,8 @@ int okc_recv_replies(struct okc_session *s, struct okc_buf *b);
 /* 1 when the stream holds received bytes (TLS decrypts a whole record) that a recv returns
  * without the descriptor becoming readable: the loops recv again without waiting. */
 int okc_recv_pending(const struct okc_session *s);
-/* Half-closes once, unless the connection is already over (again while shut_again); -1 on
- * error (send_err set). */
+/* Half-closes once, unless the connection is already over (again while shut_again; a
+ * connection found over clears shut_again); -1 on error (send_err set). */
 int okc_shut_sending(struct okc_session *s);
 /* Whether a reply is awaited; keeps wait_since; the poll timeout in ms (-1: none). */
 int okc_arm_timer(struct okc_session *s, int waiting);

@@ -102,7 +102,13 @@ int okc_shut_sending(struct okc_session *s)
 {
 	int rc;
 
-	if ((s->wr_shut && !s->shut_again) || s->net_eof || s->send_err != 0 || s->send_cut)
+	/* The connection is over: a half-close still waiting is given up, or the loops would keep
+	 * the sending slot armed on a socket that is always ready (a busy loop). */
+	if (s->net_eof || s->send_err != 0 || s->send_cut) {
+		s->shut_again = 0;
+		return 0;
+	}
+	if (s->wr_shut && !s->shut_again)
 		return 0;
 	s->wr_shut = 1;
 	rc = ok_stream_shutdown(&s->st);

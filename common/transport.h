@@ -51,6 +51,10 @@ extern const struct ok_transport ok_transport_plain;
 /* A plain stream over fd (a connected, non-blocking socket). */
 void ok_stream_plain(struct ok_stream *st, int fd);
 
+/* No stream (fd -1, the plain table), for a record freed or not yet used: a zeroed one would
+ * read as descriptor 0 with no transport. Its calls fail (EBADF); closing it does nothing. */
+void ok_stream_none(struct ok_stream *st);
+
 static inline ssize_t ok_stream_read(struct ok_stream *st, void *buf, size_t len)
 {
 	return st->t->read(st, buf, len);
@@ -73,9 +77,11 @@ static inline int ok_stream_shutdown(struct ok_stream *st)
 	return st->t->shutdown(st);
 }
 
+/* Closes what st holds; nothing for no stream, or a record never made one (no transport: its
+ * fd, 0 when zeroed, is not its own). */
 static inline void ok_stream_close(struct ok_stream *st)
 {
-	if (st->fd >= 0)
+	if (st->fd >= 0 && st->t != NULL)
 		st->t->close(st);
 }
 

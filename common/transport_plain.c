@@ -57,3 +57,8 @@ void ok_stream_plain(struct ok_stream *st, int fd)
 	st->impl = NULL;
 	st->fd = fd;
 }
+
+void ok_stream_none(struct ok_stream *st)
+{
+	ok_stream_plain(st, -1);
+}

@@ -8,6 +8,7 @@
 
 #include "okbench.h"
 #include "util.h"
+#include "wait.h"
 
 /* Says what was wrong and where help is; the usage error status. */
 static int usage_error(const char *msg)
@@ -22,9 +23,11 @@ static void on_stop(int sig)
 	(void)sig;
 	if (okb_stop < 2)
 		okb_stop++;
+	okb_wait_wake();
 }
 
-/* No SA_RESTART: a signal ends the poll at once and the loop acts on okb_stop. */
+/* No SA_RESTART: a signal ends the poll at once and the loop acts on okb_stop. The loops that
+ * wait keep SIGINT and SIGTERM blocked but while they wait (okbench/wait.h). */
 static int catch_signals(void)
 {
 	struct sigaction sa;
@@ -112,6 +115,9 @@ static int connect_and_run(const struct okb_options *o, struct ok_tls_ctx *tls,
 	if (r->unopened > 0)
 		fprintf(stderr, "okbench: %lu of %lu connections could not be opened: %s\n",
 		        r->unopened, o->conns, r->connect_err.msg);
+	if (r->skipped > 0)
+		fprintf(stderr, "okbench: stopped while opening: %lu of %lu connections not opened\n",
+		        r->skipped, o->conns);
 	if (r->tls_failed > 0)
 		fprintf(stderr, "okbench: %lu of %lu connections failed TLS: %s\n", r->tls_failed,
 		        o->conns, r->tls_err.msg);
@@ -128,6 +134,10 @@ static int bench(const struct okb_options *o)
 	int status;
 
 	okb_hist_reset(&r.hist);
+	if (okb_wait_open() < 0) {
+		perror("okbench: pipe");
+		return OKB_EXIT_FAILED;
+	}
 	if (catch_signals() < 0) {
 		perror("okbench: sigaction");
 		return OKB_EXIT_FAILED;
@@ -140,6 +150,7 @@ static int bench(const struct okb_options *o)
 		return OKB_EXIT_TLS;
 	status = connect_and_run(o, tls, &r);
 	ok_tls_ctx_free(tls);
+	okb_wait_close(); /* a stop that comes now ends nothing more: the handler writes nothing */
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "okbench: writing the report: %s\n", strerror(errno));
 		return OKB_EXIT_FAILED;

@@ -103,6 +103,8 @@ struct okb_result {
 	uint64_t unsent;            /* -R: due, but no connection was free to send it by the end */
 	unsigned long failed;       /* connections not opened, or closed by the server */
 	unsigned long unopened;     /* of those, the ones that could not be opened */
+	unsigned long skipped;      /* not opened (or their TLS handshake cut short) because a stop
+	                               came first: not failures */
 	double duration_s;          /* from the end of the warm-up to the last reply */
 	struct okb_hist hist;       /* latency in nanoseconds */
 	struct okb_target target;

@@ -35,9 +35,11 @@ struct run {
 	struct okb_result *r;
 	struct ok_tls_ctx *tls; /* NULL: plain streams */
 	struct conn *c;
-	struct pollfd *pfd;   /* pfd[i] watches c[i]; fd -1 once it is closed */
+	struct pollfd *pfd;   /* pfd[i] watches c[i]; fd -1 once it is closed; one slot more for
+	                         okb_wait (wait.h) */
 	size_t n;             /* connections opened */
 	size_t live;          /* of those, still open */
+	int open_failed;      /* a connection could not be opened (before any stop) */
 	char *block;          /* depth copies of "LINE\n": every batch is the start of it */
 	size_t line_len;
 	char *buf;            /* one read's bytes */
@@ -408,8 +410,10 @@ static void show_status(struct run *u, int64_t now)
 	u->next_status += (int64_t)OKB_STATUS_MS * 1000000;
 }
 
-/* The loop: schedule, wait, serve what is ready, until finished() says so. */
-static int loop(struct run *u, struct ok_err *e)
+/* The loop: schedule, wait, serve what is ready, until finished() says so. The stop signals
+ * are let in only while it waits (open_mask), so none is missed between update_phase and the
+ * wait, which may have no time limit. */
+static int serve(struct run *u, const sigset_t *open_mask, struct ok_err *e)
 {
 	for (;;) {
 		int64_t now = now_ns();
@@ -422,7 +426,7 @@ static int loop(struct run *u, struct ok_err *e)
 		if (u->o->rate != 0)
 			schedule(u, now);
 		show_status(u, now);
-		n = okb_wait(u->pfd, (nfds_t)u->n, wait_ns(u, now_ns()));
+		n = okb_wait(u->pfd, (nfds_t)u->n, wait_ns(u, now_ns()), open_mask);
 		if (n < 0 && errno != EINTR)
 			return ok_err_set(e, OKB_EXIT_FAILED, errno, "poll");
 		for (i = 0; i < u->n && n > 0; i++) {
@@ -432,6 +436,20 @@ static int loop(struct run *u, struct ok_err *e)
 			handle_conn(u, i, u->pfd[i].revents);
 		}
 	}
+}
+
+/* serve, with the stop signals held from now on but for its waits (wait.h): nothing in it
+ * waits elsewhere. */
+static int loop(struct run *u, struct ok_err *e)
+{
+	sigset_t open_mask;
+	int rc;
+
+	if (okb_wait_hold(&open_mask) < 0)
+		return ok_err_set(e, OKB_EXIT_FAILED, errno, "sigprocmask");
+	rc = serve(u, &open_mask, e);
+	okb_wait_release(&open_mask);
+	return rc;
 }
 
 /* The negotiated session, as the report names it, from connection i's finished handshake. */
@@ -473,8 +491,8 @@ static int step_handshake(struct run *u, size_t i)
 	return 1;
 }
 
-/* Handshakes still going when the phase ends: failed, timed out (or closed at a signal); the
- * others unparked (closed ones are -1). */
+/* Handshakes still going when the phase ends: failed, timed out (or, at a stop, cut short:
+ * skipped, not failed); the others unparked (closed ones are -1). */
 static void end_handshakes(struct run *u, size_t from)
 {
 	char why[64];
@@ -484,7 +502,9 @@ static void end_handshakes(struct run *u, size_t from)
 		if (u->c[i].shaking && u->pfd[i].fd >= 0) {
 			if (okb_stop == 0)
 				note_tls_failure(u, i, why);
-			close_conn(u, i, 1);
+			else
+				u->r->skipped++;
+			close_conn(u, i, okb_stop == 0);
 		}
 		u->pfd[i].fd = u->c[i].st.fd;
 	}
@@ -512,12 +532,58 @@ static int add_conn(struct run *u, size_t i, int fd, struct ok_err *e)
 	return 0;
 }
 
-/* Opens the next connection (n); 0, or -1 when it cannot be (r->connect_err says why). */
+/* Opens the next connection (n); 0, or -1 when it cannot be (r->connect_err says why). One
+ * that fails once a stop has come is the stop's (a full Unix backlog is waited for only until
+ * then), not a failure of its own. */
 static int open_next(struct run *u)
 {
 	int fd = okb_connect_again(&u->r->target, &u->r->connect_err);
 
-	return fd < 0 ? -1 : add_conn(u, u->n, fd, &u->r->connect_err);
+	if (fd < 0 || add_conn(u, u->n, fd, &u->r->connect_err) < 0) {
+		u->open_failed = okb_stop == 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* The connections that were never opened: after one that could not be, not opened (failed,
+ * as the next would most likely fail alike); after a stop, skipped (not failures). */
+static void count_unopened(struct run *u)
+{
+	unsigned long rest = u->o->conns - u->n;
+
+	if (okb_stop != 0 && !u->open_failed) {
+		u->r->skipped += rest;
+		return;
+	}
+	u->r->unopened = rest;
+	u->r->failed += rest;
+}
+
+#define HANDSHAKES_OVER (-2)
+
+/* One wait for the handshakes in progress from lo on, unless they are over (none left, a stop
+ * asked for, the deadline passed: HANDSHAKES_OVER). The stop signals are held from the look at
+ * okb_stop to the wait, which lets them in (wait.h): one that comes in between is not missed.
+ * The connections are opened with them let in, so a stop ends the opening at once. As okb_wait:
+ * the ready count, or -1 with errno (EINTR: a signal). */
+static int wait_handshakes(struct run *u, size_t lo, size_t shaking, int64_t deadline)
+{
+	sigset_t open_mask;
+	int64_t wait;
+	int n, err;
+
+	if (okb_wait_hold(&open_mask) < 0)
+		return -1;
+	wait = deadline - now_ns();
+	if (shaking == 0 || okb_stop != 0 || wait <= 0)
+		n = HANDSHAKES_OVER;
+	else
+		n = okb_wait(u->pfd + lo, (nfds_t)(u->n - lo), wait, &open_mask);
+	err = errno;
+	okb_wait_release(&open_mask);
+	errno = err;
+	return n;
 }
 
 /*
@@ -529,23 +595,24 @@ static int open_next(struct run *u)
  */
 static int shake_hands(struct run *u, size_t from, size_t upto, struct ok_err *e)
 {
-	int64_t deadline = now_ns() + (int64_t)OKB_HANDSHAKE_MS * 1000000, wait;
+	int64_t deadline = now_ns() + (int64_t)OKB_HANDSHAKE_MS * 1000000;
 	size_t shaking = 0, lo = from, i;
-	int opening = 1, n;
+	int opening = 1;
 
 	for (i = from; i < u->n; i++)
 		shaking += !step_handshake(u, i);
 	for (;;) {
+		int n;
+
 		while (opening && shaking < OKB_HANDSHAKES_AT_ONCE && u->n < upto && okb_stop == 0) {
 			opening = open_next(u) == 0;
 			shaking += opening && !step_handshake(u, u->n - 1);
 		}
 		while (lo < u->n && !u->c[lo].shaking)
 			lo++; /* poll from the oldest handshake in progress */
-		wait = deadline - now_ns();
-		if (shaking == 0 || okb_stop != 0 || wait <= 0)
+		n = wait_handshakes(u, lo, shaking, deadline);
+		if (n == HANDSHAKES_OVER)
 			break;
-		n = okb_wait(u->pfd + lo, (nfds_t)(u->n - lo), wait);
 		if (n < 0 && errno != EINTR)
 			return ok_err_set(e, OKB_EXIT_FAILED, errno, "poll");
 		for (i = lo; i < u->n && n > 0; i++) {
@@ -563,11 +630,10 @@ static int shake_hands(struct run *u, size_t from, size_t upto, struct ok_err *e
 }
 
 /*
- * The first connection (fd), then the others, in turn; the first that cannot be opened ends
- * the opening (the next would most likely fail alike), the rest counted as not opened. With
- * TLS the first shakes hands alone (a server that fails it fails every one: said at once),
- * then the others are opened as handshakes end. 0, or -1 with e (e->code OKB_EXIT_TLS: the
- * first handshake failed).
+ * The first connection (fd), then the others, in turn, until the first that cannot be opened or
+ * a stop (count_unopened counts the rest). With TLS the first shakes hands alone (a server that
+ * fails it fails every one: said at once), then the others are opened as handshakes end. 0, or
+ * -1 with e (e->code OKB_EXIT_TLS: the first handshake failed).
  */
 static int open_conns(struct run *u, int first_fd, struct ok_err *e)
 {
@@ -578,7 +644,7 @@ static int open_conns(struct run *u, int first_fd, struct ok_err *e)
 		return -1;
 	if (u->tls == NULL) {
 		while (u->n < o->conns && okb_stop == 0 && open_next(u) == 0)
-			continue;
+			; /* only opening */
 	} else if (shake_hands(u, 0, 1, e) < 0) {
 		return -1;
 	} else if (u->live == 0 && u->r->tls_failed > 0) {
@@ -586,8 +652,7 @@ static int open_conns(struct run *u, int first_fd, struct ok_err *e)
 	} else {
 		rc = shake_hands(u, 1, o->conns, e);
 	}
-	u->r->unopened = o->conns - u->n;
-	u->r->failed += u->r->unopened;
+	count_unopened(u);
 	return rc;
 }
 
@@ -609,7 +674,7 @@ static int allocate(struct run *u, struct ok_err *e)
 
 	u->line_len = len + 1;
 	u->c = calloc(o->conns, sizeof *u->c);
-	u->pfd = calloc(o->conns, sizeof *u->pfd);
+	u->pfd = calloc(o->conns + 1, sizeof *u->pfd); /* the one more for okb_wait */
 	u->buf = malloc(READ_SIZE);
 	u->block = malloc(u->line_len * o->depth);
 	u->mask = ring_mask(o->depth);
@@ -622,6 +687,8 @@ static int allocate(struct run *u, struct ok_err *e)
 		memcpy(u->block + k * u->line_len, o->line, len);
 		u->block[k * u->line_len + len] = '\n';
 	}
+	for (unsigned long k = 0; k < o->conns; k++)
+		ok_stream_none(&u->c[k].st); /* until add_conn: no stream, not descriptor 0 */
 	return 0;
 }
 

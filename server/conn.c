@@ -152,6 +152,7 @@ void conn_close_now(struct server *s, int fd)
 	s->open_conns--;
 	s->fd_freed = true;
 	memset(c, 0, sizeof *c);
+	ok_stream_none(&c->st);
 }
 
 /* A system call on the connection failed with err: closes now; -v logs err as the reason. */

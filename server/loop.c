@@ -406,6 +406,8 @@ static int setup(struct server *s)
 		server_log("cannot allocate %d connection records", s->cfg->table_size);
 		return -1;
 	}
+	for (size_t fd = 0; fd < size; fd++)
+		ok_stream_none(&s->conns[fd].st); /* free records hold no stream, not descriptor 0 */
 	s->backend = backend_create(s->cfg->table_size);
 	if (s->backend == NULL) {
 		server_log("%s: create: %s", backend_name(), strerror(errno));

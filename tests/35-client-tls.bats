@@ -42,6 +42,7 @@ teardown() {
 	stop_pid "${SOCAT_PID:-}"
 	stop_pid "${REDIS_PID:-}"
 	stop_pid "${CLIENT_PID:-}"
+	stop_pid "${MUTE_PID:-}"
 	stop_fake
 	stop_okserver
 	[ -z "${FEED_FD:-}" ] || exec {FEED_FD}>&-
@@ -376,6 +377,86 @@ CASES
 	assert_equal "$status" 5
 	assert_equal "$(cat "$out")" "OK"
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" "okclient: connection to 127.0.0.1:$SOCAT_PORT lost: answered 1 of 3 lines"
+}
+
+# start_mute_tls_server LINES: a TLS 1.3 server (Python's ssl) on 127.0.0.1 port 0 that reads
+# nothing: once the client's bytes wait in its socket (more than a line's worth: the client's
+# send side is full), it sends LINES lines "OK" and its close_notify, logs "closed", then
+# throws away what the client sent until the client closes (no reset that would cut the
+# replies short). Sets MUTE_PID and MUTE_PORT.
+start_mute_tls_server() {
+	command -v python3 >/dev/null || skip "python3 is not installed: run 'make deps'"
+	local log=$BATS_TEST_TMPDIR/mute.log
+	python3 - "$CERTS/server.pem" "$CERTS/server.key" "$1" </dev/null >"$log" 2>&1 3>&- <<'EOF' &
+import fcntl, os, select, socket, ssl, struct, sys, termios, time
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+ls = socket.socket()
+ls.bind(("127.0.0.1", 0))
+ls.listen(1)
+print("listening on 127.0.0.1:%d" % ls.getsockname()[1], flush=True)
+conn = ctx.wrap_socket(ls.accept()[0], server_side=True)
+fd = conn.fileno()
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline:
+    if struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0] > 4096:
+        break
+    time.sleep(0.01)
+conn.sendall(b"OK\n" * int(sys.argv[3]))
+try:
+    conn.unwrap()  # our close_notify goes out; the client's never comes (its bytes are junk)
+except (ssl.SSLError, OSError):
+    pass
+print("closed", flush=True)
+while time.monotonic() < deadline and select.select([fd], [], [], 1)[0]:
+    try:
+        if not os.read(fd, 65536):
+            break
+    except OSError:
+        break
+EOF
+	MUTE_PID=$!
+	MUTE_PORT=$(wait_port "$log" '^listening on ' "the TLS server") || fail "no TLS server"
+}
+
+@test "client tls: a close_notify stuck when the server closes, stdout full: no busy loop" {
+	# The client's close_notify cannot go out (tests/tools/shim/fullsend_shim.c: its socket is
+	# full, as when a server stops reading); the server then sends more replies than stdout (a
+	# non-blocking pipe nobody reads yet) takes, and closes. The client waits for stdout alone.
+	local preload=LD_PRELOAD
+	require_binary "$TOOLS/fullsend_shim.so"
+	[ -z "${OK_UNDER_EMULATOR:-}" ] || preload=QEMU_SET_ENV=LD_PRELOAD
+	start_mute_tls_server 30000
+	local fifo=$BATS_TEST_TMPDIR/out.fifo out=$BATS_TEST_TMPDIR/out rd wr t1 t2 reader status=0
+	mkfifo "$fifo"
+	exec {rd}<>"$fifo"
+	exec {wr}>"$fifo"
+	python3 -c 'import fcntl, os; fcntl.fcntl(1, fcntl.F_SETFL, fcntl.fcntl(1, fcntl.F_GETFL) | os.O_NONBLOCK)' >&"$wr"
+	env "$preload=$TOOLS/fullsend_shim.so" "$OKCLIENT" -r --tls-ca "$CA" 127.0.0.1 "$MUTE_PORT" \
+		<<<"a line of other length" >&"$wr" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	CLIENT_PID=$!
+	exec {wr}>&-
+	wait_for_file_line "$BATS_TEST_TMPDIR/mute.log" '^closed$' "$LIMIT" >/dev/null ||
+		fail "the server did not close: $(cat "$BATS_TEST_TMPDIR/mute.log")"
+	# The client reads the rest and the server's end meanwhile (slower under a tool).
+	sleep "$(awk "BEGIN { print 0.5 * $(tool_slowdown) }")"
+	t1=$(awk '{ print $14 + $15 }' "/proc/$CLIENT_PID/stat")
+	sleep 1
+	t2=$(awk '{ print $14 + $15 }' "/proc/$CLIENT_PID/stat")
+	# The replies read through the held end itself ("OK\n" 30,000 times), so none is lost.
+	timeout "$LIMIT" head -c 90000 <&"$rd" >"$out" 3>&- &
+	reader=$!
+	wait "$CLIENT_PID" || status=$?
+	CLIENT_PID=
+	wait "$reader" || fail "the replies did not all come: $(wc -c <"$out") bytes"
+	exec {rd}<&-
+	echo "# CPU while stdout was full: $((t2 - t1)) of $(getconf CLK_TCK) ticks a second" >&3
+	[ $((t2 - t1)) -lt $(($(getconf CLK_TCK) / 5)) ] ||
+		fail "the client used $((t2 - t1)) ticks of CPU in a second while it waited"
+	assert_equal "$status" 0
+	assert_equal "$(wc -l <"$out")" 30000
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
 }
 
 # --- interop ---

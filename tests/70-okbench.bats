@@ -5,6 +5,7 @@
 
 load helpers
 load server_helpers
+load client_helpers
 bats_require_minimum_version 1.5.0
 
 OKBENCH=${OKBENCH:-$TOP/bin/okbench}
@@ -18,6 +19,7 @@ teardown() {
 	stop_pid "${BENCH_PID:-}"
 	stop_pid "${SOCAT_PID:-}"
 	stop_okserver
+	stop_fake
 	stop_pid "${REDIS_PID:-}"
 	[ -z "${TTY_SOCKET:-}" ] || tmux -S "$TTY_SOCKET" kill-server 2>/dev/null || true
 }
@@ -582,6 +584,68 @@ bench_wait() {
 	assert_equal "$(json_field "$out" '[.lost, .errors] | @tsv')" "0	0"
 	assert_equal "$(server_lines)" "$(json_field "$out" .replies)"
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/bench.err")" ""
+}
+
+@test "okbench: a stop just before a wait with no time limit ends the run: lost, exit 1" {
+	# With -n, no -R and standard error not a terminal, the loop waits with no time limit for a
+	# server that never answers. tests/tools/shim/raise_shim.c raises SIGTERM just before that
+	# wait, after the loop's last look at its stop flag: a signal let in all along is missed
+	# there, and okbench would wait for a second one.
+	local preload=LD_PRELOAD start
+	require_binary "$TOOLS/raise_shim.so"
+	[ -z "${OK_UNDER_EMULATOR:-}" ] || preload=QEMU_SET_ENV=LD_PRELOAD
+	start_fake silent
+	start=$SECONDS
+	run --separate-stderr timeout 20 env "$preload=$TOOLS/raise_shim.so" OK_TEST_RAISE=15 \
+		"$OKBENCH" -c 1 -n 1000000 --warmup 0 --format json 127.0.0.1 "$FAKE_PORT"
+	# The line in flight is waited for (5 s, okbench(1)), then reported lost (SPEC 12: exit 1).
+	assert_equal "$status" 1
+	assert_equal "$(json_field "$output" '[.replies, .lost, .failed_connections] | @tsv')" "0	1	0"
+	assert_equal "$stderr" ""
+	[ $((SECONDS - start)) -le $((8 * $(tool_slowdown))) ] ||
+		fail "okbench took $((SECONDS - start)) s to end"
+}
+
+# bench_stopped_at N ARGS...: okbench ARGS, SIGINT raised as its Nth socket is made
+# (tests/tools/shim/raise_shim.c): the stop comes while the connections open.
+bench_stopped_at() {
+	local preload=LD_PRELOAD n=$1
+	shift
+	require_binary "$TOOLS/raise_shim.so"
+	[ -z "${OK_UNDER_EMULATOR:-}" ] || preload=QEMU_SET_ENV=LD_PRELOAD
+	run --separate-stderr timeout 20 env "$preload=$TOOLS/raise_shim.so" OK_TEST_RAISE=2 \
+		OK_TEST_RAISE_SOCKET="$n" "$OKBENCH" "$@"
+}
+
+@test "okbench: a stop while the connections open: those not opened are no failure, no exit 2" {
+	start_okserver
+	# The 10th connection is made, then the stop ends the opening and the run.
+	bench_stopped_at 10 -c 50 -d 60 --warmup 0 --format json 127.0.0.1 "$SERVER_PORT"
+	assert_success
+	assert_equal "$stderr" "okbench: stopped while opening: 40 of 50 connections not opened"
+	assert_equal "$(json_field "$output" '[.replies, .failed_connections, .lost, .errors] | @tsv')" \
+		"10	0	0	0"
+	assert_equal "$(server_lines)" 10
+}
+
+@test "okbench --tls: a stop while the handshakes go on: those cut short are no failure" {
+	require_tls
+	make_certs
+	start_okserver --tls-cert "$CERTS/server.pem" --tls-key "$CERTS/server.key"
+	# The first connection shakes hands alone; the stop comes as the 10th is made, so the
+	# handshakes of the 2nd to the 10th are cut short (but for those the server has answered
+	# by the time each began: then one call finishes it) and the 11th to the 50th never begin.
+	bench_stopped_at 10 --tls-ca "$CERTS/ca.pem" -c 50 -d 60 --warmup 0 --format json \
+		127.0.0.1 "$SERVER_PORT"
+	assert_success
+	assert_regex "$stderr" '^okbench: stopped while opening: [0-9]+ of 50 connections not opened$'
+	local skipped=${stderr#okbench: stopped while opening: }
+	skipped=${skipped%% *}
+	echo "# not opened: $skipped" >&3
+	[ "$skipped" -ge 40 ] || fail "only $skipped of 50 connections not opened"
+	# Each connection whose handshake was done sent one line, answered.
+	assert_equal "$(json_field "$output" '[.replies, .failed_connections, .lost, .errors] | @tsv')" \
+		"$((50 - skipped))	0	0	0"
 }
 
 @test "okbench: --idle: one line on each connection, then all held open until -d or a signal" {

@@ -164,6 +164,45 @@ static void a_half_close_that_finds_the_server_gone_is_no_failure(void **state)
 	assert_string_equal(s.tls_failure, ""); /* only a TLS stream's failure is TLS's */
 }
 
+/* A half-close still waiting when the server's end comes is given up: the loops arm the sending
+ * slot while shut_again is set, and a socket the server closed is always ready, so a slot left
+ * armed would wake the loop at once, again and again, until stdout took the rest. */
+static void a_half_close_waiting_at_the_servers_end_is_given_up(void **state)
+{
+	const ssize_t answers[] = { OK_IO_WANT_WRITE, OK_IO_EOF };
+	struct okc_session s;
+	struct okc_buf b;
+	(void)state;
+
+	assert_int_equal(okc_buf_init(&b, 16), 0);
+	start(&s, answers, 2);
+	assert_int_equal(okc_shut_sending(&s), 0);
+	assert_true(s.shut_again);
+	assert_int_equal(okc_recv_replies(&s, &b), 0);
+	assert_true(s.net_eof);
+	assert_int_equal(okc_shut_sending(&s), 0);
+	assert_false(s.shut_again); /* the sending slot is no longer armed */
+	assert_int_equal(next, 2);  /* and the half-close is not called again */
+	assert_int_equal(s.send_err, 0);
+	okc_buf_free(&b);
+}
+
+/* The same when the server went away while we sent (send_cut): nothing more can go out. */
+static void a_half_close_waiting_when_the_send_is_cut_is_given_up(void **state)
+{
+	const ssize_t answers[] = { OK_IO_WANT_WRITE };
+	struct okc_session s;
+	(void)state;
+
+	start(&s, answers, 1);
+	assert_int_equal(okc_shut_sending(&s), 0);
+	assert_true(s.shut_again);
+	s.send_cut = 1;
+	assert_int_equal(okc_shut_sending(&s), 0);
+	assert_false(s.shut_again);
+	assert_int_equal(next, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +210,8 @@ int main(void)
 		cmocka_unit_test(a_write_that_wants_to_read_waits_for_pollin),
 		cmocka_unit_test(a_half_close_that_wants_is_called_again),
 		cmocka_unit_test(a_half_close_that_finds_the_server_gone_is_no_failure),
+		cmocka_unit_test(a_half_close_waiting_at_the_servers_end_is_given_up),
+		cmocka_unit_test(a_half_close_waiting_when_the_send_is_cut_is_given_up),
 	};
 
 	return cmocka_run_group_tests_name("client session over a transport", tests, NULL, NULL);
