@@ -42,8 +42,8 @@ static int catch_signals(void)
 }
 
 /* Each connection is a descriptor: the soft limit is raised when it is too small. 0, or -1
- * with msg when even the hard limit is. */
-static int raise_fd_limit(unsigned long conns, char *msg, size_t len)
+ * with e filled when even the hard limit is. */
+static int raise_fd_limit(unsigned long conns, struct ok_err *e)
 {
 	struct rlimit rl;
 	rlim_t need = (rlim_t)conns + 16;
@@ -51,16 +51,14 @@ static int raise_fd_limit(unsigned long conns, char *msg, size_t len)
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= need)
 		return 0;
 	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
-		snprintf(msg, len, "%lu connections need %lu descriptors; the limit is %lu "
-		         "(ulimit -n)", conns, (unsigned long)need, (unsigned long)rl.rlim_max);
-		return -1;
+		return ok_err_set(e, OKB_EXIT_CONNECT, 0, "%lu connections need %lu descriptors; the "
+		                  "limit is %lu (ulimit -n)", conns, (unsigned long)need,
+		                  (unsigned long)rl.rlim_max);
 	}
 	rl.rlim_cur = need;
-	if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
-		snprintf(msg, len, "setrlimit to %lu descriptors: %s", (unsigned long)need,
-		         strerror(errno));
-		return -1;
-	}
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return ok_err_set(e, OKB_EXIT_CONNECT, errno, "setrlimit to %lu descriptors",
+		                  (unsigned long)need);
 	return 0;
 }
 
@@ -130,7 +128,7 @@ static int bench(const struct okb_options *o)
 {
 	static struct okb_result r; /* the histogram is some 60 KiB: not on the stack */
 	struct ok_tls_ctx *tls;
-	char msg[256];
+	struct ok_err e;
 	int status;
 
 	okb_hist_reset(&r.hist);
@@ -142,9 +140,9 @@ static int bench(const struct okb_options *o)
 		perror("okbench: sigaction");
 		return OKB_EXIT_FAILED;
 	}
-	if (raise_fd_limit(o->conns, msg, sizeof msg) < 0) {
-		fprintf(stderr, "okbench: %s\n", msg);
-		return OKB_EXIT_CONNECT;
+	if (raise_fd_limit(o->conns, &e) < 0) {
+		fprintf(stderr, "okbench: %s\n", e.msg);
+		return e.code;
 	}
 	if (make_tls_context(o, &tls) < 0)
 		return OKB_EXIT_TLS;
@@ -161,7 +159,7 @@ static int bench(const struct okb_options *o)
 int main(int argc, char **argv)
 {
 	struct okb_options opt;
-	char msg[512];
+	struct ok_err e;
 
 	/* Started with stdout closed, a socket would become fd 1 and get the report. */
 	if (ok_keep_stdio_open() < 0) {
@@ -169,10 +167,10 @@ int main(int argc, char **argv)
 		        strerror(errno));
 		return OKB_EXIT_FAILED;
 	}
-	switch (okb_parse_options(argc, argv, &opt, msg, sizeof msg)) {
+	switch (okb_parse_options(argc, argv, &opt, &e)) {
 	case OKB_HELP: okb_print_usage(); return fflush(stdout) == 0 ? 0 : OKB_EXIT_FAILED;
 	case OKB_VERSION: okb_print_version(); return fflush(stdout) == 0 ? 0 : OKB_EXIT_FAILED;
-	case OKB_USAGE_ERROR: return usage_error(msg);
+	case OKB_USAGE_ERROR: return usage_error(e.msg);
 	case OKB_RUN: break;
 	}
 	return bench(&opt);

@@ -69,9 +69,9 @@ struct okb_options {
 /* What okb_parse_options asks main to do. */
 enum okb_action { OKB_RUN, OKB_HELP, OKB_VERSION, OKB_USAGE_ERROR };
 
-/* options.c: pure parsing; on OKB_USAGE_ERROR, err holds the message (no program name). */
-enum okb_action okb_parse_options(int argc, char **argv, struct okb_options *o, char *err,
-                                  size_t errlen);
+/* options.c: pure parsing; on OKB_USAGE_ERROR, e holds the message (no program name). */
+enum okb_action okb_parse_options(int argc, char **argv, struct okb_options *o,
+                                  struct ok_err *e);
 void okb_print_usage(void);
 void okb_print_version(void);
 

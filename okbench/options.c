@@ -126,17 +126,17 @@ void okb_print_version(void)
 
 /* One numeric option through the project's one parser; the message names option and value. */
 static int parse_number(const char *name, const char *arg, unsigned long min, unsigned long max,
-                        unsigned long *out, char *err, size_t errlen)
+                        unsigned long *out, struct ok_err *e)
 {
 	const char *why;
 
 	if (ok_parse_number(arg, min, max, out, &why) == 0)
 		return 0;
-	snprintf(err, errlen, "%s %s: %s (%lu-%lu)", name, why, arg, min, max);
+	ok_err_set(e, OKB_EXIT_USAGE, 0, "%s %s: %s (%lu-%lu)", name, why, arg, min, max);
 	return -1;
 }
 
-static int parse_format(const char *arg, struct okb_options *o, char *err, size_t errlen)
+static int parse_format(const char *arg, struct okb_options *o, struct ok_err *e)
 {
 	if (strcmp(arg, "text") == 0)
 		o->format = OKB_FORMAT_TEXT;
@@ -145,21 +145,21 @@ static int parse_format(const char *arg, struct okb_options *o, char *err, size_
 	else if (strcmp(arg, "json") == 0)
 		o->format = OKB_FORMAT_JSON;
 	else {
-		snprintf(err, errlen, "--format not text, csv or json: %s", arg);
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "--format not text, csv or json: %s", arg);
 		return -1;
 	}
 	return 0;
 }
 
 /* --line: one line's content, so no LF in it, and no longer than a server takes by default. */
-static int parse_line(const char *arg, struct okb_options *o, char *err, size_t errlen)
+static int parse_line(const char *arg, struct okb_options *o, struct ok_err *e)
 {
 	size_t len = strlen(arg);
 
 	if (strchr(arg, '\n') != NULL)
-		snprintf(err, errlen, "--line holds a newline: one line's content is wanted");
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "--line holds a newline: one line's content is wanted");
 	else if (len > OKB_LINE_MAX)
-		snprintf(err, errlen, "--line too long: %zu bytes (at most %lu)", len, OKB_LINE_MAX);
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "--line too long: %zu bytes (at most %lu)", len, OKB_LINE_MAX);
 	else {
 		o->line = arg;
 		return 0;
@@ -168,12 +168,12 @@ static int parse_line(const char *arg, struct okb_options *o, char *err, size_t 
 }
 
 /* -U's path: not empty, and short enough for a socket address. */
-static int parse_unix_path(const char *arg, struct okb_options *o, char *err, size_t errlen)
+static int parse_unix_path(const char *arg, struct okb_options *o, struct ok_err *e)
 {
 	size_t len = strlen(arg);
 
 	if (len == 0 || len > OKB_UNIX_PATH_MAX) {
-		snprintf(err, errlen, len == 0 ? "-U: unix socket path is empty" :
+		ok_err_set(e, OKB_EXIT_USAGE, 0, len == 0 ? "-U: unix socket path is empty" :
 		         "-U: unix socket path too long: %zu bytes (at most %zu)", len, OKB_UNIX_PATH_MAX);
 		return -1;
 	}
@@ -182,21 +182,21 @@ static int parse_unix_path(const char *arg, struct okb_options *o, char *err, si
 }
 
 /* One option's value into o; 0, or -1 with err set. */
-static int take_option(int c, const char *arg, struct okb_options *o, char *err, size_t errlen)
+static int take_option(int c, const char *arg, struct okb_options *o, struct ok_err *e)
 {
 	switch (c) {
 	case '4': o->family = AF_INET; return 0;
 	case '6': o->family = AF_INET6; return 0;
-	case 'U': return parse_unix_path(arg, o, err, errlen);
-	case 'c': return parse_number("-c", arg, 1, OKB_CONNS_MAX, &o->conns, err, errlen);
-	case 'P': return parse_number("-P", arg, 1, OKB_DEPTH_MAX, &o->depth, err, errlen);
-	case 'd': return parse_number("-d", arg, 1, OKB_SECS_MAX, &o->seconds, err, errlen);
-	case 'n': return parse_number("-n", arg, 1, OKB_LINES_MAX, &o->lines, err, errlen);
-	case 'R': return parse_number("-R", arg, 1, OKB_RATE_MAX, &o->rate, err, errlen);
+	case 'U': return parse_unix_path(arg, o, e);
+	case 'c': return parse_number("-c", arg, 1, OKB_CONNS_MAX, &o->conns, e);
+	case 'P': return parse_number("-P", arg, 1, OKB_DEPTH_MAX, &o->depth, e);
+	case 'd': return parse_number("-d", arg, 1, OKB_SECS_MAX, &o->seconds, e);
+	case 'n': return parse_number("-n", arg, 1, OKB_LINES_MAX, &o->lines, e);
+	case 'R': return parse_number("-R", arg, 1, OKB_RATE_MAX, &o->rate, e);
 	case OPT_WARMUP:
-		return parse_number("--warmup", arg, 0, OKB_WARMUP_MAX, &o->warmup, err, errlen);
-	case OPT_LINE: return parse_line(arg, o, err, errlen);
-	case OPT_FORMAT: return parse_format(arg, o, err, errlen);
+		return parse_number("--warmup", arg, 0, OKB_WARMUP_MAX, &o->warmup, e);
+	case OPT_LINE: return parse_line(arg, o, e);
+	case OPT_FORMAT: return parse_format(arg, o, e);
 	case OPT_IDLE: o->idle = 1; return 0;
 	default: return -1;
 	}
@@ -204,7 +204,7 @@ static int take_option(int c, const char *arg, struct okb_options *o, char *err,
 
 /* A TLS option (a build with TLS): each one turns TLS on; o->tls_first names the first. */
 static int take_tls_option(int c, const char *name, const char *arg, struct okb_options *o,
-                           char *err, size_t errlen)
+                           struct ok_err *e)
 {
 	if (o->tls_first == NULL)
 		o->tls_first = name;
@@ -216,7 +216,7 @@ static int take_tls_option(int c, const char *name, const char *arg, struct okb_
 	case OPT_TLS_KEY: o->tls_conf.key = arg; break;
 	case OPT_TLS_SERVERNAME:
 		if (arg[0] == '\0') {
-			snprintf(err, errlen, "--tls-servername is empty: a name is wanted");
+			ok_err_set(e, OKB_EXIT_USAGE, 0, "--tls-servername is empty: a name is wanted");
 			return -1;
 		}
 		o->tls_conf.servername = arg;
@@ -228,37 +228,36 @@ static int take_tls_option(int c, const char *name, const char *arg, struct okb_
 
 /* Options that cannot go together, one check a line; 0 or -1 with err set. */
 static int check_combination(int argc, char **argv, int seconds_given,
-                             const struct okb_options *o, char *err, size_t errlen)
+                             const struct okb_options *o, struct ok_err *e)
 {
 	if (o->unix_path != NULL && o->family != AF_UNSPEC)
-		snprintf(err, errlen, "-U cannot be used with -%c", o->family == AF_INET ? '4' : '6');
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "-U cannot be used with -%c", o->family == AF_INET ? '4' : '6');
 	else if (o->unix_path != NULL && o->tls)
-		snprintf(err, errlen, "-U cannot be used with --%s (TLS is for TCP only)", o->tls_first);
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "-U cannot be used with --%s (TLS is for TCP only)", o->tls_first);
 	else if (o->tls_conf.cert != NULL && o->tls_conf.key == NULL)
-		snprintf(err, errlen, "--tls-cert needs --tls-key");
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "--tls-cert needs --tls-key");
 	else if (o->tls_conf.key != NULL && o->tls_conf.cert == NULL)
-		snprintf(err, errlen, "--tls-key needs --tls-cert");
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "--tls-key needs --tls-cert");
 	else if (o->unix_path != NULL && optind < argc)
-		snprintf(err, errlen, "-U takes no HOST or PORT: %s", argv[optind]);
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "-U takes no HOST or PORT: %s", argv[optind]);
 	else if (seconds_given && o->lines != 0)
-		snprintf(err, errlen, "-d and -n cannot be used together: give one");
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "-d and -n cannot be used together: give one");
 	else if (o->idle && o->lines != 0)
-		snprintf(err, errlen, "--idle cannot be used with -n");
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "--idle cannot be used with -n");
 	else if (o->idle && o->rate != 0)
-		snprintf(err, errlen, "--idle cannot be used with -R");
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "--idle cannot be used with -R");
 	else
 		return 0;
 	return -1;
 }
 
 /* Stores a host text (brackets kept: they mark IPv6); 0 or -1 with err set. */
-static int store_host(struct okb_options *o, const char *text, size_t len, char *err,
-                      size_t errlen)
+static int store_host(struct okb_options *o, const char *text, size_t len, struct ok_err *e)
 {
 	if (len == 0)
-		snprintf(err, errlen, "host is empty");
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "host is empty");
 	else if (len > OKB_HOST_MAX)
-		snprintf(err, errlen, "host too long: %zu bytes (at most %d)", len, OKB_HOST_MAX);
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "host too long: %zu bytes (at most %d)", len, OKB_HOST_MAX);
 	else {
 		memcpy(o->host, text, len);
 		o->host[len] = '\0';
@@ -267,57 +266,57 @@ static int store_host(struct okb_options *o, const char *text, size_t len, char 
 	return -1;
 }
 
-static int store_port(struct okb_options *o, const char *arg, char *err, size_t errlen)
+static int store_port(struct okb_options *o, const char *arg, struct ok_err *e)
 {
 	const char *why;
 
 	if (ok_parse_port(arg, &o->port, &why) < 0 || (o->port == 0 && (why = "too small"))) {
-		snprintf(err, errlen, "port %s: %s (1-65535)", why, arg);
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "port %s: %s (1-65535)", why, arg);
 		return -1;
 	}
 	return 0;
 }
 
 /* HOST [PORT], or HOST:PORT; all optional; 0 or -1 with err set. */
-static int parse_operands(int argc, char **argv, struct okb_options *o, char *err, size_t errlen)
+static int parse_operands(int argc, char **argv, struct okb_options *o, struct ok_err *e)
 {
 	int left = argc - optind;
 	const char *port;
 	size_t hostlen;
 
 	if (left > 2) {
-		snprintf(err, errlen, "too many arguments: %s", argv[optind + 2]);
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "too many arguments: %s", argv[optind + 2]);
 		return -1;
 	}
 	if (left == 0)
 		return 0;
 	port = ok_split_host_port(argv[optind], &hostlen);
-	if (store_host(o, argv[optind], hostlen, err, errlen) < 0)
+	if (store_host(o, argv[optind], hostlen, e) < 0)
 		return -1;
 	if (port != NULL && left == 2) {
-		snprintf(err, errlen, "port given twice: %s and %s", argv[optind], argv[optind + 1]);
+		ok_err_set(e, OKB_EXIT_USAGE, 0, "port given twice: %s and %s", argv[optind], argv[optind + 1]);
 		return -1;
 	}
 	if (port == NULL && left == 2)
 		port = argv[optind + 1];
-	return port != NULL ? store_port(o, port, err, errlen) : 0;
+	return port != NULL ? store_port(o, port, e) : 0;
 }
 
 /* getopt_long's ':' or '?' as a message, abbreviations named in full. */
-static void describe_mistake(int c, const char *word, char *err, size_t errlen)
+static void describe_mistake(int c, const char *word, struct ok_err *e)
 {
 	const struct ok_optdiag_table table = { SHORT_OPTIONS, long_options(), OK_OPTDIAG_EXPAND };
 	char subject[192];
 	const char *problem =
 		ok_describe_getopt_error(&table, c, optopt, word, subject, sizeof subject);
 
-	snprintf(err, errlen, "%s: %s", problem, subject);
+	ok_err_set(e, OKB_EXIT_USAGE, 0, "%s: %s", problem, subject);
 }
 
 /* A TLS option, named in full however it was typed ("--tls-c=FILE" is --tls-cert). */
-static void refuse_tls(int longindex, char *err, size_t errlen)
+static void refuse_tls(int longindex, struct ok_err *e)
 {
-	snprintf(err, errlen, "--%s: this build has no TLS (okbench --version says TLS: no)",
+	ok_err_set(e, OKB_EXIT_USAGE, 0, "--%s: this build has no TLS (okbench --version says TLS: no)",
 	         no_tls_options[longindex].name);
 }
 
@@ -334,11 +333,10 @@ static void set_defaults(struct okb_options *o)
 	o->format = OKB_FORMAT_TEXT;
 }
 
-enum okb_action okb_parse_options(int argc, char **argv, struct okb_options *o, char *err,
-                                  size_t errlen)
+enum okb_action okb_parse_options(int argc, char **argv, struct okb_options *o, struct ok_err *e)
 {
 	const struct option *table = long_options();
-	int c, longindex, seconds_given = 0, rc;
+	int c, longindex, seconds_given = 0;
 
 	set_defaults(o);
 	optind = 0; /* glibc: a full reset, so the parser can run more than once (unit tests) */
@@ -349,21 +347,20 @@ enum okb_action okb_parse_options(int argc, char **argv, struct okb_options *o, 
 		if (c == 'V')
 			return OKB_VERSION;
 		if (c >= OPT_TLS && !ok_tls_available()) {
-			refuse_tls(longindex, err, errlen);
+			refuse_tls(longindex, e);
 			return OKB_USAGE_ERROR;
 		}
 		if (c == ':' || c == '?') {
-			describe_mistake(c, argv[optind - 1], err, errlen);
+			describe_mistake(c, argv[optind - 1], e);
 			return OKB_USAGE_ERROR;
 		}
 		seconds_given |= c == 'd';
-		rc = c >= OPT_TLS ? take_tls_option(c, table[longindex].name, optarg, o, err, errlen)
-		                  : take_option(c, optarg, o, err, errlen);
-		if (rc < 0)
+		if ((c >= OPT_TLS ? take_tls_option(c, table[longindex].name, optarg, o, e)
+		                  : take_option(c, optarg, o, e)) < 0)
 			return OKB_USAGE_ERROR;
 	}
-	if (check_combination(argc, argv, seconds_given, o, err, errlen) < 0 ||
-	    parse_operands(argc, argv, o, err, errlen) < 0)
+	if (check_combination(argc, argv, seconds_given, o, e) < 0 ||
+	    parse_operands(argc, argv, o, e) < 0)
 		return OKB_USAGE_ERROR;
 	if (o->lines == 0 && !seconds_given)
 		o->seconds = OKB_DEFAULT_SECS;

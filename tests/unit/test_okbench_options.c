@@ -10,7 +10,7 @@
 #include "tls.h"
 
 static struct okb_options o;
-static char err[512];
+static struct ok_err e;
 
 /* Parses the NULL-terminated words w after "okbench". */
 static enum okb_action parse_words(const char *const *w)
@@ -21,8 +21,8 @@ static enum okb_action parse_words(const char *const *w)
 	for (; *w != NULL && argc < 31; w++)
 		argv[argc++] = (char *)*w;
 	argv[argc] = NULL;
-	err[0] = '\0';
-	return okb_parse_options(argc, argv, &o, err, sizeof err);
+	e.msg[0] = '\0';
+	return okb_parse_options(argc, argv, &o, &e);
 }
 
 #define parse(...) parse_words((const char *const[]){ __VA_ARGS__ })
@@ -90,15 +90,15 @@ static void refusals_name_option_and_value(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("-c", "0", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "-c too small: 0 (1-100000)");
+	assert_string_equal(e.msg, "-c too small: 0 (1-100000)");
 	assert_int_equal(parse("-R", "1x", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "-R not a number: 1x (1-10000000)");
+	assert_string_equal(e.msg, "-R not a number: 1x (1-10000000)");
 	assert_int_equal(parse("h:1", "2", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "port given twice: h:1 and 2");
+	assert_string_equal(e.msg, "port given twice: h:1 and 2");
 	assert_int_equal(parse("h:", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "port not a number:  (1-65535)");
+	assert_string_equal(e.msg, "port not a number:  (1-65535)");
 	assert_int_equal(parse(":80", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "host is empty");
+	assert_string_equal(e.msg, "host is empty");
 	assert_int_equal(parse("--he", NULL), OKB_HELP);
 	assert_int_equal(parse("-V", NULL), OKB_VERSION);
 }
@@ -133,19 +133,19 @@ static void tls_refusals_name_the_option(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("--tls", "-U", "/tmp/s", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "-U cannot be used with --tls (TLS is for TCP only)");
+	assert_string_equal(e.msg, "-U cannot be used with --tls (TLS is for TCP only)");
 	assert_int_equal(parse("-U", "/tmp/s", "--tls-servern=x", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "-U cannot be used with --tls-servername (TLS is for TCP only)");
+	assert_string_equal(e.msg, "-U cannot be used with --tls-servername (TLS is for TCP only)");
 	assert_int_equal(parse("--tls-cert", "c.pem", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "--tls-cert needs --tls-key");
+	assert_string_equal(e.msg, "--tls-cert needs --tls-key");
 	assert_int_equal(parse("--tls-k=key.pem", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "--tls-key needs --tls-cert");
+	assert_string_equal(e.msg, "--tls-key needs --tls-cert");
 	assert_int_equal(parse("--tls-servername=", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "--tls-servername is empty: a name is wanted");
+	assert_string_equal(e.msg, "--tls-servername is empty: a name is wanted");
 	assert_int_equal(parse("--tls-ca", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "option needs a value: --tls-ca");
+	assert_string_equal(e.msg, "option needs a value: --tls-ca");
 	assert_int_equal(parse("--tls=yes", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "option takes no value: --tls");
+	assert_string_equal(e.msg, "option takes no value: --tls");
 }
 
 /* A build without TLS: each TLS option is refused by name, however it was typed. */
@@ -153,11 +153,11 @@ static void tls_options_refused_without_tls(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("--tls-k=key.pem", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "--tls-key: this build has no TLS (okbench --version says TLS: no)");
+	assert_string_equal(e.msg, "--tls-key: this build has no TLS (okbench --version says TLS: no)");
 	assert_int_equal(parse("--tls-ca", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "--tls-ca: this build has no TLS (okbench --version says TLS: no)");
+	assert_string_equal(e.msg, "--tls-ca: this build has no TLS (okbench --version says TLS: no)");
 	assert_int_equal(parse("-U", "/tmp/s", "--tls", NULL), OKB_USAGE_ERROR);
-	assert_string_equal(err, "--tls: this build has no TLS (okbench --version says TLS: no)");
+	assert_string_equal(e.msg, "--tls: this build has no TLS (okbench --version says TLS: no)");
 }
 
 int main(void)
