@@ -45,7 +45,7 @@ static const char *refuse_reason(int fd)
 }
 
 /* N from LISTEN_PID and LISTEN_FDS, 0 when they are not for this process, -1 (err) when wrong. */
-static long passed_count(int max, char *err, size_t errlen)
+static long passed_count(int max, struct ok_err *e)
 {
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS"), *why;
 	unsigned long p, n;
@@ -53,24 +53,21 @@ static long passed_count(int max, char *err, size_t errlen)
 	if (pid == NULL || ok_parse_number(pid, 1, (unsigned long)-1, &p, &why) < 0 ||
 	    p != (unsigned long)getpid())
 		return 0;
-	if (fds == NULL) {
-		snprintf(err, errlen, "socket activation: LISTEN_PID without LISTEN_FDS");
-		return -1;
-	}
-	if (ok_parse_number(fds, 0, (unsigned long)max, &n, &why) < 0) {
-		snprintf(err, errlen, "socket activation: LISTEN_FDS %s: %s (0 to %d)", why, fds, max);
-		return -1;
-	}
+	if (fds == NULL)
+		return ok_err_set(e, 0, 0, "socket activation: LISTEN_PID without LISTEN_FDS");
+	if (ok_parse_number(fds, 0, (unsigned long)max, &n, &why) < 0)
+		return ok_err_set(e, 0, 0, "socket activation: LISTEN_FDS %s: %s (0 to %d)", why, fds,
+		                  max);
 	return (long)n;
 }
 
-int activation_take(int *fds, int max, char *err, size_t errlen)
+int activation_take(int *fds, int max, struct ok_err *e)
 {
 	long n;
 
 	if (getenv("LISTEN_PID") == NULL && getenv("LISTEN_FDS") == NULL)
 		return 0;
-	n = passed_count(max, err, errlen);
+	n = passed_count(max, e);
 	forget_environment();
 	for (long i = 0; i < n; i++) {
 		int fd = ACTIVATION_FIRST_FD + (int)i;
@@ -79,10 +76,8 @@ int activation_take(int *fds, int max, char *err, size_t errlen)
 		/* Non-blocking (the loop accepts until EAGAIN) and close-on-exec. */
 		if (why == NULL && ok_set_nonblock_cloexec(fd) < 0)
 			why = strerror(errno);
-		if (why != NULL) {
-			snprintf(err, errlen, "socket activation: descriptor %d: %s", fd, why);
-			return -1;
-		}
+		if (why != NULL)
+			return ok_err_set(e, 0, 0, "socket activation: descriptor %d: %s", fd, why);
 		fds[i] = fd;
 	}
 	return (int)n;

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "err.h"
+
 /* The first descriptor passed, by the protocol (sd_listen_fds(3)). */
 #define ACTIVATION_FIRST_FD 3
 
@@ -16,9 +18,9 @@
  *
  * Returns N; 0 when not activated (no LISTEN_PID, another pid's, or LISTEN_FDS=0); -1 when
  * activated wrongly (LISTEN_FDS not a number, more than max, a descriptor that is no listener:
- * all of them must be right), with one sentence in err such as
+ * all of them must be right), with e filled (code 0: the caller picks the status) such as
  * "socket activation: descriptor 3: not a socket".
  */
-int activation_take(int *fds, int max, char *err, size_t errlen);
+int activation_take(int *fds, int max, struct ok_err *e);
 
 #endif

@@ -146,16 +146,16 @@ static int open_log(const char *name, struct ok_err *e)
  */
 static int take_activated(const struct server_config *c, struct listeners *l, struct ok_err *e)
 {
-	char why[128];
+	struct ok_err why;
 	int n;
 
 	memset(l, 0, sizeof *l);
-	n = activation_take(l->fd, OK_MAX_LISTENERS, why, sizeof why);
+	n = activation_take(l->fd, OK_MAX_LISTENERS, &why);
 	if (n != 0 && c->listen_set)
 		return ok_err_set(e, SERVER_EXIT_USAGE, 0,
 		                  "-p, -b or -U given with socket activation: LISTEN_FDS");
 	if (n < 0)
-		return ok_err_set(e, SERVER_EXIT_BIND, 0, "%s", why);
+		return ok_err_set(e, SERVER_EXIT_BIND, 0, "%s", why.msg);
 	l->n = n;
 	return 0;
 }
