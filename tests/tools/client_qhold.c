@@ -119,7 +119,8 @@ int main(int argc, char **argv)
 	if ((line = malloc(line_len)) == NULL)
 		die("no memory for %lu bytes", bytes);
 	for (size_t i = 0; i < bytes; i++)
-		line[i] = i == 0 ? 'Q' : "abcdefghijklmnopqrstuvwxyz"[i % 26];
+		line[i] = "abcdefghijklmnopqrstuvwxyz"[i % 26];
+	line[0] = 'Q';
 	line[bytes] = '\n';
 	for (unsigned long i = 0; i < n; i++)
 		c[i] = (struct client){ .fd = connect_loopback(argv[1]) };
