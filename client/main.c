@@ -1,10 +1,10 @@
 /* main.c - okclient: options, connect, choose the mode (terminal or pipe), exit status. */
 #include <errno.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -18,15 +18,29 @@ static int usage_error(const struct ok_err *e)
 }
 
 /*
- * Whether the user's locale (LC_ALL, LC_CTYPE, LANG) says the terminal takes UTF-8. Asked, then
- * put back: the client runs in the C locale as before, readline included.
+ * Whether the user's terminal takes UTF-8, as the locale variables name it: the first of LC_ALL,
+ * LC_CTYPE and LANG that is set and not empty has the codeset UTF-8 (or utf8), as tmux reads
+ * them. From the names, not by loading the locale: a locale file that is missing (a minimal
+ * image, a foreign libc under an emulator) does not change what the terminal is shown, and the
+ * client stays in the C locale, readline included.
  */
 static int locale_is_utf8(void)
 {
-	int utf8 = setlocale(LC_CTYPE, "") != NULL && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
 
-	setlocale(LC_CTYPE, "C");
-	return utf8;
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]), *set;
+		size_t n;
+
+		if (v == NULL || v[0] == '\0')
+			continue;
+		if ((set = strchr(v, '.')) == NULL)
+			return 0;
+		n = strcspn(++set, "@"); /* "en_US.UTF-8@euro": the codeset ends at the modifier */
+		return (n == 5 && strncasecmp(set, "UTF-8", 5) == 0) ||
+		       (n == 4 && strncasecmp(set, "UTF8", 4) == 0);
+	}
+	return 0;
 }
 
 /* How the server's bytes may be written to fd: escaped on a terminal, unchanged elsewhere. */
