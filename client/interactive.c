@@ -10,7 +10,7 @@
 
 #include "client.h"
 #include "lineedit.h"
-#include "wait.h"
+#include "sigwait.h"
 
 enum { POLL_TTY, POLL_NETOUT, POLL_NETIN, POLL_COUNT };
 
@@ -40,7 +40,7 @@ static void on_signal(int sig)
 		got_tstp = 1;
 	else
 		got_quit = sig;
-	okc_wait_wake();
+	ok_sigwait_wake();
 }
 
 /* Prints server output without breaking the line being typed. */
@@ -145,7 +145,7 @@ static void load_history(struct tty_state *t, const struct okc_options *o)
 	free(path);
 }
 
-/* The signals the prompt takes, with our own handlers: blocked except inside okc_wait; the
+/* The signals the prompt takes, with our own handlers: blocked except inside ok_sigwait; the
  * editor has none (start_prompt). */
 static const int taken[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
 #define TAKEN_COUNT (sizeof taken / sizeof taken[0])
@@ -172,21 +172,21 @@ static void release_signals(const sigset_t *old)
 	for (size_t i = 0; i < TAKEN_COUNT; i++)
 		signal(taken[i], SIG_DFL);
 	sigprocmask(SIG_SETMASK, old, NULL);
-	okc_wait_close(); /* no handler left to write to its pipe */
+	ok_sigwait_close(); /* no handler left to write to its pipe */
 }
 
-/* What okc_wait needs (a self-pipe, on some systems), then our handlers. NULL, or the call
+/* What ok_sigwait needs (a self-pipe, on some systems), then our handlers. NULL, or the call
  * that failed with errno set. */
 static const char *take_signals(sigset_t *old)
 {
 	int err;
 
-	if (okc_wait_open() < 0)
+	if (ok_sigwait_open() < 0)
 		return "pipe";
 	if (catch_signals(old) == 0)
 		return NULL;
 	err = errno;
-	okc_wait_close();
+	ok_sigwait_close();
 	errno = err;
 	return "sigaction";
 }
@@ -267,7 +267,7 @@ static void set_events(struct tty_state *t, struct pollfd *pfd)
 		pfd[i].revents = 0;
 }
 
-/* Does what okc_wait said is ready; -1 when the connection failed (the session says how). A
+/* Does what ok_sigwait said is ready; -1 when the connection failed (the session says how). A
  * socket slot's revents is what it waited for, or trouble: its call tells which. The line
  * slot may be armed for the half-close alone, which check_ending finishes. */
 static int handle_events(struct tty_state *t, const struct pollfd *pfd)
@@ -327,7 +327,7 @@ static struct okc_end check_ending(struct tty_state *t)
 static struct okc_end converse(struct tty_state *t, const sigset_t *open_mask)
 {
 	struct okc_session *s = t->s;
-	struct pollfd pfd[POLL_COUNT];
+	struct pollfd pfd[POLL_COUNT + 1]; /* one slot more for ok_sigwait (sigwait.h) */
 
 	for (;;) {
 		struct okc_end end;
@@ -346,7 +346,8 @@ static struct okc_end converse(struct tty_state *t, const sigset_t *open_mask)
 		/* Bytes TLS has decrypted already make no descriptor readable: take them at once. */
 		pending = pfd[POLL_NETIN].fd >= 0 && okc_recv_pending(s);
 		/* Signals are let in only while waiting, so none is missed between check and wait. */
-		if (okc_wait(pfd, POLL_COUNT, pending ? 0 : timeout, open_mask) < 0)
+		if (ok_sigwait(pfd, POLL_COUNT, pending ? 0 : timeout < 0 ? -1 : timeout * 1000000LL,
+		               open_mask) < 0)
 			continue; /* a signal: its flag is handled at the top */
 		if (pending)
 			pfd[POLL_NETIN].revents |= POLLIN;

@@ -23,7 +23,7 @@ static void on_stop(int sig)
 	(void)sig;
 	if (okb_stop < 2)
 		okb_stop++;
-	okb_wait_wake();
+	ok_sigwait_wake();
 }
 
 /* No SA_RESTART: a signal ends the poll at once and the loop acts on okb_stop. The loops that
@@ -132,7 +132,7 @@ static int bench(const struct okb_options *o)
 	int status;
 
 	okb_hist_reset(&r.hist);
-	if (okb_wait_open() < 0) {
+	if (ok_sigwait_open() < 0) {
 		perror("okbench: pipe");
 		return OKB_EXIT_FAILED;
 	}
@@ -148,7 +148,7 @@ static int bench(const struct okb_options *o)
 		return OKB_EXIT_TLS;
 	status = connect_and_run(o, tls, &r);
 	ok_tls_ctx_free(tls);
-	okb_wait_close(); /* a stop that comes now ends nothing more: the handler writes nothing */
+	ok_sigwait_close(); /* a stop that comes now ends nothing more: the handler writes nothing */
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "okbench: writing the report: %s\n", strerror(errno));
 		return OKB_EXIT_FAILED;

@@ -36,7 +36,7 @@ struct run {
 	struct ok_tls_ctx *tls; /* NULL: plain streams */
 	struct conn *c;
 	struct pollfd *pfd;   /* pfd[i] watches c[i]; fd -1 once it is closed; one slot more for
-	                         okb_wait (wait.h) */
+	                         ok_sigwait (sigwait.h) */
 	size_t n;             /* connections opened */
 	size_t live;          /* of those, still open */
 	int open_failed;      /* a connection could not be opened (before any stop) */
@@ -426,7 +426,7 @@ static int serve(struct run *u, const sigset_t *open_mask, struct ok_err *e)
 		if (u->o->rate != 0)
 			schedule(u, now);
 		show_status(u, now);
-		n = okb_wait(u->pfd, (nfds_t)u->n, wait_ns(u, now_ns()), open_mask);
+		n = ok_sigwait(u->pfd, (nfds_t)u->n, wait_ns(u, now_ns()), open_mask);
 		if (n < 0 && errno != EINTR)
 			return ok_err_set(e, OKB_EXIT_FAILED, errno, "poll");
 		for (i = 0; i < u->n && n > 0; i++) {
@@ -565,7 +565,7 @@ static void count_unopened(struct run *u)
 /* One wait for the handshakes in progress from lo on, unless they are over (none left, a stop
  * asked for, the deadline passed: HANDSHAKES_OVER). The stop signals are held from the look at
  * okb_stop to the wait, which lets them in (wait.h): one that comes in between is not missed.
- * The connections are opened with them let in, so a stop ends the opening at once. As okb_wait:
+ * The connections are opened with them let in, so a stop ends the opening at once. As ok_sigwait:
  * the ready count, or -1 with errno (EINTR: a signal). */
 static int wait_handshakes(struct run *u, size_t lo, size_t shaking, int64_t deadline)
 {
@@ -579,7 +579,7 @@ static int wait_handshakes(struct run *u, size_t lo, size_t shaking, int64_t dea
 	if (shaking == 0 || okb_stop != 0 || wait <= 0)
 		n = HANDSHAKES_OVER;
 	else
-		n = okb_wait(u->pfd + lo, (nfds_t)(u->n - lo), wait, &open_mask);
+		n = ok_sigwait(u->pfd + lo, (nfds_t)(u->n - lo), wait, &open_mask);
 	err = errno;
 	okb_wait_release(&open_mask);
 	errno = err;
@@ -674,7 +674,7 @@ static int allocate(struct run *u, struct ok_err *e)
 
 	u->line_len = len + 1;
 	u->c = calloc(o->conns, sizeof *u->c);
-	u->pfd = calloc(o->conns + 1, sizeof *u->pfd); /* the one more for okb_wait */
+	u->pfd = calloc(o->conns + 1, sizeof *u->pfd); /* the one more for ok_sigwait */
 	u->buf = malloc(READ_SIZE);
 	u->block = malloc(u->line_len * o->depth);
 	u->mask = ring_mask(o->depth);

@@ -1,4 +1,4 @@
-/* test_client_wait.c - okclient's wait: descriptors, timeout, and signals let in only while waiting. */
+/* test_sigwait.c - the wait of okclient and okbench: descriptors, timeout, signals let in only then. */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -11,10 +11,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "wait.h"
+#include "sigwait.h"
 
 /* Long enough that a wait that missed its signal fails by timing out (0), never by a clock. */
-#define NEVER_MS 10000
+#define NEVER_NS 10000000000LL
 
 static volatile sig_atomic_t got_usr1;
 static sigset_t open_mask; /* the mask the tests started with, SIGUSR1 let in */
@@ -23,7 +23,7 @@ static void on_usr1(int sig)
 {
 	(void)sig;
 	got_usr1 = 1;
-	okc_wait_wake();
+	ok_sigwait_wake();
 }
 
 /* A handler for SIGUSR1, blocked from here on (as the interactive loop keeps its signals). */
@@ -38,7 +38,7 @@ static int catch_usr1(void **state)
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
-	if (okc_wait_open() < 0 || sigaction(SIGUSR1, &sa, NULL) < 0 ||
+	if (ok_sigwait_open() < 0 || sigaction(SIGUSR1, &sa, NULL) < 0 ||
 	    sigprocmask(SIG_BLOCK, &usr1, &open_mask) < 0)
 		return -1;
 	sigdelset(&open_mask, SIGUSR1);
@@ -51,7 +51,7 @@ static int release_usr1(void **state)
 	(void)state;
 	signal(SIGUSR1, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &open_mask, NULL);
-	okc_wait_close();
+	ok_sigwait_close();
 	return 0;
 }
 
@@ -66,14 +66,14 @@ static int usr1_blocked(void)
 static void ready_descriptor_is_reported(void **state)
 {
 	int p[2];
-	struct pollfd pfd;
+	struct pollfd pfd[2]; /* one slot more: ok_sigwait's own, where there is no ppoll */
 
 	(void)state;
 	assert_int_equal(pipe(p), 0);
 	assert_int_equal(write(p[1], "x", 1), 1);
-	pfd = (struct pollfd){ .fd = p[0], .events = POLLIN };
-	assert_int_equal(okc_wait(&pfd, 1, NEVER_MS, &open_mask), 1);
-	assert_true(pfd.revents & POLLIN);
+	pfd[0] = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	assert_int_equal(ok_sigwait(pfd, 1, NEVER_NS, &open_mask), 1);
+	assert_true(pfd[0].revents & POLLIN);
 	assert_true(usr1_blocked());
 	close(p[0]);
 	close(p[1]);
@@ -81,23 +81,23 @@ static void ready_descriptor_is_reported(void **state)
 
 static void nothing_ready_times_out_with_0(void **state)
 {
-	struct pollfd pfd = { .fd = -1, .events = POLLIN };
+	struct pollfd pfd[2] = { { .fd = -1, .events = POLLIN } };
 
 	(void)state;
-	assert_int_equal(okc_wait(&pfd, 1, 20, &open_mask), 0);
-	assert_int_equal(pfd.revents, 0);
+	assert_int_equal(ok_sigwait(pfd, 1, 20000000, &open_mask), 0); /* 20 ms */
+	assert_int_equal(pfd[0].revents, 0);
 }
 
 /* The race a plain poll() loses: the signal came after the flags were checked, before the wait. */
 static void signal_pending_before_the_wait_ends_it_at_once(void **state)
 {
-	struct pollfd pfd = { .fd = -1, .events = POLLIN };
+	struct pollfd pfd[2] = { { .fd = -1, .events = POLLIN } };
 
 	(void)state;
 	assert_int_equal(raise(SIGUSR1), 0);
 	assert_int_equal(got_usr1, 0); /* blocked until the wait */
 	errno = 0;
-	assert_int_equal(okc_wait(&pfd, 1, NEVER_MS, &open_mask), -1);
+	assert_int_equal(ok_sigwait(pfd, 1, NEVER_NS, &open_mask), -1);
 	assert_int_equal(errno, EINTR);
 	assert_int_equal(got_usr1, 1);
 	assert_true(usr1_blocked());
@@ -105,7 +105,7 @@ static void signal_pending_before_the_wait_ends_it_at_once(void **state)
 
 static void signal_during_the_wait_ends_it(void **state)
 {
-	struct pollfd pfd = { .fd = -1, .events = POLLIN };
+	struct pollfd pfd[2] = { { .fd = -1, .events = POLLIN } };
 	pid_t child;
 	int status;
 
@@ -119,7 +119,7 @@ static void signal_during_the_wait_ends_it(void **state)
 		_exit(kill(getppid(), SIGUSR1) == 0 ? 0 : 1);
 	}
 	errno = 0;
-	assert_int_equal(okc_wait(&pfd, 1, NEVER_MS, &open_mask), -1);
+	assert_int_equal(ok_sigwait(pfd, 1, NEVER_NS, &open_mask), -1);
 	assert_int_equal(errno, EINTR);
 	assert_int_equal(got_usr1, 1);
 	assert_int_equal(waitpid(child, &status, 0), child);
@@ -136,5 +136,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(signal_during_the_wait_ends_it, catch_usr1, release_usr1),
 	};
 
-	return cmocka_run_group_tests_name("client wait", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("sigwait", tests, NULL, NULL);
 }
