@@ -31,9 +31,20 @@ setup() {
 
 teardown() {
 	close_peers
+	kill_traced
 	kill_bg
 	[ -n "${AREA:-}" ] && rm -rf "$AREA"
 	return 0
+}
+
+# kill_traced: the okserver a traced_okserver strace runs, by its pid (strace's child): a strace
+# stopped by a signal lets its tracee go on, so stopping strace alone would leave it running.
+kill_traced() {
+	local child
+	[ -n "${SERVER_PID:-}" ] || return 0
+	for child in $(pgrep -P "$SERVER_PID" 2>/dev/null); do
+		kill -KILL "$child" 2>/dev/null || true
+	done
 }
 
 # as_other CMD...: runs CMD as the unprivileged user.
