@@ -138,8 +138,9 @@ static int use_ca(SSL_CTX *ssl, const char *ca, int server, struct ok_err *e)
 }
 
 /* What every context has: TLS 1.2 at least, no renegotiation, the buffers of an idle
- * connection given back (SSL_MODE_RELEASE_BUFFERS, as nginx does), and a write retried from a
- * buffer that moved (transport_tls.c keeps a pending record's bytes itself). */
+ * connection given back (SSL_MODE_RELEASE_BUFFERS, as nginx does), a write retried from a
+ * buffer that moved (transport_tls.c keeps a pending record's bytes itself), and reading ahead:
+ * one read(2) takes what the socket holds, several records at a time (ok_tls_pending). */
 static SSL_CTX *new_ssl_ctx(int server, struct ok_err *e)
 {
 	SSL_CTX *ssl;
@@ -157,6 +158,7 @@ static SSL_CTX *new_ssl_ctx(int server, struct ok_err *e)
 	SSL_CTX_set_min_proto_version(ssl, TLS1_2_VERSION);
 	SSL_CTX_set_options(ssl, SSL_OP_NO_RENEGOTIATION);
 	SSL_CTX_set_mode(ssl, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	SSL_CTX_set_read_ahead(ssl, 1);
 	if (server) {
 		/* Tickets only: no per-session memory kept on the server between connections. */
 		SSL_CTX_set_session_cache_mode(ssl, SSL_SESS_CACHE_OFF);

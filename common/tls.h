@@ -29,10 +29,12 @@
  *    certificate; a record that does not decrypt). errno ECONNRESET with ok_tls_truncated()
  *    true: the peer closed its TCP side without close_notify (the data may have been cut).
  *    Other errnos are the socket's. ok_tls_error() says why in words for every TLS failure.
- *  - Reads: a read may decrypt a whole record (16 KiB at most) into OpenSSL while the caller's
- *    buffer takes only part of it: the rest is then in the stream, not in the socket, and the
- *    descriptor will not become readable for it. When ok_tls_pending() is not 0, read again
- *    without waiting (once there is room). It is 0 for any stream that is not TLS.
+ *  - Reads: a read returns one record's bytes at most (16 KiB), and OpenSSL reads ahead: what
+ *    the socket held may be several records, and the caller's buffer may take only part of the
+ *    one decrypted. The rest is then in the stream, not in the socket, and the descriptor will
+ *    not become readable for it. When ok_tls_pending() is not 0, read again without waiting
+ *    (once there is room). It is 0 for any stream that is not TLS, and after a read that
+ *    wanted more (what the stream holds then is part of a record: the socket brings the rest).
  *  - Writes: writev gathers its buffers into one record (at most 16 KiB of them per call), so a
  *    batch of replies is one record, not one per line. After a want, the next writev must
  *    offer the same bytes again first (more may follow them; the transport holds the pending
@@ -115,8 +117,17 @@ int ok_tls_handshake(struct ok_stream *st);
  * transport_tls.c's table, which nothing else needs to name). */
 int ok_stream_is_tls(const struct ok_stream *st);
 
-/* Bytes decrypted and held in st that a read returns without the descriptor being readable. */
+/* Bytes held in st that a read returns without the descriptor being readable: decrypted ones,
+ * or 1 for records read ahead and not decrypted yet. */
 size_t ok_tls_pending(const struct ok_stream *st);
+
+/* OpenSSL's buffers (some 34 KiB a stream): an idle stream holds none, a busy one keeps them.
+ * A stream becomes busy after 32 reads; ok_tls_keeps_buffers() then says 1, and the caller
+ * must call ok_tls_cool() on it from time to time (okserver: each second): a stream that read
+ * fewer than 32 records since the last call gives its buffers back and answers 0 (as for a
+ * stream not busy, or not TLS); a busy one answers 1. */
+int ok_tls_keeps_buffers(const struct ok_stream *st);
+int ok_tls_cool(struct ok_stream *st);
 
 /* The negotiated protocol and cipher, "TLSv1.3" and "TLS_AES_256_GCM_SHA384", once the
  * handshake is done; "" before, and for a stream that is not TLS. */

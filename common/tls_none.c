@@ -79,6 +79,18 @@ size_t ok_tls_pending(const struct ok_stream *st)
 	return 0;
 }
 
+int ok_tls_keeps_buffers(const struct ok_stream *st)
+{
+	(void)st;
+	return 0;
+}
+
+int ok_tls_cool(struct ok_stream *st)
+{
+	(void)st;
+	return 0;
+}
+
 const char *ok_tls_protocol(const struct ok_stream *st)
 {
 	(void)st;

@@ -1,5 +1,6 @@
 /* transport_tls.c - the TLS transport: OpenSSL over a non-blocking socket, behind transport.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,18 +19,32 @@
 enum {
 	TLS_TRUNCATED = 1, /* the peer closed TCP without close_notify */
 	TLS_BROKEN = 2,    /* a fatal error: no close_notify may follow */
-	TLS_SHUT_SENT = 4  /* our close_notify is out */
+	TLS_SHUT_SENT = 4, /* our close_notify is out */
+	TLS_DRAINED = 8,   /* the last read wanted more: what OpenSSL holds is no whole record */
+	TLS_KEEPS = 16     /* busy: OpenSSL's buffers are kept between records */
 };
+
+/* Reads that make a stream busy (ok_tls_keeps_buffers), counted since ok_tls_cool last looked. */
+#define TLS_BUSY_READS 32
 
 /* A stream's TLS state (st->impl). */
 struct tls_stream {
 	SSL *ssl;
 	unsigned char *pend; /* a copy of the write that wanted, retried before anything else */
 	size_t pend_len;
+	unsigned reads;  /* since ok_tls_cool last looked, up to TLS_BUSY_READS */
 	char *peer_name; /* client side: the name or address the certificate must be for */
 	unsigned flags;
 	char reason[200];
 };
+
+/* SSL_get_error needs an empty error queue before each call. ERR_clear_error wipes every slot
+ * of it, which on the path of each record costs more than the cipher does: only when needed. */
+static void clear_errors(void)
+{
+	if (ERR_peek_error() != 0)
+		ERR_clear_error();
+}
 
 static struct tls_stream *tls_of(const struct ok_stream *st)
 {
@@ -112,18 +127,38 @@ static ssize_t io_result(struct tls_stream *ts, int ret, int err)
 	}
 }
 
+/* A stream gives OpenSSL's buffers back after each record (SSL_MODE_RELEASE_BUFFERS, tls.c), so
+ * an idle one holds none; that costs two allocations and two frees a record. A busy stream
+ * keeps them, until ok_tls_cool finds it quiet. */
+static void note_read(struct tls_stream *ts)
+{
+	if (ts->reads >= TLS_BUSY_READS)
+		return;
+	if (++ts->reads == TLS_BUSY_READS && !(ts->flags & TLS_KEEPS)) {
+		SSL_clear_mode(ts->ssl, SSL_MODE_RELEASE_BUFFERS);
+		ts->flags |= TLS_KEEPS;
+	}
+}
+
 static ssize_t tls_read(struct ok_stream *st, void *buf, size_t len)
 {
 	struct tls_stream *ts = st->impl;
 	size_t n = 0;
+	ssize_t r;
 	int ret;
 
-	ERR_clear_error();
+	clear_errors();
 	errno = 0;
 	ret = SSL_read_ex(ts->ssl, buf, len, &n);
-	if (ret == 1)
+	ts->flags &= ~(unsigned)TLS_DRAINED;
+	if (ret == 1) {
+		note_read(ts);
 		return (ssize_t)n;
-	return io_result(ts, ret, errno);
+	}
+	r = io_result(ts, ret, errno);
+	if (r == OK_IO_WANT_READ)
+		ts->flags |= TLS_DRAINED;
+	return r;
 }
 
 /* One SSL_write of len bytes. On a want, OpenSSL has (or will have) made the record and must
@@ -133,7 +168,7 @@ static ssize_t write_record(struct tls_stream *ts, const void *data, size_t len)
 	size_t n = 0;
 	ssize_t r;
 
-	ERR_clear_error();
+	clear_errors();
 	errno = 0;
 	if (SSL_write_ex(ts->ssl, data, len, &n) == 1)
 		return (ssize_t)n;
@@ -233,7 +268,7 @@ static int tls_shutdown(struct ok_stream *st)
 	}
 	if (ts->pend != NULL && (r = finish_pending(ts, ts->pend_len)) < 0)
 		return (int)r;
-	ERR_clear_error();
+	clear_errors();
 	errno = 0;
 	r = SSL_shutdown(ts->ssl);
 	if (r < 0)
@@ -361,7 +396,7 @@ int ok_tls_handshake(struct ok_stream *st)
 	}
 	if (SSL_is_init_finished(ts->ssl))
 		return 0;
-	ERR_clear_error();
+	clear_errors();
 	errno = 0;
 	ret = SSL_do_handshake(ts->ssl);
 	if (ret == 1)
@@ -381,12 +416,47 @@ int ok_stream_is_tls(const struct ok_stream *st)
 	return st->t == &tls_transport && st->impl != NULL;
 }
 
+/* OpenSSL reads ahead (tls.c): a read may leave whole records behind it, undecrypted, that no
+ * event will announce. Unless the last read found only part of one (and so drained the socket),
+ * such bytes count as one pending byte: reading again costs no system call. */
 size_t ok_tls_pending(const struct ok_stream *st)
 {
 	struct tls_stream *ts = tls_of(st);
-	int n = ts != NULL ? SSL_pending(ts->ssl) : 0;
+	int n;
 
-	return n > 0 ? (size_t)n : 0;
+	if (ts == NULL)
+		return 0;
+	n = SSL_pending(ts->ssl);
+	if (n > 0)
+		return (size_t)n;
+	return !(ts->flags & TLS_DRAINED) && SSL_has_pending(ts->ssl) ? 1 : 0;
+}
+
+int ok_tls_keeps_buffers(const struct ok_stream *st)
+{
+	struct tls_stream *ts = tls_of(st);
+
+	return ts != NULL && (ts->flags & TLS_KEEPS) != 0;
+}
+
+int ok_tls_cool(struct ok_stream *st)
+{
+	struct tls_stream *ts = tls_of(st);
+	bool busy;
+
+	if (ts == NULL || !(ts->flags & TLS_KEEPS))
+		return 0;
+	busy = ts->reads >= TLS_BUSY_READS;
+	ts->reads = 0;
+	if (busy)
+		return 1;
+	ts->flags &= ~(unsigned)TLS_KEEPS;
+	SSL_set_mode(ts->ssl, SSL_MODE_RELEASE_BUFFERS);
+	/* Freed now only when they hold nothing (bytes read ahead, a record partly read or not
+	 * yet written); otherwise OpenSSL frees each once it is empty, as for any stream. */
+	if (!SSL_has_pending(ts->ssl) && ts->pend == NULL)
+		(void)SSL_free_buffers(ts->ssl);
+	return 0;
 }
 
 const char *ok_tls_protocol(const struct ok_stream *st)

@@ -18,12 +18,14 @@
 #include "server.h"
 #include "signals.h"
 #include "sock.h" /* ok_accept_nonblock */
+#include "tls.h" /* ok_tls_keeps_buffers, ok_tls_cool */
 #include "tlsfiles.h"
 
 /* s->watched[fd]: the descriptor is on the backend, with the interest in the low bits; READY:
  * it is on s->ready too. */
 #define WATCHED 0x80u
 #define READY   0x40u
+#define BUSY    0x20u /* on s->busy too */
 
 /* Puts fd on the ready list (conn_has_input) or takes it off. The list is short, mostly empty:
  * only TLS input larger than a read leaves bytes in a stream. */
@@ -47,6 +49,48 @@ static void mark_ready(struct server *s, int fd, bool on)
 	*w &= (uint8_t)~READY;
 }
 
+/* A TLS connection that keeps OpenSSL's buffers (it is busy: ok_tls_keeps_buffers) goes on
+ * s->busy, where cool_busy looks at it each OK_TLS_COOL_MS until it is quiet; one that closed
+ * leaves the list. Both only for TLS connections: the others never keep buffers. */
+static void mark_busy(struct server *s, int fd)
+{
+	uint8_t *w = &s->watched[fd];
+
+	if (s->conns[fd].state != CONN_FREE) {
+		if ((*w & BUSY) || !ok_tls_keeps_buffers(&s->conns[fd].st))
+			return;
+		if (s->n_busy == 0)
+			s->cool_at = server_now(s) + OK_TLS_COOL_MS;
+		s->busy[s->n_busy++] = fd;
+		*w |= BUSY;
+		return;
+	}
+	if (!(*w & BUSY))
+		return;
+	for (int i = 0; i < s->n_busy; i++) {
+		if (s->busy[i] == fd) {
+			s->busy[i] = s->busy[--s->n_busy];
+			break;
+		}
+	}
+	*w &= (uint8_t)~BUSY;
+}
+
+static void cool_busy(struct server *s, int64_t now)
+{
+	if (s->n_busy == 0 || now < s->cool_at)
+		return;
+	for (int i = s->n_busy - 1; i >= 0; i--) {
+		int fd = s->busy[i];
+
+		if (!ok_tls_cool(&s->conns[fd].st)) {
+			s->busy[i] = s->busy[--s->n_busy];
+			s->watched[fd] &= (uint8_t)~BUSY;
+		}
+	}
+	s->cool_at = now + OK_TLS_COOL_MS;
+}
+
 /* Tells the backend what connection fd waits for now (conn_interest), when that changed; a
  * connection closed meanwhile is forgotten. Every change of a connection's interest is made
  * here, after each call into conn.c; so is every change of its place on the ready list. */
@@ -57,14 +101,17 @@ static void sync_conn(struct server *s, int fd)
 
 	if (s->conns[fd].state == CONN_FREE) {
 		mark_ready(s, fd, false);
+		mark_busy(s, fd);
 		if (*w != 0) /* conn.c closed it: epoll has forgotten it, poll has not */
 			(void)backend_remove(s->backend, fd);
 		*w = 0;
 		return;
 	}
 	mark_ready(s, fd, conn_has_input(s, fd));
+	if (s->busy != NULL)
+		mark_busy(s, fd);
 	want = conn_interest(s, fd);
-	if ((*w & ~READY) == (WATCHED | want))
+	if ((*w & ~(READY | BUSY)) == (WATCHED | want))
 		return;
 	if (backend_modify(s->backend, fd, want) < 0) {
 		/* Left as it was, it would keep every later reply and grow without bound. */
@@ -72,7 +119,7 @@ static void sync_conn(struct server *s, int fd)
 		sync_conn(s, fd);
 		return;
 	}
-	*w = (uint8_t)(WATCHED | want | (*w & READY));
+	*w = (uint8_t)(WATCHED | want | (*w & (READY | BUSY)));
 }
 
 /* Calls f (if any) on every open connection, then tells the backend what each waits for. */
@@ -293,7 +340,7 @@ static void expire_list(struct server *s, struct deadline_list *l, int64_t now)
 static bool timers_active(const struct server *s)
 {
 	return s->idle.head >= 0 || s->ending.head >= 0 || s->handshake.head >= 0 ||
-	       s->accept_paused || s->stopping || notify_due() >= 0;
+	       s->n_busy > 0 || s->accept_paused || s->stopping || notify_due() >= 0;
 }
 
 /* NOTIFY_SOCKET: a message the receiver had no room for is tried again when due. */
@@ -316,6 +363,7 @@ static void run_timers(struct server *s)
 	expire_list(s, &s->idle, now);
 	expire_list(s, &s->ending, now);
 	expire_list(s, &s->handshake, now);
+	cool_busy(s, now);
 	if (s->stopping && now >= s->stop_at) {
 		for_each_conn(s, conn_close_now);
 		if (s->printer != NULL)
@@ -345,6 +393,8 @@ static int wait_ms(struct server *s)
 	keep_earliest(&due, deadline_next(s->conns, &s->idle));
 	keep_earliest(&due, deadline_next(s->conns, &s->ending));
 	keep_earliest(&due, deadline_next(s->conns, &s->handshake));
+	if (s->n_busy > 0)
+		keep_earliest(&due, s->cool_at);
 	if (s->accept_paused)
 		keep_earliest(&due, s->accept_retry_at);
 	if (s->stopping)
@@ -400,9 +450,12 @@ static int setup(struct server *s)
 	choose_tls_listeners(s);
 	s->conns = calloc(size, sizeof *s->conns);
 	s->watched = calloc(size, sizeof *s->watched);
-	if (s->tls != NULL)
-		s->ready = calloc(size, sizeof *s->ready); /* each descriptor at most once */
-	if (s->conns == NULL || s->watched == NULL || (s->tls != NULL && s->ready == NULL)) {
+	if (s->tls != NULL) { /* each descriptor at most once on either */
+		s->ready = calloc(size, sizeof *s->ready);
+		s->busy = calloc(size, sizeof *s->busy);
+	}
+	if (s->conns == NULL || s->watched == NULL ||
+	    (s->tls != NULL && (s->ready == NULL || s->busy == NULL))) {
 		server_log("cannot allocate %d connection records", s->cfg->table_size);
 		return -1;
 	}
@@ -441,10 +494,12 @@ static void teardown(struct server *s)
 	free(s->conns);
 	free(s->watched);
 	free(s->ready);
+	free(s->busy);
 	s->conns = NULL;
 	s->watched = NULL;
 	s->ready = NULL;
-	s->n_ready = 0;
+	s->busy = NULL;
+	s->n_ready = s->n_busy = 0;
 	stop_listening(s);
 	server_signals_close(s->signal_fd);
 	printer_close(s->printer);

@@ -18,12 +18,11 @@
 #define OK_MAX_LISTENERS       (OK_MAX_BINDS + 1) /* and the -U one */
 #define OK_UNIX_MODE_DEFAULT   0600u     /* the -U socket file's mode unless --unix-mode */
 #define OK_GREETING_MAX        1024u     /* --greeting: bytes of TEXT, its LF excluded */
-#define OK_HANDSHAKE_MS        10000     /* a PROXY header must be whole within this, or within
-                                          * --idle-timeout when that is smaller and not 0 */
 #define OK_PRINT_BUFFER        1048576u  /* --print: 1 MiB of lines waiting for standard output
                                           * stops reading from clients until it drains */
-#define OK_HANDSHAKE_MS        10000     /* TLS: a handshake must be done within this, or within
-                                          * --idle-timeout when that is shorter */
+#define OK_HANDSHAKE_MS        10000     /* a PROXY header must be whole and a TLS handshake done
+                                          * within this, or within --idle-timeout when that is
+                                          * shorter and not 0 */
 /* Descriptors kept back from --max-clients: stdin, stdout, stderr, the listener, the event
  * backend's own (epoll), the stop-signal source, the daemon's pipe to its parent, one spare.
  * Each listener beyond the first is kept back too (main.c). */
@@ -37,6 +36,8 @@
 #define OK_SHUTDOWN_READS      8         /* reads per connection to answer what arrived first */
 #define OK_ACCEPT_RETRY_MS     1000      /* out of descriptors: try accept() again this often */
 #define OK_EMFILE_LOG_MS       60000     /* ... and say so at most this often */
+#define OK_TLS_COOL_MS         1000      /* TLS: a busy connection keeps OpenSSL's buffers until
+                                          * a look this often finds it quiet (ok_tls_cool) */
 #define OK_WAIT_MAX_MS         3600000   /* longest single sleep of the loop, even for a far
                                           * deadline: the milliseconds of an hour fit an int */
 #define OK_READY_POLL_MS       100       /* how often a blocked ready line looks for a stop

@@ -30,6 +30,10 @@ struct server {
 	int *ready;              /* loop.c's: connections to serve before the next wait, whose
 	                          * transport holds input no event will announce (conn_has_input) */
 	int n_ready;
+	int *busy;               /* loop.c's: TLS connections that keep OpenSSL's buffers, looked at
+	                          * each OK_TLS_COOL_MS (cool_at) until they are quiet */
+	int n_busy;
+	int64_t cool_at;
 	int signal_fd;
 	struct conn *conns;      /* the connection table, cfg->table_size records by descriptor */
 	unsigned counted_clients;  /* open connections that count against max_clients */

@@ -417,6 +417,131 @@ static void small_reads_leave_bytes_pending(void **state)
 	pair_free(&p);
 }
 
+/* Nothing waits on the socket: what srv holds, it holds without an event to say so. */
+static void socket_is_empty(const struct ok_stream *st)
+{
+	struct pollfd pfd = { .fd = st->fd, .events = POLLIN };
+
+	assert_int_equal(poll(&pfd, 1, 0), 0);
+}
+
+/* OpenSSL reads ahead: three records sent apart arrive in one read(2), and the two left behind
+ * count as pending (no event will come for them) until each has been read. */
+static void records_read_ahead_are_pending(void **state)
+{
+	struct pair p;
+	char buf[64];
+	(void)state;
+
+	usual_pair(&p, "localhost");
+	handshake(&p);
+	write_all(&p.cli, "one\n");
+	write_all(&p.cli, "two\n");
+	write_all(&p.cli, "three\n");
+	assert_int_equal(ok_stream_read(&p.srv, buf, sizeof buf), 4);
+	assert_memory_equal(buf, "one\n", 4);
+	socket_is_empty(&p.srv);
+	assert_int_not_equal(ok_tls_pending(&p.srv), 0);
+	assert_int_equal(ok_stream_read(&p.srv, buf, sizeof buf), 4);
+	assert_memory_equal(buf, "two\n", 4);
+	assert_int_not_equal(ok_tls_pending(&p.srv), 0);
+	assert_int_equal(ok_stream_read(&p.srv, buf, sizeof buf), 6);
+	assert_memory_equal(buf, "three\n", 6);
+	assert_int_equal(ok_tls_pending(&p.srv), 0);
+	assert_int_equal(ok_stream_read(&p.srv, buf, sizeof buf), OK_IO_WANT_READ);
+	pair_free(&p);
+}
+
+/* Takes the bytes of one record the client sent from the server's socket, before OpenSSL sees
+ * them; their count. */
+static size_t steal_record(struct pair *p, const char *text, unsigned char *raw, size_t len)
+{
+	ssize_t n;
+
+	write_all(&p->cli, text);
+	n = recv(p->srv.fd, raw, len, 0);
+	assert_true(n > 5); /* the header and more */
+	return (size_t)n;
+}
+
+/* Raw bytes into the server's socket, as the network would bring them. */
+static void deliver(struct pair *p, const unsigned char *raw, size_t len)
+{
+	assert_int_equal(send(p->cli.fd, raw, len, 0), (ssize_t)len);
+}
+
+/* Part of a record is not input: after the read that wanted the rest, nothing is pending (a
+ * caller that read again would spin); the rest brings an event, then the record. */
+static void part_of_a_record_is_not_pending(void **state)
+{
+	unsigned char first[256], second[256];
+	size_t n1, n2;
+	struct pair p;
+	char buf[64];
+	(void)state;
+
+	usual_pair(&p, "localhost");
+	handshake(&p);
+	n1 = steal_record(&p, "first\n", first, sizeof first);
+	n2 = steal_record(&p, "second\n", second, sizeof second);
+	deliver(&p, first, n1);
+	deliver(&p, second, n2 / 2); /* a whole record and half of the next */
+	assert_int_equal(ok_stream_read(&p.srv, buf, sizeof buf), 6);
+	assert_memory_equal(buf, "first\n", 6);
+	assert_int_not_equal(ok_tls_pending(&p.srv), 0); /* it cannot know the rest is missing */
+	assert_int_equal(ok_stream_read(&p.srv, buf, sizeof buf), OK_IO_WANT_READ);
+	assert_int_equal(ok_tls_pending(&p.srv), 0);
+	assert_int_equal(ok_stream_read(&p.srv, buf, sizeof buf), OK_IO_WANT_READ);
+	assert_int_equal(ok_tls_pending(&p.srv), 0);
+	deliver(&p, second + n2 / 2, n2 - n2 / 2);
+	assert_int_equal(ok_stream_read(&p.srv, buf, sizeof buf), 7);
+	assert_memory_equal(buf, "second\n", 7);
+	assert_int_equal(ok_tls_pending(&p.srv), 0);
+	pair_free(&p);
+}
+
+/* count records from cli to srv, a line each, each read by srv. */
+static void records(struct pair *p, int count)
+{
+	char buf[16];
+
+	for (int i = 0; i < count; i++) {
+		write_all(&p->cli, "PING\n");
+		assert_int_equal(ok_stream_read(&p->srv, buf, sizeof buf), 5);
+	}
+}
+
+/* A stream keeps OpenSSL's buffers from its 32nd read on; each ok_tls_cool that finds 32 reads
+ * since the last one keeps them, the first that finds fewer gives them back. */
+static void busy_stream_keeps_buffers_until_quiet(void **state)
+{
+	struct ok_stream plain;
+	struct pair p;
+	(void)state;
+
+	usual_pair(&p, "localhost");
+	handshake(&p);
+	assert_false(ok_tls_keeps_buffers(&p.srv));
+	assert_int_equal(ok_tls_cool(&p.srv), 0); /* nothing kept: nothing to give back */
+	records(&p, 31);
+	assert_false(ok_tls_keeps_buffers(&p.srv));
+	records(&p, 1);
+	assert_true(ok_tls_keeps_buffers(&p.srv));
+	assert_false(ok_tls_keeps_buffers(&p.cli)); /* it only wrote */
+	assert_int_equal(ok_tls_cool(&p.srv), 1);   /* 32 reads since: still busy */
+	records(&p, 32);
+	assert_int_equal(ok_tls_cool(&p.srv), 1);
+	records(&p, 31);
+	assert_int_equal(ok_tls_cool(&p.srv), 0);   /* 31: quiet */
+	assert_false(ok_tls_keeps_buffers(&p.srv));
+	records(&p, 31); /* counted from the cool: not busy yet, and records still flow */
+	assert_false(ok_tls_keeps_buffers(&p.srv));
+	ok_stream_plain(&plain, 0);
+	assert_false(ok_tls_keeps_buffers(&plain));
+	assert_int_equal(ok_tls_cool(&plain), 0);
+	pair_free(&p);
+}
+
 /* --- endings --- */
 
 static void close_notify_is_eof_and_a_half_close(void **state)
@@ -768,6 +893,9 @@ int main(void)
 		cmocka_unit_test(data_flows_both_ways_with_wants),
 		cmocka_unit_test(retry_with_fewer_bytes_is_refused),
 		cmocka_unit_test(small_reads_leave_bytes_pending),
+		cmocka_unit_test(records_read_ahead_are_pending),
+		cmocka_unit_test(part_of_a_record_is_not_pending),
+		cmocka_unit_test(busy_stream_keeps_buffers_until_quiet),
 		cmocka_unit_test(close_notify_is_eof_and_a_half_close),
 		cmocka_unit_test(shutdown_first_finishes_a_pending_write),
 		cmocka_unit_test(shutdown_before_handshake_is_refused),
