@@ -11,10 +11,11 @@ bench-build: all
 	@+$(call variant_make,poll) all
 
 # Like make test and make check: packages first (the build's, and the bench's: redis-server and
-# redis-benchmark, valgrind with callgrind_control, GNU time, strace, nc), then all, then every case.
+# redis-benchmark, valgrind with callgrind_control, GNU time, strace, nc; openssl for the TLS
+# certificates and python3 for the handshake counter), then all, then every case.
 # The table goes to tests/bench/RESULTS.md. Missed targets are findings: the exit status is 0
 # unless a case could not run at all.
-BENCH_PACKAGES := redis-server redis-tools valgrind time strace netcat-openbsd
+BENCH_PACKAGES := redis-server redis-tools valgrind time strace netcat-openbsd openssl python3
 
 bench:
 	@scripts/deps.sh $(BENCH_PACKAGES)
