@@ -98,13 +98,11 @@ static void restart_deadline(struct server *s, int fd)
 	struct conn *c = &s->conns[fd];
 	bool before = c->state == CONN_PROXY || c->state == CONN_HANDSHAKE;
 	struct deadline_list *l = before ? &s->handshake : c->state == CONN_OPEN ? &s->idle : &s->ending;
-	uint8_t flag = before ? CONN_ON_HANDSHAKE : c->state == CONN_OPEN ? CONN_ON_IDLE : CONN_ON_ENDING;
+	uint8_t flag;
 
-	if (before && (c->flags & CONN_ON_HANDSHAKE))
-		return;
-
-	if (l->delay_ms <= 0)
-		return;
+	if (l->delay_ms <= 0 || (before && (c->flags & CONN_ON_HANDSHAKE)))
+		return; /* no such deadline (each read of a pipelined batch comes here), or set once */
+	flag = before ? CONN_ON_HANDSHAKE : c->state == CONN_OPEN ? CONN_ON_IDLE : CONN_ON_ENDING;
 	take_off_deadlines(s, fd);
 	c->stamp = server_now(s);
 	deadline_push(s->conns, l, fd);
@@ -178,14 +176,14 @@ unsigned conn_interest(const struct server *s, int fd)
 	return (c->flags & CONN_WANTS_WRITE) ? BACKEND_WRITE : BACKEND_READ;
 }
 
-/* Only a read's bytes can wait in the stream: a connection writing (pend), parked or in its
+/* Only a TLS stream's read bytes can wait in it: a connection writing (pend), parked or in its
  * handshake is not served before its event comes. */
 bool conn_has_input(const struct server *s, int fd)
 {
 	const struct conn *c = &s->conns[fd];
 
-	return (c->state == CONN_OPEN || c->state == CONN_LINGER) && c->pend == NULL &&
-	       !parked(s, c) && ok_tls_pending(&c->st) > 0;
+	return (c->flags & CONN_TLS) && (c->state == CONN_OPEN || c->state == CONN_LINGER) &&
+	       c->pend == NULL && !parked(s, c) && ok_tls_pending(&c->st) > 0;
 }
 
 /* Records the event the transport wants, OK_IO_WANT_READ or OK_IO_WANT_WRITE, before the
@@ -266,7 +264,7 @@ static int send_out(struct server *s, int fd, const char *a, size_t alen,
 			alen -= sent;
 		}
 	}
-	if (keep_pending(c, a, alen, b, blen) < 0) {
+	if (alen + blen > 0 && keep_pending(c, a, alen, b, blen) < 0) {
 		conn_close_on_error(s, fd, ENOMEM);
 		return -1;
 	}
