@@ -124,10 +124,13 @@ static const char *answer_whole_lines(struct ok_framer *f, const struct ok_frame
                                       size_t *out_len)
 {
 	char *o = out + *out_len, *last = out + cap - 4; /* the last place a reply fits */
-	uint32_t max = f->max_line;
+	uint32_t max = f->max_line, lf_reply, crlf_reply;
 	uint64_t n_lines = 0;
 	unsigned crlf = 0;
 	const char *lf;
+
+	memcpy(&lf_reply, ok_reply[0], 4); /* both replies in registers: a choice and one store */
+	memcpy(&crlf_reply, ok_reply[1], 4);
 
 	/* memchr over nothing finds nothing: p == end ends the loop too. */
 	while (o <= last && (lf = memchr(p, '\n', (size_t)(end - p))) != NULL) {
@@ -136,7 +139,7 @@ static const char *answer_whole_lines(struct ok_framer *f, const struct ok_frame
 		if (*p == 'Q' || n > max)
 			break;
 		crlf = n > 0 && lf[-1] == '\r';
-		memcpy(o, ok_reply[crlf], 4);
+		memcpy(o, crlf ? &crlf_reply : &lf_reply, 4);
 		o += 3 + crlf;
 		n_lines++;
 		tell_sink(sink, p, n - crlf, 1);
