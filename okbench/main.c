@@ -65,8 +65,8 @@ static int raise_fd_limit(unsigned long conns, struct ok_err *e)
 /* The exit status the result calls for (okbench(1)). */
 static int judge(const struct okb_result *r)
 {
-	if (r->unopened > 0)
-		return OKB_EXIT_CONNECT;
+	if (r->unopened > 0) /* as opening the others stopped: at a connection, or at handshakes */
+		return r->connect_err.code == OKB_EXIT_TLS ? OKB_EXIT_TLS : OKB_EXIT_CONNECT;
 	if (r->tls_failed > 0)
 		return OKB_EXIT_TLS;
 	if (r->errors > 0 || r->lost > 0 || r->unsent > 0 || r->failed > 0)

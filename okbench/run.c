@@ -625,6 +625,13 @@ static int shake_hands(struct run *u, size_t from, size_t upto, struct ok_err *e
 			}
 		}
 	}
+	if (okb_stop == 0 && opening && u->n < upto) {
+		/* The phase timed out with connections left to open: they never will be, for TLS. */
+		u->open_failed = 1;
+		ok_err_set(&u->r->connect_err, OKB_EXIT_TLS, 0,
+		           "no TLS handshake with %s ended for %d s", u->r->target.name,
+		           OKB_HANDSHAKE_MS / 1000);
+	}
 	end_handshakes(u, from);
 	return 0;
 }

@@ -518,6 +518,27 @@ restart_okserver_unix() {
 	assert_output ""
 }
 
+@test "okbench --tls: handshakes that stall: after 10 s each is a TLS failure, the rest unopened, exit 8" {
+	require_tls
+	make_certs
+	# openssl s_server serves one connection at a time: the first shakes hands, the next 64
+	# (as many as okbench has at once) wait in its backlog, and the 66th is never opened.
+	openssl s_server -accept 127.0.0.1:0 -rev -cert "$CERTS/server.pem" \
+		-cert_chain "$CERTS/inter.pem" -key "$CERTS/server.key" </dev/null \
+		>"$BATS_TEST_TMPDIR/s_server.out" 2>&1 3>&- &
+	SOCAT_PID=$! # stopped in teardown like the other peers
+	local line port
+	line=$(wait_for_file_line "$BATS_TEST_TMPDIR/s_server.out" '^ACCEPT ' 10) ||
+		fail "no s_server: $(cat "$BATS_TEST_TMPDIR/s_server.out")"
+	port=${line##*:}
+	run --separate-stderr timeout 60 "$OKBENCH" --tls-ca "$CERTS/ca.pem" -c 66 -d 1 --warmup 0 \
+		--format json 127.0.0.1 "$port"
+	assert_equal "$status" 8
+	assert_equal "$stderr" "okbench: 1 of 66 connections could not be opened: no TLS handshake with 127.0.0.1:$port ended for 10 s
+okbench: 64 of 66 connections failed TLS: TLS handshake with 127.0.0.1:$port: timed out (no handshake ended for 10 s)"
+	assert_equal "$(json_field "$output" '[.failed_connections, .lost] | @tsv')" "65	0"
+}
+
 # --- errors and lost replies ---
 
 @test "okbench: ERR replies are errors, a connection the server closes is failed, and lost: exit 1" {
