@@ -41,6 +41,7 @@ teardown() {
 	stop_pid "${SSRV_PID:-}"
 	stop_pid "${SOCAT_PID:-}"
 	stop_pid "${REDIS_PID:-}"
+	stop_pid "${NCAT_PID:-}"
 	stop_pid "${CLIENT_PID:-}"
 	stop_pid "${MUTE_PID:-}"
 	stop_fake
@@ -347,6 +348,57 @@ CASES
 	fi
 	echo "# peak RSS ${hwm} kB" >&3
 	[ "$hwm" -lt $((32 * 1024)) ] || fail "peak RSS ${hwm} kB is not under 32 MB"
+}
+
+# listen_port PID: the TCP port process PID listens on (its one listening socket), from
+# /proc: for a server that takes port 0 but does not say which port it got (ncat).
+listen_port() {
+	local fd inode hex
+	for fd in /proc/"$1"/fd/*; do
+		inode=$(readlink "$fd" 2>/dev/null) || continue
+		case $inode in socket:*) ;; *) continue ;; esac
+		inode=${inode#socket:[}
+		inode=${inode%]}
+		# /proc/net/tcp: local address (hex IP:PORT) in field 2, state 0A is LISTEN, inode in 10.
+		hex=$(awk -v i="$inode" '$4 == "0A" && $10 == i { split($2, a, ":"); print a[2] }' \
+			/proc/net/tcp)
+		[ -n "$hex" ] && { echo $((16#$hex)); return 0; }
+	done
+	return 1
+}
+
+@test "client tls: ncat --ssl as the server: verified, each line echoed back, exit 0" {
+	command -v ncat >/dev/null || skip "ncat is not installed: run 'make deps'"
+	ncat --ssl --ssl-cert "$CERTS/server.pem" --ssl-key "$CERTS/server.key" \
+		-l 127.0.0.1 0 --sh-exec 'sed -u "s/^/echo: /"' </dev/null >/dev/null \
+		2>"$BATS_TEST_TMPDIR/ncat.err" 3>&- &
+	NCAT_PID=$!
+	local port="" tries
+	for tries in $(seq 100); do # 10 s at most
+		port=$(listen_port "$NCAT_PID") && break
+		kill -0 "$NCAT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -n "$port" ] || fail "ncat did not listen ($tries looks): $(cat "$BATS_TEST_TMPDIR/ncat.err")"
+	# ncat ends the whole connection at the client's close_notify, before its command has
+	# answered: the input ends only once both replies are back.
+	local fifo=$BATS_TEST_TMPDIR/in out=$BATS_TEST_TMPDIR/out status=0
+	mkfifo "$fifo"
+	"$OKCLIENT" -r --tls-ca "$CA" localhost "$port" <"$fifo" >"$out" \
+		2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	CLIENT_PID=$!
+	exec {FEED_FD}>"$fifo"
+	printf 'hello\nworld\n' >&"$FEED_FD"
+	wait_for_file_line "$out" '^echo: world$' "$LIMIT" >/dev/null ||
+		fail "no echo: $(cat "$out" "$BATS_TEST_TMPDIR/err")"
+	exec {FEED_FD}>&-
+	FEED_FD=
+	timeout "$LIMIT" tail --pid="$CLIENT_PID" -f /dev/null || fail "okclient did not end"
+	wait "$CLIENT_PID" || status=$?
+	CLIENT_PID=
+	assert_equal "$status" 0
+	assert_equal "$(cat "$out")" $'echo: hello\necho: world'
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
 }
 
 @test "client tls: Q ends the conversation through TLS as over TCP" {
