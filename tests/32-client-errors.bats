@@ -208,12 +208,14 @@ teardown() {
 }
 
 @test "client options: -V prints the version, the TLS line, the copyright and licence" {
-	local opt
+	local opt version
+	version=$(sed -n 's/^#define OK_VERSION "\(.*\)"$/\1/p' "$TOP/common/version.h")
+	[ -n "$version" ] || fail "no OK_VERSION in common/version.h"
 	for opt in -V --version; do
 		run --separate-stderr "$OKCLIENT" "$opt"
 		assert_success
 		assert_equal "${#lines[@]}" 3
-		assert_line --index 0 "okclient (okchat) 2.0.0"
+		assert_line --index 0 "okclient (okchat) $version"
 		# The library the build runs with, or "no" for a build made with TLS=0.
 		assert_line --index 1 --regexp '^TLS: (OpenSSL [0-9]+\.[0-9]+\.[0-9]+.*|no)$'
 		assert_line --index 2 "Copyright (c) 2026 the okchat developers. MIT License: see LICENSE."
