@@ -164,6 +164,9 @@ static SSL_CTX *new_ssl_ctx(int server, struct ok_err *e)
 		SSL_CTX_set_session_cache_mode(ssl, SSL_SESS_CACHE_OFF);
 		SSL_CTX_set_session_id_context(ssl, session_id_context,
 		                               sizeof session_id_context - 1);
+		/* One TLS 1.3 ticket a connection (OpenSSL sends two): enough to resume the next one,
+		 * each connection brings a fresh one, and each ticket costs a copy of the session. */
+		SSL_CTX_set_num_tickets(ssl, 1);
 	}
 	return ssl;
 }

@@ -126,6 +126,23 @@ served_serial() {
 	assert_equal "$(cat "$SERVER_OUT")" "listening on 127.0.0.1:$SERVER_PORT"
 }
 
+@test "tls: TLS 1.3 resumption: one ticket a connection, and the next connection resumes from it" {
+	start_tls
+	local sess=$BATS_TEST_TMPDIR/session.pem
+	# -ign_eof: s_client reads on after its input, until the server closes after the Q echo,
+	# so the tickets that come after the handshake are read (and the last one saved).
+	run --separate-stderr s_client -ign_eof -sess_out "$sess" < <(printf 'PING\nQuit\n')
+	assert_success
+	assert_line 'New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384'
+	assert_equal "$(grep -c '^Post-Handshake New Session Ticket arrived:' <<<"$output")" 1
+	assert_equal "$(grep -E '^(OK|Quit)$' <<<"$output")" $'OK\nQuit'
+	run --separate-stderr s_client -ign_eof -sess_in "$sess" < <(printf 'PING\nQuit\n')
+	assert_success
+	assert_line 'Reused, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384'
+	assert_equal "$(grep -c '^Post-Handshake New Session Ticket arrived:' <<<"$output")" 1
+	assert_equal "$(grep -E '^(OK|Quit)$' <<<"$output")" $'OK\nQuit'
+}
+
 @test "tls: openssl s_client -tls1_2 is served; -tls1_1 and -tls1 are refused" {
 	start_tls -v
 	run --separate-stderr s_client -quiet -tls1_2 < <(printf 'a\nQuit\n')
