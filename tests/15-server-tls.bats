@@ -237,6 +237,84 @@ b'OK\\r\\nOK\\nQuit\\n'
 close_notify"
 }
 
+@test "tls: a record and half the next in one segment: the first answered, no spin on the half, the rest completes it" {
+	command -v python3 >/dev/null || skip "python3 is not installed: run 'make deps'"
+	start_tls
+	# A hostile client with its own record layer (Python's ssl over memory buffers): it sends
+	# one record and half of the next at once, then holds the rest for a second, while another
+	# client is served. The server reads ahead (both in one read): it must answer the first,
+	# wait for the socket without spinning on the half (its CPU is measured), then finish it.
+	run timeout 20 python3 - "$SERVER_PORT" "$CERTS/ca.pem" "$SERVER_PID" <<'EOF'
+import os, socket, ssl, sys, time
+port, ca, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+ctx = ssl.create_default_context(cafile=ca)
+raw = socket.create_connection(("127.0.0.1", port), timeout=5)
+inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+tls = ctx.wrap_bio(inc, out, server_hostname="localhost")
+
+def flush():
+    data = out.read()
+    if data:
+        raw.sendall(data)
+
+def feed():
+    data = raw.recv(65536)
+    if not data:
+        raise SystemExit("closed")
+    inc.write(data)
+
+while True:
+    try:
+        tls.do_handshake()
+        break
+    except ssl.SSLWantReadError:
+        flush()
+        feed()
+flush()
+
+def reply():
+    while True:
+        try:
+            return tls.read(4096)
+        except ssl.SSLWantReadError:
+            feed()
+
+def cpu_ticks():
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+tls.write(b"first\n")
+first = out.read()
+tls.write(b"second\n")
+second = out.read()
+half = len(second) // 2
+raw.sendall(first + second[:half])
+print(reply())
+with socket.create_connection(("127.0.0.1", port), timeout=5) as r2:
+    with ctx.wrap_socket(r2, server_hostname="localhost") as other:
+        other.sendall(b"other\n")
+        print("other", other.recv(64))
+# Nothing is left to do but wait for the rest: a second of it costs (almost) no CPU, even
+# under valgrind; a loop reading the half again would take the whole second.
+before = cpu_ticks()
+time.sleep(1)
+spent = cpu_ticks() - before
+print("spin" if spent > 20 else "no spin", file=sys.stderr if spent > 20 else sys.stdout)
+raw.sendall(second[half:])
+print(reply())
+tls.write(b"Quit\n")
+flush()
+print(reply())
+EOF
+	assert_success
+	assert_output "b'OK\\n'
+other b'OK\\n'
+no spin
+b'OK\\n'
+b'Quit\\n'"
+}
+
 @test "tls: the ERR lines and the greeting inside TLS, each end followed by close_notify" {
 	start_tls --max-line 4 --idle-timeout 1 --greeting hi
 	run --separate-stderr s_client -quiet < <(printf 'abcd\r\nabcde\r\nnot read\n')
